@@ -1,0 +1,1 @@
+"""HTTP API, staff web page and command line: the only layer that knows HTTP and the CLI."""

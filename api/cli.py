@@ -1,0 +1,198 @@
+"""The `policyqa` console script. Parses arguments, configures logging, converts errors
+into exit codes and messages; the work itself lives in api/commands_*.py and below.
+
+Exit codes: 0 success; 1 the command ran and failed; 2 bad usage or configuration
+(a bad sources file, an unknown embedder, an index built with another embedder).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from api.settings import Settings, get_settings
+
+app = typer.Typer(
+    name="policyqa",
+    help="Multilingual semantic search and cited Q&A over Vietnamese provincial policy news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+articles_app = typer.Typer(help="Work with the article store.", no_args_is_help=True)
+app.add_typer(articles_app, name="articles")
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+Province = Annotated[list[str] | None, typer.Option("--province", help="Province (any spelling).")]
+Since = Annotated[str | None, typer.Option("--since", help="Published on or after (YYYY-MM-DD).")]
+Until = Annotated[str | None, typer.Option("--until", help="Published on or before (YYYY-MM-DD).")]
+Lang = Annotated[list[str] | None, typer.Option("--lang", help="Article language (ISO 639-1).")]
+Site = Annotated[list[str] | None, typer.Option("--site", help="Site domain, e.g. baolamdong.vn.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _raw_filters(
+    province: list[str] | None,
+    since: str | None,
+    until: str | None,
+    lang: list[str] | None,
+    site: list[str] | None,
+) -> dict[str, Any]:
+    """Filters as the user typed them; qa/ resolves place names and dates."""
+    return {
+        "province": province or [],
+        "since": since,
+        "until": until,
+        "lang": lang or [],
+        "site": site or [],
+    }
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _run(command: Any, *args: Any, **kwargs: Any) -> None:
+    """Run a command function, turning known errors into a message and an exit code."""
+    from api.errors import exit_code_for, message_for
+
+    settings = get_settings()
+    _configure_logging(settings)
+    try:
+        code = command(settings, *args, **kwargs)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; everything already stored is kept", err=True)
+        raise typer.Exit(130) from None
+    except Exception as error:  # converted at the edge: message, never a traceback
+        code = exit_code_for(error)
+        if code is None:
+            raise
+        typer.echo(f"policyqa: {message_for(error)}", err=True)
+        raise typer.Exit(code) from None
+    raise typer.Exit(code or 0)
+
+
+@app.command()
+def crawl(
+    sources: Annotated[Path | None, typer.Option(help="Sources file (TOML).")] = None,
+    site: Annotated[list[str] | None, typer.Option("--site", help="Only this domain.")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after fetching N pages.")] = None,
+    since: Annotated[str | None, typer.Option(help="Skip items older than this date.")] = None,
+    proxy: Annotated[str | None, typer.Option(help="Proxy URL for all requests.")] = None,
+) -> None:
+    """Incremental, polite crawl into the article store."""
+    from api import commands_crawl
+
+    _run(commands_crawl.crawl, sources=sources, sites=site or [], max_pages=max_pages,
+         since=since, proxy=proxy)
+
+
+@app.command("import")
+def import_(path: Annotated[Path, typer.Argument(help="Articles as JSONL.")]) -> None:
+    """Add pre-extracted articles (same dedupe and versioning as crawling)."""
+    from api import commands_crawl
+
+    _run(commands_crawl.import_articles, path=path)
+
+
+@articles_app.command("export")
+def articles_export(
+    format: Annotated[str, typer.Option("--format", help="Output format.")] = "jsonl",
+) -> None:
+    """Every stored article as JSONL on stdout."""
+    from api import commands_crawl
+
+    _run(commands_crawl.export_articles, fmt=format)
+
+
+@app.command()
+def index() -> None:
+    """Bring the index up to date with the article store."""
+    from api import commands_index
+
+    _run(commands_index.build_index)
+
+
+@app.command()
+def models(
+    profile: Annotated[str | None, typer.Option(help="Embedder profile to provision.")] = None,
+) -> None:
+    """Provision the embedding model's weights under $POLICYQA_HOME/models."""
+    from api import commands_index
+
+    _run(commands_index.provision_models, profile=profile)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Number of passages.")] = 10,
+    json_: Json = False,
+    province: Province = None,
+    since: Since = None,
+    until: Until = None,
+    lang: Lang = None,
+    site: Site = None,
+) -> None:
+    """Ranked passages."""
+    from api import commands_qa
+
+    _run(commands_qa.search, query=query, k=k, as_json=json_,
+         raw_filters=_raw_filters(province, since, until, lang, site))
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in any language.")],
+    json_: Json = False,
+    province: Province = None,
+    since: Since = None,
+    until: Until = None,
+    lang: Lang = None,
+    site: Site = None,
+) -> None:
+    """The answer with citations (the same JSON as POST /ask)."""
+    from api import commands_qa
+
+    _run(commands_qa.ask, question=question, as_json=json_,
+         raw_filters=_raw_filters(province, since, until, lang, site))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+) -> None:
+    """HTTP API and the staff web page."""
+    from api import commands_serve
+
+    _run(commands_serve.serve, host=host, port=port)
+
+
+@app.command("eval")
+def eval_(
+    questions: Annotated[Path, typer.Option("--questions", help="Questions (JSONL).")],
+    json_: Json = False,
+) -> None:
+    """Retrieval and answer metrics over a question set."""
+    from api import commands_qa
+
+    _run(commands_qa.evaluate, questions_path=questions, as_json=json_)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Chunking, embeddings, the dense and keyword indexes. Reads articles, never fetches."""

@@ -1,0 +1,123 @@
+"""Index-side data: chunks, what a search is filtered by, and what it returns.
+
+These are the contracts between index/ and qa/: qa/ only ever sees `SearchHit`,
+`IndexedArticle` and `SearchFilters`, and reads an article's text through the index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+DateKind = Literal["deadline", "event", "mention"]
+
+
+@dataclass(frozen=True)
+class MentionedDate:
+    """A date written in the text, normalised. `start`/`end` are offsets in the article text."""
+
+    value: date
+    kind: DateKind
+    # How precise the wording was: "day", "month", "quarter" or "year".
+    precision: Literal["day", "month", "quarter", "year"]
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of an article's stored text. `text == article.text[start:end]` always holds."""
+
+    article_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    # Context prepended when embedding (title, site, date, province); not covered by offsets.
+    context: str = ""
+    dates: tuple[MentionedDate, ...] = ()
+    doc_numbers: tuple[str, ...] = ()
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.article_id}:{self.ordinal}"
+
+    @property
+    def embedding_text(self) -> str:
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """Article metadata and text as the index keeps them (enough to cite)."""
+
+    id: str
+    url: str
+    title: str
+    text: str
+    site: str | None = None
+    published: datetime | None = None
+    lang: str | None = None
+    province: str | None = None
+    translation_group: str | None = None
+    translation_of: str | None = None
+    sapo: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Applied before ranking, so a narrow filter still returns up to k results.
+
+    Lists mean "any of". Dates are inclusive; `since`/`until` filter on publication date
+    (Vietnam time), `mentioned_since`/`mentioned_until` on dates mentioned in the chunk.
+    """
+
+    province: tuple[str, ...] = ()
+    lang: tuple[str, ...] = ()
+    site: tuple[str, ...] = ()
+    translation_group: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    mentioned_since: date | None = None
+    mentioned_until: date | None = None
+
+    def is_empty(self) -> bool:
+        return self == SearchFilters()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    chunk: Chunk
+    article: IndexedArticle
+    score: float
+    # Ranks in the individual retrievers (1-based; None when that retriever missed it).
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    extras: dict[str, float] = field(default_factory=dict)
+
+
+class Embedder(Protocol):
+    """Turns text into L2-normalised vectors. Heavy models load lazily, once."""
+
+    name: str
+    dimensions: int
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]: ...
+
+
+class Retriever(Protocol):
+    """What qa/ needs from the index."""
+
+    embedder: Embedder
+
+    def search(
+        self, query: str, k: int = 10, filters: SearchFilters | None = None
+    ) -> list[SearchHit]: ...
+
+    def article(self, article_id: str) -> IndexedArticle | None: ...
+
+    def translations(self, translation_group: str) -> list[IndexedArticle]: ...

@@ -1,0 +1,1 @@
+"""Question understanding, retrieval fusion, answers and citations. Reads the index only."""
