@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
 
+import numpy as np
+
 DateKind = Literal["deadline", "event", "mention"]
 
 
@@ -99,14 +101,18 @@ class SearchHit:
 
 
 class Embedder(Protocol):
-    """Turns text into L2-normalised vectors. Heavy models load lazily, once."""
+    """Turns text into L2-normalised float32 vectors, shape (len(texts), dimensions).
+
+    Queries and passages are embedded differently (query/document prompts). Heavy models
+    load lazily, once. `name` identifies model and dimensions; an index records it.
+    """
 
     name: str
     dimensions: int
 
-    def embed_queries(self, texts: list[str]) -> list[list[float]]: ...
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
 
-    def embed_passages(self, texts: list[str]) -> list[list[float]]: ...
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
 class Retriever(Protocol):
