@@ -128,9 +128,9 @@ def models(
     profile: Annotated[str | None, typer.Option(help="Embedder profile to provision.")] = None,
 ) -> None:
     """Provision the embedding model's weights under $POLICYQA_HOME/models."""
-    from api import commands_index
+    from api import commands_models
 
-    _run(commands_index.provision_models, profile=profile)
+    _run(commands_models.provision_models, profile=profile)
 
 
 @app.command()

@@ -73,3 +73,51 @@ class Answer:
             ],
             "searched": self.searched,
         }
+
+
+Intent = Literal["fact", "commitments", "list", "comparison", "who", "when", "other"]
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A place named in a question, resolved through the gazetteer."""
+
+    surface: str  # as written in the question
+    key: str  # place_key of the unit named, e.g. "lam-dong"
+    # Units whose articles may speak about it, given the period asked about
+    # (e.g. "lam-dong" after 1 July 2025 also covers "dak-nong" and "binh-thuan").
+    covers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What `qa.understand.understand()` makes of a question (and its history).
+
+    `published_*` constrain publication dates; `deadline_*` constrain dates mentioned
+    in the text as deadlines ("by May 2025" -> deadline_until 2025-05-31).
+    `search_text` is the question with follow-up references resolved; `expansions`
+    are extra spellings (other scripts, with and without diacritics) of the places.
+    """
+
+    question: str
+    language: str
+    search_text: str
+    intent: Intent = "fact"
+    places: tuple[PlaceMatch, ...] = ()
+    published_since: date | None = None
+    published_until: date | None = None
+    deadline_since: date | None = None
+    deadline_until: date | None = None
+    doc_numbers: tuple[str, ...] = ()
+    expansions: tuple[str, ...] = ()
+    # Human-readable description of the period asked about, for refusals ("by May 2025").
+    period_text: str | None = None
+
+    @property
+    def province_keys(self) -> tuple[str, ...]:
+        keys: list[str] = []
+        for place in self.places:
+            for key in (place.key, *place.covers):
+                if key not in keys:
+                    keys.append(key)
+        return tuple(keys)
