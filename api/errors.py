@@ -5,7 +5,12 @@ code, or an HTTP status with a JSON body. No stack traces leave this layer.
 from __future__ import annotations
 
 from crawler.errors import CrawlerError, CrawlLockedError, ImportFormatError, SourcesError
-from index.errors import EmbedderMismatchError, IndexError_, IndexNotBuiltError
+from index.errors import (
+    EmbedderMismatchError,
+    IndexError_,
+    IndexNotBuiltError,
+    ModelUnavailableError,
+)
 from qa.errors import QAError, QuestionError
 
 
@@ -22,6 +27,7 @@ _TABLE: list[tuple[type[BaseException], int, int]] = [
     (CrawlerError, 1, 500),
     (EmbedderMismatchError, 2, 409),
     (IndexNotBuiltError, 1, 503),
+    (ModelUnavailableError, 1, 503),
     (IndexError_, 1, 500),
     (QuestionError, 2, 422),
     (QAError, 1, 500),
