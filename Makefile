@@ -4,15 +4,16 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 POLICYQA := $(VENV)/bin/policyqa
+export VENV
 export POLICYQA_HOME ?= $(CURDIR)/data
-DEMO_PORT ?= 8765
-API_PORT ?= 8000
+export DEMO_PORT ?= 8765
+export API_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup models demo-site run test test-fast lint bench eval crawl clean
+.PHONY: help setup models run test test-fast lint bench eval crawl clean
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,16 +25,16 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed ## Create the virtualenv and install everything (torch CPU first)
 
-models: setup ## Provision the default embedder's weights (falls back to e5-small if impossible)
-	$(POLICYQA) models
+models: setup ## Provision EmbeddingGemma's weights (falls back to e5-small when impossible)
+	@$(POLICYQA) models --profile gemma || echo "models: continuing with e5-small"
 
-run: setup models ## Demo end to end: serve the demo site, crawl, index, serve the API on :$(API_PORT)
+run: setup models ## Demo end to end: demo sites, crawl, index, API + page on 127.0.0.1:8000
 	bash scripts/run-demo.sh
 
-test: setup ## Run the whole test suite offline
+test: setup ## The whole test suite, offline (installs the test browser when missing)
 	bash scripts/test.sh
 
-test-fast: setup ## Unit tests only (no browser, no real model)
+test-fast: setup ## Unit tests only (no browser, no real model, no servers)
 	$(VENV)/bin/pytest -q -m "not slow and not integration"
 
 lint: setup ## ruff and mypy
@@ -44,11 +45,11 @@ lint: setup ## ruff and mypy
 bench: setup ## Benchmarks; results in bench/results/
 	bash scripts/bench.sh
 
-eval: setup ## Evaluate answers on the demo development set
-	$(POLICYQA) eval --questions demo/questions.jsonl
+eval: setup models ## policyqa eval on the demo development set, for each embedder profile
+	bash scripts/eval.sh
 
 crawl: setup ## Crawl the real sources (needs internet)
 	$(POLICYQA) crawl
 
-clean: ## Remove the virtualenv and state
+clean: ## Remove the virtualenv and all state
 	rm -rf $(VENV) data
