@@ -186,11 +186,14 @@ class CachedEmbedder:
                     self._queries[text] = vector
                 while len(self._queries) > self._query_cache_size:
                     self._queries.popitem(last=False)
+        if not texts:
+            return self.inner.embed_queries([])
         with self._lock:
-            found = {t: self._queries.get(t) for t in texts}
-        if any(v is None for v in found.values()):  # evicted meanwhile: embed directly
+            found = [self._queries.get(t) for t in texts]
+        rows = [v for v in found if v is not None]
+        if len(rows) < len(texts):  # evicted meanwhile: embed directly
             return self.inner.embed_queries(texts)
-        return np.vstack([found[t] for t in texts]) if texts else self.inner.embed_queries([])
+        return np.vstack(rows)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
