@@ -1,0 +1,6 @@
+"""The bundled demo: a small multilingual corpus, a static site builder and a loopback server.
+
+`python -m demo.site --out DIR` renders the corpus as the provincial newspapers and
+www.vietnam.vn would show it; `python -m demo.serve --root DIR` serves that tree on
+127.0.0.1 so the crawler can be tried end to end without a network.
+"""
