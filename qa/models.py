@@ -29,6 +29,8 @@ class Citation:
     quote: str
     start: int
     end: int
+    # When the cited article is a translation: the URL of the original it was translated from.
+    original_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -112,6 +114,11 @@ class QueryPlan:
     expansions: tuple[str, ...] = ()
     # Human-readable description of the period asked about, for refusals ("by May 2025").
     period_text: str | None = None
+    # When something happened ("the meeting in May"), as opposed to when it was published.
+    event_since: date | None = None
+    event_until: date | None = None
+    # True when places, period or topic were carried over from an earlier turn.
+    follow_up: bool = False
 
     @property
     def province_keys(self) -> tuple[str, ...]:

@@ -1,0 +1,929 @@
+"""Time expressions in questions -> constraints on publication dates and mentioned deadlines.
+
+`parse_temporal(text, lang, today=...)` finds *anchors* (a day, a month, a quarter, a half
+year, a year, a relative period such as "last month", or "the merger" of 1 July 2025) and
+reads the cue word in front of each to decide what the anchor constrains. Tables below hold
+the words for Vietnamese, English, Russian and Ukrainian (and French basics).
+
+What each wording means (dates are inclusive; a period ends on its last day):
+
+| wording | constraint | why |
+| --- | --- | --- |
+| "by May 2025", "before May 2025", "trước tháng 5/2025", "до травня 2025", "не позднее мая 2025", "к маю 2025" | `deadline_until` = 2025-05-31 | a deadline: what was to be done by then. Publication is *not* limited: commitments are announced long before they fall due, and "до/trước + month" in a commitment means "by the end of" that month. |
+| "since March", "from March 2025", "từ tháng 3", "с марта", "з березня" | `published_since` = first day | news from then on |
+| "after May 2025", "sau tháng 5/2025", "после мая", "після травня" | `published_since` = the day after the period | |
+| "in Q2 2025", "quý II/2025", "во втором квартале 2025", "у другому кварталі 2025", "in 2024", "in May", "last month", "this year", "năm nay", "в прошлом месяце" | `published_since`/`published_until` = the period | what happened (and was reported) then |
+| "at the meeting in May", "на засіданні у травні", "tại hội nghị tháng 5" | `event_*` = the period; published from its start to a week after its end | reports of an event follow it by a few days |
+| "from March to May 2025", "từ tháng 3 đến tháng 5/2025", "с марта по май 2025" | published range | |
+| "as of May 2025", "tính đến tháng 5/2025", "по состоянию на май", "станом на травень" | `published_until` = end of the period | what was known then |
+| "before the merger", "trước khi sáp nhập", "до объединения", "до об'єднання" | `published_until` = 2025-06-30 | the merger took effect on 1 July 2025 |
+| "after the merger", "sau sáp nhập", "после объединения", "після об'єднання" | `published_since` = 2025-07-01 | |
+
+A month or quarter without a year takes its year from `today`: the most recent one not
+after `today` for past periods ("since March", "in May"), the next one not before `today`
+for deadlines ("by May"). A year written with a range end ("from March to May 2025") also
+applies to the start.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Literal
+
+logger = logging.getLogger(__name__)
+
+MERGER_DATE = date(2025, 7, 1)
+# How long after an event its reports keep appearing.
+EVENT_REPORT_GRACE = timedelta(days=7)
+
+Precision = Literal["day", "month", "quarter", "half", "year", "merger"]
+Relation = Literal["deadline", "since", "after", "in", "as_of", "dated"]
+
+
+@dataclass(frozen=True)
+class TemporalConstraint:
+    """Dates a question constrains (inclusive); `period_text` says it in the question's language."""
+
+    published_since: date | None = None
+    published_until: date | None = None
+    deadline_since: date | None = None
+    deadline_until: date | None = None
+    event_since: date | None = None
+    event_until: date | None = None
+    period_text: str | None = None
+    # Character spans of the time expressions (with their cue words) in the text.
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    start: int
+    end: int
+    first: date
+    last: date
+    precision: Precision
+    # Fields that make up the label; `year_given` is False when the year was inferred.
+    year_given: bool = True
+    month: int | None = None
+    quarter: int | None = None
+    half: int | None = None
+    day: int | None = None
+    relative: str | None = None
+
+
+# --- word tables ---------------------------------------------------------------------------
+
+_MONTH_WORDS: dict[int, str] = {
+    1: r"january|jan\.?|janvier|январ(?:ь|я|е|ём|ем)|січ(?:ень|ня|ні|нем)",
+    2: r"february|feb\.?|février|fevrier|феврал(?:ь|я|е|ём|ем)|лют(?:ий|ого|ому|им)",
+    3: r"march|mar\.|mars|март(?:а|е|у|ом)?|берез(?:ень|ня|ні|нем)",
+    4: r"april|apr\.?|avril|апрел(?:ь|я|е|ем)|квіт(?:ень|ня|ні|нем)",
+    5: r"may|mai|ма(?:й|я|е|ю|ем)|трав(?:ень|ня|ні|нем)",
+    6: r"june|jun\.?|juin|июн(?:ь|я|е|ем)|черв(?:ень|ня|ні|нем)",
+    7: r"july|jul\.?|juillet|июл(?:ь|я|е|ем)|лип(?:ень|ня|ні|нем)",
+    8: r"august|aug\.?|août|aout|август(?:а|е|у|ом)?|серп(?:ень|ня|ні|нем)",
+    9: r"september|sept?\.?|septembre|сентябр(?:ь|я|е|ём|ем)|верес(?:ень|ня|ні|нем)",
+    10: r"october|oct\.?|octobre|октябр(?:ь|я|е|ём|ем)|жовт(?:ень|ня|ні|нем)",
+    11: r"november|nov\.?|novembre|ноябр(?:ь|я|е|ём|ем)|листопад(?:а|і|у|ом)?",
+    12: r"december|dec\.?|décembre|decembre|декабр(?:ь|я|е|ём|ем)|груд(?:ень|ня|ні|нем)",
+}
+_MONTH_LOOKUP = [
+    (re.compile(rf"(?:{words})$", re.IGNORECASE), n) for n, words in _MONTH_WORDS.items()
+]
+_MONTH_NAME = "|".join(f"(?:{words})" for words in _MONTH_WORDS.values())
+
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR_SUFFIX = r"(?:\s*(?:года|году|год|г\.|г\b|року|році|рік|р\.|р\b))?"
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_ORDINALS = (
+    (r"first|1st|перв\w*|перш\w*|premier|1-?(?:й|м|ом|му|ий)?", 1),
+    (r"second|2nd|втор\w*|друг\w*|deuxième|second|2-?(?:й|м|ом|му|ий)?", 2),
+    (r"third|3rd|трет\w*|третьому|troisième|3-?(?:й|м|ом|му|ий)?", 3),
+    (r"fourth|4th|четверт\w*|quatrième|4-?(?:й|м|ом|му|ий)?", 4),
+)
+_ORDINAL = "|".join(f"(?:{words})" for words, _ in _ORDINALS)
+
+_I = re.IGNORECASE
+
+# Anchors, tried in this order; a later pattern never overlaps an earlier match.
+_ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")),
+    (
+        "dmy",
+        re.compile(
+            r"(?:ngày\s+)?(?<![\d/])(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.]"
+            + _YEAR
+            + r"(?!\d)",
+            _I,
+        ),
+    ),
+    (
+        "vi_day",
+        re.compile(
+            r"ngày\s+(?P<day>[0-3]?\d)\s+tháng\s+(?P<month>[01]?\d)(?:\s*(?:năm|/)\s*"
+            + _YEAR
+            + r")?",
+            _I,
+        ),
+    ),
+    (
+        "named_day",
+        re.compile(
+            r"(?<!\w)(?P<day>[0-3]?\d)(?:st|nd|rd|th|-?(?:го|е))?\s+(?:of\s+)?(?P<mname>"
+            + _MONTH_NAME
+            + r")(?!\w)(?:,?\s+"
+            + _YEAR
+            + _YEAR_SUFFIX
+            + r")?",
+            _I,
+        ),
+    ),
+    (
+        "named_day_us",
+        re.compile(
+            r"(?<!\w)(?P<mname>" + _MONTH_NAME + r")\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\w)"
+            r"(?:,?\s+" + _YEAR + r")?",
+            _I,
+        ),
+    ),
+    (
+        "vi_month",
+        re.compile(
+            r"(?:(?<!\w)t|tháng|thang)\s*(?P<month>[01]?\d)(?!\d)(?:\s*(?:/|năm|,\s*năm|-)\s*"
+            + _YEAR
+            + r")?",
+            _I,
+        ),
+    ),
+    ("my", re.compile(r"(?<![\d/.\w])(?P<month>[01]?\d)/" + _YEAR + r"(?![\d/])")),
+    (
+        "named_month",
+        re.compile(
+            r"(?<!\w)(?P<mname>"
+            + _MONTH_NAME
+            + r")(?!\w)(?:,?\s+(?:of\s+)?"
+            + _YEAR
+            + _YEAR_SUFFIX
+            + r")?",
+            _I,
+        ),
+    ),
+    (
+        "quarter_q",
+        re.compile(
+            r"(?<!\w)(?:q(?P<q>[1-4])|(?P<y0>(?:19|20)\d\d)\s*-?\s*q(?P<q0>[1-4]))(?!\w)"
+            r"(?:\s*(?:/|-|of)?\s*" + _YEAR + r")?",
+            _I,
+        ),
+    ),
+    (
+        "quarter_vi",
+        re.compile(
+            r"(?:quý|quy)\s+(?P<q>iv|i{1,3}|[1-4])(?!\w)(?:\s*(?:/|năm|-)\s*" + _YEAR + r")?",
+            _I,
+        ),
+    ),
+    (
+        "quarter_word",
+        re.compile(
+            r"(?<!\w)(?:(?P<ord>"
+            + _ORDINAL
+            + r")|(?P<roman>iv|i{1,3}))\s+(?:quarter|квартал\w*|trimestre)"
+            r"(?:\s+(?:of\s+)?" + _YEAR + _YEAR_SUFFIX + r")?",
+            _I,
+        ),
+    ),
+    (
+        "half",
+        re.compile(
+            r"(?<!\w)(?:(?:h(?P<h>[12]))|(?P<ord>first|second|1st|2nd|перв\w*|втор\w*|перш\w*|друг\w*)"
+            r"\s+(?:half(?:\s+of)?|полугоди\w*|півріч\w*))(?:\s+(?:the\s+year\s+)?"
+            + _YEAR
+            + _YEAR_SUFFIX
+            + r")?",
+            _I,
+        ),
+    ),
+    (
+        "half_vi",
+        re.compile(r"6\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s+" + _YEAR + r")?", _I),
+    ),
+    ("year", re.compile(r"(?:năm\s+)?(?<![\w/.-])" + _YEAR + _YEAR_SUFFIX + r"(?![\w/-])", _I)),
+]
+
+# Relative periods: phrase -> (unit, offset).
+_RELATIVE: list[tuple[re.Pattern[str], tuple[str, int]]] = [
+    (re.compile(p, _I), v)
+    for p, v in [
+        (
+            r"last month|previous month|past month|tháng trước|tháng vừa qua|прошл\w+ месяц\w*|минул\w+ місяц\w*|le mois dernier",
+            ("month", -1),
+        ),
+        (
+            r"this month|current month|tháng này|этом месяце|этот месяц|цього місяця|цьому місяці|ce mois-ci",
+            ("month", 0),
+        ),
+        (
+            r"next month|tháng tới|tháng sau|следующем месяце|наступного місяця|наступному місяці",
+            ("month", 1),
+        ),
+        (
+            r"last quarter|previous quarter|quý trước|прошлом квартале|минулому кварталі",
+            ("quarter", -1),
+        ),
+        (r"this quarter|current quarter|quý này|этом квартале|цьому кварталі", ("quarter", 0)),
+        (
+            r"last year|previous year|past year|năm ngoái|năm trước|năm qua|прошлом году|прошлого года|минулого року|минулому році|торік|l'année dernière|l'an dernier",
+            ("year", -1),
+        ),
+        (
+            r"this year|current year|năm nay|этом году|этого года|цього року|цьому році|cette année",
+            ("year", 0),
+        ),
+        (r"next year|năm tới|năm sau|следующем году|наступного року|наступному році", ("year", 1)),
+    ]
+]
+
+_MERGER = re.compile(
+    r"(?:the\s+)?(?:province\s+)?(?:merger|merging|amalgamation|consolidation)s?(?:\s+of\s+provinces)?"
+    r"|(?:khi\s+)?(?:sáp\s+nhập|sap\s+nhap|hợp\s+nhất)(?:\s+tỉnh)?"
+    r"|(?:объединени|слияни|укрупнени)\w*(?:\s+провинций)?"
+    r"|(?:об['’]?єднанн|злитт)\w*(?:\s+провінцій)?"
+    r"|(?:la\s+)?fusion",
+    _I,
+)
+
+# Cue words, matched at the end of the text before an anchor.
+_CUES: list[tuple[Relation, re.Pattern[str]]] = [
+    # The date of a document ("Resolution 57-NQ/TW dated 22 December 2024") names the
+    # document, not the period asked about.
+    (
+        "dated",
+        re.compile(
+            r"(?:\bdated|ban\s+hành\s+ngày)\s*$"
+            r"|\d+[-/][\wĐđ/.-]*[A-ZĐ][\wĐđ/.-]*[\s,]+(?:(?:dated|of|от|від|ngày|du|issued\s+on)\s*)?$",
+            _I,
+        ),
+    ),
+    (
+        "as_of",
+        re.compile(
+            r"(?:as\s+(?:of|at)|tính\s+(?:đến|tới)|по\s+состоянию\s+на|станом\s+на|en\s+date\s+du|au)\s*$",
+            _I,
+        ),
+    ),
+    (
+        "deadline",
+        re.compile(
+            r"(?:\bby(?:\s+the\s+end\s+of)?|\bbefore|no\s+later\s+than|not\s+later\s+than|\buntil|\btill|prior\s+to|\bdue(?:\s+by|\s+in)?|deadline(?:\s+of|\s+is)?|ahead\s+of"
+            r"|trước|chậm\s+nhất(?:\s+là|\s+vào)?|muộn\s+nhất|hạn\s+chót|(?<!\w)đến(?:\s+hết)?|(?<!\w)tới"
+            r"|(?<!\w)до(?:\s+конца)?|не\s+позднее|не\s+позже|(?<!\w)к|(?<!\w)ко|до\s+кінця|не\s+пізніше"
+            r"|avant|d['’]ici|au\s+plus\s+tard|jusqu['’](?:à|en|au))\s*$",
+            _I,
+        ),
+    ),
+    (
+        "after",
+        re.compile(r"(?:\bafter|\bfollowing|sau(?:\s+khi)?|после|після|après)\s*$", _I),
+    ),
+    (
+        "since",
+        re.compile(
+            r"(?:\bsince|\bfrom|starting(?:\s+from|\s+in)?|beginning\s+(?:in|from)"
+            r"|kể\s+từ|bắt\s+đầu\s+từ|(?<!\w)từ"
+            r"|начиная\s+с|(?<!\w)с|(?<!\w)со|(?<!\w)от|починаючи\s+з|(?<!\w)з|(?<!\w)із|(?<!\w)зі|(?<!\w)від"
+            r"|depuis|à\s+partir\s+d[eu']|dès)\s*$",
+            _I,
+        ),
+    ),
+    (
+        "in",
+        re.compile(
+            r"(?:\bin|\bduring|\bfor|\bof|\bover|\bwithin|\bthroughout|\bat|\bon"
+            r"|trong|vào|(?<!\w)tại"
+            r"|(?<!\w)в|(?<!\w)во|(?<!\w)за|(?<!\w)на|в\s+течение|(?<!\w)у|протягом|упродовж"
+            r"|(?<!\w)en|pendant|durant|dans)\s*$",
+            _I,
+        ),
+    ),
+]
+_RANGE_END = re.compile(r"^\s*(?:to|until|till|through|and|-|–|—|đến|tới|по|до|і|и|à|au)\s*$", _I)
+_BETWEEN = re.compile(r"(?:between|giữa|между|між|entre)\s*$", _I)
+_MERGER_BEFORE = re.compile(r"(?:before|prior\s+to|trước|до|перед|avant)\s*$", _I)
+_MERGER_AFTER = re.compile(
+    r"(?:after|following|since|sau|kể\s+từ|từ|после|с\s+момента|(?<!\w)с|після|з\s+моменту|(?<!\w)з|depuis|après)\s*$",
+    _I,
+)
+_EVENT_NOUN = re.compile(
+    r"meeting|conference|session|summit|forum|visit|hội\s+nghị|cuộc\s+họp|phiên\s+họp|kỳ\s+họp"
+    r"|buổi\s+làm\s+việc|(?<!\w)họp(?!\w)|заседани|совещани|встреч|конференци|сесси|форум"
+    r"|засіданн|нарад|зустріч|конференці|сесі|réunion|séance",
+    _I,
+)
+_CUE_WINDOW = 30
+_QUALIFIER = re.compile(
+    r"(?:\b(?:early|mid|late|the\s+end\s+of|end\s+of|the\s+beginning\s+of|beginning\s+of|"
+    r"the\s+start\s+of|start\s+of)|cuối|đầu|giữa|конца|начала|середины|кінця|початку|середини)"
+    r"[\s-]*$",
+    _I,
+)
+
+
+# --- anchors -------------------------------------------------------------------------------
+
+
+def _month_number(name: str) -> int | None:
+    for pattern, number in _MONTH_LOOKUP:
+        if pattern.match(name.strip()):
+            return number
+    return None
+
+
+def _ordinal(word: str) -> int | None:
+    for pattern, number in _ORDINALS:
+        if re.fullmatch(pattern, word, _I):
+            return number
+    return None
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _quarter_range(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * quarter - 2, 1)
+    return first, _month_range(year, 3 * quarter)[1]
+
+
+def _implied_year(month: int, today: date, *, upcoming: bool) -> int:
+    if upcoming:
+        return today.year if month >= today.month else today.year + 1
+    return today.year if month <= today.month else today.year - 1
+
+
+def _plausible_named_month(text: str, match: re.Match[str]) -> bool:
+    """English "may"/"march" (and French "mai") are also ordinary words: take them as months
+    only when a year or day goes with them, or when written with a capital after a time
+    preposition ("in May", "since March"; not "May I ask ...")."""
+    name = match.group("mname")
+    if name.lower() not in ("may", "march", "mar.", "mai"):
+        return True
+    if match.groupdict().get("year") or match.groupdict().get("day"):
+        return True
+    before = text[max(0, match.start() - 20) : match.start()]
+    return name[0].isupper() and bool(_MONTH_PREPOSITION.search(before))
+
+
+_MONTH_PREPOSITION = re.compile(
+    r"(?:\b(?:in|by|since|from|until|till|before|after|of|during|early|late|mid|last|next|this|"
+    r"through|to|and|between)|en|depuis|avant|après|jusqu'en|d'ici)[\s-]*$",
+    re.IGNORECASE,
+)
+
+
+def _anchor_from(kind: str, match: re.Match[str], text: str) -> _Anchor | None:
+    groups = match.groupdict()
+    year_text = groups.get("year") or groups.get("y0")
+    year = int(year_text) if year_text else None
+    given = year is not None
+    placeholder = year or 2000
+    start, end = match.start(), match.end()
+    if kind in ("iso", "dmy", "vi_day", "named_day", "named_day_us"):
+        month = int(groups["month"]) if groups.get("month") else _month_number(groups["mname"])
+        if kind.startswith("named") and not _plausible_named_month(text, match):
+            return None
+        if month is None or not 1 <= month <= 12:
+            return None
+        day = int(groups["day"])
+        try:
+            value = date(placeholder, month, day)
+        except ValueError:
+            return None
+        return _Anchor(start, end, value, value, "day", given, month=month, day=day)
+    if kind in ("vi_month", "my", "named_month"):
+        if kind == "named_month" and not _plausible_named_month(text, match):
+            return None
+        month = int(groups["month"]) if groups.get("month") else _month_number(groups["mname"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        if (
+            kind == "vi_month"
+            and match.group(0)[:1].lower() == "t"
+            and not match.group(0).lower().startswith("th")
+            and not given
+        ):
+            return None  # a bare "T5" is not a month without a year
+        first, last = _month_range(placeholder, month)
+        return _Anchor(start, end, first, last, "month", given, month=month)
+    if kind.startswith("quarter"):
+        raw = groups.get("q") or groups.get("q0")
+        if raw:
+            quarter = _ROMAN.get(raw.lower()) or int(raw)
+        elif groups.get("roman"):
+            quarter = _ROMAN[groups["roman"].lower()]
+        else:
+            quarter = _ordinal(groups.get("ord") or "")  # type: ignore[assignment]
+        if not quarter:
+            return None
+        first, last = _quarter_range(placeholder, quarter)
+        return _Anchor(start, end, first, last, "quarter", given, quarter=quarter)
+    if kind in ("half", "half_vi"):
+        if groups.get("h"):
+            half = int(groups["h"])
+        elif groups.get("which"):
+            half = 1 if groups["which"].lower() == "đầu" else 2
+        else:
+            half = _ordinal(groups.get("ord") or "") or 0
+            if half not in (1, 2):
+                return None
+        first = date(placeholder, 1 if half == 1 else 7, 1)
+        last = date(placeholder, 6, 30) if half == 1 else date(placeholder, 12, 31)
+        return _Anchor(start, end, first, last, "half", given, half=half)
+    if kind == "year" and year is not None:
+        return _Anchor(start, end, date(year, 1, 1), date(year, 12, 31), "year", True)
+    return None
+
+
+def _relative_anchor(match: re.Match[str], unit: str, offset: int, today: date) -> _Anchor:
+    if unit == "month":
+        index = today.year * 12 + today.month - 1 + offset
+        year, month = divmod(index, 12)
+        first, last = _month_range(year, month + 1)
+        return _Anchor(
+            match.start(),
+            match.end(),
+            first,
+            last,
+            "month",
+            True,
+            month=month + 1,
+            relative=match.group(0),
+        )
+    if unit == "quarter":
+        index = today.year * 4 + (today.month - 1) // 3 + offset
+        year, quarter = divmod(index, 4)
+        first, last = _quarter_range(year, quarter + 1)
+        return _Anchor(
+            match.start(),
+            match.end(),
+            first,
+            last,
+            "quarter",
+            True,
+            quarter=quarter + 1,
+            relative=match.group(0),
+        )
+    year = today.year + offset
+    return _Anchor(
+        match.start(),
+        match.end(),
+        date(year, 1, 1),
+        date(year, 12, 31),
+        "year",
+        True,
+        relative=match.group(0),
+    )
+
+
+def _with_year(anchor: _Anchor, year: int) -> _Anchor:
+    if anchor.precision == "day":
+        try:
+            value = date(year, anchor.first.month, anchor.first.day)
+        except ValueError:
+            value = date(year, anchor.first.month, 28)
+        return replace(anchor, first=value, last=value)
+    if anchor.precision == "month" and anchor.month:
+        first, last = _month_range(year, anchor.month)
+    elif anchor.precision == "quarter" and anchor.quarter:
+        first, last = _quarter_range(year, anchor.quarter)
+    elif anchor.precision == "half" and anchor.half:
+        first = date(year, 1 if anchor.half == 1 else 7, 1)
+        last = date(year, 6, 30) if anchor.half == 1 else date(year, 12, 31)
+    else:
+        return anchor
+    return replace(anchor, first=first, last=last)
+
+
+def _find_anchors(text: str, today: date) -> list[_Anchor]:
+    taken: list[tuple[int, int]] = []
+    anchors: list[_Anchor] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for pattern, (unit, offset) in _RELATIVE:
+        for match in pattern.finditer(text):
+            if free(match.start(), match.end()):
+                anchors.append(_relative_anchor(match, unit, offset, today))
+                taken.append((match.start(), match.end()))
+    for kind, pattern in _ANCHOR_PATTERNS:
+        for match in pattern.finditer(text):
+            if not free(match.start(), match.end()) or not match.group(0).strip():
+                continue
+            anchor = _anchor_from(kind, match, text)
+            if anchor is not None:
+                anchors.append(anchor)
+                taken.append((match.start(), match.end()))
+    anchors.sort(key=lambda a: a.start)
+    return anchors
+
+
+# --- relations and the constraint ---------------------------------------------------------
+
+
+def _cue(text: str, start: int) -> tuple[Relation | None, int]:
+    """The relation named just before `start`, and where its cue word begins."""
+    offset = max(0, start - _CUE_WINDOW)
+    before = text[offset:start]
+    # "by mid-May", "trước cuối tháng 5": the cue stands before the qualifier.
+    qualifier = _QUALIFIER.search(before)
+    if qualifier:
+        before = before[: qualifier.start()]
+    for relation, pattern in _CUES:
+        match = pattern.search(before)
+        if match:
+            return relation, offset + match.start()
+    return None, offset + len(before) if qualifier else start
+
+
+@dataclass
+class _Builder:
+    lang: str
+    published_since: date | None = None
+    published_until: date | None = None
+    deadline_since: date | None = None
+    deadline_until: date | None = None
+    event_since: date | None = None
+    event_until: date | None = None
+
+    def since(self, value: date) -> None:
+        self.published_since = max(value, self.published_since or value)
+
+    def until(self, value: date) -> None:
+        self.published_until = min(value, self.published_until or value)
+
+
+def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint | None:
+    """The date constraints a question expresses, or None when it names no time.
+
+    `lang` chooses the language of `period_text`; the words themselves are recognised in
+    every supported language whatever `lang` says.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    if not text.strip():
+        return None
+    builder = _Builder(lang)
+    texts: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    for match in _MERGER.finditer(text):
+        before = text[max(0, match.start() - _CUE_WINDOW) : match.start()]
+        if _MERGER_BEFORE.search(before):
+            builder.until(MERGER_DATE - timedelta(days=1))
+            texts.append(_merger_text(lang, before=True))
+        elif _MERGER_AFTER.search(before):
+            builder.since(MERGER_DATE)
+            texts.append(_merger_text(lang, before=False))
+        else:
+            continue
+        cue_start = (
+            match.start()
+            - len(before)
+            + (
+                (_MERGER_BEFORE.search(before) or _MERGER_AFTER.search(before)).start()  # type: ignore[union-attr]
+            )
+        )
+        spans.append((cue_start, match.end()))
+
+    anchors = [
+        a for a in _find_anchors(text, today) if all(a.end <= s or a.start >= e for s, e in spans)
+    ]
+    i = 0
+    while i < len(anchors):
+        anchor = anchors[i]
+        relation, cue_start = _cue(text, anchor.start)
+        following = anchors[i + 1] if i + 1 < len(anchors) else None
+        gap = text[anchor.end : following.start] if following else ""
+        is_range = (
+            following is not None
+            and bool(_RANGE_END.match(gap))
+            and (
+                relation in ("since", None)
+                or _BETWEEN.search(text[max(0, cue_start - 12) : anchor.start]) is not None
+            )
+        )
+        if is_range and following is not None:
+            first, last = _range_years(anchor, following, today)
+            builder.since(first.first)
+            builder.until(last.last)
+            texts.append(_range_text(lang, first, last))
+            spans.append((cue_start, following.end))
+            i += 2
+            continue
+        if not anchor.year_given:
+            upcoming = relation == "deadline"
+            anchor = _with_year(anchor, _implied_year(anchor.first.month, today, upcoming=upcoming))
+        relation = relation or "in"
+        if relation == "dated":
+            i += 1
+            continue
+        if relation == "deadline":
+            builder.deadline_until = min(anchor.last, builder.deadline_until or anchor.last)
+        elif relation == "since":
+            builder.since(anchor.first)
+        elif relation == "after":
+            builder.since(anchor.last + timedelta(days=1))
+        elif relation == "as_of":
+            builder.until(anchor.last)
+        else:
+            # Reports of an event, or of one day's news, appear over the following days.
+            event = anchor.precision == "day" or bool(
+                _EVENT_NOUN.search(text[max(0, cue_start - 40) : cue_start + 1])
+            )
+            builder.since(anchor.first)
+            if event:
+                builder.event_since, builder.event_until = anchor.first, anchor.last
+                builder.until(anchor.last + EVENT_REPORT_GRACE)
+            else:
+                builder.until(anchor.last)
+        texts.append(_relation_text(lang, relation, anchor))
+        spans.append((cue_start, anchor.end))
+        i += 1
+
+    if not texts:
+        return None
+    constraint = TemporalConstraint(
+        published_since=builder.published_since,
+        published_until=builder.published_until,
+        deadline_since=builder.deadline_since,
+        deadline_until=builder.deadline_until,
+        event_since=builder.event_since,
+        event_until=builder.event_until,
+        period_text="; ".join(dict.fromkeys(texts)),
+        spans=tuple(sorted(spans)),
+    )
+    logger.debug("time in %r: %s", text[:80], constraint)
+    return constraint
+
+
+def _range_years(first: _Anchor, last: _Anchor, today: date) -> tuple[_Anchor, _Anchor]:
+    if not last.year_given:
+        last = _with_year(last, _implied_year(last.first.month, today, upcoming=False))
+        last = replace(last, year_given=True)
+    if not first.year_given:
+        year = last.first.year
+        candidate = _with_year(first, year)
+        if candidate.first > last.last:
+            candidate = _with_year(first, year - 1)
+        first = candidate
+    return first, last
+
+
+# --- period_text ---------------------------------------------------------------------------
+
+_EN_MONTHS = [calendar.month_name[m] for m in range(13)]
+_RU_MONTHS = {
+    "nom": [
+        "",
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ],
+    "gen": [
+        "",
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
+    "loc": [
+        "",
+        "январе",
+        "феврале",
+        "марте",
+        "апреле",
+        "мае",
+        "июне",
+        "июле",
+        "августе",
+        "сентябре",
+        "октябре",
+        "ноябре",
+        "декабре",
+    ],
+}
+_UK_MONTHS = {
+    "nom": [
+        "",
+        "січень",
+        "лютий",
+        "березень",
+        "квітень",
+        "травень",
+        "червень",
+        "липень",
+        "серпень",
+        "вересень",
+        "жовтень",
+        "листопад",
+        "грудень",
+    ],
+    "gen": [
+        "",
+        "січня",
+        "лютого",
+        "березня",
+        "квітня",
+        "травня",
+        "червня",
+        "липня",
+        "серпня",
+        "вересня",
+        "жовтня",
+        "листопада",
+        "грудня",
+    ],
+    "loc": [
+        "",
+        "січні",
+        "лютому",
+        "березні",
+        "квітні",
+        "травні",
+        "червні",
+        "липні",
+        "серпні",
+        "вересні",
+        "жовтні",
+        "листопаді",
+        "грудні",
+    ],
+}
+_ROMAN_OF = ["", "I", "II", "III", "IV"]
+_RU_HALF = {
+    "nom": ["", "первое полугодие", "второе полугодие"],
+    "gen": ["", "первого полугодия", "второго полугодия"],
+    "loc": ["", "первом полугодии", "втором полугодии"],
+}
+_UK_HALF = {
+    "nom": ["", "перше півріччя", "друге півріччя"],
+    "gen": ["", "першого півріччя", "другого півріччя"],
+    "loc": ["", "першому півріччі", "другому півріччі"],
+}
+_RU_QUARTER = {"nom": "квартал", "gen": "квартала", "loc": "квартале"}
+_UK_QUARTER = {"nom": "квартал", "gen": "кварталу", "loc": "кварталі"}
+
+
+def _label(anchor: _Anchor, lang: str, case: str = "nom") -> str:
+    y = anchor.first.year
+    if lang == "vi":
+        return {
+            "day": f"ngày {anchor.first.day}/{anchor.first.month}/{y}",
+            "month": f"tháng {anchor.first.month}/{y}",
+            "quarter": f"quý {_ROMAN_OF[anchor.quarter or 1]}/{y}",
+            "half": f"6 tháng {'đầu' if anchor.half == 1 else 'cuối'} năm {y}",
+        }.get(anchor.precision, f"năm {y}")
+    if lang in ("ru", "uk"):
+        months = _RU_MONTHS if lang == "ru" else _UK_MONTHS
+        halves = _RU_HALF if lang == "ru" else _UK_HALF
+        quarter = _RU_QUARTER if lang == "ru" else _UK_QUARTER
+        suffix = "г." if lang == "ru" else "р."
+        if anchor.precision == "day":
+            return f"{anchor.first.day} {months['gen'][anchor.first.month]} {y} {suffix}"
+        if anchor.precision == "month":
+            return f"{months[case][anchor.first.month]} {y} {suffix}"
+        if anchor.precision == "quarter":
+            return f"{_ROMAN_OF[anchor.quarter or 1]} {quarter[case]} {y} {suffix}"
+        if anchor.precision == "half":
+            return f"{halves[case][anchor.half or 1]} {y} {suffix}"
+        return f"{y} {suffix}"
+    if lang == "fr":
+        fr_months = [
+            "",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ]
+        return {
+            "day": f"{anchor.first.day} {fr_months[anchor.first.month]} {y}",
+            "month": f"{fr_months[anchor.first.month]} {y}",
+            "quarter": f"T{anchor.quarter} {y}",
+            "half": f"S{anchor.half} {y}",
+        }.get(anchor.precision, str(y))
+    return {
+        "day": f"{anchor.first.day} {_EN_MONTHS[anchor.first.month]} {y}",
+        "month": f"{_EN_MONTHS[anchor.first.month]} {y}",
+        "quarter": f"Q{anchor.quarter} {y}",
+        "half": f"H{anchor.half} {y}",
+    }.get(anchor.precision, str(y))
+
+
+_RELATION_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    # relation -> language -> (template, grammatical case of the label)
+    "deadline": {
+        "en": ("by {L}", "nom"),
+        "vi": ("đến hết {L}", "nom"),
+        "ru": ("не позднее {L}", "gen"),
+        "uk": ("не пізніше {L}", "gen"),
+        "fr": ("d'ici {L}", "nom"),
+    },
+    "since": {
+        "en": ("since {L}", "nom"),
+        "vi": ("từ {L}", "nom"),
+        "ru": ("с {L}", "gen"),
+        "uk": ("з {L}", "gen"),
+        "fr": ("depuis {L}", "nom"),
+    },
+    "after": {
+        "en": ("after {L}", "nom"),
+        "vi": ("sau {L}", "nom"),
+        "ru": ("после {L}", "gen"),
+        "uk": ("після {L}", "gen"),
+        "fr": ("après {L}", "nom"),
+    },
+    "as_of": {
+        "en": ("as of {L}", "nom"),
+        "vi": ("tính đến {L}", "nom"),
+        "ru": ("по {L} включительно", "nom"),
+        "uk": ("станом на {L}", "nom"),
+        "fr": ("au {L}", "nom"),
+    },
+    "on": {
+        "en": ("on {L}", "nom"),
+        "vi": ("{L}", "nom"),
+        "ru": ("{L}", "nom"),
+        "uk": ("{L}", "nom"),
+        "fr": ("le {L}", "nom"),
+    },
+    "in": {
+        "en": ("in {L}", "nom"),
+        "vi": ("trong {L}", "nom"),
+        "ru": ("в {L}", "loc"),
+        "uk": ("у {L}", "loc"),
+        "fr": ("en {L}", "nom"),
+    },
+}
+
+
+def _relation_text(lang: str, relation: str, anchor: _Anchor) -> str:
+    if relation == "in" and anchor.precision == "day":
+        relation = "on"
+    templates = _RELATION_TEMPLATES.get(relation, _RELATION_TEMPLATES["in"])
+    template, case = templates.get(lang, templates["en"])
+    label_lang = lang if lang in templates else "en"
+    if relation == "in" and anchor.precision == "year" and label_lang in ("ru", "uk"):
+        case = "nom"
+    return template.format(L=_label(anchor, label_lang, case))
+
+
+def _range_text(lang: str, first: _Anchor, last: _Anchor) -> str:
+    if lang == "vi":
+        return f"từ {_label(first, 'vi')} đến {_label(last, 'vi')}"
+    if lang in ("ru", "uk"):
+        return f"{_label(first, lang)} – {_label(last, lang)}"
+    if lang == "fr":
+        return f"de {_label(first, 'fr')} à {_label(last, 'fr')}"
+    return f"{_label(first, 'en')} – {_label(last, 'en')}"
+
+
+def _merger_text(lang: str, *, before: bool) -> str:
+    texts = {
+        "en": ("before the merger (1 July 2025)", "after the merger (1 July 2025)"),
+        "vi": ("trước khi sáp nhập (1/7/2025)", "sau khi sáp nhập (1/7/2025)"),
+        "ru": ("до объединения (1 июля 2025 г.)", "после объединения (1 июля 2025 г.)"),
+        "uk": ("до об'єднання (1 липня 2025 р.)", "після об'єднання (1 липня 2025 р.)"),
+        "fr": ("avant la fusion (1er juillet 2025)", "après la fusion (1er juillet 2025)"),
+    }
+    pair = texts.get(lang, texts["en"])
+    return pair[0] if before else pair[1]

@@ -1,0 +1,353 @@
+"""What a question asks: language, places, period, document numbers, intent, follow-ups.
+
+`understand(question, history)` turns a question into a `QueryPlan`:
+
+- language: `qa.language.detect_language`;
+- places: gazetteer matches, each with the units its articles may appear under for the
+  period asked about (`Gazetteer.covering_units`);
+- time: `qa.temporal.parse_temporal` (publication dates, deadlines, events);
+- document numbers: exact, normalised as the index normalises them;
+- intent: a small keyword table per language;
+- follow-ups: a question that names no place or period and refers back ("that meeting",
+  "the province", "it", "đó", "это", "цієї"), or that only swaps the place ("What about
+  Ha Giang?", "Còn Hà Giang?"), takes the missing places, period, document numbers and
+  topic from the last user turn; the search text then starts with that turn's topic.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from qa.errors import QuestionError
+from qa.gazetteer import Gazetteer
+from qa.language import detect_language
+from qa.models import Intent, PlaceMatch, QueryPlan, Turn
+from qa.temporal import TemporalConstraint, parse_temporal
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 4000
+# Extra spellings per place, and in all, added for query expansion.
+EXPANSIONS_PER_PLACE = 6
+MAX_EXPANSIONS = 12
+# Characters of an earlier turn's topic carried into a follow-up's search text.
+MAX_CARRIED_CHARS = 300
+# Earlier turns looked at when resolving a follow-up (each follow-up reads the one before).
+MAX_HISTORY_TURNS = 20
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_I = re.IGNORECASE
+
+# --- intent ------------------------------------------------------------------------------
+
+_COMPARISON = re.compile(
+    r"\bcompar|\bversus\b|\bvs\.?(?!\w)|difference(?:s)?\s+between|so\s+sánh|khác\s+nhau|khác\s+biệt"
+    r"|сравн|отлича|разниц|порівн|відрізня|різниц|vergleich|compara|比较|对比",
+    _I,
+)
+_COMMITMENTS = re.compile(
+    r"\bcommit(?!tee)|\bpledg|\bpromis|\bundert(?:ake|ook)|\bvow|\bresolved\s+to|\bcommitment"
+    r"|cam\s+kết|hứa|cam\s+đoan|quyết\s+tâm|đặt\s+(?:ra\s+)?mục\s+tiêu|phấn\s+đấu"
+    r"|обязал|обязу|обязательств|обеща|пообеща|зобов['’]?яз|обіця|пообіця"
+    r"|s['’]est\s+engag|engagement|promis|verpflicht|versproch|compromet|prometi|承诺|保证",
+    _I,
+)
+_WHO_LEADING = re.compile(
+    r"^\s*(?:who|whom|which\s+(?:officials?|leaders?|people|person)|ai\b|những\s+ai|кто|кого|хто|кого"
+    r"|qui\b|wer\b|quién|quiénes|谁)",
+    _I,
+)
+_WHO = re.compile(
+    r"\bwho\b|\bwhom\b|represent|attend|\bchair(?:ed)?\b|(?<!\w)ai(?!\w)|đại\s+diện|chủ\s+trì|tham\s+dự"
+    r"|(?<!\w)кто(?!\w)|представля|присутствова|председательств|(?<!\w)хто(?!\w)|представля|був\s+присутн"
+    r"|\bqui\b|\bwer\b|quién|谁|出席",
+    _I,
+)
+_WHEN = re.compile(
+    r"^\s*when\b|\bwhen\s+(?:did|was|were|is|will|does|do)\b|what\s+date|which\s+date"
+    r"|khi\s+nào|bao\s+giờ|lúc\s+nào|ngày\s+nào|thời\s+gian\s+nào|thời\s+điểm\s+nào"
+    r"|(?<!\w)когда(?!\w)|(?<!\w)коли(?!\w)|\bquand\b|\bwann\b|cuándo|何时|什么时候",
+    _I,
+)
+_LIST = re.compile(
+    r"^\s*list\b|\blist\s+(?:the|all)\b|\benumerate|what\s+are\s+the|which\s+\w+s\b|\ball\s+the\b"
+    r"|liệt\s+kê|danh\s+sách|những\s+\w+\s+nào|các\s+\w+\s+nào|những\s+gì"
+    r"|перечисл|список|(?<!\w)какие(?!\w)|перелі|(?<!\w)які(?!\w)|\bliste\b|\bquel(?:le)?s\b|列出",
+    _I,
+)
+# "ai" is "who" only in Vietnamese; elsewhere it is "AI".
+_VI_ONLY_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
+
+
+def detect_intent(question: str, language: str) -> Intent:
+    """The kind of answer wanted: comparison, who, when, commitments, list or fact."""
+    text = unicodedata.normalize("NFC", question)
+    who_text = text if language == "vi" else _VI_ONLY_WHO.sub(" ", text)
+    if _COMPARISON.search(text):
+        return "comparison"
+    if _WHO_LEADING.search(who_text):
+        return "who"
+    if _WHEN.match(text) or re.match(
+        r"^\s*(?:когда|коли|khi\s+nào|bao\s+giờ|quand|wann)", text, _I
+    ):
+        return "when"
+    if _COMMITMENTS.search(text):
+        return "commitments"
+    if _WHO.search(who_text):
+        return "who"
+    if _WHEN.search(text):
+        return "when"
+    if _LIST.search(text):
+        return "list"
+    return "fact"
+
+
+# --- follow-ups --------------------------------------------------------------------------
+
+_ANAPHOR = re.compile(
+    r"\b(?:that|this|those|these|the\s+same)\s+(?:meeting|conference|session|province|city|plan|"
+    r"resolution|decision|document|event|visit|program(?:me)?|project|committee|report|notice|"
+    r"commitment|deadline|target|policy|time|one)s?\b"
+    r"|\bthe\s+(?:province|city|meeting|conference|session|plan|resolution|decision|committee)\b"
+    r"|\b(?:it|its|they|them|their|there|he|she|him|her)\b"
+    r"|(?<!\w)(?:đó|này|ấy|kia|trên|nói\s+trên|tỉnh\s+này|tỉnh\s+đó|họ|ông\s+ấy|bà\s+ấy)(?!\w)"
+    r"|(?<!\w)(?:это|этом|этой|этого|эту|этим|эти|этих|тот|той|том|того|ту|тем|те|тех|там|она|он|они|её|его|их|ней|нём|нем)(?!\w)"
+    r"|(?<!\w)(?:це|цей|ця|цього|цієї|цьому|цій|цю|цим|ці|цих|той|та|те|тому|тієї|там|вона|він|вони|її|його|їх|ній|ньому)(?!\w)"
+    r"|\b(?:cela|ça|cette|ce|cet|ces|celle|celui|là|elle|il|ils|elles|leur|leurs)\b",
+    _I,
+)
+_ELLIPTICAL = re.compile(
+    r"^\s*(?:(?:and\s+)?what\s+about|how\s+about|and\b|also\b|còn\b|thế\s+còn|vậy\s+còn|а\s+(?:что|як|как|що)?|"
+    r"и\s+(?:что|как)?|і\b|та\b|а\b|et\b|und\b|y\b)",
+    _I,
+)
+
+
+def _last_user_turn(history: Sequence[Turn], question: str) -> tuple[int, Turn] | None:
+    for index in range(len(history) - 1, -1, -1):
+        turn = history[index]
+        if turn.role != "user" or not turn.content.strip():
+            continue
+        if index == len(history) - 1 and turn.content.strip() == question.strip():
+            continue  # the caller passed the current question as the last turn
+        return index, turn
+    return None
+
+
+def _cut_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    out, position = [], 0
+    for start, end in sorted(spans):
+        if start >= position:
+            out.append(text[position:start])
+            position = end
+    out.append(text[position:])
+    joined = re.sub(r"\s+", " ", "".join(out))
+    return re.sub(r"\s+([?!.,;:])", r"\1", joined).strip(" ,;:-–")
+
+
+# --- document numbers --------------------------------------------------------------------
+
+_FALLBACK_DOC = re.compile(
+    r"(?<![\w/.-])\d{1,6}[a-zA-Z]?(?:/(?:19|20)\d\d)?(?:[/\-–—][A-ZĐa-zđ][A-ZĐa-zđ]*\d*)+(?![\w/-])"
+)
+
+
+_SPACED_SEPARATOR = re.compile(r"(\d)\s*([-–—/])\s*(?=[A-ZĐ])")
+
+
+def find_doc_numbers(text: str) -> tuple[str, ...]:
+    """Document numbers ("57-NQ/TW", "số 1460 - QĐ/TU"), normalised as the index does."""
+    # Typed questions put spaces around the separators ("1460 - QĐ/TU").
+    text = _SPACED_SEPARATOR.sub(r"\1\2", text)
+    try:
+        from index.mentions import find_doc_numbers as index_find
+    except ImportError:  # the index package is optional for understanding a question
+        found = [
+            _normalize_doc_number(m.group())
+            for m in _FALLBACK_DOC.finditer(text)
+            if "/" in m.group()
+        ]
+    else:
+        found = [number for number, _start, _end in index_find(text, any_case=True)]
+    return tuple(dict.fromkeys(found))
+
+
+def _normalize_doc_number(number: str) -> str:
+    """The index's normal form ("1460-QD/TU"), used when index/mentions.py is not importable."""
+    value = re.sub(r"^(?:nos?\.?|số|so|№|#)\s*", "", number.strip(), flags=re.IGNORECASE)
+    value = re.sub(r"\s*([/\-–—])\s*", lambda m: "/" if m.group(1) == "/" else "-", value)
+    value = "".join(value.split()).upper().replace("Đ", "D")
+    return "".join(
+        ch for ch in unicodedata.normalize("NFD", value) if not unicodedata.combining(ch)
+    )
+
+
+# --- the plan ----------------------------------------------------------------------------
+
+
+def _today(today: date | None) -> date:
+    return today or datetime.now(VIETNAM_TZ).date()
+
+
+def _place_matches(
+    gazetteer: Gazetteer,
+    found: Sequence[tuple[str, str]],
+    since: date | None,
+    until: date | None,
+) -> tuple[PlaceMatch, ...]:
+    places: dict[str, PlaceMatch] = {}
+    for key, surface in found:
+        if key not in places:
+            places[key] = PlaceMatch(
+                surface=surface, key=key, covers=gazetteer.covering_units(key, since, until)[1:]
+            )
+    return tuple(places.values())
+
+
+def _period_bounds(constraint: TemporalConstraint | None) -> tuple[date | None, date | None]:
+    """The period a question is about, for deciding which units a place covers."""
+    if constraint is None:
+        return None, None
+    since = constraint.published_since or constraint.event_since or constraint.deadline_since
+    # "by May 2025": what fell due by then was decided by then, by the unit as it was.
+    until = constraint.published_until or constraint.event_until or constraint.deadline_until
+    return since, until
+
+
+def _expansions(
+    gazetteer: Gazetteer, question: str, places: Sequence[PlaceMatch]
+) -> tuple[str, ...]:
+    # Spellings differ for keyword search even when they fold alike ("Lâm Đồng", "Lam Dong"),
+    # so only a name written exactly so in the question is left out.
+    asked = question.lower()
+    out: list[str] = []
+    for place in places:
+        added = 0
+        for name in gazetteer.expansion_names(place.key):
+            if name.lower() in asked or name in out:
+                continue
+            out.append(name)
+            added += 1
+            if added >= EXPANSIONS_PER_PLACE:
+                break
+    return tuple(out[:MAX_EXPANSIONS])
+
+
+def understand(
+    question: str, history: Sequence[Turn] = (), *, today: date | None = None
+) -> QueryPlan:
+    """The plan for answering `question`, given the earlier turns of the conversation."""
+    text = unicodedata.normalize("NFC", question or "").strip()
+    if not text:
+        raise QuestionError(
+            "The question is empty: type a question, e.g. 'What did Lam Dong commit to?'"
+        )
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is {len(text)} characters long; shorten it to at most "
+            f"{MAX_QUESTION_CHARS} characters."
+        )
+    day = _today(today)
+    gazetteer = Gazetteer.load()
+    found = gazetteer.find_places(text)
+    language = _question_language(text, found)
+    temporal = parse_temporal(text, language, today=day)
+    doc_numbers = find_doc_numbers(text)
+    intent = detect_intent(text, language)
+    place_pairs = [(key, surface) for key, surface, _start, _end in found]
+    search_text = text
+    follow_up = False
+
+    previous = _last_user_turn(history[-MAX_HISTORY_TURNS:], text)
+    if previous is not None and _is_follow_up(text, bool(found), temporal is not None):
+        index, turn = previous
+        recent = history[-MAX_HISTORY_TURNS:]
+        earlier = understand(turn.content, recent[:index], today=day)
+        follow_up = True
+        topic = earlier.search_text
+        cut: list[tuple[int, int]] = []
+        if found:
+            cut.extend((start, end) for _k, _s, start, end in gazetteer.find_places(topic))
+        else:
+            place_pairs = [(place.key, place.surface) for place in earlier.places]
+        if temporal is not None:
+            earlier_time = parse_temporal(topic, earlier.language, today=day)
+            if earlier_time is not None:
+                cut.extend(earlier_time.spans)
+        else:
+            # Re-read the earlier period so that `period_text` speaks the new question's language.
+            temporal = parse_temporal(topic, language, today=day) or _constraint_of(earlier)
+        if not doc_numbers:
+            doc_numbers = earlier.doc_numbers
+        if intent == "fact" and earlier.intent != "fact":
+            intent = earlier.intent
+        topic = _cut_spans(topic, cut)[-MAX_CARRIED_CHARS:]
+        search_text = f"{topic} {text}".strip() if topic else text
+        logger.debug("follow-up %r resolved with %r", text, topic)
+
+    since, until = _period_bounds(temporal)
+    places = _place_matches(gazetteer, place_pairs, since, until)
+    return QueryPlan(
+        question=text,
+        language=language,
+        search_text=search_text,
+        intent=intent,
+        places=places,
+        published_since=temporal.published_since if temporal else None,
+        published_until=temporal.published_until if temporal else None,
+        deadline_since=temporal.deadline_since if temporal else None,
+        deadline_until=temporal.deadline_until if temporal else None,
+        doc_numbers=doc_numbers,
+        expansions=_expansions(gazetteer, search_text, places),
+        period_text=temporal.period_text if temporal else None,
+        event_since=temporal.event_since if temporal else None,
+        event_until=temporal.event_until if temporal else None,
+        follow_up=follow_up,
+    )
+
+
+def _question_language(text: str, found: Sequence[tuple[str, str, int, int]]) -> str:
+    """Language of the question's own words: place names ("Hưng Yên") say nothing about it."""
+    rest = _cut_spans(text, [(start, end) for _k, _s, start, end in found])
+    if len(re.findall(r"[^\W\d_]+", rest)) >= 2:
+        return detect_language(rest)
+    return detect_language(text)
+
+
+def _is_follow_up(text: str, has_places: bool, has_time: bool) -> bool:
+    if _ELLIPTICAL.match(text):
+        return True
+    if has_places and has_time:
+        return False
+    if _ANAPHOR.search(text):
+        return not has_places or not has_time
+    # "And in June?", "Hà Giang?": a few words that only swap a place or a period.
+    return len(re.findall(r"\w+", text)) <= 3
+
+
+def _constraint_of(plan: QueryPlan) -> TemporalConstraint | None:
+    if not any(
+        (
+            plan.published_since,
+            plan.published_until,
+            plan.deadline_since,
+            plan.deadline_until,
+            plan.event_since,
+            plan.event_until,
+        )
+    ):
+        return None
+    return TemporalConstraint(
+        published_since=plan.published_since,
+        published_until=plan.published_until,
+        deadline_since=plan.deadline_since,
+        deadline_until=plan.deadline_until,
+        event_since=plan.event_since,
+        event_until=plan.event_until,
+        period_text=plan.period_text,
+    )

@@ -1,0 +1,232 @@
+"""Time expressions -> publication, deadline and event constraints."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qa.temporal import TemporalConstraint, parse_temporal
+
+TODAY = date(2026, 11, 25)
+
+
+def parse(text: str, lang: str = "en") -> TemporalConstraint:
+    constraint = parse_temporal(text, lang, today=TODAY)
+    assert constraint is not None, text
+    return constraint
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "period_text"),
+    [
+        ("What did Lam Dong commit to by May 2025?", "en", "by May 2025"),
+        ("Хазянг: що обіцяли до травня 2025?", "uk", "не пізніше травня 2025 р."),
+        ("Lâm Đồng cam kết gì trước tháng 5/2025?", "vi", "đến hết tháng 5/2025"),
+        ("Что обещано не позднее мая 2025 года?", "ru", "не позднее мая 2025 г."),
+        ("к маю 2025", "ru", "не позднее мая 2025 г."),
+        ("no later than May 2025", "en", "by May 2025"),
+    ],
+)
+def test_by_a_month_is_a_deadline_not_a_publication_limit(
+    text: str, lang: str, period_text: str
+) -> None:
+    constraint = parse(text, lang)
+    assert constraint.deadline_until == date(2025, 5, 31)
+    assert constraint.published_until is None
+    assert constraint.published_since is None
+    assert constraint.period_text == period_text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("in Q2 2025", "en"),
+        ("in the second quarter of 2025", "en"),
+        ("quý II/2025", "vi"),
+        ("quý 2 năm 2025", "vi"),
+        ("у другому кварталі 2025 року", "uk"),
+        ("во втором квартале 2025 г.", "ru"),
+        ("во II квартале 2025 года", "ru"),
+    ],
+)
+def test_quarters(text: str, lang: str) -> None:
+    constraint = parse(text, lang)
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2025, 4, 1),
+        date(2025, 6, 30),
+    )
+    assert constraint.deadline_until is None
+
+
+def test_period_text_speaks_the_question_language() -> None:
+    assert parse("in Q2 2025").period_text == "in Q2 2025"
+    assert parse("quý II/2025", "vi").period_text == "trong quý II/2025"
+    assert parse("у другому кварталі 2025 року", "uk").period_text == "у II кварталі 2025 р."
+    assert parse("в мае 2025", "ru").period_text == "в мае 2025 г."
+
+
+def test_since_a_month_takes_the_year_from_today() -> None:
+    constraint = parse("What has happened since March?")
+    assert constraint.published_since == date(2026, 3, 1)
+    assert constraint.published_until is None
+    assert constraint.period_text == "since March 2026"
+    # A month later in the year than today is last year's.
+    assert parse("since December").published_since == date(2025, 12, 1)
+    assert parse("з березня", "uk").published_since == date(2026, 3, 1)
+    assert parse("с марта", "ru").published_since == date(2026, 3, 1)
+    assert parse("từ tháng 3", "vi").published_since == date(2026, 3, 1)
+
+
+def test_deadline_without_year_is_the_next_one() -> None:
+    assert parse("by May").deadline_until == date(2027, 5, 31)
+    assert parse("by December").deadline_until == date(2026, 12, 31)
+
+
+def test_in_a_month_and_in_a_year() -> None:
+    in_may = parse("What happened in May?")
+    assert (in_may.published_since, in_may.published_until) == (date(2026, 5, 1), date(2026, 5, 31))
+    in_2024 = parse("in 2024")
+    assert (in_2024.published_since, in_2024.published_until) == (
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+    )
+    assert parse("в 2024 году", "ru").published_since == date(2024, 1, 1)
+    assert parse("năm 2024", "vi").published_until == date(2024, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "since", "until"),
+    [
+        ("last month", "en", date(2026, 10, 1), date(2026, 10, 31)),
+        ("tháng trước", "vi", date(2026, 10, 1), date(2026, 10, 31)),
+        ("в прошлом месяце", "ru", date(2026, 10, 1), date(2026, 10, 31)),
+        ("минулого місяця", "uk", date(2026, 10, 1), date(2026, 10, 31)),
+        ("this year", "en", date(2026, 1, 1), date(2026, 12, 31)),
+        ("năm nay", "vi", date(2026, 1, 1), date(2026, 12, 31)),
+        ("last year", "en", date(2025, 1, 1), date(2025, 12, 31)),
+        ("торік", "uk", date(2025, 1, 1), date(2025, 12, 31)),
+    ],
+)
+def test_relative_periods(text: str, lang: str, since: date, until: date) -> None:
+    constraint = parse(text, lang)
+    assert (constraint.published_since, constraint.published_until) == (since, until)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("before the merger", "en"),
+        ("trước khi sáp nhập", "vi"),
+        ("до объединения", "ru"),
+        ("до об'єднання", "uk"),
+    ],
+)
+def test_before_the_merger(text: str, lang: str) -> None:
+    constraint = parse(text, lang)
+    assert constraint.published_until == date(2025, 6, 30)
+    assert constraint.published_since is None
+    assert constraint.deadline_until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("after the merger", "en"),
+        ("sau sáp nhập", "vi"),
+        ("после объединения", "ru"),
+        ("після об'єднання", "uk"),
+    ],
+)
+def test_after_the_merger(text: str, lang: str) -> None:
+    constraint = parse(text, lang)
+    assert constraint.published_since == date(2025, 7, 1)
+    assert constraint.published_until is None
+
+
+def test_an_event_in_a_month() -> None:
+    constraint = parse("Хто виступав на засіданні у травні 2025?", "uk")
+    assert (constraint.event_since, constraint.event_until) == (date(2025, 5, 1), date(2025, 5, 31))
+    # Reports follow the event by a few days.
+    assert constraint.published_since == date(2025, 5, 1)
+    assert date(2025, 5, 31) < constraint.published_until <= date(2025, 6, 10)
+
+
+def test_a_day() -> None:
+    constraint = parse("What was decided at the meeting on 17 March 2025?")
+    assert constraint.event_since == constraint.event_until == date(2025, 3, 17)
+    assert constraint.period_text == "on 17 March 2025"
+    assert parse("ngày 17/3/2025", "vi").event_since == date(2025, 3, 17)
+    assert parse("25 апреля 2025 г.", "ru").event_since == date(2025, 4, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("from March to May 2025", "en"),
+        ("between March and May 2025", "en"),
+        ("từ tháng 3 đến tháng 5/2025", "vi"),
+        ("с марта по май 2025 года", "ru"),
+        ("з березня по травень 2025", "uk"),
+    ],
+)
+def test_ranges(text: str, lang: str) -> None:
+    constraint = parse(text, lang)
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2025, 3, 1),
+        date(2025, 5, 31),
+    )
+    assert constraint.deadline_until is None
+
+
+def test_after_and_as_of() -> None:
+    assert parse("after May 2025").published_since == date(2025, 6, 1)
+    as_of = parse("as of June 2025")
+    assert as_of.published_until == date(2025, 6, 30) and as_of.published_since is None
+    assert parse("tính đến tháng 6/2025", "vi").published_until == date(2025, 6, 30)
+
+
+def test_halves() -> None:
+    first = parse("in the first half of 2025")
+    assert (first.published_since, first.published_until) == (date(2025, 1, 1), date(2025, 6, 30))
+    assert parse("6 tháng cuối năm 2025", "vi").published_since == date(2025, 7, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What did Lam Dong commit to?",
+        "What may the province do about it?",  # "may" the verb
+        "Resolution 57-NQ/TW dated December 22, 2024",  # a document's date names the document
+        "Постановление № 57-NQ/TW от 22 декабря 2024 года",
+        "Nghị quyết 57-NQ/TW ngày 22/12/2024",
+        "",
+    ],
+)
+def test_no_time(text: str) -> None:
+    assert parse_temporal(text, "en", today=TODAY) is None
+
+
+def test_spans_point_at_the_expression() -> None:
+    text = "What did Lam Dong commit to by May 2025?"
+    constraint = parse(text)
+    assert [text[s:e] for s, e in constraint.spans] == ["by May 2025"]
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    assert parse_temporal("May I ask what Lam Dong committed to?", "en", today=TODAY) is None
+    assert parse("May 2025 plans").published_since == date(2025, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface"),
+    [
+        ("by mid-May 2025", "en", "by mid-May 2025"),
+        ("trước cuối tháng 5/2025", "vi", "trước cuối tháng 5/2025"),
+        ("до конца мая 2025", "ru", "до конца мая 2025"),
+    ],
+)
+def test_qualified_deadlines(text: str, lang: str, surface: str) -> None:
+    constraint = parse(text, lang)
+    assert constraint.deadline_until == date(2025, 5, 31)
+    assert [text[s:e] for s, e in constraint.spans] == [surface]

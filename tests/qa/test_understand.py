@@ -1,0 +1,214 @@
+"""Questions -> query plans: places, periods, document numbers, intents, follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qa.errors import QuestionError
+from qa.models import QueryPlan, Turn
+from qa.understand import detect_intent, find_doc_numbers, understand
+
+TODAY = date(2026, 11, 25)
+
+
+def plan(question: str, history: list[Turn] | None = None) -> QueryPlan:
+    return understand(question, history or [], today=TODAY)
+
+
+def test_the_headline_question() -> None:
+    p = plan("What did Lam Dong commit to by May 2025?")
+    assert p.language == "en"
+    assert p.intent == "commitments"
+    assert [(m.key, m.surface) for m in p.places] == [("lam-dong", "Lam Dong")]
+    # A deadline before the merger: Lam Dong as it was then.
+    assert p.places[0].covers == ()
+    assert p.deadline_until == date(2025, 5, 31)
+    assert p.published_until is None and p.published_since is None
+    assert p.period_text == "by May 2025"
+    assert p.search_text == p.question
+    assert "Ламдонг" in p.expansions and "Lâm Đồng" in p.expansions
+    assert "Lam Dong" not in p.expansions  # already in the question
+    assert not p.follow_up
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Lâm Đồng cam kết gì trước tháng 5/2025?", "vi"),
+        ("Что обещала провинция Ламдонг не позднее мая 2025 года?", "ru"),
+        ("Що пообіцяла провінція Лам Донг до травня 2025?", "uk"),
+    ],
+)
+def test_the_same_question_in_other_languages(question: str, lang: str) -> None:
+    p = plan(question)
+    assert p.language == lang
+    assert p.intent == "commitments"
+    assert [m.key for m in p.places] == ["lam-dong"]
+    assert p.deadline_until == date(2025, 5, 31)
+
+
+def test_after_the_merger_a_province_covers_the_units_merged_into_it() -> None:
+    p = plan("What did Lam Dong announce after the merger?")
+    assert p.published_since == date(2025, 7, 1)
+    assert p.places[0].covers == ("dak-nong", "binh-thuan")
+    assert p.province_keys == ("lam-dong", "dak-nong", "binh-thuan")
+
+
+def test_a_merged_away_province_reaches_its_successor() -> None:
+    assert plan("Tin tức Hà Giang sau khi sáp nhập").province_keys == ("ha-giang", "tuyen-quang")
+    assert plan("Новости Хазянга до объединения").province_keys == ("ha-giang",)
+
+
+def test_place_names_do_not_decide_the_language() -> None:
+    assert plan("When did Hưng Yên hold its first steering committee meeting?").language == "en"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What did Lam Dong commit to?", "commitments"),
+        ("What did Ha Giang pledge?", "commitments"),
+        ("Lâm Đồng cam kết những gì?", "commitments"),
+        ("Что обязалась сделать провинция?", "commitments"),
+        ("Що пообіцяла провінція?", "commitments"),
+        ("До чого зобов'язалася провінція?", "commitments"),
+        ("Who represented Ha Giang at the meeting?", "who"),
+        ("Who attended?", "who"),
+        ("Ai chủ trì hội nghị?", "who"),
+        ("Кто представлял провинцию?", "who"),
+        ("Хто представляв провінцію?", "who"),
+        ("When did the steering committee meet?", "when"),
+        ("Khi nào Hưng Yên họp?", "when"),
+        ("Когда состоялось заседание?", "when"),
+        ("Коли відбулося засідання?", "when"),
+        ("Compare Lam Dong and Ha Giang", "comparison"),
+        ("So sánh Lâm Đồng và Hà Giang", "comparison"),
+        ("Сравни Ламдонг и Хазянг", "comparison"),
+        ("Порівняй Ламдонг і Хазянг", "comparison"),
+        ("List the tasks of the steering committee", "list"),
+        ("Liệt kê các nhiệm vụ", "list"),
+        ("What is Resolution 57 about?", "fact"),
+        ("What did Lam Dong do about AI?", "fact"),  # "AI" is not Vietnamese "ai" (who)
+    ],
+)
+def test_intent(question: str, intent: str) -> None:
+    assert plan(question).intent == intent
+
+
+def test_detect_intent_directly() -> None:
+    assert detect_intent("who chaired it?", "en") == "who"
+
+
+def test_doc_numbers_are_exact_and_normalised() -> None:
+    p = plan("What does Resolution No. 57-NQ/TW say, and Decision 1460-QĐ/TU?")
+    assert p.doc_numbers == ("57-NQ/TW", "1460-QD/TU")
+    assert plan("Quyết định số 1460 - QĐ/TU nói gì?").doc_numbers == ("1460-QD/TU",)
+    assert plan("What about resolution 57?").doc_numbers == ()
+    assert find_doc_numbers("Notice No. 02-TB/BCĐ") == ("02-TB/BCD",)
+    # A document's date is not a period to filter on.
+    dated = plan("What does Resolution 57-NQ/TW dated December 22, 2024 require?")
+    assert dated.published_since is None and dated.published_until is None
+
+
+HISTORY = [
+    Turn("user", "What did Lam Dong commit to by May 2025?"),
+    Turn("assistant", "Lam Dong committed to ... [1]"),
+]
+
+
+def test_follow_up_with_an_anaphor_carries_place_period_and_topic() -> None:
+    p = plan("Who represented the province at that meeting?", HISTORY)
+    assert p.follow_up
+    assert p.intent == "who"
+    assert [m.key for m in p.places] == ["lam-dong"]
+    assert p.deadline_until == date(2025, 5, 31)
+    assert p.search_text.startswith("What did Lam Dong commit to by May 2025?")
+    assert p.search_text.endswith("Who represented the province at that meeting?")
+    assert p.question == "Who represented the province at that meeting?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Кто там присутствовал?", "Хто був присутній на цьому засіданні?", "Ai chủ trì cuộc họp đó?"],
+)
+def test_follow_up_in_other_languages(question: str) -> None:
+    p = plan(question, HISTORY)
+    assert p.follow_up
+    assert [m.key for m in p.places] == ["lam-dong"]
+    assert p.deadline_until == date(2025, 5, 31)
+    # The carried period is described in the new question's language.
+    assert p.period_text != "by May 2025"
+
+
+def test_follow_up_swapping_the_place_keeps_topic_period_and_intent() -> None:
+    p = plan("What about Ha Giang?", HISTORY)
+    assert p.follow_up
+    assert [m.key for m in p.places] == ["ha-giang"]
+    assert p.intent == "commitments"
+    assert p.deadline_until == date(2025, 5, 31)
+    assert "Lam Dong" not in p.search_text
+    assert "commit" in p.search_text
+    vi = plan("Còn Hà Giang thì sao?", HISTORY)
+    assert [m.key for m in vi.places] == ["ha-giang"] and vi.period_text == "đến hết tháng 5/2025"
+
+
+def test_follow_up_swapping_the_period_recomputes_coverage() -> None:
+    p = plan("And after the merger?", HISTORY)
+    assert p.follow_up
+    assert p.deadline_until is None
+    assert p.published_since == date(2025, 7, 1)
+    assert p.places[0].covers == ("dak-nong", "binh-thuan")
+    assert "May 2025" not in p.search_text
+
+
+def test_follow_ups_chain() -> None:
+    history = [*HISTORY, Turn("user", "What about Ha Giang?"), Turn("assistant", "...")]
+    p = plan("Who signed it?", history)
+    assert [m.key for m in p.places] == ["ha-giang"]
+    assert p.deadline_until == date(2025, 5, 31)
+
+
+def test_a_new_question_is_not_a_follow_up() -> None:
+    p = plan("What is the digital transformation plan of Hung Yen in 2025?", HISTORY)
+    assert not p.follow_up
+    assert [m.key for m in p.places] == ["hung-yen"]
+    assert p.search_text == p.question
+    assert not plan("What is digital transformation?", HISTORY).follow_up
+
+
+def test_history_that_repeats_the_question_is_ignored() -> None:
+    question = "Who represented the province?"
+    p = plan(question, [*HISTORY, Turn("user", question)])
+    assert [m.key for m in p.places] == ["lam-dong"]
+
+
+def test_without_history_nothing_is_carried() -> None:
+    p = plan("Who represented the province at that meeting?")
+    assert p.places == () and not p.follow_up
+
+
+def test_expansions_are_limited() -> None:
+    p = plan("Compare Hung Yen, Thai Binh, Ha Giang and Lam Dong")
+    assert len(p.expansions) <= 12
+    assert len(set(p.expansions)) == len(p.expansions)
+
+
+def test_today_defaults_to_vietnam_date() -> None:
+    p = understand("What happened last month?")
+    assert p.published_since is not None and p.published_until is not None
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_bad_questions(question: str) -> None:
+    with pytest.raises(QuestionError):
+        understand(question)
+
+
+def test_doc_numbers_without_the_index_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "index.mentions", None)  # makes the import fail
+    assert find_doc_numbers("Quyết định số 1460 - QĐ/TU và 57-NQ/TW") == ("1460-QD/TU", "57-NQ/TW")
+    assert find_doc_numbers("5-7 và 1/3") == ()
