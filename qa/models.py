@@ -119,6 +119,8 @@ class QueryPlan:
     event_until: date | None = None
     # True when places, period or topic were carried over from an earlier turn.
     follow_up: bool = False
+    # The year of the period was guessed ("in May" -> the latest May); see qa/temporal.py.
+    year_inferred: bool = False
 
     @property
     def province_keys(self) -> tuple[str, ...]:

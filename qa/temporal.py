@@ -58,6 +58,9 @@ class TemporalConstraint:
     period_text: str | None = None
     # Character spans of the time expressions (with their cue words) in the text.
     spans: tuple[tuple[int, int], ...] = ()
+    # True when a year was not written and was guessed from today ("in May"): retrieval
+    # may relax the year when the guessed one finds nothing.
+    year_inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -578,6 +581,7 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
     if not text.strip():
         return None
     builder = _Builder(lang)
+    year_inferred = False
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
 
@@ -626,6 +630,7 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
             i += 2
             continue
         if not anchor.year_given:
+            year_inferred = True
             upcoming = relation == "deadline"
             anchor = _with_year(anchor, _implied_year(anchor.first.month, today, upcoming=upcoming))
         relation = relation or "in"
@@ -666,6 +671,7 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
         event_until=builder.event_until,
         period_text="; ".join(dict.fromkeys(texts)),
         spans=tuple(sorted(spans)),
+        year_inferred=year_inferred,
     )
     logger.debug("time in %r: %s", text[:80], constraint)
     return constraint

@@ -308,6 +308,7 @@ def understand(
         event_since=temporal.event_since if temporal else None,
         event_until=temporal.event_until if temporal else None,
         follow_up=follow_up,
+        year_inferred=temporal.year_inferred if temporal else False,
     )
 
 
@@ -350,4 +351,5 @@ def _constraint_of(plan: QueryPlan) -> TemporalConstraint | None:
         event_since=plan.event_since,
         event_until=plan.event_until,
         period_text=plan.period_text,
+        year_inferred=plan.year_inferred,
     )
