@@ -1,0 +1,137 @@
+"""URL identity: one spelling per article, whatever link or copy led to it.
+
+The same article is reachable under tracking parameters (`utm_*`, `zarsrc`, `fbclid`),
+AMP copies (`/amp/...`, `....amp.html`, `?amp=1`), default ports, fragments and
+doubled slashes. `canonicalize_url` folds those into one URL. It cannot know whether
+`www.` and the bare host serve the same site, so the host is kept as written and the
+page's `rel=canonical` settles that (see `crawler.extract`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+logger = logging.getLogger(__name__)
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "zarsrc",
+        "gidzl",
+        "zalo_id",
+        "ref_src",
+        "cmpid",
+        "spm",
+        "share",
+        "amp",
+        "outputtype",
+        "fb_action_ids",
+        "fb_action_types",
+        "fb_source",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters left as they are in a path; everything else (spaces, non-ASCII) is escaped.
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+_AMP_PREFIX = re.compile(r"^/amp(?=/)", re.IGNORECASE)
+_AMP_SUFFIX = re.compile(r"/amp/?$", re.IGNORECASE)
+_AMP_EXTENSION = re.compile(r"\.amp(?=\.html?$|$)", re.IGNORECASE)
+_MULTI_SLASH = re.compile(r"/{2,}")
+_PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _canonical_path(path: str) -> str:
+    path = _MULTI_SLASH.sub("/", path or "/")
+    path = _AMP_PREFIX.sub("", path)
+    if _AMP_SUFFIX.search(path):
+        path = _AMP_SUFFIX.sub("/", path)
+    path = _AMP_EXTENSION.sub("", path)
+    path = quote(path, safe=PATH_SAFE)
+    path = _PERCENT_ESCAPE.sub(lambda m: m.group(0).upper(), path)
+    return path or "/"
+
+
+def _ascii_host(host: str) -> str:
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        logger.debug("host %r is not IDNA-encodable; kept as written", host)
+        return host
+
+
+def _host_and_port(scheme: str, netloc: str) -> str:
+    userinfo, _, hostport = netloc.rpartition("@")
+    host, port = hostport, ""
+    if not hostport.endswith("]"):  # an IPv6 literal keeps its colons
+        name, sep, maybe_port = hostport.rpartition(":")
+        if sep and maybe_port.isdigit():
+            host, port = name, maybe_port
+    host = _ascii_host(host.lower().rstrip("."))
+    if port and int(port) == DEFAULT_PORTS.get(scheme):
+        port = ""
+    hostport = f"{host}:{port}" if port else host
+    return f"{userinfo}@{hostport}" if userinfo else hostport
+
+
+def canonicalize_url(url: str) -> str:
+    """One spelling of `url`: lower-case scheme and host, no default port, no fragment,
+    no tracking parameters, AMP forms collapsed, remaining query sorted.
+
+    >>> canonicalize_url("HTTPS://BaoHungYen.vn:443/amp/tin-3179979.html?utm_source=zalo#top")
+    'https://baohungyen.vn/tin-3179979.html'
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    netloc = _host_and_port(scheme, parts.netloc)
+    path = _canonical_path(parts.path)
+    query_pairs = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_param(name)
+    ]
+    query = urlencode(sorted(query_pairs), doseq=True)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def site_of(url: str) -> str:
+    """The site key of a URL: its host, lower case, without port or a leading `www.`.
+
+    >>> site_of("https://www.vietnam.vn/en/abc")
+    'vietnam.vn'
+    """
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def resolve_url(page_url: str, href: str) -> str:
+    """An absolute URL for `href` found on the page at `page_url`.
+
+    Resolution is against the page URL, not a `<base href>`: some CMSs point `<base>` at a
+    static folder, which would send relative article links to the wrong place.
+    """
+    return urljoin(page_url, href.strip())
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    return site_of(url_a) == site_of(url_b)

@@ -1,0 +1,108 @@
+"""Publication dates: formats, Vietnam time, and which source wins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from crawler.pubdate import (
+    VIETNAM_TZ,
+    DateCandidate,
+    choose_published,
+    date_from_url,
+    find_date,
+    parse_iso,
+    to_vietnam_time,
+)
+
+
+def vn(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VIETNAM_TZ)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "has_time"),
+    [
+        ("2025-05-12", vn(2025, 5, 12), False),  # JSON-LD date without time: local midnight
+        ("2025-03-17T14:34:00", vn(2025, 3, 17, 14, 34), True),  # naive: local time
+        ("2025-05-12T04:40:00.000Z", vn(2025, 5, 12, 11, 40), True),  # vietnam.vn UTC
+        ("2025-07-03T01:30:00Z", vn(2025, 7, 3, 8, 30), True),
+        ("2025-03-17T14:34:00+07:00", vn(2025, 3, 17, 14, 34), True),
+        ("2025-03-17T09:34:00+0200", vn(2025, 3, 17, 14, 34), True),
+        ("2025-03-17 14:34", vn(2025, 3, 17, 14, 34), True),
+    ],
+)
+def test_parse_iso(value: str, expected: datetime, has_time: bool) -> None:
+    parsed = parse_iso(value)
+    assert parsed is not None
+    assert parsed == (expected, has_time)
+    assert parsed[0].utcoffset().total_seconds() == 7 * 3600
+
+
+@pytest.mark.parametrize("value", ["", "not a date", "2025-13-45", "1890-01-01"])
+def test_parse_iso_rejects(value: str) -> None:
+    assert parse_iso(value) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected", "has_time"),
+    [
+        ("14:34, 17/03/2025", "vi", vn(2025, 3, 17, 14, 34), True),
+        ("Thứ Hai, 17/03/2025 14:34", "vi", vn(2025, 3, 17, 14, 34), True),
+        ("17/03/2025 - 14:34", "vi", vn(2025, 3, 17, 14, 34), True),
+        ("Thứ Ba, 09 tháng 09, 2025 | 08:15", "vi", vn(2025, 9, 9, 8, 15), True),
+        ("Lâm Đồng, ngày 20 tháng 05 năm 2025", "vi", vn(2025, 5, 20), False),
+        ("Ngày 5/9/2025", "vi", vn(2025, 9, 5), False),
+        ("18:20, 25 апреля 2025 г.", "ru", vn(2025, 4, 25, 18, 20), True),
+        ("March 17, 2025", "en", vn(2025, 3, 17), False),
+    ],
+)
+def test_find_date(text: str, lang: str, expected: datetime, has_time: bool) -> None:
+    found = find_date(text, lang)
+    assert found is not None
+    assert (found[0], found[1]) == (expected, has_time)
+
+
+def test_find_date_ignores_text_without_dates() -> None:
+    assert find_date("Tỉnh ủy họp bàn về phát triển kinh tế", "vi") is None
+
+
+def test_to_vietnam_time() -> None:
+    assert to_vietnam_time(datetime(2025, 1, 1, 8, 0)) == vn(2025, 1, 1, 8, 0)
+    assert to_vietnam_time(datetime.fromisoformat("2025-01-01T01:00:00+00:00")) == vn(
+        2025, 1, 1, 8, 0
+    )
+
+
+def test_date_from_url() -> None:
+    assert date_from_url("https://x.vn/2025/05/12/bai-viet.html") == DateCandidate(
+        vn(2025, 5, 12), False, "url"
+    )
+    assert date_from_url("https://x.vn/tin-tuc/20250512/abc.html") is not None
+    # a bare yyyymm (hex-id CMS) is not a publication date
+    assert date_from_url("https://baohagiang.vn/thoi-su/202503/abc-52d2fd8/") is None
+
+
+def test_jsonld_date_is_refined_by_a_timed_source_on_the_same_day() -> None:
+    chosen = choose_published(
+        [
+            DateCandidate(vn(2025, 3, 17), False, "jsonld"),
+            DateCandidate(vn(2025, 3, 17, 14, 34), True, "byline"),
+        ]
+    )
+    assert chosen == DateCandidate(vn(2025, 3, 17, 14, 34), True, "byline")
+
+
+def test_trusted_source_wins_over_a_timed_one_on_another_day() -> None:
+    chosen = choose_published(
+        [
+            DateCandidate(vn(2025, 3, 18, 9, 0), True, "dateline"),
+            DateCandidate(vn(2025, 3, 17), False, "jsonld"),
+        ]
+    )
+    assert chosen is not None and chosen.source == "jsonld"
+
+
+def test_no_candidates() -> None:
+    assert choose_published([]) is None
