@@ -1,0 +1,507 @@
+"""Dates and document numbers written in article text, with offsets.
+
+Dates
+-----
+`find_dates(text, lang, reference=...)` finds written dates in Vietnamese, English,
+Russian, Ukrainian, French and CJK forms (`17/03/2025`, `17.03.2025`, `2025-03-17`,
+`ngày 17 tháng 3 năm 2025`, `tháng 5/2025`, `tháng 09`, `quý II/2025`, `Q2 2025`,
+`March 17, 2025`, `17 March 2025`, `May 2025`, `13 марта 2025 года`, `в мае 2025 года`,
+`до 31 травня 2025 року`, `2025 年 5 月 31 日`, `năm 2025`, `2030`...).
+
+A date is stored as the first day of the period it names together with its precision
+("day", "month", "quarter", "year"): "May 2025" is `date(2025, 5, 1)` with precision
+"month". `period_end(mentioned)` gives the period's last day (2025-05-31), which is what
+a deadline such as "by May 2025" means. Storing the start keeps values comparable with
+filters (`mentioned_since`, `mentioned_until`) whichever end a caller needs.
+
+Day and month with no year ("17 марта", "tháng 09", "March 17") take the year of
+`reference` (the publication date); without a reference they are skipped.
+
+`kind` is "deadline" when the words just before the date say so ("by", "no later than",
+"before", "until", "до", "не позднее", "к", "не пізніше", "trước", "chậm nhất",
+"không muộn hơn", "hoàn thành trong"...), "event" when the wording says something happened
+then (a day after "on", "dated", "от", "від", "vào", "sáng"; any date followed in its
+clause by "đã", "diễn ra", "состоялось", "відбулося", "was held"), else "mention".
+
+Numbers that only look like dates are left alone: dates inside document numbers
+(`13/2023/NĐ-CP`), a number after "№"/"No."/"số" ("группа № 1920"), and a four-digit
+count ("2000 người").
+
+The patterns are written by hand rather than taken from dateparser's `search_dates`:
+that function reports no offsets (the same date twice in a text cannot be told apart),
+reads "№ 1920" as the year 1920, and takes about half a second for a short paragraph.
+All languages' patterns apply whatever `lang` says, because translated articles mix
+forms (a Russian translation keeps `17/03/2025` datelines).
+
+Document numbers
+----------------
+`find_doc_numbers(text)` finds numbers of Vietnamese official documents (`57-NQ/TW`,
+`02-TB/BCĐ`, `1460-QĐ/TU`, `112/KH-UBND`, `13/2023/NĐ-CP`, `1234/QĐ-TTg`) and returns
+them normalised by `normalize_doc_number`, which both documents and questions go through:
+upper case, `Đ` folded to `D`, dashes unified, spaces and the "No."/"số"/"№" prefix
+dropped. `No. 1460-QĐ/TU`, `số 1460-QD/TU` and `1460 - QĐ/TU` all become "1460-QD/TU".
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from index.models import DateKind, MentionedDate
+
+logger = logging.getLogger(__name__)
+
+Precision = Literal["day", "month", "quarter", "year"]
+
+# ---------------------------------------------------------------------------------------
+# Document numbers
+
+_DASHES = r"\-–—‐‑"
+_DOC_CODE = r"[A-ZĐ][A-ZĐa-zđ]*\d*"
+_DOC_NUMBER_PATTERN = (
+    rf"(?<![\w/.{_DASHES}])\d{{1,6}}[a-zA-Z]?(?:/(?:19|20)\d\d)?"
+    rf"(?:[/{_DASHES}]{_DOC_CODE})+(?![\w/{_DASHES}])"
+)
+_DOC_NUMBER = re.compile(_DOC_NUMBER_PATTERN)
+_DOC_NUMBER_ANY_CASE = re.compile(_DOC_NUMBER_PATTERN, re.IGNORECASE)
+_DOC_PREFIX = re.compile(r"^(?:nos?\.?|nr\.?|số|so|№|n°|#)\s*", re.IGNORECASE)
+_DOC_SEPARATOR = re.compile(rf"\s*([/{_DASHES}])\s*")
+
+
+def normalize_doc_number(number: str) -> str:
+    """The comparable form of a document number: "số 1460 - QĐ/TU" -> "1460-QD/TU"."""
+    value = unicodedata.normalize("NFC", number).strip()
+    value = _DOC_PREFIX.sub("", value)
+    value = _DOC_SEPARATOR.sub(lambda m: "/" if m.group(1) == "/" else "-", value)
+    value = "".join(value.split()).upper().replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def find_doc_numbers(text: str, *, any_case: bool = False) -> list[tuple[str, int, int]]:
+    """Document numbers in `text`: (normalised number, start, end), in text order.
+
+    Only numbers with a slash and a capitalised code are taken (`57-NQ/TW`, not `5-7`
+    or `1/3`). `any_case=True` also accepts lower-case codes, for typed queries.
+    """
+    pattern = _DOC_NUMBER_ANY_CASE if any_case else _DOC_NUMBER
+    found: list[tuple[str, int, int]] = []
+    for match in pattern.finditer(text):
+        if "/" not in match.group():
+            continue
+        found.append((normalize_doc_number(match.group()), match.start(), match.end()))
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# Periods
+
+
+def period_end(mentioned: MentionedDate) -> date:
+    """The last day of the period a mentioned date names (its `value` is the first day)."""
+    value = mentioned.value
+    if mentioned.precision == "day":
+        return value
+    if mentioned.precision == "month":
+        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
+    if mentioned.precision == "quarter":
+        last_month = (value.month - 1) // 3 * 3 + 3
+        return date(value.year, last_month, calendar.monthrange(value.year, last_month)[1])
+    return date(value.year, 12, 31)
+
+
+def _quarter_start(year: int, quarter: int) -> date:
+    return date(year, (quarter - 1) * 3 + 1, 1)
+
+
+# ---------------------------------------------------------------------------------------
+# Month and quarter words
+
+_MONTH_FORMS: dict[int, str] = {
+    1: r"january|jan\.?|janvier|январ[ьяе]|січ(?:ень|ня|ні)",
+    2: r"february|feb\.?|février|fevrier|феврал[ьяе]|лют(?:ий|ого|ому)",
+    3: r"march|mar\.?|mars|март[аеу]?|берез(?:ень|ня|ні)",
+    4: r"april|apr\.?|avril|апрел[ьяе]|квіт(?:ень|ня|ні)",
+    5: r"may|mai|ма[йяею]|трав(?:ень|ня|ні)",
+    6: r"june|jun\.?|juin|июн[ьяе]|черв(?:ень|ня|ні)",
+    7: r"july|jul\.?|juillet|июл[ьяе]|лип(?:ень|ня|ні)",
+    8: r"august|aug\.?|août|aout|август[аеу]?|серп(?:ень|ня|ні)",
+    9: r"september|sept?\.?|septembre|сентябр[ьяе]|верес(?:ень|ня|ні)",
+    10: r"october|oct\.?|octobre|октябр[ьяе]|жовт(?:ень|ня|ні)",
+    11: r"november|nov\.?|novembre|ноябр[ьяе]|листопад[аі]?",
+    12: r"december|dec\.?|décembre|decembre|декабр[ьяе]|груд(?:ень|ня|ні)",
+}
+_MONTH_MATCHERS = {
+    month: re.compile(rf"(?:{forms})", re.IGNORECASE) for month, forms in _MONTH_FORMS.items()
+}
+_MONTH = r"(?P<mname>" + "|".join(_MONTH_FORMS.values()) + r")(?!\w)"
+# English month names that are also ordinary words need a capital and a preposition
+# when no day and no year comes with them ("in May", not "may").
+_AMBIGUOUS_MONTHS = frozenset({"may", "mar", "march", "jan", "jun", "dec", "sep", "oct"})
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_ORDINAL_QUARTERS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четв": 4,
+    "перш": 1,
+    "друг": 2,
+}
+
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR_SUFFIX = r"(?:\s*(?:года|году|год|гг\.|г\.|року|році|рік|рр\.|р\.))?"
+_DAY = r"(?P<day>[0-3]?\d)"
+# Words that make a four-digit number a count ("2000 người", "2025 hectares"), not a year.
+_COUNTED = (
+    r"\s*(?:người|tỷ|triệu|nghìn|ngàn|hộ|ha|km|tấn|đồng|usd|vnd|people|persons|households"
+    r"|hectares|tons|tonnes|billion|million|человек|рублей|тонн|гектар\w*|осіб|гривень)(?!\w)"
+)
+
+
+def _month_number(name: str) -> int | None:
+    for month, matcher in _MONTH_MATCHERS.items():
+        if matcher.fullmatch(name):
+            return month
+    return None
+
+
+def _quarter_number(word: str) -> int | None:
+    lower = word.lower().rstrip(".")
+    if lower in _ROMAN:
+        return _ROMAN[lower]
+    if lower.isdigit() and 1 <= int(lower) <= 4:
+        return int(lower)
+    for prefix, quarter in _ORDINAL_QUARTERS.items():
+        if lower.startswith(prefix):
+            return quarter
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Patterns
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    value: date
+    precision: Precision
+
+
+_Handler = Callable[[re.Match[str], date | None], tuple[date, Precision] | None]
+
+
+def _year_of(match: re.Match[str], reference: date | None) -> int | None:
+    year = match.groupdict().get("year")
+    if year:
+        return int(year)
+    return reference.year if reference is not None else None
+
+
+def _safe_date(year: int | None, month: int, day: int) -> date | None:
+    if year is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _numeric_day(match: re.Match[str], reference: date | None) -> tuple[date, Precision] | None:
+    day, month = int(match.group("day")), int(match.group("month"))
+    if month > 12 and day <= 12:
+        day, month = month, day
+    value = _safe_date(_year_of(match, reference), month, day)
+    return (value, "day") if value else None
+
+
+def _named_day(match: re.Match[str], reference: date | None) -> tuple[date, Precision] | None:
+    name = match.group("mname")
+    month = _month_number(name)
+    if month is None or not _plausible_month_word(match, name):
+        return None
+    value = _safe_date(_year_of(match, reference), month, int(match.group("day")))
+    return (value, "day") if value else None
+
+
+def _plausible_month_word(match: re.Match[str], name: str) -> bool:
+    """English month names that are also words ("may", "march") count only capitalised
+    when no year comes with them."""
+    if match.groupdict().get("year") or name.lower().rstrip(".") not in _AMBIGUOUS_MONTHS:
+        return True
+    return name[0].isupper()
+
+
+def _numeric_month(match: re.Match[str], reference: date | None) -> tuple[date, Precision] | None:
+    month = int(match.group("month"))
+    if not 1 <= month <= 12:
+        return None
+    value = _safe_date(_year_of(match, reference), month, 1)
+    return (value, "month") if value else None
+
+
+def _named_month(match: re.Match[str], reference: date | None) -> tuple[date, Precision] | None:
+    name = match.group("mname")
+    month = _month_number(name)
+    if month is None:
+        return None
+    if not _plausible_month_word(match, name):
+        return None
+    value = _safe_date(_year_of(match, reference), month, 1)
+    return (value, "month") if value else None
+
+
+def _quarter(match: re.Match[str], reference: date | None) -> tuple[date, Precision] | None:
+    quarter = _quarter_number(match.group("quarter"))
+    year = _year_of(match, reference)
+    if quarter is None or year is None:
+        return None
+    return _quarter_start(year, quarter), "quarter"
+
+
+def _year(match: re.Match[str], reference: date | None) -> tuple[date, Precision] | None:
+    year = int(match.group("year"))
+    if not 1950 <= year <= 2100:
+        return None
+    return date(year, 1, 1), "year"
+
+
+_I = re.IGNORECASE
+# A pattern's span is its `date` group where it has one (context words stay outside).
+_PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
+    # 2025-03-17
+    (
+        re.compile(
+            r"(?<![\d.\-/])(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"
+        ),
+        _numeric_day,
+    ),
+    # 17/03/2025, 17.03.2025, 17-03-2025, ngày 17/3/2025, ngày 17/3
+    (
+        re.compile(
+            rf"(?<![\d.\-/])(?:ngày\s+)?{_DAY}(?P<sep>[/.\-])(?P<month>[01]?\d)"
+            rf"(?P=sep){_YEAR}{_YEAR_SUFFIX}(?![\d/])",
+            _I,
+        ),
+        _numeric_day,
+    ),
+    (
+        re.compile(
+            r"(?<![\d.\-/])(?:(?:ngày|hôm)\s+|(?<=sáng\s)|(?<=chiều\s)|(?<=trưa\s)|(?<=tối\s))"
+            r"(?P<day>[0-3]?\d)[/.\-](?P<month>[01]?\d)(?![\d/\-]|\.\d)",
+            _I,
+        ),
+        _numeric_day,
+    ),
+    # ngày 17 tháng 3 năm 2025, 17 tháng 3, 2025
+    (
+        re.compile(
+            rf"(?:ngày\s+)?{_DAY}\s+tháng\s+(?P<month>[01]?\d)(?:\s*,?\s*(?:năm\s+)?{_YEAR})?(?!\d)",
+            _I,
+        ),
+        _numeric_day,
+    ),
+    # March 17, 2025 / March 17 / Mar. 17th
+    (
+        re.compile(
+            rf"(?<!\w){_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)(?:,?\s+{_YEAR})?(?!\d)",
+            _I,
+        ),
+        _named_day,
+    ),
+    # 17 March 2025 / 13 марта 2025 года / 31 травня 2025 року / 1er mars 2025 / 17 марта
+    (
+        re.compile(
+            rf"(?<![\d\w]){_DAY}(?:er|st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+            rf"(?:,?\s+{_YEAR}{_YEAR_SUFFIX})?(?!\d)",
+            _I,
+        ),
+        _named_day,
+    ),
+    # 2025 年 5 月 31 日, 2025년 5월 31일, 5月31日
+    (
+        re.compile(
+            r"(?:(?P<year>(?:19|20)\d\d)\s*[年년]\s*)?(?P<month>[01]?\d)\s*[月월]\s*"
+            r"(?P<day>[0-3]?\d)\s*[日일]"
+        ),
+        _numeric_day,
+    ),
+    # 2025 年 5 月
+    (
+        re.compile(r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>[01]?\d)\s*[月월](?!\s*\d)"),
+        _numeric_month,
+    ),
+    # tháng 5/2025, tháng 5 năm 2025, tháng 05-2025, tháng 09
+    (
+        re.compile(
+            rf"tháng\s+(?P<month>[01]?\d)(?:\s*(?:/|-|\.|,?\s*năm)\s*{_YEAR})?(?![\d/])", _I
+        ),
+        _numeric_month,
+    ),
+    # 05/2025 (month and year only; not the start of a document number "01/2025/TT-BTC")
+    (
+        re.compile(rf"(?<![\d.\-/])(?P<month>[01]?\d)/{_YEAR}(?![\d/\-])"),
+        _numeric_month,
+    ),
+    # May 2025, в мае 2025 года, травня 2025 року, mai 2025
+    (
+        re.compile(rf"(?<!\w){_MONTH}\s*,?\s+{_YEAR}{_YEAR_SUFFIX}(?!\d)", _I),
+        _named_month,
+    ),
+    # Month names with a preposition and no year: "in May", "в марте", "з березня", "en mai"
+    (
+        re.compile(
+            r"(?<!\w)(?:in|by|until|before|since|from|during|end of|в|с|до|по|к|у|з|en|і|и|та)"
+            rf"\s+(?P<date>{_MONTH})",
+            _I,
+        ),
+        _named_month,
+    ),
+    # quý II/2025, quý 2 năm 2025, quý II
+    (
+        re.compile(
+            rf"quý\s+(?P<quarter>IV|I{{1,3}}|[1-4])(?!\w)(?:\s*(?:/|-|,?\s*năm)\s*{_YEAR})?(?![\d/])",
+            _I,
+        ),
+        _quarter,
+    ),
+    # Q2 2025, Q2/2025, Q2-2025
+    (
+        re.compile(rf"(?<!\w)Q(?P<quarter>[1-4])\s*[/\-]?\s*{_YEAR}(?!\d)", _I),
+        _quarter,
+    ),
+    # 2025 Q2
+    (re.compile(rf"(?<!\d){_YEAR}\s*[/\-]?\s*Q(?P<quarter>[1-4])(?!\w)", _I), _quarter),
+    # second quarter of 2025, the 2nd quarter
+    (
+        re.compile(
+            rf"(?P<quarter>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+            rf"(?:\s+(?:of\s+)?{_YEAR})?(?!\d)",
+            _I,
+        ),
+        _quarter,
+    ),
+    # второй квартал 2025 года, II квартал 2025 г., другий квартал 2025 року, 1 квартале
+    (
+        re.compile(
+            rf"(?<!\w)(?P<quarter>(?:перв|втор|трет|четв[её]рт|перш|друг|четверт)\w*|IV|I{{1,3}}|[1-4])"
+            rf"(?:-?(?:й|го|м|му|ом))?\s+квартал\w*(?:\s+{_YEAR}{_YEAR_SUFFIX})?(?!\d)",
+            _I,
+        ),
+        _quarter,
+    ),
+    # năm 2025, 2025 году, in 2025, 2030
+    (
+        re.compile(
+            rf"(?:năm\s+)?(?<![\d.,/]){_YEAR}{_YEAR_SUFFIX}(?![\d%]|[.,/]\d|{_COUNTED})", _I
+        ),
+        _year,
+    ),
+]
+
+# ---------------------------------------------------------------------------------------
+# Kinds
+
+_DEADLINE_BEFORE = re.compile(
+    r"(?:\bby|\bno later than|\bnot later than|\bbefore|\buntil|\btill|\bdeadline(?:\s+(?:of|is))?"
+    r"|\bdue(?:\s+(?:by|on))?|\bwithin|\bahead of"
+    r"|(?<!\w)до|(?<!\w)не позднее|(?<!\w)не позже|(?<!\w)к|(?<!\w)срок(?:ом)?(?:\s+до)?"
+    r"|(?<!\w)не пізніше(?:\s+ніж)?|(?<!\w)термін(?:ом)?(?:\s+до)?"
+    r"|(?<!\w)trước|(?<!\w)chậm nhất(?:\s+là)?|(?<!\w)không muộn hơn|(?<!\w)không chậm hơn"
+    r"|(?<!\w)hoàn thành(?:\s+(?:trong|trước))?|(?<!\w)hạn chót(?:\s+là)?|(?<!\w)đến hết"
+    r"|(?<!\w)trong thời hạn|(?<!\w)đến|(?<!\w)avant|(?<!\w)d'ici|(?<!\w)au plus tard(?:\s+le)?)"
+    r"(?:\s+(?:the\s+)?(?:end\s+of|конца|окончания|кінця|cuối|hết))?"
+    r"(?:\s+(?:the|ngày|le))?\s*$",
+    re.IGNORECASE,
+)
+_EVENT_BEFORE = re.compile(
+    r"(?:\bon|\bdated|\bheld on|\btook place on|\bas of"
+    r"|(?<!\w)от|(?<!\w)від|(?<!\w)утром|(?<!\w)вечером|(?<!\w)днем|(?<!\w)днём"
+    r"|(?<!\w)vào|(?<!\w)sáng|(?<!\w)chiều|(?<!\w)tối|(?<!\w)le)\s*$",
+    re.IGNORECASE,
+)
+_EVENT_AFTER = re.compile(
+    r"^[^.;!?\n]{0,60}?(?:(?<!\w)đã(?!\w)|diễn ra|состоял[аои]?сь|состоялся|прош[её]л|прошло|прошла"
+    r"|відбул[аои]?ся|відбулося|took place|was held|were held)",
+    re.IGNORECASE,
+)
+_CONTEXT_CHARS = 40
+
+
+def _kind(text: str, start: int, end: int, precision: Precision) -> DateKind:
+    before = text[max(0, start - _CONTEXT_CHARS) : start]
+    before = before.split("\n")[-1]
+    if _DEADLINE_BEFORE.search(before):
+        return "deadline"
+    # "on", "dated", "от", "vào" name the day something happened; "based on 2025 data"
+    # names no event.
+    if precision == "day" and _EVENT_BEFORE.search(before):
+        return "event"
+    after = text[end : end + 80].split("\n")[0]
+    if _EVENT_AFTER.search(after):
+        return "event"
+    return "mention"
+
+
+# ---------------------------------------------------------------------------------------
+# Finding
+
+
+def find_dates(
+    text: str, lang: str | None = None, *, reference: date | None = None
+) -> list[MentionedDate]:
+    """Dates written in `text`, in text order, without overlaps (the longest reading wins)."""
+    blocked = [(start, end) for _, start, end in find_doc_numbers(text)]
+    candidates: list[_Candidate] = []
+    for pattern, handler in _PATTERNS:
+        for match in pattern.finditer(text):
+            span = "date" if "date" in pattern.groupindex else 0
+            start, end = match.start(span), match.end(span)
+            if any(start < b_end and b_start < end for b_start, b_end in blocked):
+                continue
+            if handler is _year and _after_number_sign(text, start):
+                continue
+            parsed = handler(match, reference)
+            if parsed is None:
+                continue
+            candidates.append(_Candidate(start, end, parsed[0], parsed[1]))
+    chosen: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
+        if all(candidate.end <= c.start or c.end <= candidate.start for c in chosen):
+            chosen.append(candidate)
+    chosen.sort(key=lambda c: c.start)
+    return [
+        MentionedDate(
+            value=c.value,
+            kind=_kind(text, c.start, c.end, c.precision),
+            precision=c.precision,
+            start=c.start,
+            end=c.end,
+            surface=text[c.start : c.end],
+        )
+        for c in chosen
+    ]
+
+
+_NUMBER_SIGN = re.compile(r"(?:№|#|\bno\.?|\bnos\.?|\bsố|\bnr\.?)\s*$", re.IGNORECASE)
+
+
+def _after_number_sign(text: str, start: int) -> bool:
+    """A year-like number right after "№", "No." or "số" is a number, not a year."""
+    return bool(_NUMBER_SIGN.search(text[max(0, start - 6) : start]))

@@ -1,0 +1,227 @@
+"""Tokens for the keyword (BM25) index, the same for documents and for queries.
+
+`keyword_tokens(text)` lower-cases and NFC-normalises, then by script:
+
+- Latin script (Vietnamese, English, French): every word gives its folded key
+  (`fold_diacritics`, so "Đồng" -> "dong"), passed through the English Snowball stemmer
+  when it is plain ASCII ("resolutions" -> "resolut"; Vietnamese syllables come out
+  unchanged). A word written with diacritics also keeps its exact form ("đồng"), which
+  ranks accented matches higher. Adjacent words give bigrams joined with "_", both exact
+  ("lâm_đồng") and folded ("lam_dong"), so "Lâm Đồng", "Lam Dong" and "lam_dong" meet.
+  Vietnamese writes words as space-separated syllables; a syllable bigram is the cheap,
+  dictionary-free stand-in for word segmentation. Bigrams are built for every Latin
+  script, since text without diacritics cannot be told apart from English.
+- Cyrillic (Russian, Ukrainian): the Russian Snowball stem of the word, after mapping
+  the Ukrainian letters і, ї, є, ґ onto и, и, е, г and dropping apostrophes. No
+  maintained Ukrainian stemmer is on PyPI; the two languages share most inflection
+  endings, so this one mapping conflates Ukrainian forms well enough for BM25 and lets
+  Russian and Ukrainian spellings of the same stem meet. Two adjacent capitalised short
+  words are also joined into one token, so the transliterations "Лам Донг" and "Ламдонг"
+  meet.
+- CJK: overlapping character bigrams (a lone character stays a unigram).
+- Other scripts: the lower-cased word as written.
+- Document numbers ("57-NQ/TW") are kept whole, normalised like
+  `index.mentions.normalize_doc_number` and lower-cased ("57-nq/tw"), in addition to their
+  parts.
+- A small stopword list per language drops the commonest function words as unigrams.
+  Words that are also frequent Vietnamese syllables when written without diacritics
+  ("an", "to", "do", "on", "de", "la") are not stopwords at all; for the rest, a Latin
+  bigram is still formed when only one of its two words is a stopword, so an unaccented
+  "the gioi" (thế giới) or "du lich" (du lịch) keeps its bigram.
+- Numbers split at separators ("1.200" -> "1", "200"), so Vietnamese and English digit
+  grouping meet.
+
+Stemming uses PyStemmer (Snowball algorithms in C, maintained, the stemmer bm25s itself
+suggests). Vietnamese word segmenters (underthesea, pyvi) are not used: they bring trained
+models and extra dependencies, while syllable bigrams need neither and treat accented
+and unaccented text alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+from index.mentions import find_doc_numbers
+
+logger = logging.getLogger(__name__)
+
+# Apostrophes stay inside a word only where Ukrainian spelling puts them (before я, ю, є,
+# ї: "прем'єр"); English and French ones separate words ("party's", "l'économie").
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ](?=[яюєїЯЮЄЇ])[^\W_]+)*")
+_APOSTROPHES = "'’ʼ"
+# What may stand between two words that still form a bigram: spaces, "_" ("lam_dong"),
+# a hyphen ("Rịa-Vũng Tàu"); not a line break or other punctuation.
+_JOINING_GAP = re.compile(r"[ \t\u00a0_\-]*")
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(word for group in groups for word in group.split())
+
+
+_STOPWORDS_LATIN = _words(
+    # English
+    "the a of and or for by with from is are was were be been as that this these those it",
+    "its what which who whom how did does has have had will would their there than into about",
+    # Vietnamese (with diacritics only; see the module docstring)
+    "và của các những là có được cho với trong này đã sẽ để thì mà một theo về từ tại trên",
+    "đến khi như cũng đó nhằm bị vào ra nào gì",
+    # French
+    "les des une et aux pour par dans sur qui est au du le",
+)
+_STOPWORDS_CYRILLIC = _words(
+    # Russian
+    "и в во на с со по к ко о об от до за из для не что как а но или это его ее её их был",
+    "была были было также при у же ли бы то так который которые которых этом этой",
+    # Ukrainian
+    "і й та з із зі від що як але або це її також про щодо який яка які цей ця ці ще чи",
+)
+
+_UKRAINIAN_TO_RUSSIAN = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "ё": "е"})
+
+
+@lru_cache(maxsize=1)
+def _english() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _russian() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("russian")
+
+
+def fold_diacritics(text: str) -> str:
+    """Latin letters without diacritics: "Lâm Đồng" -> "Lam Dong". Other scripts are kept
+    as they are (Cyrillic й and ё stay letters of their own)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    out: list[str] = []
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and out and _is_latin(out[-1]):
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() or "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff"
+
+
+def _script(char: str) -> str:
+    if char.isdigit():
+        return "digit"
+    if _is_latin(char):
+        return "latin"
+    if "\u0400" <= char <= "\u052f":
+        return "cyrillic"
+    code = ord(char)
+    if 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF:
+        return "cjk"
+    return "other"
+
+
+def _runs(word: str) -> list[tuple[str, str]]:
+    """Split a word where the script changes (letters and digits stay together, except
+    next to CJK), e.g. "2025年" -> ("2025", "digit"), ("年", "cjk")."""
+    runs: list[tuple[str, str]] = []
+    for char in word:
+        script = _script(char)
+        if char in _APOSTROPHES:
+            script = runs[-1][1] if runs else "other"
+        if runs:
+            text, previous = runs[-1]
+            same = script == previous or (
+                {script, previous} <= {"latin", "digit", "cyrillic"}
+                and "digit" in {script, previous}
+            )
+            if same:
+                merged = previous if previous != "digit" else script
+                runs[-1] = (text + char, merged)
+                continue
+        runs.append((char, script))
+    return runs
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """BM25 tokens of `text` (documents and queries alike); see the module docstring."""
+    normalised = unicodedata.normalize("NFC", text)
+    tokens: list[str] = []
+    # (surface, folded, is a stopword) of the Latin word before, while a bigram may form.
+    previous_latin: tuple[str, str, bool] | None = None
+    previous_cyrillic: str | None = None  # the Cyrillic word before, as written
+    previous_end = 0
+    for match in _WORD.finditer(normalised):
+        if not _JOINING_GAP.fullmatch(normalised[previous_end : match.start()]):
+            previous_latin = previous_cyrillic = None
+        previous_end = match.end()
+        for run, script in _runs(match.group()):
+            surface = run.lower()
+            if script == "cjk":
+                tokens.extend(_cjk_bigrams(surface))
+                previous_latin = previous_cyrillic = None
+            elif script == "cyrillic":
+                previous_latin = None
+                if surface in _STOPWORDS_CYRILLIC:
+                    previous_cyrillic = None
+                    continue
+                tokens.append(_cyrillic_key(surface))
+                if previous_cyrillic and _is_short_name(previous_cyrillic) and _is_short_name(run):
+                    tokens.append(_cyrillic_key(previous_cyrillic.lower() + surface))
+                previous_cyrillic = run
+            elif script in {"latin", "digit"}:
+                previous_cyrillic = None
+                if script != "latin" or _is_stray_letter(surface):
+                    if script != "latin":
+                        tokens.append(surface)
+                    previous_latin = None
+                    continue
+                folded = fold_diacritics(surface)
+                stop = surface in _STOPWORDS_LATIN
+                if not stop:
+                    if surface != folded:
+                        tokens.append(surface)
+                    tokens.append(_latin_key(folded))
+                if previous_latin is not None and not (stop and previous_latin[2]):
+                    before_surface, before_folded, _ = previous_latin
+                    if before_surface != before_folded or surface != folded:
+                        tokens.append(f"{before_surface}_{surface}")
+                    tokens.append(f"{before_folded}_{folded}")
+                previous_latin = (surface, folded, stop)
+            else:
+                # Other scripts (Greek, Thai, Arabic...) are kept as written words.
+                tokens.append(surface)
+                previous_latin = previous_cyrillic = None
+    tokens.extend(number.lower() for number, _, _ in find_doc_numbers(normalised, any_case=True))
+    return tokens
+
+
+def _is_stray_letter(word: str) -> bool:
+    """A lone ASCII letter ("s" of "party's", "A" of a list item) says nothing."""
+    return len(word) == 1 and word.isascii() and word.isalpha()
+
+
+def _latin_key(folded: str) -> str:
+    if folded.isascii() and folded.isalpha():
+        return str(_english().stemWord(folded))
+    return folded
+
+
+def _cyrillic_key(word: str) -> str:
+    mapped = word.translate(_UKRAINIAN_TO_RUSSIAN)
+    mapped = "".join(ch for ch in mapped if ch not in _APOSTROPHES)
+    return str(_russian().stemWord(mapped))
+
+
+def _is_short_name(word: str) -> bool:
+    """Capitalised Cyrillic words of up to six letters, as transliterated Vietnamese
+    syllables are ("Лам", "Донг", "Хынг")."""
+    return word[:1].isupper() and word[1:].islower() and 2 <= len(word) <= 6
+
+
+def _cjk_bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
