@@ -54,12 +54,22 @@ def _raw_filters(
     }
 
 
+# Libraries that narrate their own start-up at INFO; their warnings still show.
+_QUIET_LIBRARIES = (
+    "faiss", "bm25s", "httpx", "httpcore", "sentence_transformers", "transformers",
+    "urllib3", "filelock", "milvus_lite", "pymilvus", "langchain", "openai",
+)  # fmt: skip
+
+
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if settings.log_level.upper() != "DEBUG":
+        for name in _QUIET_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _run(command: Any, *args: Any, **kwargs: Any) -> None:
