@@ -1,0 +1,285 @@
+"""API benchmark: `POST /ask` and `GET /search` latency (p50/p95) and throughput with
+concurrent clients, against a real `policyqa serve` process.
+
+By default the demo corpus (demo/corpus.jsonl) is imported into a temporary home, indexed
+with the chosen embedder (`e5-small` unless --embedder says otherwise) and served on a
+free loopback port; the load comes from this process (one HTTP client per thread), so
+client and server do not share an interpreter. `--url` measures a server already running.
+
+Writes bench/results/api.json and prints a table. BENCH_QUICK=1 (or --quick) sends fewer
+requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+logger = logging.getLogger("bench.api")
+RESULTS = ROOT / "bench" / "results" / "api.json"
+CORPUS = ROOT / "demo" / "corpus.jsonl"
+QUESTIONS = ROOT / "demo" / "questions.jsonl"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def load_questions() -> list[dict[str, Any]]:
+    """Questions from the demo development set, with their filters and history."""
+    bodies = []
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        body: dict[str, Any] = {"question": item["question"]}
+        filters = {k: v for k, v in (item.get("filters") or {}).items() if v}
+        if filters:
+            body["filters"] = filters
+        if item.get("history"):
+            body["history"] = item["history"]
+        bodies.append(body)
+    return bodies
+
+
+def prepare_home(home: Path, embedder: str) -> None:
+    """Import the demo corpus and build the index, as `policyqa import` and `index` do."""
+    from api.commands_crawl import import_articles
+    from api.commands_index import build_index
+    from api.settings import Settings
+
+    settings = Settings(home=home, embedder=embedder)
+    import_articles(settings, path=CORPUS)
+    started = time.perf_counter()
+    build_index(settings)
+    logger.info("index built in %.1f s", time.perf_counter() - started)
+
+
+class Server:
+    """`policyqa serve` in a child process on a free loopback port."""
+
+    def __init__(self, home: Path, embedder: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "POLICYQA_HOME": str(home),
+            "POLICYQA_EMBEDDER": embedder,
+            "POLICYQA_RATE_LIMIT_PER_MINUTE": "0",
+            "POLICYQA_LOG_LEVEL": "WARNING",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_ready(self, timeout: float = 300.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited: {self.process.stderr.read()[-2000:]}")
+            try:
+                health = httpx.get(f"{self.url}/health", timeout=5).json()
+                if health.get("status") == "ok":
+                    return dict(health)
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError("the server did not become ready in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run_load(
+    url: str, make_request: Any, total: int, clients: int, headers: dict[str, str]
+) -> dict[str, Any]:
+    """`total` requests spread over `clients` threads, each with its own connection."""
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def worker() -> None:
+        with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+            while True:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                started = time.perf_counter()
+                try:
+                    status = str(make_request(client, i).status_code)
+                except httpx.HTTPError as error:
+                    status = type(error).__name__
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[status] = statuses.get(status, 0) + 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for future in [pool.submit(worker) for _ in range(clients)]:
+            future.result()
+    wall = time.perf_counter() - started
+    return {
+        "clients": clients,
+        "requests": total,
+        "statuses": statuses,
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
+        "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+        "requests_per_second": round(total / wall, 2) if wall else None,
+        "seconds": round(wall, 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="Benchmark a running server instead of starting one.")
+    parser.add_argument("--api-key", default=os.environ.get("POLICYQA_BENCH_API_KEY"))
+    parser.add_argument("--embedder", default="e5-small", help="Embedder profile to index with.")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=None,
+        help="Requests per measurement (default 160, 48 with --quick).",
+    )
+    parser.add_argument("--quick", action="store_true", default=bool(os.environ.get("BENCH_QUICK")))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    total = args.requests or (48 if args.quick else 160)
+    headers = {"X-API-Key": args.api_key} if args.api_key else {}
+
+    questions = load_questions()
+
+    def ask(client: httpx.Client, i: int) -> httpx.Response:
+        return client.post("/ask", json=questions[i % len(questions)])
+
+    def search(client: httpx.Client, i: int) -> httpx.Response:
+        return client.get(
+            "/search", params={"q": questions[i % len(questions)]["question"], "k": 10}
+        )
+
+    server: Server | None = None
+    with tempfile.TemporaryDirectory(prefix="policyqa-bench-api-") as home:
+        try:
+            if args.url:
+                url = args.url.rstrip("/")
+                health = httpx.get(f"{url}/health", headers=headers, timeout=10).json()
+            else:
+                prepare_home(Path(home), args.embedder)
+                server = Server(Path(home), args.embedder)
+                health = server.wait_ready()
+                url = server.url
+            logger.info("server ready: %s", json.dumps(health.get("index"), default=str))
+
+            # Warm-up: every question once, so caches and lazy loads are behind us.
+            run_load(url, ask, len(questions), 1, headers)
+            results = {
+                "ask_1_client": run_load(url, ask, max(16, total // 4), 1, headers),
+                f"ask_{args.clients}_clients": run_load(url, ask, total, args.clients, headers),
+                f"search_{args.clients}_clients": run_load(
+                    url, search, total, args.clients, headers
+                ),
+            }
+            server_rss = _rss_bytes(server.process.pid) if server else None
+        finally:
+            if server is not None:
+                server.stop()
+
+    report = {
+        "benchmark": "api",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "server": args.url or "policyqa serve (child process, demo corpus)",
+        "embedder": (health.get("index") or {}).get("embedder") or health.get("embedder"),
+        "index": health.get("index"),
+        "questions": len(questions),
+        "server_rss_mb": round(server_rss / 2**20, 1) if server_rss else None,
+        "results": results,
+        "notes": "Latency is measured by the client, per request, over loopback; the "
+        "2 cores are shared by the server and the load generator.",
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    print(f"{'measurement':<22} {'req':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}  statuses")
+    for name, row in results.items():
+        print(
+            f"{name:<22} {row['requests']:>5} {row['p50_ms']:>8} {row['p95_ms']:>8} "
+            f"{row['requests_per_second']:>7}  {row['statuses']}"
+        )
+    print(f"results: {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
