@@ -43,6 +43,7 @@ from crawler.profiles import GENERIC, VIETNAMVN, Profile, choose_profile
 from crawler.pubdate import (
     DateCandidate,
     choose_published,
+    date_from_image_url,
     date_from_url,
     find_date,
     parse_date_text,
@@ -746,6 +747,33 @@ def _split_body(blocks: list[Block], lang: str | None) -> BodyParts:
     return BodyParts(story, captions, author, source_url, dateline)
 
 
+IMAGE_SOURCE_ATTRIBUTES = ("src", "data-src", "data-original")
+
+
+def _inside_noise(element: Tag, stop: Tag) -> bool:
+    parent = element.parent
+    while parent is not None and parent is not stop:
+        if parent.name in SKIP_TAGS or _is_noise(parent):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _story_image_dates(root: Tag) -> list[DateCandidate]:
+    """Upload stamps of the images in the story itself (not in boxes the reader skips)."""
+    found: list[DateCandidate] = []
+    for image in root.find_all(list(IMAGE_TAGS)):
+        if _inside_noise(image, root):
+            continue
+        for attribute in IMAGE_SOURCE_ATTRIBUTES:
+            value = image.get(attribute)
+            candidate = date_from_image_url(str(value)) if value else None
+            if candidate is not None:
+                found.append(candidate)
+                break
+    return found
+
+
 def _body_blocks(root: Tag, drops: Iterable[str]) -> list[Block]:
     for selector in drops:
         for element in root.select(selector):
@@ -1014,7 +1042,7 @@ def extract(
     candidates = _published_candidates(page, soup, chosen, (url, canonical), lang_hint)
     if parts.dateline is not None:
         candidates.append(parts.dateline)
-    published = choose_published(candidates)
+    published = choose_published([*candidates, *_story_image_dates(root)])
     text_sample = "\n".join([title, sapo or "", *paragraphs])
     lang_detected = detect_language(text_sample)
     lang = declared or normalize_lang(defaults.get("lang")) or lang_detected

@@ -10,6 +10,12 @@ Sources, in order of trust: JSON-LD `datePublished` ("jsonld"), `<meta>` tags su
 layout ("byline"), a date in the URL path ("url"), and a dateline paragraph in the body
 ("dateline"). Dates from page chrome (a "today" bar, sidebars) are never candidates:
 callers only hand in text from the article itself.
+
+A date with no time of day (a dateline, a date-only JSON-LD value) can also be refined by
+the upload stamp in the file names of the story's own images ("image"): the CMSs name
+uploads `<n>_<yyyymmddhhmmss>.jpg` or `<epoch ms>_<slug>.jpeg`, and an image in the story
+was uploaded before it went out, so the latest such stamp on that same day is the closest
+known time. An image stamp never dates an article on its own (file photos are reused).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 SOURCE_ORDER = ("jsonld", "meta", "byline", "url", "dateline")
+IMAGE_SOURCE = "image"
 MIN_YEAR, MAX_YEAR = 1995, 2100
 # Free-form text longer than this is not handed to dateparser (it finds dates in prose).
 DATEPARSER_MAX_CHARS = 60
@@ -44,6 +51,15 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _TIME = re.compile(r"(?<![\d/.])(?P<H>[01]?\d|2[0-3])\s*[:h]\s*(?P<M>[0-5]\d)(?![\d/])")
 # How far from a date a clock time may sit and still belong to it ("14:34, 17/03/2025").
 _TIME_WINDOW = 16
+# An upload stamp in an image file name: "1_20250520160517.jpg",
+# "14523_slug_20250317143417.jpg" (local time), or "1747021337000_slug.jpeg" (epoch
+# milliseconds) in a folder dated /yyyy/mm/dd/.
+_IMAGE_LOCAL_STAMP = re.compile(
+    r"(?:^|[_-])(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})"
+    r"(?=[_.-])"
+)
+_IMAGE_EPOCH_STAMP = re.compile(r"^(?P<ms>1\d{12})(?=[_.-])")
+_IMAGE_FOLDER_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{2})/(?P<d>\d{2})/[^/]*$")
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
 )
@@ -165,20 +181,48 @@ def date_from_url(url: str) -> DateCandidate | None:
     return None
 
 
+def date_from_image_url(url: str) -> DateCandidate | None:
+    """The upload time in an image's file name, in Vietnam time (see the module notes)."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    name = path.rsplit("/", 1)[-1]
+    local = _IMAGE_LOCAL_STAMP.search(name)
+    if local:
+        parsed = _build(local["y"], local["m"], local["d"], local["H"], local["M"], local["S"])
+        return DateCandidate(to_vietnam_time(parsed), True, IMAGE_SOURCE) if parsed else None
+    epoch = _IMAGE_EPOCH_STAMP.match(name)
+    folder = _IMAGE_FOLDER_DATE.search(path)
+    if epoch and folder:
+        stamp = to_vietnam_time(datetime.fromtimestamp(int(epoch["ms"]) / 1000, UTC))
+        # Only a stamp that agrees with the dated folder is an upload time, not an id.
+        if (stamp.year, stamp.month, stamp.day) == tuple(int(folder[k]) for k in "ymd"):
+            return DateCandidate(stamp, True, IMAGE_SOURCE)
+    return None
+
+
 def choose_published(candidates: list[DateCandidate]) -> DateCandidate | None:
     """The most trusted candidate, refined by a timed candidate for the same day.
 
     A JSON-LD date without a time and a meta or byline time on the same day give that
-    day at that time (the source stays the one that carried the time).
+    day at that time (the source stays the one that carried the time). Failing that, the
+    latest image upload stamp of that day gives the time, to the minute.
     """
-    if not candidates:
+    dated = [c for c in candidates if c.source != IMAGE_SOURCE]
+    if not dated:
         return None
     rank = {source: i for i, source in enumerate(SOURCE_ORDER)}
-    ordered = sorted(candidates, key=lambda c: rank.get(c.source, len(rank)))
+    ordered = sorted(dated, key=lambda c: rank.get(c.source, len(rank)))
     best = ordered[0]
     if best.has_time:
         return best
     for other in ordered[1:]:
         if other.has_time and other.value.date() == best.value.date():
             return other
+    same_day = [
+        c.value
+        for c in candidates
+        if c.source == IMAGE_SOURCE and c.value.date() == best.value.date()
+    ]
+    if same_day:
+        latest = max(same_day).replace(second=0, microsecond=0)
+        return DateCandidate(latest, True, IMAGE_SOURCE)
     return best

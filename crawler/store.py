@@ -1,0 +1,553 @@
+"""The article store: SQLite, one row per canonical article, every text version kept.
+
+Tables:
+- `articles`: one row per article id (a hash of the canonical URL), its latest version,
+  translation group and the metadata used for grouping.
+- `article_versions`: every distinct (title, text) an article has had, as the full
+  Article JSON, oldest first.
+- `url_aliases`: every URL an article was seen under (fetched URL, canonical URL), so a
+  translation that names its original by another spelling still finds the original.
+- `fetch_state`: per URL, what the crawler knows: HTTP status, ETag, Last-Modified,
+  attempts, when to retry, the sitemap `lastmod` last seen and the article it produced.
+- `runs`: crawl summaries, newest last.
+
+Each write commits at once, in WAL mode, so a reader (the indexer, the API) can read
+while a crawl writes and an interrupted crawl loses nothing already stored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from crawler.errors import StoreError
+from crawler.language import detect_language
+from crawler.models import Article, article_id_for, content_hash_for
+from crawler.urls import canonicalize_url
+
+logger = logging.getLogger(__name__)
+
+AddOutcome = Literal["new", "changed", "unchanged"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    canonical_url TEXT NOT NULL,
+    site TEXT,
+    province TEXT,
+    translation_of_id TEXT,
+    translation_group TEXT NOT NULL,
+    latest_version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_group ON articles (translation_group);
+CREATE TABLE IF NOT EXISTS article_versions (
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
+CREATE TABLE IF NOT EXISTS url_aliases (
+    url TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS url_aliases_article ON url_aliases (article_id);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    url TEXT PRIMARY KEY,
+    site TEXT,
+    status INTEGER,
+    outcome TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_retry_at TEXT,
+    lastmod_seen TEXT,
+    fetched_at TEXT,
+    article_id TEXT,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS fetch_state_pending ON fetch_state (outcome, next_retry_at);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded_at TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+"""
+
+# Fetch outcomes kept in fetch_state.outcome.
+PENDING = "pending"  # discovered, never fetched (or an interrupted run)
+FAILED = "failed"  # a transient failure: retried on a later run
+DONE = "done"  # fetched; an article or a page that is not one
+GONE = "gone"  # 404/410 or a permanent refusal: not retried
+
+
+@dataclass(frozen=True)
+class FetchState:
+    """What the store knows about one URL."""
+
+    url: str
+    site: str | None = None
+    status: int | None = None
+    outcome: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 0
+    next_retry_at: datetime | None = None
+    lastmod_seen: datetime | None = None
+    fetched_at: datetime | None = None
+    article_id: str | None = None
+    error: str | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _www_twin(url: str) -> str:
+    """The same URL with `www.` added or removed: most sites serve both."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    twin = host.removeprefix("www.") if host.startswith("www.") else f"www.{host}"
+    return f"{scheme}://{twin}{slash}{path}"
+
+
+class ArticleStore:
+    """SQLite article store. Thread-safe: one connection guarded by a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30.0
+            )
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(
+                f"cannot open the article store at {self.path}: {error}. "
+                "Check that the folder is writable and the file is an SQLite database "
+                "(set POLICYQA_HOME to use another folder)."
+            ) from error
+        self._lock = threading.RLock()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> ArticleStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run statements in one transaction, committed before returning."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for sql, params in statements:
+                    self._db.execute(sql, params)
+                self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise StoreError(
+                    f"cannot write to the article store {self.path}: {error}"
+                ) from error
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot read the article store {self.path}: {error}") from error
+
+    # -- articles --------------------------------------------------------------------
+
+    def _resolve_group(self, translation_of: str) -> str:
+        """The id of the original a translation points at, through known aliases."""
+        canonical = canonicalize_url(translation_of)
+        for candidate in (canonical, _www_twin(canonical)):
+            rows = self._query("SELECT article_id FROM url_aliases WHERE url = ?", (candidate,))
+            if rows:
+                return str(rows[0]["article_id"])
+        return article_id_for(canonical)
+
+    def add(self, article: Article, *, fetched_at: datetime | None = None) -> AddOutcome:
+        """Store an article; a new version when its title or text changed.
+
+        Returns "new", "changed" or "unchanged". Commits before returning.
+        """
+        fetched_at = fetched_at or _now()
+        canonical = canonicalize_url(article.identity_url)
+        article_id = article_id_for(canonical)
+        content_hash = content_hash_for(article.title, article.text)
+        with self._lock:
+            group = (
+                self._resolve_group(article.translation_of)
+                if article.translation_of
+                else article_id
+            )
+            aliases = {canonical, canonicalize_url(article.url)}
+            rows = self._query(
+                "SELECT latest_version, content_hash, first_seen_at FROM articles WHERE id = ?",
+                (article_id,),
+            )
+            previous = rows[0] if rows else None
+            filled = article.model_copy(
+                update={
+                    "id": article_id,
+                    "canonical_url": canonical,
+                    "content_hash": content_hash,
+                    "translation_group": group,
+                    "lang_detected": article.lang_detected or detect_language(article.text),
+                    "fetched_at": fetched_at,
+                }
+            )
+            if filled.lang is None:
+                filled = filled.model_copy(update={"lang": filled.lang_detected})
+            statements: list[tuple[str, tuple[Any, ...]]] = []
+            if previous is None:
+                outcome: AddOutcome = "new"
+                version = 1
+            elif previous["content_hash"] != content_hash:
+                outcome = "changed"
+                version = int(previous["latest_version"]) + 1
+            else:
+                outcome = "unchanged"
+                version = int(previous["latest_version"])
+            if outcome == "unchanged":
+                # Same text: refresh metadata (a better date, a province) in place, but
+                # keep the time this version was first fetched.
+                stored = self._version(article_id, version)
+                kept_fetched_at = stored.fetched_at if stored else fetched_at
+                filled = filled.model_copy(
+                    update={"version": version, "fetched_at": kept_fetched_at}
+                )
+                statements.append(
+                    (
+                        "UPDATE article_versions SET data = ? WHERE article_id = ? AND version = ?",
+                        (filled.model_dump_json(), article_id, version),
+                    )
+                )
+            else:
+                filled = filled.model_copy(update={"version": version})
+                statements.append(
+                    (
+                        "INSERT INTO article_versions (article_id, version, content_hash,"
+                        " fetched_at, data) VALUES (?, ?, ?, ?, ?)",
+                        (
+                            article_id,
+                            version,
+                            content_hash,
+                            _iso(fetched_at),
+                            filled.model_dump_json(),
+                        ),
+                    )
+                )
+            statements.append(
+                (
+                    "INSERT INTO articles (id, canonical_url, site, province, translation_of_id,"
+                    " translation_group, latest_version, content_hash, first_seen_at, last_seen_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET canonical_url = excluded.canonical_url,"
+                    " site = excluded.site, province = excluded.province,"
+                    " translation_of_id = excluded.translation_of_id,"
+                    " translation_group = excluded.translation_group,"
+                    " latest_version = excluded.latest_version,"
+                    " content_hash = excluded.content_hash, last_seen_at = excluded.last_seen_at",
+                    (
+                        article_id,
+                        canonical,
+                        filled.site,
+                        filled.province,
+                        group if group != article_id else None,
+                        group,
+                        version,
+                        content_hash,
+                        _iso(fetched_at),
+                        _iso(fetched_at),
+                    ),
+                )
+            )
+            for alias in aliases:
+                statements.append(
+                    (
+                        "INSERT INTO url_aliases (url, article_id) VALUES (?, ?)"
+                        " ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id",
+                        (alias, article_id),
+                    )
+                )
+            if group == article_id:
+                # Translations stored before this original may have grouped under another
+                # spelling of its URL: move them into this article's group.
+                for alias in aliases:
+                    for spelling in (alias, _www_twin(alias)):
+                        provisional = article_id_for(spelling)
+                        if provisional != article_id:
+                            statements.append(
+                                (
+                                    "UPDATE articles SET translation_group = ?,"
+                                    " translation_of_id = ? WHERE translation_group = ?",
+                                    (article_id, article_id, provisional),
+                                )
+                            )
+            self._write(statements)
+        logger.debug("stored %s as %s (version %s): %s", canonical, article_id, version, outcome)
+        return outcome
+
+    _SELECT = (
+        "SELECT v.data AS data, a.translation_group AS translation_group,"
+        " a.province AS own_province, o.province AS original_province"
+        " FROM articles a"
+        " JOIN article_versions v ON v.article_id = a.id AND v.version = a.latest_version"
+        " LEFT JOIN articles o ON o.id = a.translation_group AND o.id != a.id"
+    )
+
+    _SELECT_WITH_ROWID = _SELECT.replace("SELECT ", "SELECT a.rowid AS article_rowid, ", 1)
+
+    @staticmethod
+    def _materialise(row: sqlite3.Row) -> Article:
+        article = Article.model_validate_json(row["data"])
+        update: dict[str, Any] = {"translation_group": row["translation_group"]}
+        if not row["own_province"] and row["original_province"]:
+            update["province"] = row["original_province"]
+        return article.model_copy(update=update)
+
+    def articles(self, *, batch_size: int = 500) -> Iterator[Article]:
+        """The latest version of every article, in the order they were first stored.
+
+        Read in batches, so a large store is never held in memory at once and writers
+        are not blocked while the caller works through the articles.
+        """
+        after = 0
+        while True:
+            rows = self._query(
+                f"{self._SELECT_WITH_ROWID} WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
+                (after, batch_size),
+            )
+            for row in rows:
+                yield self._materialise(row)
+            if len(rows) < batch_size:
+                return
+            after = int(rows[-1]["article_rowid"])
+
+    def get(self, article_id: str) -> Article | None:
+        rows = self._query(f"{self._SELECT} WHERE a.id = ?", (article_id,))
+        return self._materialise(rows[0]) if rows else None
+
+    def _version(self, article_id: str, version: int) -> Article | None:
+        rows = self._query(
+            "SELECT data FROM article_versions WHERE article_id = ? AND version = ?",
+            (article_id, version),
+        )
+        return Article.model_validate_json(rows[0]["data"]) if rows else None
+
+    def versions(self, article_id: str) -> list[Article]:
+        """Every version of an article, oldest first."""
+        current = self.get(article_id)
+        if current is None:
+            return []
+        rows = self._query(
+            "SELECT data FROM article_versions WHERE article_id = ? ORDER BY version",
+            (article_id,),
+        )
+        shared = {"translation_group": current.translation_group}
+        return [Article.model_validate_json(row["data"]).model_copy(update=shared) for row in rows]
+
+    def translations(self, translation_group: str) -> list[Article]:
+        """Every article in a translation group, the original first when stored."""
+        rows = self._query(
+            f"{self._SELECT} WHERE a.translation_group = ? ORDER BY a.id != ?, a.rowid",
+            (translation_group, translation_group),
+        )
+        return [self._materialise(row) for row in rows]
+
+    def count(self) -> int:
+        return int(self._query("SELECT COUNT(*) AS n FROM articles")[0]["n"])
+
+    def article_id_for_url(self, url: str) -> str | None:
+        """The id of the article known under this URL (any stored spelling), if any."""
+        rows = self._query(
+            "SELECT article_id FROM url_aliases WHERE url = ?", (canonicalize_url(url),)
+        )
+        return str(rows[0]["article_id"]) if rows else None
+
+    # -- runs ------------------------------------------------------------------------
+
+    def record_run(self, summary: dict[str, Any]) -> None:
+        self._write(
+            [
+                (
+                    "INSERT INTO runs (recorded_at, summary) VALUES (?, ?)",
+                    (_iso(_now()), json.dumps(summary, ensure_ascii=False, default=str)),
+                )
+            ]
+        )
+
+    def last_run(self) -> dict[str, Any] | None:
+        rows = self._query("SELECT recorded_at, summary FROM runs ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        summary: dict[str, Any] = json.loads(rows[0]["summary"])
+        summary.setdefault("recorded_at", rows[0]["recorded_at"])
+        return summary
+
+    # -- fetch state -----------------------------------------------------------------
+
+    @staticmethod
+    def _fetch_state(row: sqlite3.Row) -> FetchState:
+        return FetchState(
+            url=row["url"],
+            site=row["site"],
+            status=row["status"],
+            outcome=row["outcome"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            attempts=int(row["attempts"]),
+            next_retry_at=_parse_iso(row["next_retry_at"]),
+            lastmod_seen=_parse_iso(row["lastmod_seen"]),
+            fetched_at=_parse_iso(row["fetched_at"]),
+            article_id=row["article_id"],
+            error=row["error"],
+        )
+
+    def fetch_state(self, url: str) -> FetchState | None:
+        rows = self._query("SELECT * FROM fetch_state WHERE url = ?", (url,))
+        return self._fetch_state(rows[0]) if rows else None
+
+    def note_discovered(
+        self, links: Iterable[tuple[str, datetime | None]], *, site: str | None
+    ) -> None:
+        """Remember URLs found by discovery (with their sitemap lastmod) in one transaction,
+        so an interrupted run picks them up next time."""
+        self._write(
+            [
+                (
+                    "INSERT INTO fetch_state (url, site, outcome, lastmod_seen) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (url) DO UPDATE SET"
+                    " lastmod_seen = COALESCE(excluded.lastmod_seen, fetch_state.lastmod_seen),"
+                    " site = COALESCE(fetch_state.site, excluded.site)",
+                    (url, site, PENDING, _iso(lastmod)),
+                )
+                for url, lastmod in links
+            ]
+        )
+
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        site: str | None,
+        status: int,
+        outcome: str = DONE,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        article_id: str | None = None,
+        fetched_at: datetime | None = None,
+    ) -> None:
+        """A completed fetch (2xx, 304, or a permanent 4xx): validators kept for next time."""
+        self._write(
+            [
+                (
+                    "INSERT INTO fetch_state (url, site, status, outcome, etag, last_modified,"
+                    " attempts, next_retry_at, fetched_at, article_id, error)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL)"
+                    " ON CONFLICT (url) DO UPDATE SET site = COALESCE(excluded.site, fetch_state.site),"
+                    " status = excluded.status, outcome = excluded.outcome,"
+                    " etag = COALESCE(excluded.etag, fetch_state.etag),"
+                    " last_modified = COALESCE(excluded.last_modified, fetch_state.last_modified),"
+                    " attempts = 0, next_retry_at = NULL, fetched_at = excluded.fetched_at,"
+                    " article_id = COALESCE(excluded.article_id, fetch_state.article_id),"
+                    " error = NULL",
+                    (
+                        url,
+                        site,
+                        status,
+                        outcome,
+                        etag,
+                        last_modified,
+                        _iso(fetched_at or _now()),
+                        article_id,
+                    ),
+                )
+            ]
+        )
+
+    def record_failure(
+        self,
+        url: str,
+        *,
+        site: str | None,
+        error: str,
+        status: int | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """A transient failure: counted, and the URL is retried on a later run."""
+        self._write(
+            [
+                (
+                    "INSERT INTO fetch_state (url, site, status, outcome, attempts, next_retry_at,"
+                    " error) VALUES (?, ?, ?, ?, 1, ?, ?)"
+                    " ON CONFLICT (url) DO UPDATE SET status = excluded.status,"
+                    " outcome = excluded.outcome, attempts = fetch_state.attempts + 1,"
+                    " next_retry_at = excluded.next_retry_at, error = excluded.error",
+                    (url, site, status, FAILED, _iso(retry_at), error),
+                )
+            ]
+        )
+
+    def pending_urls(self, *, site: str | None = None, now: datetime | None = None) -> list[str]:
+        """URLs discovered but not fetched, and failed URLs whose retry time has come."""
+        now_iso = _iso(now or _now())
+        sql = (
+            "SELECT url FROM fetch_state WHERE (outcome = ? OR (outcome = ? AND"
+            " (next_retry_at IS NULL OR next_retry_at <= ?)))"
+        )
+        params: tuple[Any, ...] = (PENDING, FAILED, now_iso)
+        if site is not None:
+            sql += " AND site = ?"
+            params += (site,)
+        return [str(row["url"]) for row in self._query(sql + " ORDER BY rowid", params)]
+
+    def fetch_counts(self) -> dict[str, int]:
+        """How many URLs are in each fetch outcome (for reports and tests)."""
+        rows = self._query("SELECT outcome, COUNT(*) AS n FROM fetch_state GROUP BY outcome")
+        return {str(row["outcome"]): int(row["n"]) for row in rows}
