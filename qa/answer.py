@@ -1,0 +1,179 @@
+"""`answer(question, retriever, llm=None)`: the one entry point of Q&A.
+
+Understand the question (language, places, periods, follow-ups), retrieve evidence with
+the user's filters, answer extractively (or refuse), and, when a chat model is given,
+try a verified generative answer that falls back to the extractive one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from index.models import Retriever, SearchFilters
+from qa.errors import QuestionError
+from qa.extractive import DEFAULT_MIN_SUPPORT, extractive_answer
+from qa.models import Answer, QueryPlan, Turn
+from qa.retrieve import retrieve
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+_LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def answer(
+    question: str,
+    retriever: Retriever,
+    llm: Any | None = None,
+    *,
+    filters: dict | None = None,
+    history: Sequence[Turn] = (),
+    today: date | None = None,
+    min_support: float = DEFAULT_MIN_SUPPORT,
+    llm_timeout: float | None = None,
+) -> Answer:
+    """Answer `question` from the index, citing the sentences that say it.
+
+    `filters` are the user's raw filters ({province, since, until, lang, site}; province
+    names in any spelling, dates as YYYY-MM-DD). Raises QuestionError for an empty or
+    overlong question or unusable filters.
+    """
+    question = _check_question(question)
+    search_filters, shown = resolve_filters(filters)
+    from qa.understand import understand
+
+    plan = understand(question, history, today=today)
+    return answer_plan(
+        plan,
+        retriever,
+        llm,
+        filters=search_filters,
+        shown_filters=shown,
+        min_support=min_support,
+        llm_timeout=llm_timeout,
+    )
+
+
+def answer_plan(
+    plan: QueryPlan,
+    retriever: Retriever,
+    llm: Any | None = None,
+    *,
+    filters: SearchFilters | None = None,
+    shown_filters: dict[str, Any] | None = None,
+    min_support: float = DEFAULT_MIN_SUPPORT,
+    llm_timeout: float | None = None,
+) -> Answer:
+    """`answer()` for a question already understood."""
+    result = retrieve(plan, retriever, filters)
+    extractive, ranked = extractive_answer(
+        plan,
+        result.evidence,
+        retriever.embedder,
+        filters=shown_filters or {},
+        place_variants=result.place_variants,
+        min_support=min_support,
+    )
+    if llm is None or extractive.refused:
+        return extractive
+    from qa.generative import generative_answer
+
+    return generative_answer(plan, ranked, llm, retriever.embedder, extractive, timeout=llm_timeout)
+
+
+def _check_question(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise QuestionError(
+            "the question is empty: ask something, e.g. 'What did Lam Dong commit to by May 2025?'"
+        )
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}"
+        )
+    return question
+
+
+def _as_list(value: Any, name: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    raise QuestionError(f"filter '{name}' must be a string or a list of strings")
+
+
+def _as_date(value: Any, name: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise QuestionError(
+            f"filter '{name}' is not a date: {value!r}; use YYYY-MM-DD, e.g. 2025-05-31"
+        ) from None
+
+
+def resolve_filters(raw: dict | None) -> tuple[SearchFilters, dict[str, Any]]:
+    """The user's raw filters as SearchFilters, and as shown back to the user.
+
+    Province names in any spelling resolve through the gazetteer; an unknown one, a bad
+    date or a reversed period raises QuestionError with what to do instead.
+    """
+    raw = dict(raw or {})
+    unknown = set(raw) - {"province", "since", "until", "lang", "site"}
+    if unknown:
+        raise QuestionError(
+            f"unknown filter(s): {', '.join(sorted(unknown))}; "
+            "use province, since, until, lang or site"
+        )
+    provinces = _as_list(raw.get("province"), "province")
+    keys: list[str] = []
+    if provinces:
+        from qa.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load()
+        for name in provinces:
+            key = gazetteer.resolve(name)
+            if key is None:
+                raise QuestionError(
+                    f"unknown province {name!r}: use a province name such as "
+                    "'Lâm Đồng', 'Lam Dong' or 'Hà Giang'"
+                )
+            if key not in keys:
+                keys.append(key)
+    since = _as_date(raw.get("since"), "since")
+    until = _as_date(raw.get("until"), "until")
+    if since and until and since > until:
+        raise QuestionError(f"'since' ({since}) is after 'until' ({until}); swap them")
+    langs = [v.lower() for v in _as_list(raw.get("lang"), "lang")]
+    for code in langs:
+        if not _LANG_CODE.match(code):
+            raise QuestionError(
+                f"filter 'lang' expects ISO 639-1 codes such as vi or en, not {code!r}"
+            )
+    sites = [_site(v) for v in _as_list(raw.get("site"), "site")]
+    filters = SearchFilters(
+        province=tuple(keys), lang=tuple(langs), site=tuple(sites), since=since, until=until
+    )
+    shown: dict[str, Any] = {
+        "province": provinces,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "lang": langs,
+        "site": sites,
+    }
+    return filters, shown
+
+
+def _site(value: str) -> str:
+    value = value.lower().strip()
+    value = re.sub(r"^[a-z]+://", "", value)
+    return value.split("/", 1)[0]

@@ -1,0 +1,377 @@
+"""Retrieval fusion: a `QueryPlan` plus the user's filters become a few index searches,
+whose hits are fused, boosted by the question's constraints and grouped by story.
+
+The user's filters are hard (every search call carries them). The question's own
+constraints are applied twice, so that none is silently dropped and none hides an
+article whose metadata is incomplete:
+
+- places: a search filtered to the place's units, and an unfiltered search whose hits
+  are boosted when the article belongs to the place or its text names it (in any of
+  the gazetteer's spellings);
+- publication period: a hard filter (the question asked about that period);
+- deadlines ("by May 2025"): a search filtered on dates mentioned in the chunk, and a
+  boost for chunks that mention a date in the period.
+
+One story is counted once across its translations: hits are grouped by
+`translation_group`, and each group is represented by the version in the asker's
+language when the index has one, while the other versions stay reachable as
+`alternates`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from index.mentions import normalize_doc_number
+from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
+from qa.gazetteer import Gazetteer
+from qa.models import QueryPlan
+
+logger = logging.getLogger(__name__)
+
+# Reciprocal-rank-fusion constant and the weight of each search call.
+RRF_K = 60
+WEIGHT_PRIMARY = 1.0
+WEIGHT_EXPANDED = 0.8
+WEIGHT_UNFILTERED = 0.6
+WEIGHT_DEADLINE = 0.8
+# Boosts, in RRF units (one first place in one call is about 1/61 = 0.016).
+BOOST_PLACE_ARTICLE = 0.012
+BOOST_PLACE_TEXT = 0.008
+BOOST_DEADLINE = 0.010
+BOOST_DOC_NUMBER = 0.012
+BOOST_LANGUAGE = 0.002
+# How far a publication period taken from the question is widened (see merge_filters).
+QUESTION_SLACK_BEFORE = timedelta(days=2)
+QUESTION_SLACK_AFTER = timedelta(days=45)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (đ -> d), for matching across spellings."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_SPACES = re.compile(r"[\s\-‐‑–—_]+")
+
+
+def _loose(text: str) -> str:
+    """Folded, with hyphens and runs of spaces made one space ("Lâm-Đồng" ~ "lam dong")."""
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One retrieved passage, in the version of its story chosen for citing."""
+
+    hit: SearchHit
+    score: float
+    group: str
+    rank: int = 0
+    place_match: bool = False
+    deadline_match: bool = False
+    doc_number_match: bool = False
+    # The story's other versions (translations or the original), reachable for the reader.
+    alternates: tuple[IndexedArticle, ...] = ()
+
+    @property
+    def chunk(self) -> Chunk:
+        return self.hit.chunk
+
+    @property
+    def article(self) -> IndexedArticle:
+        return self.hit.article
+
+
+@dataclass
+class RetrievalResult:
+    evidence: list[Evidence]
+    filters: SearchFilters
+    queries: list[str] = field(default_factory=list)
+    place_keys: tuple[str, ...] = ()
+    place_variants: tuple[str, ...] = ()
+
+
+def merge_filters(user: SearchFilters, plan: QueryPlan) -> SearchFilters:
+    """The user's filters with the question's publication period (their intersection).
+
+    A period named in a question is widened by a little before (a story dated the evening
+    before in Vietnam time) and more after: reports on a quarter or a meeting appear during
+    it and in the weeks that follow. The user's own filters are taken as given.
+    """
+    question_since = plan.published_since - QUESTION_SLACK_BEFORE if plan.published_since else None
+    question_until = plan.published_until + QUESTION_SLACK_AFTER if plan.published_until else None
+    since = _latest(user.since, question_since)
+    until = _earliest(user.until, question_until)
+    if since and until and since > until:
+        # The question's period and the filter do not overlap; the filter wins.
+        logger.info(
+            "question period %s..%s is outside the filters; keeping the filters",
+            plan.published_since,
+            plan.published_until,
+        )
+        since, until = user.since, user.until
+    return replace(user, since=since, until=until)
+
+
+def _latest(a: date | None, b: date | None) -> date | None:
+    return max(d for d in (a, b) if d) if (a or b) else None
+
+
+def _earliest(a: date | None, b: date | None) -> date | None:
+    return min(d for d in (a, b) if d) if (a or b) else None
+
+
+def place_variants(plan: QueryPlan) -> tuple[str, ...]:
+    """Spellings of the question's places for query expansion: as written, the plan's
+    expansions, and the gazetteer's short list (Vietnamese, ASCII, Russian, Ukrainian,
+    English) for every unit the places cover."""
+    names: list[str] = [place.surface for place in plan.places]
+    names.extend(plan.expansions)
+    gazetteer = Gazetteer.load()
+    for key in plan.province_keys:
+        names.extend(gazetteer.expansion_names(key))
+    seen: set[str] = set()
+    unique: list[str] = []
+    for name in names:
+        if name and _loose(name) not in seen:
+            seen.add(_loose(name))
+            unique.append(name)
+    return tuple(unique)
+
+
+def places_named(text: str) -> set[str]:
+    """Keys of the units `text` names, in any spelling or script."""
+    return {key for key, _surface, _s, _e in Gazetteer.load().find_places(text)}
+
+
+def names_place(text: str, keys: Sequence[str]) -> bool:
+    """Whether `text` names one of the units `keys`, in any spelling or script."""
+    return bool(keys) and bool(places_named(text) & set(keys))
+
+
+def _article_in_places(article: IndexedArticle, keys: Sequence[str]) -> bool:
+    if not article.province or not keys:
+        return False
+    return article.province in keys or Gazetteer.load().resolve(article.province) in keys
+
+
+def _in_period(value: date, since: date | None, until: date | None) -> bool:
+    return (since is None or value >= since) and (until is None or value <= until)
+
+
+def _chunk_mentions_period(chunk: Chunk, plan: QueryPlan) -> bool:
+    """Whether the chunk mentions a date in the deadline or event period asked about."""
+    periods = [
+        (since, until)
+        for since, until in (
+            (plan.deadline_since, plan.deadline_until),
+            (plan.event_since, plan.event_until),
+        )
+        if since or until
+    ]
+    return any(_in_period(d.value, since, until) for d in chunk.dates for since, until in periods)
+
+
+def _chunk_has_doc(chunk: Chunk, wanted: set[str]) -> bool:
+    if not wanted:
+        return False
+    return any(normalize_doc_number(n) in wanted for n in chunk.doc_numbers)
+
+
+def _expanded_query(plan: QueryPlan, variants: Sequence[str]) -> str | None:
+    """The search text with the places' other spellings appended (for the keyword index)."""
+    folded_text = _loose(plan.search_text)
+    extra = [v for v in variants if _loose(v) not in folded_text]
+    if not extra:
+        return None
+    return f"{plan.search_text} {' '.join(extra[:8])}"
+
+
+def retrieve(
+    plan: QueryPlan,
+    retriever: Retriever,
+    filters: SearchFilters | None = None,
+    *,
+    k: int = 20,
+    max_groups: int = 6,
+    per_group: int = 3,
+) -> RetrievalResult:
+    """Search the index for the plan's question and return evidence, best first.
+
+    At most `max_groups` stories, each with up to `per_group` passages of the version
+    chosen for citing.
+    """
+    user = filters or SearchFilters()
+    base = merge_filters(user, plan)
+    keys = plan.province_keys
+    variants = place_variants(plan)
+    expanded = _expanded_query(plan, variants)
+
+    # (query, filters, weight) for each search call.
+    calls: list[tuple[str, SearchFilters, float]] = []
+    place_filtered = replace(base, province=keys) if keys and not base.province else base
+    calls.append((plan.search_text, place_filtered, WEIGHT_PRIMARY))
+    if expanded:
+        calls.append((expanded, place_filtered, WEIGHT_EXPANDED))
+    if place_filtered != base:
+        calls.append((expanded or plan.search_text, base, WEIGHT_UNFILTERED))
+    if plan.deadline_since or plan.deadline_until:
+        deadline_filters = replace(
+            place_filtered, mentioned_since=plan.deadline_since, mentioned_until=plan.deadline_until
+        )
+        calls.append((expanded or plan.search_text, deadline_filters, WEIGHT_DEADLINE))
+
+    fused: dict[str, float] = {}
+    hits_by_id: dict[str, SearchHit] = {}
+    for query, call_filters, weight in calls:
+        try:
+            hits = retriever.search(query, k=k, filters=call_filters)
+        except ValueError as error:  # e.g. a filter the backend cannot apply
+            logger.warning("search %r with %s failed: %s", query, call_filters, error)
+            continue
+        for rank, hit in enumerate(hits, start=1):
+            chunk_id = hit.chunk.chunk_id
+            hits_by_id.setdefault(chunk_id, hit)
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+
+    wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
+    scored: list[Evidence] = []
+    for chunk_id, score in fused.items():
+        hit = hits_by_id[chunk_id]
+        place_article = _article_in_places(hit.article, keys)
+        place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", keys)
+        deadline = _chunk_mentions_period(hit.chunk, plan)
+        doc = _chunk_has_doc(hit.chunk, wanted_docs)
+        score += BOOST_PLACE_ARTICLE * place_article + BOOST_PLACE_TEXT * place_text
+        score += BOOST_DEADLINE * deadline + BOOST_DOC_NUMBER * doc
+        score += BOOST_LANGUAGE * (hit.article.lang == plan.language)
+        scored.append(
+            Evidence(
+                hit=hit,
+                score=score,
+                group=hit.article.translation_group or hit.article.id,
+                place_match=place_article or place_text,
+                deadline_match=deadline,
+                doc_number_match=doc,
+            )
+        )
+    scored.sort(key=lambda e: e.score, reverse=True)
+
+    evidence = _group_stories(
+        scored, plan, retriever, base, max_groups=max_groups, per_group=per_group, k=k
+    )
+    queries = list(dict.fromkeys(q for q, _f, _w in calls))
+    logger.debug(
+        "retrieved %d passages in %d stories for %r",
+        len(evidence),
+        len({e.group for e in evidence}),
+        plan.search_text,
+    )
+    return RetrievalResult(
+        evidence=evidence, filters=base, queries=queries, place_keys=keys, place_variants=variants
+    )
+
+
+def _group_stories(
+    scored: list[Evidence],
+    plan: QueryPlan,
+    retriever: Retriever,
+    base: SearchFilters,
+    *,
+    max_groups: int,
+    per_group: int,
+    k: int,
+) -> list[Evidence]:
+    groups: dict[str, list[Evidence]] = {}
+    for item in scored:
+        if item.group in groups or len(groups) < max_groups:
+            groups.setdefault(item.group, []).append(item)
+
+    result: list[Evidence] = []
+    for group, items in groups.items():
+        best = items[0].score
+        versions = _versions(retriever, group, items)
+        chosen_id = _preferred_article(items, versions, plan.language, base)
+        passages = [i for i in items if i.article.id == chosen_id]
+        if not passages and chosen_id is not None:
+            passages = _search_version(retriever, plan, base, group, chosen_id, items, k=k)
+        if not passages:  # keep the best-scoring version
+            top_id = items[0].article.id
+            passages = [i for i in items if i.article.id == top_id]
+        alternates = tuple(v for v in versions if v.id != passages[0].article.id)
+        for position, item in enumerate(passages[:per_group]):
+            # The story ranks by its best version's score, whichever version is cited.
+            score = max(item.score, best) if position == 0 else item.score
+            result.append(replace(item, score=score, alternates=alternates))
+    result.sort(key=lambda e: e.score, reverse=True)
+    return [replace(e, rank=i) for i, e in enumerate(result)]
+
+
+def _versions(retriever: Retriever, group: str, items: list[Evidence]) -> list[IndexedArticle]:
+    seen: dict[str, IndexedArticle] = {i.article.id: i.article for i in items}
+    if items[0].article.translation_group:
+        try:
+            for article in retriever.translations(group):
+                seen.setdefault(article.id, article)
+        except (KeyError, LookupError) as error:
+            logger.debug("no translations for %s: %s", group, error)
+    return list(seen.values())
+
+
+def _preferred_article(
+    items: list[Evidence], versions: list[IndexedArticle], language: str, base: SearchFilters
+) -> str | None:
+    """The version to cite: the asker's language if the story has it (and the filters
+    allow it), else the best-scoring version."""
+    allowed = [v for v in versions if not base.lang or v.lang in base.lang]
+    in_language = [v for v in allowed if v.lang == language]
+    if not in_language:
+        return items[0].article.id
+    hit_ids = [i.article.id for i in items]
+    for article_id in hit_ids:  # the best-scoring hit in the asker's language
+        if any(v.id == article_id for v in in_language):
+            return article_id
+    return in_language[0].id
+
+
+def _search_version(
+    retriever: Retriever,
+    plan: QueryPlan,
+    base: SearchFilters,
+    group: str,
+    article_id: str,
+    items: list[Evidence],
+    *,
+    k: int,
+) -> list[Evidence]:
+    """The passages of one version of a story that best match the question."""
+    filters = SearchFilters(
+        translation_group=(group,),
+        lang=(plan.language,),
+        site=base.site,
+        since=base.since,
+        until=base.until,
+    )
+    try:
+        hits = retriever.search(plan.search_text, k=k, filters=filters)
+    except ValueError as error:
+        logger.warning("search in translation group %s failed: %s", group, error)
+        return []
+    best = items[0]
+    found = []
+    for rank, hit in enumerate(h for h in hits if h.article.id == article_id):
+        found.append(
+            replace(
+                best,
+                hit=hit,
+                score=best.score - rank * 1e-4,
+                deadline_match=_chunk_mentions_period(hit.chunk, plan),
+            )
+        )
+    return found

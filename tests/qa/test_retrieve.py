@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from datetime import date
+
+from index.models import SearchFilters
+from qa.models import PlaceMatch, QueryPlan
+from qa.retrieve import fold, merge_filters, names_place, place_variants, retrieve
+from tests.qa.conftest import MemoryRetriever
+
+LAM_DONG = PlaceMatch("Лам Донг", "lam-dong", ("lam-dong",))
+
+
+def _plan(question: str, language: str, **kwargs) -> QueryPlan:
+    return QueryPlan(question=question, language=language, search_text=question, **kwargs)
+
+
+def test_fold_drops_case_and_diacritics() -> None:
+    assert fold("Lâm Đồng") == "lam dong"
+    assert fold("ЛАМ Донг") == "лам донг"
+
+
+def test_place_expansion_crosses_scripts() -> None:
+    variants = place_variants(_plan("Хто представляв Лам Донг?", "uk", places=(LAM_DONG,)))
+    folded = {fold(v) for v in variants}
+    assert "lam dong" in folded  # Latin spellings for Vietnamese and English articles
+    assert any("лам" in v for v in folded)
+
+
+def test_names_place_in_any_script() -> None:
+    assert names_place("Tỉnh Lâm Đồng cam kết", ("lam-dong",))
+    assert names_place("Провинция Ламдонг обязалась", ("lam-dong",))
+    assert not names_place("Tỉnh Hưng Yên hỗ trợ nông dân", ("lam-dong",))
+    assert not names_place("anything", ())
+
+
+def test_place_is_a_filter_and_a_boost_never_dropped(retriever: MemoryRetriever) -> None:
+    plan = _plan("Хто представляв Лам Донг на засіданні?", "uk", places=(LAM_DONG,))
+    result = retrieve(plan, retriever)
+    filtered = [f for _q, f in retriever.calls if f.province == ("lam-dong",)]
+    unfiltered = [f for _q, f in retriever.calls if not f.province and not f.translation_group]
+    assert filtered and unfiltered
+    # The expanded query carries the Vietnamese spelling for the keyword index.
+    assert any("Lâm Đồng" in q or "Lam Dong" in q for q, _f in retriever.calls)
+    assert result.evidence and all(e.place_match for e in result.evidence[:3])
+    assert result.place_keys == ("lam-dong",)
+
+
+def test_user_filters_are_hard_in_every_call(retriever: MemoryRetriever) -> None:
+    plan = _plan(
+        "What did Lam Dong commit to?",
+        "en",
+        places=(PlaceMatch("Lam Dong", "lam-dong", ("lam-dong",)),),
+    )
+    result = retrieve(plan, retriever, SearchFilters(lang=("vi",), since=date(2025, 1, 1)))
+    assert all(f.lang == ("vi",) for _q, f in retriever.calls)
+    assert all(f.since == date(2025, 1, 1) for _q, f in retriever.calls)
+    assert result.evidence and {e.article.lang for e in result.evidence} == {"vi"}
+
+
+def test_one_story_once_in_the_askers_language(retriever: MemoryRetriever) -> None:
+    for language, question, expected in [
+        ("en", "Lam Dong site clearance expressway commitment", "ld-en"),
+        ("ru", "Ламдонг расчистка площадки скоростная дорога", "ld-ru"),
+        ("vi", "Lâm Đồng giải phóng mặt bằng cao tốc", "ld-vi"),
+    ]:
+        result = retrieve(_plan(question, language), retriever)
+        story = [e for e in result.evidence if e.group == "g-ld"]
+        assert story, language
+        assert {e.article.id for e in story} == {expected}, language
+        # The other versions stay reachable.
+        assert {a.id for a in story[0].alternates} == {"ld-vi", "ld-en", "ld-ru"} - {expected}
+
+
+class _OnlyVietnameseHits(MemoryRetriever):
+    """An index whose ranking only ever surfaces the Vietnamese version, unless asked
+    for one translation group."""
+
+    def search(self, query, k=10, filters=None):  # type: ignore[no-untyped-def]
+        hits = super().search(query, k, filters)
+        if filters and filters.translation_group:
+            return hits
+        return [h for h in hits if h.article.lang == "vi"]
+
+
+def test_preferred_version_is_searched_when_only_another_was_hit() -> None:
+    retriever = _OnlyVietnameseHits()
+    result = retrieve(_plan("Lam Dong site clearance before May 30", "en"), retriever)
+    story = [e for e in result.evidence if e.group == "g-ld"]
+    assert story and story[0].article.id == "ld-en"
+    assert any(f.translation_group == ("g-ld",) and f.lang == ("en",) for _q, f in retriever.calls)
+
+
+def test_question_period_is_a_hard_filter_widened_after(retriever: MemoryRetriever) -> None:
+    plan = _plan("Lâm Đồng cam kết gì?", "vi", published_until=date(2025, 2, 20))
+    result = retrieve(plan, retriever)
+    # Up to 45 days after the period: reports follow what they report on.
+    assert all(e.article.published.date() <= date(2025, 4, 6) for e in result.evidence)
+    assert result.filters.until == date(2025, 4, 6)
+    assert not [e for e in result.evidence if e.group == "g-ld"]  # published 10 April
+
+
+def test_deadline_period_adds_a_filtered_search_and_a_boost(retriever: MemoryRetriever) -> None:
+    plan = _plan(
+        "What did Lam Dong commit to by May 2025?",
+        "en",
+        places=(PlaceMatch("Lam Dong", "lam-dong", ("lam-dong",)),),
+        deadline_until=date(2025, 5, 31),
+    )
+    result = retrieve(plan, retriever)
+    assert any(f.mentioned_until == date(2025, 5, 31) for _q, f in retriever.calls)
+    top = result.evidence[0]
+    assert top.deadline_match and "May 30, 2025" in top.chunk.text
+
+
+def test_merge_filters_intersects_periods() -> None:
+    plan = _plan("q", "en", published_since=date(2025, 3, 1), published_until=date(2025, 6, 30))
+    merged = merge_filters(SearchFilters(since=date(2025, 4, 1), province=("x",)), plan)
+    assert (merged.since, merged.until, merged.province) == (
+        date(2025, 4, 1),
+        date(2025, 8, 14),
+        ("x",),
+    )
+    merged = merge_filters(SearchFilters(until=date(2025, 7, 1)), plan)
+    assert (merged.since, merged.until) == (date(2025, 2, 27), date(2025, 7, 1))
+    # Disjoint periods: the user's filter wins.
+    plan = _plan("q", "en", published_until=date(2024, 1, 1))
+    merged = merge_filters(SearchFilters(since=date(2025, 4, 1)), plan)
+    assert (merged.since, merged.until) == (date(2025, 4, 1), None)
+
+
+def test_no_hits_gives_no_evidence() -> None:
+    result = retrieve(_plan("anything", "en"), MemoryRetriever([]))
+    assert result.evidence == []
