@@ -1,27 +1,44 @@
 """Serve a tree built by `demo.site` on loopback, one port for every host.
 
     python -m demo.serve --root DIR [--port 8765] [--host 127.0.0.1] [--build]
-                         [--error-rate P] [--seed N]
+                         [--error-rate P] [--slow-rate P --slow-seconds S]
+                         [--reset-rate P --reset-mode before|mid] [--seed N]
+                         [--access-log FILE]
 
 A request is routed by its Host header (`Host: baolamdong.vn` gets that host's tree;
 `www.` aliases get the same tree; `vietnam.vn` is redirected to `www.vietnam.vn`), or, for
 browsing, by a path prefix (`/baolamdong.vn/...`). Responses carry the content type and
-charset recorded at build time (the windows-1258 page gets no charset), an ETag and a
-Last-Modified header; conditional GETs get 304. Unknown paths get 404. `--error-rate`
-answers that share of requests (robots.txt excepted) with 500/502/503, repeatably with
-`--seed`. A readiness line is written to stderr once the socket is listening.
+charset recorded at build time (the windows-1258 page gets no charset, one UTF-8 page a
+wrong one), an ETag and a Last-Modified header; conditional GETs get 304. The redirects
+recorded at build time (a 301 chain from a legacy URL, a 302 from an old slug) are
+answered with their status; a missing or extra trailing slash gets a 301. Unknown paths
+get 404.
+
+Faults, for trying a crawler's retries (robots.txt is never faulted; `--seed` makes the
+draws repeatable for one client):
+- `--error-rate P`: 500, 502 or 503 (503 with `Retry-After: 1`);
+- `--reset-rate P`: a TCP reset, before any byte (`--reset-mode before`) or halfway
+  through the body (`--reset-mode mid`);
+- `--slow-rate P`: the response is held back `--slow-seconds` seconds.
+
+`--access-log FILE` appends one JSON line per request (host, path, status, fault).
+A readiness line is written to stderr once the socket is listening.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
 import random
+import socket
+import struct
 import sys
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +48,47 @@ logger = logging.getLogger(__name__)
 
 META_ROUTES = Path("_meta") / "routes.json"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+RESET_MODES = ("before", "mid")
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Shares of requests to answer badly (see the module notes)."""
+
+    error_rate: float = 0.0
+    reset_rate: float = 0.0
+    reset_mode: str = "before"
+    slow_rate: float = 0.0
+    slow_seconds: float = 2.0
+
+    def __post_init__(self) -> None:
+        for name in ("error_rate", "reset_rate", "slow_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"--{name.replace('_', '-')} {value}: give a share from 0 to 1")
+        if self.reset_mode not in RESET_MODES:
+            raise ValueError(f"--reset-mode {self.reset_mode!r}: use before or mid")
+        if self.slow_seconds < 0:
+            raise ValueError(f"--slow-seconds {self.slow_seconds}: give a number of seconds >= 0")
+
+
+@dataclass
+class AccessLog:
+    """JSON lines, one per request, written under a lock (the server is threaded)."""
+
+    path: Path | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def write(self, **entry: object) -> None:
+        if self.path is None:
+            return
+        line = json.dumps({"ts": round(time.time(), 3), **entry}, ensure_ascii=False)
+        with self.lock, self.path.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+
+class _ConnectionReset(Exception):
+    """Raised after the socket was reset on purpose, to end the request quietly."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +113,7 @@ class SiteTree:
         self.root = root
         self.aliases: dict[str, str] = data.get("aliases", {})
         self.redirect_hosts: dict[str, str] = data.get("redirect_hosts", {})
+        self.redirects: dict[str, dict[str, dict[str, object]]] = data.get("redirects", {})
         self.hosts: dict[str, dict[str, Resource]] = {}
         for host, routes in data["hosts"].items():
             table = {}
@@ -71,6 +130,13 @@ class SiteTree:
             return host
         return self.aliases.get(host)
 
+    def redirect_for(self, host: str, path: str) -> tuple[int, str] | None:
+        """(status, absolute location) of a redirect recorded at build time."""
+        rule = self.redirects.get(host, {}).get(path)
+        if not rule:
+            return None
+        return int(str(rule["status"])), str(rule["location"])
+
     def find(self, host: str, path: str, query: str) -> Resource | None:
         table = self.hosts.get(host, {})
         if query and f"{path}?{query}" in table:
@@ -81,12 +147,25 @@ class SiteTree:
 class DemoHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     tree: SiteTree
-    error_rate: float = 0.0
+    faults: Faults = Faults()
+    access_log: AccessLog = AccessLog()
     rng: random.Random
     rng_lock = threading.Lock()
 
     def version_string(self) -> str:
         return "nginx"
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except _ConnectionReset:
+            self.close_connection = True
+        except (ConnectionResetError, BrokenPipeError):
+            self.close_connection = True  # the client went away
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):  # the socket was reset on purpose
+            super().finish()
 
     def do_HEAD(self) -> None:
         self.handle_request(head=True)
@@ -95,6 +174,8 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.handle_request(head=False)
 
     def handle_request(self, head: bool) -> None:
+        self._fault: str | None = None
+        self._host = ""
         parts = urlsplit(self.path)
         path, query = parts.path or "/", parts.query
         host = self.tree.canonical_host(self.headers.get("Host", ""))
@@ -111,12 +192,21 @@ class DemoHandler(BaseHTTPRequestHandler):
                     )
                 return
             prefix, path = f"/{first}", "/" + rest
+        self._host = host
         if host in self.tree.redirect_hosts:
             target = self.tree.redirect_hosts[host]
             location = f"{prefix and '/' + target}{path}" if prefix else f"https://{target}{path}"
             self.send_redirect(location + (f"?{query}" if query else ""), head)
             return
         if path != "/robots.txt" and self.inject_fault(head):
+            return
+        planted = self.tree.redirect_for(host, path)
+        if planted is not None:
+            status, location = planted
+            if prefix:  # stay on the server: /<host>/<path>
+                moved_to = urlsplit(location)
+                location = f"/{moved_to.netloc}{moved_to.path}"
+            self.send_redirect(location + (f"?{query}" if query else ""), head, status)
             return
         resource = self.tree.find(host, path, query)
         if resource is None and path != "/":
@@ -141,8 +231,14 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.send_header("Last-Modified", resource.last_modified)
         self.send_header("Cache-Control", "public, max-age=60")
         self.end_headers()
-        if not head:
-            self.wfile.write(resource.body)
+        if head:
+            return
+        if self._fault == "reset_mid":
+            half = len(resource.body) // 2
+            self.wfile.write(resource.body[:half])
+            self.wfile.flush()
+            self.reset_connection()
+        self.wfile.write(resource.body)
 
     def not_modified(self, resource: Resource) -> bool:
         if_none_match = self.headers.get("If-None-Match")
@@ -160,25 +256,48 @@ class DemoHandler(BaseHTTPRequestHandler):
         return False
 
     def inject_fault(self, head: bool) -> bool:
-        if self.error_rate <= 0:
+        """Draw this request's fault; True when the response has been dealt with."""
+        faults = self.faults
+        if not (faults.error_rate or faults.reset_rate or faults.slow_rate):
             return False
         with self.rng_lock:
-            if self.rng.random() >= self.error_rate:
-                return False
+            # Always three draws, so that one fault's rate does not shift the others.
+            reset, error, slow = self.rng.random(), self.rng.random(), self.rng.random()
             status = self.rng.choice([500, 502, 503])
-        self.send_response(status)
-        if status == 503:
-            self.send_header("Retry-After", "1")
-        body = f"{status} injected fault\n".encode()
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-        return True
+        if reset < faults.reset_rate:
+            self._fault = f"reset_{faults.reset_mode}"
+            if faults.reset_mode == "before":
+                self.log_access(0, 0)
+                self.reset_connection()
+            return False  # "mid": the body is cut when it is sent
+        if slow < faults.slow_rate:
+            self._fault = "slow"
+            time.sleep(faults.slow_seconds)
+        if error < faults.error_rate:
+            self._fault = "error"
+            body = f"{status} injected fault\n".encode()
+            self.send_response(status)
+            if status == 503:
+                self.send_header("Retry-After", "1")
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+            return True
+        return False
 
-    def send_redirect(self, location: str, head: bool) -> None:
-        self.send_response(301)
+    def reset_connection(self) -> None:
+        """Close the socket with SO_LINGER 0: the client gets a TCP RST, not a clean end."""
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        try:
+            self.connection.close()
+        finally:
+            raise _ConnectionReset()
+
+    def send_redirect(self, location: str, head: bool, status: int = 301) -> None:
+        self.send_response(status)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -203,6 +322,20 @@ class DemoHandler(BaseHTTPRequestHandler):
             "text/html; charset=utf-8",
         )
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.log_access(int(code) if str(code).isdigit() else 0, size)
+        super().log_request(code, size)
+
+    def log_access(self, status: int, size: int | str) -> None:
+        self.access_log.write(
+            method=self.command,
+            host=getattr(self, "_host", "") or self.headers.get("Host", ""),
+            path=self.path,
+            status=status,
+            fault=getattr(self, "_fault", None),
+            ua=self.headers.get("User-Agent", ""),
+        )
+
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("%s %s", self.address_string(), format % args)
 
@@ -213,14 +346,24 @@ def make_server(
     port: int = 8765,
     error_rate: float = 0.0,
     seed: int | None = None,
+    *,
+    faults: Faults | None = None,
+    access_log: Path | None = None,
 ) -> ThreadingHTTPServer:
-    """A server for `root` (not started); port 0 picks a free port."""
+    """A server for `root` (not started); port 0 picks a free port. `faults` (or the
+    shorthand `error_rate`) makes it answer some requests badly."""
     if host not in LOOPBACK:
         raise ValueError(f"refusing to bind {host!r}: the demo server listens on loopback only")
+    chosen = faults or Faults(error_rate=error_rate)
     handler = type(
         "BoundDemoHandler",
         (DemoHandler,),
-        {"tree": SiteTree(root), "error_rate": error_rate, "rng": random.Random(seed)},
+        {
+            "tree": SiteTree(root),
+            "faults": chosen,
+            "access_log": AccessLog(access_log),
+            "rng": random.Random(seed),
+        },
     )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -237,12 +380,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     parser.add_argument(
-        "--build", action="store_true", help="build ROOT from demo/corpus.jsonl first if absent"
+        "--build",
+        action="store_true",
+        help="build ROOT from demo/corpus.jsonl first when it is absent or was built from "
+        "another version of the corpus or of demo.site",
     )
     parser.add_argument(
         "--error-rate", type=float, default=0.0, help="share of requests answered 5xx"
     )
+    parser.add_argument(
+        "--reset-rate", type=float, default=0.0, help="share of connections reset (TCP RST)"
+    )
+    parser.add_argument(
+        "--reset-mode",
+        choices=RESET_MODES,
+        default="before",
+        help="reset before the response or halfway through the body",
+    )
+    parser.add_argument("--slow-rate", type=float, default=0.0, help="share of responses held back")
+    parser.add_argument(
+        "--slow-seconds", type=float, default=2.0, help="how long a slow response waits"
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed for repeatable faults")
+    parser.add_argument(
+        "--access-log", type=Path, default=None, help="append one JSON line per request here"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -251,11 +413,26 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        if args.build and not (args.root / META_ROUTES).is_file():
-            from demo.site import build_site
+        if args.build:
+            from demo.site import build_site, is_current
 
-            build_site(args.root)
-        server = make_server(args.root, args.host, args.port, args.error_rate, args.seed)
+            if not is_current(args.root):
+                build_site(args.root)
+        faults = Faults(
+            error_rate=args.error_rate,
+            reset_rate=args.reset_rate,
+            reset_mode=args.reset_mode,
+            slow_rate=args.slow_rate,
+            slow_seconds=args.slow_seconds,
+        )
+        server = make_server(
+            args.root,
+            args.host,
+            args.port,
+            seed=args.seed,
+            faults=faults,
+            access_log=args.access_log,
+        )
     except (OSError, ValueError) as exc:
         logger.error("cannot start the demo server: %s", exc)
         return 1

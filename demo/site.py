@@ -9,8 +9,13 @@ Each article is rendered in the markup of its site family (see docs on the sites
 hex-id CMS, the card CMS (with an AMP copy), the 2025 detail CMS of baolamdong.vn, and
 vietnam.vn's translated copies. Pages carry the noise of the real sites (menus, a top bar
 showing today's date, "most read" boxes, share buttons, comment forms, cookie banners,
-scripts) and a few planted pitfalls: a tag page, a soft 404, an AMP duplicate, tracking
-parameters on links, and one page encoded in windows-1258 declared only by <meta>.
+scripts) and planted pitfalls, each on one corpus article whose text and URL stay as they
+are: a tag page, a soft 404, an AMP duplicate, tracking parameters on links, one page
+encoded in windows-1258 declared only by <meta>, an article also served under a second
+section path, a legacy URL reaching an article through two 301s, an old slug answered with
+a 302, a UTF-8 page served with `charset=iso-8859-1`, a page of about 3 MB (an inline state
+blob) and an article dated only by a dateline in its body. The feeds link the second
+section path, the legacy URL and the old slug, as feeds written before a change do.
 Pages keep the real absolute URLs (https://baolamdong.vn/...).
 """
 
@@ -41,6 +46,19 @@ ROUTES_FILE = "routes.json"
 PAGES_FILE = "pages.json"
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 WINDOWS_1258_ARTICLE = "hg-03"
+# Hex-id CMS pages answer under any section segment; this one is linked under another.
+SECOND_SECTION_ARTICLE = ("hg-04", "thoi-su-chinh-tri")
+# The paper's former URL scheme (section "tin-tuc", no trailing slash): 301 -> 301 -> page.
+LEGACY_CHAIN_ARTICLE = ("ld-04", "tin-tuc")
+# The headline was edited after the feed went out; the old slug answers 302.
+OLD_SLUG_ARTICLE = ("hy-02", "hung-yen-ty-le-ho-so-truc-tuyen-dat-76")
+# UTF-8 bytes and <meta charset="utf-8">, but the HTTP header names another charset.
+WRONG_CHARSET_ARTICLE = ("hy-03-ru", "iso-8859-1")
+# A 2025-CMS page carrying its client-side state inline, about this many bytes of it.
+LARGE_PAGE_ARTICLE = "ld-06"
+LARGE_PAGE_BYTES = 3_000_000
+# No date in metadata, byline, feed or sitemap: only "<province>, ngày D tháng MM năm Y".
+DATELINE_ONLY_ARTICLE = "ld-05"
 LISTING_PAGE_SIZE = 3
 LATEST_PATHS = {"hexcms": "/tin-moi/", "cardcms": "/tin-moi-nhat", "detailcms": "/tin-tuc-24h"}
 
@@ -270,7 +288,9 @@ class Tree:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.routes: dict[str, dict[str, Route]] = defaultdict(dict)
+        self.redirects: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.pages: list[dict[str, Any]] = []
+        self.fingerprint = ""
 
     @staticmethod
     def file_for(path: str, query: str) -> str:
@@ -308,6 +328,17 @@ class Tree:
         self.pages.append({"url": url, "kind": kind, "status": status, **info})
         return url
 
+    def redirect(
+        self, host: str, path: str, location: str, *, status: int, kind: str, **info: Any
+    ) -> str:
+        """A path answered with `status` and `Location: location` (an absolute URL)."""
+        self.redirects[host][path] = {"status": status, "location": location}
+        url = f"https://{host}{path}"
+        self.pages.append(
+            {"url": url, "kind": kind, "status": status, "location": location, **info}
+        )
+        return url
+
     def finish(self) -> None:
         meta = self.out / META_DIR
         meta.mkdir(parents=True, exist_ok=True)
@@ -315,8 +346,10 @@ class Tree:
             "hosts": {
                 h: {k: vars(r) for k, r in sorted(v.items())} for h, v in self.routes.items()
             },
+            "redirects": {h: dict(sorted(v.items())) for h, v in self.redirects.items()},
             "aliases": ALIASES,
             "redirect_hosts": REDIRECT_HOSTS,
+            "fingerprint": self.fingerprint,
         }
         (meta / ROUTES_FILE).write_text(json.dumps(routes, ensure_ascii=False, indent=1), "utf-8")
         (meta / PAGES_FILE).write_text(
@@ -534,24 +567,26 @@ class SiteBuilder:
             f'<a href="https://{host}/rss/home.rss">RSS</a></footer>'
         )
 
-    def article_ld(self, a: Article, published: str, **extra: Any) -> str:
+    def article_ld(self, a: Article, published: str | None, **extra: Any) -> str:
         obj: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": a.title,
             "description": a.sapo,
             "inLanguage": a.lang,
-            "datePublished": published,
             "author": {"@type": "Person", "name": a.author},
             "mainEntityOfPage": a.url,
             "publisher": {"@type": "Organization", "name": SITES[a.host].name},
         }
+        if published is not None:
+            obj["datePublished"] = published
         obj.update(extra)
         return ld_json(obj)
 
     # ----- article pages --------------------------------------------------------------------
     def render_hexcms(self, a: Article) -> str:
         host = a.host
+        dateline_only = a.id == DATELINE_ONLY_ARTICLE
         sec = f"https://{host}{self.section_path(host, a.section_slug)[0]}"
         tags = [(a.section, a.section_slug), (a.province, slugify(a.province))]
         tag_links = "".join(
@@ -567,7 +602,7 @@ class SiteBuilder:
             "vi",
             "\n".join(
                 [
-                    self.article_ld(a, a.published.strftime("%Y-%m-%d")),
+                    self.article_ld(a, None if dateline_only else a.published.strftime("%Y-%m-%d")),
                     f'<base href="https://{host}/static/templates/version1/">',
                     '<link rel="stylesheet" href="css/style.css">',
                     f'<link rel="alternate" type="application/rss+xml" href="https://{host}/rss/home.rss">',
@@ -580,14 +615,22 @@ class SiteBuilder:
             if a.author
             else ""
         )
+        time_shown = "" if dateline_only else f'<span class="time">{fmt_hexcms(a.published)}</span>'
+        dateline = ""
+        if dateline_only:
+            place = a.province or SITES[host].province
+            dateline = (
+                f"<p><em>{esc(place)}, ngày {a.published.day} tháng {a.published.month:02d} "
+                f"năm {a.published.year}</em></p>\n"
+            )
         main = (
             f'<div class="breadcrumb"><a href="https://{host}/">Trang chủ</a> » '
             f'<a class="title color1" href="{esc(sec)}">{esc(a.section)}</a></div>\n'
             f'<h1 class="title-detail">{esc(a.title)}</h1>\n'
-            f'<div class="info-detail"><span class="time">{fmt_hexcms(a.published)}</span>'
+            f'<div class="info-detail">{time_shown}'
             f'<span class="views">Lượt xem: {int(short_hash(a.id, n=3), 16)}</span></div>\n'
             f'<div class="desc">{esc(a.sapo)}</div>\n{ad_slot("detail-top")}\n'
-            f'<div class="content-detail"><div class="td-post-content">\n{self.body_html(a)}\n{author}\n</div></div>\n'
+            f'<div class="content-detail"><div class="td-post-content">\n{dateline}{self.body_html(a)}\n{author}\n</div></div>\n'
             f'<div class="tag_list"><span>Từ khóa: </span>{tag_links}</div>\n'
             f"{share_buttons(a.url, 'vi')}\n{comment_box('vi')}\n"
             f'<div class="box-related"><h3>Tin liên quan</h3><ul>{related}</ul></div>'
@@ -840,8 +883,14 @@ class SiteBuilder:
     # ----- feeds, sitemaps, robots ------------------------------------------------------------
     def rss(self, host: str, title: str, link: str, items: list[Article], lang: str) -> str:
         entries = "".join(
-            f'<item><title>{esc(a.title)}</title><link>{esc(a.url)}</link><guid isPermaLink="true">{esc(a.url)}</guid>'
-            f"<description>{esc(a.sapo)}</description><pubDate>{rss_date(a.published)}</pubDate></item>\n"
+            f"<item><title>{esc(a.title)}</title><link>{esc(self.feed_link(a))}</link>"
+            f'<guid isPermaLink="true">{esc(self.feed_link(a))}</guid><description>{esc(a.sapo)}</description>'
+            + (
+                ""
+                if a.id == DATELINE_ONLY_ARTICLE
+                else f"<pubDate>{rss_date(a.published)}</pubDate>"
+            )
+            + "</item>\n"
             for a in items
         )
         return (
@@ -905,7 +954,10 @@ class SiteBuilder:
                 else f"/sitemaps/articles-{key}.xml"
             )
             entries = [
-                f"<url><loc>{esc(a.url)}</loc><lastmod>{lastmod(a)}</lastmod></url>" for a in items
+                f"<url><loc>{esc(a.url)}</loc><lastmod>{lastmod(a)}</lastmod></url>"
+                if a.id != DATELINE_ONLY_ARTICLE
+                else f"<url><loc>{esc(a.url)}</loc></url>"
+                for a in items
             ]
             self.tree.put(host, path, self.urlset(entries), kind="sitemap", ctype="application/xml",
                           modified=self.built_at, article_ids=[a.id for a in items])  # fmt: skip
@@ -967,25 +1019,106 @@ class SiteBuilder:
         self.tree.put(host, self.soft_404_path(host), self.page("vi", head, body, "notfound"),
                       kind="soft_404", modified=self.built_at)  # fmt: skip
 
+    # ----- planted pitfalls ------------------------------------------------------------------
+    def second_section_path(self, a: Article) -> str | None:
+        match = HEX_ARTICLE.match(a.path)
+        if a.id != SECOND_SECTION_ARTICLE[0] or not match:
+            return None
+        _, month, slug, hex_id = match.groups()
+        return f"/{SECOND_SECTION_ARTICLE[1]}/{month}/{slug}-{hex_id}/"
+
+    def legacy_path(self, a: Article) -> str | None:
+        match = HEX_ARTICLE.match(a.path)
+        if a.id != LEGACY_CHAIN_ARTICLE[0] or not match:
+            return None
+        _, month, slug, hex_id = match.groups()
+        return f"/{LEGACY_CHAIN_ARTICLE[1]}/{month}/{slug}-{hex_id}"
+
+    def old_slug_path(self, a: Article) -> str | None:
+        match = CARD_ARTICLE.match(a.path)
+        if a.id != OLD_SLUG_ARTICLE[0] or not match:
+            return None
+        return f"/{OLD_SLUG_ARTICLE[1]}-{match.group(2)}.html"
+
+    def feed_link(self, a: Article) -> str:
+        """The URL the feeds give for `a`: its own, or the stale one planted on it."""
+        stale = self.second_section_path(a) or self.legacy_path(a) or self.old_slug_path(a)
+        return f"https://{a.host}{stale}" if stale else a.url
+
+    @staticmethod
+    def state_script(a: Article, size: int) -> str:
+        """An inline client-side state of about `size` bytes, as single-page CMSs ship it:
+        the story itself plus a long cache of other (invented) items."""
+        story = {"id": a.id, "title": a.title, "sapo": a.sapo, "body": a.paragraphs}
+        cache: list[dict[str, Any]] = []
+        used = 0
+        while used < size:
+            n = len(cache)
+            item = {
+                "id": 380000 + n,
+                "slug": f"tin-{short_hash(a.id, n, n=12)}",
+                "title": f"Bản tin địa phương số {n}",
+                "thumb": f"https://{a.host}/images/upload/{short_hash(a.id, n, 't')}.jpg",
+                "html": "<p>" + short_hash(a.id, n, "body", n=40) * 4 + "</p>",
+            }
+            used += len(json.dumps(item, ensure_ascii=False)) + 1
+            cache.append(item)
+        state = json.dumps({"article": story, "cache": cache}, ensure_ascii=False)
+        state = state.replace("</", "<\\/")  # no "</script>" inside the script
+        return f"<script>window.__INITIAL_STATE__ = {state};</script>"
+
+    def write_article(self, a: Article) -> None:
+        """The article page, and the duplicates and redirects planted on it."""
+        page = self.render_article(a)
+        modified = a.published + timedelta(minutes=30)
+        pitfalls: list[str] = []
+        charset = "utf-8"
+        info: dict[str, Any] = {}
+        if a.id == LARGE_PAGE_ARTICLE:
+            page = page.replace("</head>", f"{self.state_script(a, LARGE_PAGE_BYTES)}\n</head>", 1)
+            pitfalls.append("very_large_page")
+        if a.id == DATELINE_ONLY_ARTICLE and a.family == "hexcms":
+            pitfalls.append("date_only_in_body")
+        if a.id == WRONG_CHARSET_ARTICLE[0]:
+            charset = WRONG_CHARSET_ARTICLE[1]
+            pitfalls.append("wrong_charset_header")
+            info = {"encoding": "utf-8", "http_charset": charset}
+        if a.id == WINDOWS_1258_ARTICLE:
+            page = page.replace(
+                '<meta charset="utf-8">',
+                '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">',
+            )
+            pitfalls.append("encoding_windows_1258")
+            self.tree.put(a.host, a.path, encode_windows_1258(page), charset=None, kind="article",
+                          modified=modified, article_id=a.id, encoding="windows-1258",
+                          pitfalls=pitfalls)  # fmt: skip
+        else:
+            self.tree.put(a.host, a.path, page, charset=charset, kind="article", modified=modified,
+                          article_id=a.id, pitfalls=pitfalls, **info)  # fmt: skip
+        second = self.second_section_path(a)
+        if second:
+            self.tree.put(a.host, second, page, kind="duplicate", modified=modified,
+                          article_id=a.id, canonical=a.url, pitfall="second_section_path")  # fmt: skip
+        legacy = self.legacy_path(a)
+        if legacy:
+            hop = f"https://{a.host}{a.path.rstrip('/')}"
+            self.tree.redirect(a.host, legacy, hop, status=301, kind="redirect_chain",
+                               article_id=a.id, target=a.url)  # fmt: skip
+            self.tree.redirect(a.host, a.path.rstrip("/"), a.url, status=301, kind="redirect",
+                               article_id=a.id, target=a.url)  # fmt: skip
+        old_slug = self.old_slug_path(a)
+        if old_slug:
+            self.tree.redirect(a.host, old_slug, a.url, status=302, kind="redirect",
+                               article_id=a.id, target=a.url)  # fmt: skip
+
     # ----- everything ----------------------------------------------------------------------
     def build(self) -> Tree:
         for a in self.articles:
-            page = self.render_article(a)
+            self.write_article(a)
             modified = a.published + timedelta(minutes=30)
-            if a.id == WINDOWS_1258_ARTICLE:
-                page = page.replace(
-                    '<meta charset="utf-8">',
-                    '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">',
-                )
-                self.tree.put(a.host, a.path, encode_windows_1258(page), charset=None, kind="article",
-                              modified=modified, article_id=a.id, encoding="windows-1258")  # fmt: skip
-            else:
-                self.tree.put(
-                    a.host, a.path, page, kind="article", modified=modified, article_id=a.id
-                )
             if a.family == "cardcms":
                 self.tree.put(a.host, f"/amp{a.path}", self.render_cardcms(a, amp=True), kind="duplicate",
-                              modified=modified, article_id=a.id, canonical=a.url)  # fmt: skip
+                              modified=modified, article_id=a.id, canonical=a.url, pitfall="amp_copy")  # fmt: skip
         for host in SITES:
             if not self.by_host[host]:
                 continue
@@ -997,6 +1130,25 @@ class SiteBuilder:
                 self.write_soft_404(host)
         self.tree.finish()
         return self.tree
+
+
+def site_fingerprint(corpus: Path = DEFAULT_CORPUS) -> str:
+    """What a built tree depends on: this renderer and the corpus."""
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    digest.update(corpus.read_bytes())
+    return digest.hexdigest()
+
+
+def is_current(root: Path, corpus: Path = DEFAULT_CORPUS) -> bool:
+    """True when `root` holds a tree built from `corpus` by this version of the renderer."""
+    routes = root / META_DIR / ROUTES_FILE
+    if not routes.is_file():
+        return False
+    try:
+        built = json.loads(routes.read_text("utf-8")).get("fingerprint")
+    except (OSError, ValueError):
+        return False
+    return built == site_fingerprint(corpus)
 
 
 def build_site(
@@ -1012,7 +1164,9 @@ def build_site(
             raise FileExistsError(f"{out} exists; pass --force to replace it")
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    tree = SiteBuilder(articles, out, today or datetime.now(VN_TZ).date()).build()
+    builder = SiteBuilder(articles, out, today or datetime.now(VN_TZ).date())
+    builder.tree.fingerprint = site_fingerprint(corpus)
+    tree = builder.build()
     logger.info("built %d pages for %d articles under %s", len(tree.pages), len(articles), out)
     return tree
 

@@ -10,6 +10,7 @@ from crawler.pubdate import (
     VIETNAM_TZ,
     DateCandidate,
     choose_published,
+    date_from_image_url,
     date_from_url,
     find_date,
     parse_iso,
@@ -106,3 +107,68 @@ def test_trusted_source_wins_over_a_timed_one_on_another_day() -> None:
 
 def test_no_candidates() -> None:
     assert choose_published([]) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # hex-id CMS: /file/<tenant>/<mmyyyy>/<n>_<yyyymmddhhmmss>.jpg, local time
+        (
+            "https://baolamdong.vn/file/e7837c02845ffd04018473e6df282e92/052025/"
+            "1_20250520160517.jpg",
+            vn(2025, 5, 20, 16, 5, 17),
+        ),
+        # card CMS: <n>_<slug>_<yyyymmddhhmmss>.jpg
+        (
+            "https://media.baohungyen.vn/upload/image/202503/medium/"
+            "45123_hung-yen-trien-khai_20250317143417.jpg?w=800",
+            vn(2025, 3, 17, 14, 34, 17),
+        ),
+        # vietnam.vn: epoch milliseconds in a folder of the same (local) day
+        (
+            "https://vstatic.vietnam.vn/vietnam/resource/IMAGE/2025/05/12/"
+            "1747021337000_lam-dong-ho-tro-1a2b3c.jpeg",
+            vn(2025, 5, 12, 10, 42, 17),
+        ),
+    ],
+)
+def test_date_from_image_url(url: str, expected: datetime) -> None:
+    assert date_from_image_url(url) == DateCandidate(expected, True, "image")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.vn/images/upload/2025/05/12/abcdef.jpg",  # no stamp
+        "https://x.vn/a/20250520.jpg",  # a date, no time
+        "https://x.vn/a/1_20251340990000.jpg",  # not a valid time
+        # a 13-digit id that is not the folder's day
+        "https://x.vn/IMAGE/2024/01/02/1747021337000_slug.jpeg",
+    ],
+)
+def test_date_from_image_url_rejects(url: str) -> None:
+    assert date_from_image_url(url) is None
+
+
+def test_date_only_candidate_takes_the_latest_image_time_of_that_day() -> None:
+    chosen = choose_published(
+        [
+            DateCandidate(vn(2025, 5, 20), False, "dateline"),
+            DateCandidate(vn(2025, 5, 20, 16, 5, 17), True, "image"),
+            DateCandidate(vn(2025, 5, 20, 15, 58, 2), True, "image"),
+            DateCandidate(vn(2025, 5, 21, 8, 0), True, "image"),  # a later edit, another day
+        ]
+    )
+    assert chosen == DateCandidate(vn(2025, 5, 20, 16, 5), True, "image")
+
+
+def test_image_times_never_date_an_article_alone_nor_override_a_timed_source() -> None:
+    assert choose_published([DateCandidate(vn(2025, 5, 20, 16, 5), True, "image")]) is None
+    chosen = choose_published(
+        [
+            DateCandidate(vn(2025, 5, 12), False, "jsonld"),
+            DateCandidate(vn(2025, 5, 12, 7, 30), True, "meta"),
+            DateCandidate(vn(2025, 5, 12, 9, 0), True, "image"),
+        ]
+    )
+    assert chosen == DateCandidate(vn(2025, 5, 12, 7, 30), True, "meta")

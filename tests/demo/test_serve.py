@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import http.client
+import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from demo.serve import make_server
-from demo.site import Tree
+from demo.serve import Faults, make_server
+from demo.site import META_DIR, PAGES_FILE, Tree
 
 
 def get(base: str, path: str, host: str | None = None, **headers: str) -> http.client.HTTPResponse:
@@ -125,6 +129,135 @@ def test_command_line_starts_fast(built_site: tuple[Path, Tree]) -> None:
         line = proc.stderr.readline()
         assert "demo server ready on http://127.0.0.1:" in line
         assert time.monotonic() - started < 1.0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+@contextmanager
+def running(root: Path, **options: object) -> Iterator[str]:
+    server = make_server(root, port=0, **options)  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _pages(built_site: tuple[Path, Tree]) -> list[dict]:
+    return json.loads((built_site[0] / META_DIR / PAGES_FILE).read_text("utf-8"))
+
+
+def test_legacy_url_reaches_the_article_through_two_301s(
+    demo_server: str, built_site: tuple[Path, Tree]
+) -> None:
+    chain = next(p for p in _pages(built_site) if p["kind"] == "redirect_chain")
+    url, hops = chain["url"], []
+    while True:
+        parts = urlsplit(url)
+        response = get(demo_server, parts.path, parts.netloc)
+        if response.status not in (301, 302):
+            break
+        hops.append(response.status)
+        url = response.getheader("Location")
+    assert hops == [301, 301] and url == chain["target"] and response.status == 200
+    # Browsing by path prefix stays on the server.
+    first = urlsplit(chain["url"])
+    prefixed = get(demo_server, f"/{first.netloc}{first.path}")
+    assert prefixed.status == 301
+    assert prefixed.getheader("Location") == f"/{first.netloc}{urlsplit(chain['location']).path}"
+
+
+def test_old_slug_answers_302(demo_server: str, built_site: tuple[Path, Tree]) -> None:
+    moved = next(p for p in _pages(built_site) if p["kind"] == "redirect" and p["status"] == 302)
+    parts = urlsplit(moved["url"])
+    response = get(demo_server, parts.path + "?utm_source=rss", parts.netloc)
+    assert response.status == 302
+    assert response.getheader("Location") == moved["location"] + "?utm_source=rss"
+
+
+def test_second_section_path_and_wrong_charset_header(
+    demo_server: str, built_site: tuple[Path, Tree]
+) -> None:
+    pages = _pages(built_site)
+    second = next(p for p in pages if p.get("pitfall") == "second_section_path")
+    parts = urlsplit(second["url"])
+    response = get(demo_server, parts.path, parts.netloc)
+    assert response.status == 200
+    assert f'rel="canonical" href="{second["canonical"]}"'.encode() in response.body  # type: ignore[attr-defined]
+    wrong = next(p for p in pages if "wrong_charset_header" in p.get("pitfalls", []))
+    parts = urlsplit(wrong["url"])
+    response = get(demo_server, parts.path, parts.netloc)
+    assert response.getheader("Content-Type") == f"text/html; charset={wrong['http_charset']}"
+    response.body.decode("utf-8")  # type: ignore[attr-defined]  # the bytes are UTF-8
+
+
+def test_reset_before_the_response(built_site: tuple[Path, Tree], tmp_path: Path) -> None:
+    log = tmp_path / "access.jsonl"
+    with running(built_site[0], faults=Faults(reset_rate=1.0), access_log=log) as base:
+        with pytest.raises((ConnectionError, http.client.RemoteDisconnected)):
+            get(base, "/sitemap.xml", "baohagiang.vn")
+        assert get(base, "/robots.txt", "baohagiang.vn").status == 200  # never faulted
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    assert [(e["path"], e["fault"]) for e in entries] == [
+        ("/sitemap.xml", "reset_before"),
+        ("/robots.txt", None),
+    ]
+
+
+def test_reset_halfway_through_the_body(built_site: tuple[Path, Tree]) -> None:
+    faults = Faults(reset_rate=1.0, reset_mode="mid")
+    with running(built_site[0], faults=faults) as base:
+        parts = urlsplit(base)
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=5)
+        conn.request("GET", HEX_PATH, headers={"Host": "baohagiang.vn"})
+        response = conn.getresponse()
+        assert response.status == 200
+        with pytest.raises((ConnectionError, http.client.IncompleteRead)):
+            response.read()
+        conn.close()
+
+
+def test_slow_responses(built_site: tuple[Path, Tree]) -> None:
+    with running(built_site[0], faults=Faults(slow_rate=1.0, slow_seconds=0.3)) as base:
+        started = time.monotonic()
+        assert get(base, "/sitemap.xml", "baohagiang.vn").status == 200
+        assert time.monotonic() - started >= 0.3
+        started = time.monotonic()
+        assert get(base, "/robots.txt", "baohagiang.vn").status == 200
+        assert time.monotonic() - started < 0.3
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [{"error_rate": 1.5}, {"reset_rate": -0.1}, {"reset_mode": "sideways"}, {"slow_seconds": -1}],
+)
+def test_bad_fault_options(faults: dict) -> None:
+    with pytest.raises(ValueError):
+        Faults(**faults)
+
+
+def test_command_line_rejects_a_bad_fault_rate(built_site: tuple[Path, Tree]) -> None:
+    from demo.serve import main
+
+    assert main(["--root", str(built_site[0]), "--port", "0", "--reset-rate", "2"]) == 1
+
+
+def test_build_replaces_a_tree_from_another_version(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / META_DIR).mkdir(parents=True)
+    (root / META_DIR / "routes.json").write_text('{"hosts": {}, "fingerprint": "old"}', "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "demo.serve", "--root", str(root), "--port", "0", "--build"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        ready = next(line for line in proc.stderr if "demo server ready" in line)
+        assert "baolamdong.vn" in ready and "www.vietnam.vn" in ready
     finally:
         proc.terminate()
         proc.wait(timeout=5)

@@ -12,7 +12,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from demo.site import DEFAULT_CORPUS, META_DIR, PAGES_FILE, ROUTES_FILE, Tree, load_corpus
+from demo.site import (
+    DATELINE_ONLY_ARTICLE,
+    DEFAULT_CORPUS,
+    LARGE_PAGE_BYTES,
+    META_DIR,
+    PAGES_FILE,
+    ROUTES_FILE,
+    Tree,
+    build_site,
+    is_current,
+    load_corpus,
+)
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ARTICLES = load_corpus(DEFAULT_CORPUS)
@@ -22,6 +33,9 @@ def page_text(root: Path, tree: Tree, url: str) -> str:
     parts = urlsplit(url)
     route = tree.routes[parts.netloc][parts.path + (f"?{parts.query}" if parts.query else "")]
     raw = (root / parts.netloc / route.file).read_bytes()
+    true_encoding = next((p.get("encoding") for p in tree.pages if p["url"] == url), None)
+    if route.charset is not None and true_encoding not in (None, route.charset):
+        return raw.decode(true_encoding)  # the page served with a wrong charset header
     if route.charset is None:
         declared = re.search(rb'charset=([\w-]+)"', raw)
         assert declared, f"{url}: no charset in the page"
@@ -55,10 +69,13 @@ def test_every_article_has_its_page(built_site: tuple[Path, Tree], article) -> N
     assert f'<link rel="canonical" href="{article.url}">' in text
     assert "Thứ Tư, 25/11/2026" in text  # the top bar shows the build day, not the publish day
     published = article.published
-    if article.family == "hexcms":
+    if article.family == "hexcms" and article.id == DATELINE_ONLY_ARTICLE:
+        assert 'class="content-detail"' in text and '<span class="time">' not in text
+        assert "datePublished" not in text and "published_time" not in text
+        assert f"<p><em>{article.province}, ngày {published.day} tháng {published:%m} năm" in text
+    elif article.family == "hexcms":
         assert 'class="content-detail"' in text and '<div class="desc">' in text
         assert f'<span class="time">{published:%H:%M, %d/%m/%Y}</span>' in text
-        assert f'"datePublished": "{published:%Y-%m-%d}"' in text
         assert 'class="image_desc"' in text or not article.captions
         assert (
             f'<p style="text-align: right;"><strong>{html.escape(article.author)}</strong></p>'
@@ -117,7 +134,7 @@ def test_pitfalls(built_site: tuple[Path, Tree]) -> None:
     pages = json.loads((root / META_DIR / PAGES_FILE).read_text("utf-8"))
     soft = next(p for p in pages if p["kind"] == "soft_404")
     assert soft["status"] == 200 and "Bài viết không tồn tại" in page_text(root, tree, soft["url"])
-    amp = next(p for p in pages if p["kind"] == "duplicate")
+    amp = next(p for p in pages if p.get("pitfall") == "amp_copy")
     assert f'<link rel="canonical" href="{amp["canonical"]}">' in page_text(root, tree, amp["url"])
     assert "<html amp" in page_text(root, tree, amp["url"])
     legacy = next(p for p in pages if p.get("encoding") == "windows-1258")
@@ -136,3 +153,100 @@ def test_pitfalls(built_site: tuple[Path, Tree]) -> None:
     card = next(a for a in ARTICLES if a.family == "cardcms")
     assert "?utm_source=zalo" in page_text(root, tree, card.url)
     assert any(p["kind"] == "listing" and p.get("page") == 2 for p in pages)
+
+
+def _pages(root: Path) -> list[dict]:
+    return json.loads((root / META_DIR / PAGES_FILE).read_text("utf-8"))
+
+
+def _with_pitfall(pages: list[dict], pitfall: str) -> dict:
+    return next(p for p in pages if pitfall in p.get("pitfalls", []))
+
+
+def test_second_section_path_serves_the_article_with_its_canonical(
+    built_site: tuple[Path, Tree],
+) -> None:
+    root, tree = built_site
+    pages = _pages(root)
+    second = next(p for p in pages if p.get("pitfall") == "second_section_path")
+    original = next(p for p in pages if p["kind"] == "article" and p["url"] == second["canonical"])
+    assert second["url"] != original["url"]
+    assert (
+        urlsplit(second["url"]).path.split("/")[1] != urlsplit(original["url"]).path.split("/")[1]
+    )
+    text = page_text(root, tree, second["url"])
+    assert f'<link rel="canonical" href="{original["url"]}">' in text
+    assert text == page_text(root, tree, original["url"])
+    # The feed links the second path, the sitemap the canonical one.
+    host = urlsplit(second["url"]).netloc
+    assert second["url"] in page_text(root, tree, f"https://{host}/rss/home.rss")
+    assert second["url"] not in "".join(
+        page_text(root, tree, p["url"]) for p in pages if p["kind"] == "sitemap"
+    )
+
+
+def test_redirect_chain_and_temporary_redirect_are_recorded(built_site: tuple[Path, Tree]) -> None:
+    root, tree = built_site
+    pages = _pages(root)
+    routes = json.loads((root / META_DIR / ROUTES_FILE).read_text("utf-8"))["redirects"]
+    chain = next(p for p in pages if p["kind"] == "redirect_chain")
+    first = urlsplit(chain["url"])
+    hop = routes[first.netloc][first.path]
+    assert hop["status"] == 301 and hop["location"] == chain["location"]
+    second = urlsplit(hop["location"])
+    last = routes[second.netloc][second.path]
+    assert last["status"] == 301 and last["location"] == chain["target"]
+    assert chain["target"] in {a.url for a in ARTICLES}
+    temporary = next(p for p in pages if p["kind"] == "redirect" and p["status"] == 302)
+    assert temporary["location"] in {a.url for a in ARTICLES}
+    feeds = "".join(page_text(root, tree, p["url"]) for p in pages if p["kind"] == "feed")
+    assert chain["url"] in feeds and temporary["url"] in feeds
+
+
+def test_wrong_charset_header_page(built_site: tuple[Path, Tree]) -> None:
+    root, tree = built_site
+    page = _with_pitfall(_pages(root), "wrong_charset_header")
+    parts = urlsplit(page["url"])
+    route = tree.routes[parts.netloc][parts.path]
+    assert route.charset == page["http_charset"] != "utf-8"
+    raw = (root / parts.netloc / route.file).read_bytes()
+    assert b'<meta charset="utf-8">' in raw
+    article = next(a for a in ARTICLES if a.url == page["url"])
+    assert article.title in raw.decode("utf-8")
+    assert article.title not in raw.decode(route.charset)  # what trusting the header gives
+
+
+def test_large_page_is_still_an_article(built_site: tuple[Path, Tree]) -> None:
+    root, tree = built_site
+    page = _with_pitfall(_pages(root), "very_large_page")
+    parts = urlsplit(page["url"])
+    raw = (root / parts.netloc / tree.routes[parts.netloc][parts.path].file).read_bytes()
+    assert LARGE_PAGE_BYTES <= len(raw) < LARGE_PAGE_BYTES + 200_000
+    head, _, body = raw.decode("utf-8").partition("</head>")
+    assert "window.__INITIAL_STATE__ = {" in head and "</script>" in head
+    article = next(a for a in ARTICLES if a.url == page["url"])
+    assert all(paragraph in html.unescape(body) for paragraph in article.paragraphs)
+
+
+def test_dateline_only_article_has_no_date_in_feeds_or_sitemaps(
+    built_site: tuple[Path, Tree],
+) -> None:
+    root, tree = built_site
+    pages = _pages(root)
+    page = _with_pitfall(pages, "date_only_in_body")
+    for doc in (p for p in pages if p["kind"] in ("feed", "sitemap")):
+        text = page_text(root, tree, doc["url"])
+        for entry in re.findall(r"<(?:item|url)>.*?</(?:item|url)>", text, re.S):
+            if page["url"] in entry:
+                assert "<pubDate>" not in entry and "<lastmod>" not in entry
+
+
+def test_rebuild_only_when_stale(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(DEFAULT_CORPUS.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    root = tmp_path / "site"
+    assert not is_current(root, corpus)
+    build_site(root, corpus)
+    assert is_current(root, corpus)
+    corpus.write_text(corpus.read_text("utf-8") + "\n", "utf-8")
+    assert not is_current(root, corpus)
