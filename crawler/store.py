@@ -233,6 +233,9 @@ class ArticleStore:
             previous = rows[0] if rows else None
             filled = article.model_copy(
                 update={
+                    # One row per canonical article: whichever duplicate URL (a second
+                    # section path, an AMP copy) was fetched, the row is the canonical one.
+                    "url": canonical,
                     "id": article_id,
                     "canonical_url": canonical,
                     "content_hash": content_hash,

@@ -51,7 +51,11 @@ wait_for() {  # wait_for URL SECONDS [HOST]
   return 1
 }
 
-"$PY" -m demo.serve --root "$SITE_ROOT" --port "$DEMO_PORT" --build 2>"$POLICYQA_HOME/demo-site.log" &
+# DEMO_FAULTS injects faults into the demo sites, e.g. "--error-rate 0.2 --reset-rate 0.05
+# --seed 7": the crawl retries, and what still failed is fetched by the next run.
+# shellcheck disable=SC2086
+"$PY" -m demo.serve --root "$SITE_ROOT" --port "$DEMO_PORT" --build ${DEMO_FAULTS:-} \
+  2>"$POLICYQA_HOME/demo-site.log" &
 pids+=($!)
 wait_for "http://127.0.0.1:$DEMO_PORT/robots.txt" 20 baolamdong.vn
 

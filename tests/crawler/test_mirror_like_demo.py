@@ -175,10 +175,6 @@ def test_second_section_path_is_the_same_article(
     assert article.url == second["url"] and article.canonical_url == record["url"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ArticleStore.add keeps the fetched URL of the copy stored last as `url`",
-)
 def test_a_duplicate_fetched_last_keeps_the_canonical_url(
     site: tuple[Path, Tree], records: list[dict], tmp_path: Path
 ) -> None:
