@@ -30,7 +30,9 @@ class HashingEmbedder:
             folded = f"  {_fold(text)}  "
             for i in range(len(folded) - 2):
                 gram = folded[i : i + 3]
-                bucket = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "big")
+                bucket = int.from_bytes(
+                    hashlib.blake2b(gram.encode(), digest_size=4).digest(), "big"
+                )
                 vectors[row, bucket % self.dimensions] += 1.0
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
