@@ -1,0 +1,542 @@
+"""Bringing the index up to date with the article store, one version at a time.
+
+`update_index` compares the store with the current version article by article (id and
+a fingerprint of content hash and metadata): unchanged articles keep their chunks, chunk
+ids and vectors; new and changed articles are re-chunked, and a chunk whose embedded text
+already has a vector (in the previous version or earlier in this run) reuses it, so only
+genuinely new text is embedded; deleted articles drop out.
+
+Each run builds a complete version aside in `versions/.building-<n>/`, renames it to
+`versions/<n>/` and then atomically replaces CURRENT; readers keep serving the previous
+version until that moment. A file lock keeps two builds apart. A build that dies leaves
+CURRENT untouched; the next run removes its leftovers. The last `keep_versions` versions
+are kept (a reader may still be using the previous one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from crawler.models import Article
+from index.catalog import (
+    CATALOG_FILE,
+    Catalog,
+    ChunkRecord,
+    article_fingerprint,
+    embedding_hash,
+)
+from index.errors import BackendError, IndexError_
+from index.faiss_store import FaissStore, choose_kind
+from index.keyword import KEYWORD_DIR, KeywordIndex, Tokenizer
+from index.models import Chunk, Embedder
+from index.reader import (
+    MANIFEST_FILE,
+    MANIFEST_FORMAT,
+    Manifest,
+    current_version,
+    read_manifest,
+    version_dir,
+    versions_dir,
+    write_current,
+)
+from index.vector_store import VectorStore
+
+logger = logging.getLogger(__name__)
+
+LOCK_FILE = "build.lock"
+STAGING_PREFIX = ".building-"
+Chunker = Callable[..., list[Chunk]]
+Backend = Literal["faiss", "milvus"]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    version: int
+    previous_version: int | None
+    articles_new: int
+    articles_changed: int
+    articles_deleted: int
+    articles_unchanged: int
+    chunks: int
+    chunks_embedded: int
+    chunks_reused: int
+    seconds: float
+    backend: str
+    # True when the store had nothing new: no version was written.
+    up_to_date: bool = False
+    # True when nothing could be reused (first build, or another embedder).
+    full_rebuild: bool = False
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_embedded / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        state = "up to date" if self.up_to_date else "built"
+        return (
+            f"index version {self.version} {state} ({self.backend}): articles "
+            f"{self.articles_new} new, {self.articles_changed} changed, "
+            f"{self.articles_deleted} deleted, {self.articles_unchanged} unchanged; chunks "
+            f"{self.chunks_embedded} embedded, {self.chunks_reused} reused, "
+            f"{self.chunks} total; {self.seconds:.1f}s"
+        )
+
+
+@dataclass
+class _Previous:
+    version: int
+    manifest: Manifest
+    catalog: Catalog
+    store: Any  # FaissStore or MilvusStore: both offer reconstruct(ids)
+    reusable: bool
+
+    def close(self) -> None:
+        self.catalog.close()
+
+
+def milvus_collection_prefix(index_dir: Path) -> str:
+    """Collections of one index folder share a prefix (several indexes may share Milvus)."""
+    digest = hashlib.sha256(str(index_dir.resolve()).encode()).hexdigest()[:10]
+    return f"policyqa_{digest}_v"
+
+
+def update_index(
+    store_path: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    backend: Backend = "faiss",
+    milvus_uri: str | None = None,
+    approximate_threshold: int = 50_000,
+    approximate_kind: Literal["hnsw", "ivf"] = "hnsw",
+    keep_versions: int = 2,
+    embed_batch_size: int = 64,
+    progress: bool = False,
+    chunker: Chunker | None = None,
+    tokenizer: Tokenizer | None = None,
+) -> BuildReport:
+    """Bring the index in `index_dir` up to date with the article store at `store_path`.
+
+    Raises IndexError_ when another build holds the lock, BackendError when the vector
+    backend fails; in every failure the previous version keeps serving.
+    """
+    if backend == "milvus" and not milvus_uri:
+        raise BackendError("the Milvus backend needs a URI (set POLICYQA_MILVUS_URI)")
+    if backend not in ("faiss", "milvus"):
+        raise BackendError(f"unknown vector backend {backend!r}; use faiss or milvus")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    versions_dir(index_dir).mkdir(exist_ok=True)
+    lock = FileLock(str(index_dir / LOCK_FILE))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexError_(
+            f"another `policyqa index` is already updating {index_dir} (lock "
+            f"{index_dir / LOCK_FILE}); wait for it to finish and run again"
+        ) from None
+    try:
+        return _Build(
+            store_path=store_path,
+            index_dir=index_dir,
+            embedder=embedder,
+            backend=backend,
+            milvus_uri=milvus_uri,
+            approximate_threshold=approximate_threshold,
+            approximate_kind=approximate_kind,
+            keep_versions=max(1, keep_versions),
+            embed_batch_size=embed_batch_size,
+            progress=progress,
+            chunker=chunker or _default_chunker(),
+            tokenizer=tokenizer,
+        ).run()
+    finally:
+        lock.release()
+
+
+def _default_chunker() -> Chunker:
+    from index.chunk import chunk
+
+    return chunk
+
+
+def _read_articles(store_path: Path) -> Iterator[Article]:
+    from crawler.store import ArticleStore
+
+    if not store_path.exists():
+        raise IndexError_(
+            f"there is no article store at {store_path}; run `policyqa crawl` or "
+            "`policyqa import FILE.jsonl` first"
+        )
+    with ArticleStore(store_path) as store:
+        for article in store.articles():
+            yield article if article.id and article.content_hash else article.with_identity()
+
+
+@dataclass
+class _Build:
+    store_path: Path
+    index_dir: Path
+    embedder: Embedder
+    backend: Backend
+    milvus_uri: str | None
+    approximate_threshold: int
+    approximate_kind: Literal["hnsw", "ivf"]
+    keep_versions: int
+    embed_batch_size: int
+    progress: bool
+    chunker: Chunker
+    tokenizer: Tokenizer | None
+
+    def run(self) -> BuildReport:
+        started = time.perf_counter()
+        current = current_version(self.index_dir)
+        self._clean_leftovers(current)
+        previous = self._open_previous(current)
+        try:
+            return self._build(current, previous, started)
+        finally:
+            if previous is not None:
+                previous.close()
+
+    # Life cycle ---------------------------------------------------------------------
+
+    def _clean_leftovers(self, current: int | None) -> None:
+        """Remove what a dead build left: staging folders and versions never switched to."""
+        for path in versions_dir(self.index_dir).iterdir():
+            name = path.name
+            abandoned = name.startswith(STAGING_PREFIX) or (
+                name.isdigit() and (current is None or int(name) > current)
+            )
+            if abandoned:
+                logger.info("removing %s, left by an interrupted build", path)
+                shutil.rmtree(path, ignore_errors=True)
+        for path in self.index_dir.glob(".CURRENT.*.tmp"):
+            path.unlink(missing_ok=True)
+
+    def _open_previous(self, current: int | None) -> _Previous | None:
+        if current is None:
+            return None
+        try:
+            return self._read_previous(current)
+        except (IndexError_, FileNotFoundError, OSError) as error:
+            # A damaged current version is not worth keeping: rebuild from the store.
+            logger.warning(
+                "cannot reuse index version %d (%s); rebuilding everything", current, error
+            )
+            return None
+
+    def _read_previous(self, current: int) -> _Previous:
+        directory = version_dir(self.index_dir, current)
+        manifest = read_manifest(directory)
+        reusable = (
+            manifest.embedder == self.embedder.name
+            and manifest.dimensions == self.embedder.dimensions
+            and manifest.format == MANIFEST_FORMAT
+        )
+        if not reusable:
+            logger.info(
+                "index version %d was built with %s (%d dims); re-embedding everything with %s",
+                current,
+                manifest.embedder,
+                manifest.dimensions,
+                self.embedder.name,
+            )
+        store: Any
+        if manifest.backend == "milvus":
+            from index.milvus_store import MilvusStore
+
+            store = MilvusStore.load(directory)
+        else:
+            store = FaissStore.load(directory)
+        return _Previous(current, manifest, Catalog(directory / CATALOG_FILE), store, reusable)
+
+    def _prune(self, newest: int) -> None:
+        numbered = sorted(
+            int(p.name) for p in versions_dir(self.index_dir).iterdir() if p.name.isdigit()
+        )
+        keep = [v for v in numbered if v <= newest][-self.keep_versions :]
+        for version in numbered:
+            if version not in keep:
+                logger.info("removing old index version %d", version)
+                shutil.rmtree(version_dir(self.index_dir, version), ignore_errors=True)
+        if self.backend == "milvus" and self.milvus_uri:
+            from index.milvus_store import drop_collections
+
+            prefix = milvus_collection_prefix(self.index_dir)
+            drop_collections(self.milvus_uri, prefix, {f"{prefix}{v}" for v in keep})
+
+    # The build ----------------------------------------------------------------------------
+
+    def _chunking(self) -> dict[str, int]:
+        return {
+            "target_chars": int(getattr(self.embedder, "target_chars", 700)),
+            "max_chars": int(getattr(self.embedder, "max_chars", 1200)),
+        }
+
+    def _build(
+        self, current: int | None, previous: _Previous | None, started: float
+    ) -> BuildReport:
+        version = (current or 0) + 1
+        staging = versions_dir(self.index_dir) / f"{STAGING_PREFIX}{version}"
+        staging.mkdir()
+        try:
+            return self._build_into(staging, version, current, previous, started)
+        except BaseException:
+            # CURRENT still names the previous version; drop the half-built one now
+            # (a killed process leaves it for the next run's clean-up instead).
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def _build_into(
+        self,
+        staging: Path,
+        version: int,
+        current: int | None,
+        previous: _Previous | None,
+        started: float,
+    ) -> BuildReport:
+        chunking = self._chunking()
+        salt = f"{chunking['target_chars']}:{chunking['max_chars']}"
+        reusable = previous is not None and previous.reusable
+        old_fingerprints = previous.catalog.article_fingerprints() if previous else {}
+        next_id = previous.manifest.next_chunk_id if reusable and previous else 0
+        catalog = Catalog.create(staging / CATALOG_FILE)
+        try:
+            counts = {"new": 0, "changed": 0, "unchanged": 0}
+            unchanged: list[str] = []
+            fingerprints: dict[str, str] = {}
+            to_embed: list[tuple[int, str]] = []
+            reuse_previous: list[tuple[int, int]] = []  # (new id, previous id)
+            reuse_here: list[tuple[int, int]] = []  # (new id, id embedded in this run)
+            first_with_text: dict[str, int] = {}
+            for article in _read_articles(self.store_path):
+                assert article.id is not None
+                if article.id in fingerprints:
+                    continue
+                fingerprint = article_fingerprint(article, salt=salt)
+                fingerprints[article.id] = fingerprint
+                catalog.add_article(article, fingerprint)
+                old = old_fingerprints.get(article.id)
+                counts[
+                    "new" if old is None else "changed" if old != fingerprint else "unchanged"
+                ] += 1
+                if reusable and old == fingerprint:
+                    unchanged.append(article.id)
+                    continue
+                records = []
+                for chunk in self.chunker(article, **chunking):
+                    digest = embedding_hash(chunk.embedding_text)
+                    records.append(ChunkRecord(next_id, chunk, digest))
+                    if digest in first_with_text:
+                        reuse_here.append((next_id, first_with_text[digest]))
+                    elif (
+                        reusable
+                        and previous
+                        and (old_id := previous.catalog.chunk_id_for_embedding(digest)) is not None
+                    ):
+                        reuse_previous.append((next_id, old_id))
+                    else:
+                        first_with_text[digest] = next_id
+                        to_embed.append((next_id, chunk.embedding_text))
+                    next_id += 1
+                catalog.add_chunks(records)
+            deleted = sorted(set(old_fingerprints) - set(fingerprints))
+            same_layout = previous is not None and previous.manifest.backend == self.backend
+            if (
+                reusable
+                and same_layout
+                and not deleted
+                and counts["unchanged"] == len(fingerprints)
+            ):
+                catalog.close()
+                shutil.rmtree(staging, ignore_errors=True)
+                assert previous is not None
+                return BuildReport(
+                    version=previous.version,
+                    previous_version=previous.version,
+                    articles_new=0,
+                    articles_changed=0,
+                    articles_deleted=0,
+                    articles_unchanged=counts["unchanged"],
+                    chunks=previous.manifest.chunks,
+                    chunks_embedded=0,
+                    chunks_reused=0,
+                    seconds=time.perf_counter() - started,
+                    backend=self.backend,
+                    up_to_date=True,
+                )
+            if previous is not None and unchanged:
+                catalog.copy_chunks_from(previous.catalog.path, unchanged)
+            kept = (
+                previous.catalog.chunk_ids_of(unchanged)
+                if previous and unchanged
+                else (np.empty(0, dtype=np.int64))
+            )
+            total = len(kept) + len(reuse_previous) + len(reuse_here) + len(to_embed)
+            store, carried, gone = self._vector_store(version, total, previous, kept)
+            self._fill_vectors(
+                store, previous, kept, reuse_previous, reuse_here, to_embed, carried=carried
+            )
+            if len(gone):
+                store.remove(gone)
+            KeywordIndex.build(catalog.keyword_texts(), self.tokenizer).save(staging / KEYWORD_DIR)
+            catalog.finish()
+            articles_count, chunks_count = catalog.counts()
+        finally:
+            catalog.close()
+        store.save(staging)
+        manifest = Manifest(
+            version=version,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            backend=self.backend,
+            embedder=self.embedder.name,
+            dimensions=self.embedder.dimensions,
+            articles=articles_count,
+            chunks=chunks_count,
+            next_chunk_id=next_id,
+            corpus_state=_corpus_state(fingerprints.items()),
+            chunking=chunking,
+            vector_index=_vector_index_info(store),
+        )
+        (staging / MANIFEST_FILE).write_text(manifest.to_json())
+        final = version_dir(self.index_dir, version)
+        staging.rename(final)
+        write_current(self.index_dir, version)
+        logger.info("index version %d is now current", version)
+        self._prune(version)
+        return BuildReport(
+            version=version,
+            previous_version=current,
+            articles_new=counts["new"],
+            articles_changed=counts["changed"],
+            articles_deleted=len(deleted),
+            articles_unchanged=counts["unchanged"],
+            chunks=chunks_count,
+            chunks_embedded=len(to_embed),
+            chunks_reused=len(kept) + len(reuse_previous) + len(reuse_here),
+            seconds=time.perf_counter() - started,
+            backend=self.backend,
+            full_rebuild=not reusable,
+        )
+
+    def _vector_store(
+        self, version: int, total: int, previous: _Previous | None, kept: np.ndarray
+    ) -> tuple[VectorStore, bool, np.ndarray]:
+        """The store for the new version, whether it already holds the kept vectors, and
+        the ids it holds that must go (removed once reused vectors have been read).
+
+        A FAISS index of the right kind is carried over from the previous version (kept in
+        memory, saved into the new folder) instead of rebuilt: a flat index drops what
+        went away; an HNSW or IVF index only when nothing went away, since neither can
+        drop vectors cheaply. Otherwise a fresh store is filled from the kept vectors.
+        """
+        if (
+            self.backend == "faiss"
+            and previous is not None
+            and previous.reusable
+            and isinstance(previous.store, FaissStore)
+        ):
+            old: FaissStore = previous.store
+            kind = choose_kind(
+                total,
+                approximate_threshold=self.approximate_threshold,
+                approximate_kind=self.approximate_kind,
+            )
+            gone = np.setdiff1d(old.ids(), kept, assume_unique=True)
+            if old.kind == kind and (kind == "flat" or not len(gone)):
+                return old, True, gone
+        return self._new_store(version, total), False, np.empty(0, dtype=np.int64)
+
+    def _new_store(self, version: int, total: int) -> VectorStore:
+        if self.backend == "milvus":
+            from index.milvus_store import MilvusStore
+
+            assert self.milvus_uri is not None
+            collection = f"{milvus_collection_prefix(self.index_dir)}{version}"
+            return MilvusStore(self.milvus_uri, collection, self.embedder.dimensions, create=True)
+        kind = choose_kind(
+            total,
+            approximate_threshold=self.approximate_threshold,
+            approximate_kind=self.approximate_kind,
+        )
+        return FaissStore(self.embedder.dimensions, kind=kind, expected_size=total)
+
+    def _fill_vectors(
+        self,
+        store: VectorStore,
+        previous: _Previous | None,
+        kept: np.ndarray,
+        reuse_previous: list[tuple[int, int]],
+        reuse_here: list[tuple[int, int]],
+        to_embed: list[tuple[int, str]],
+        *,
+        carried: bool,
+    ) -> None:
+        dims = self.embedder.dimensions
+        id_parts: list[np.ndarray] = []
+        vector_parts: list[np.ndarray] = []
+        if previous is not None:
+            for start in range(0, 0 if carried else len(kept), 50_000):
+                ids = kept[start : start + 50_000]
+                id_parts.append(ids)
+                vector_parts.append(previous.store.reconstruct(ids))
+            if reuse_previous:
+                pairs = np.array(reuse_previous, dtype=np.int64)
+                id_parts.append(pairs[:, 0])
+                vector_parts.append(previous.store.reconstruct(pairs[:, 1]))
+        embedded: dict[int, np.ndarray] = {}
+        bar = _progress_bar(len(to_embed), self.progress)
+        try:
+            for start in range(0, len(to_embed), self.embed_batch_size):
+                batch = to_embed[start : start + self.embed_batch_size]
+                vectors = np.asarray(
+                    self.embedder.embed_passages([text for _, text in batch]), dtype=np.float32
+                )
+                if vectors.shape != (len(batch), dims):
+                    raise BackendError(
+                        f"the embedder {self.embedder.name!r} returned vectors of shape "
+                        f"{vectors.shape}, expected ({len(batch)}, {dims})"
+                    )
+                ids = np.array([chunk_id for chunk_id, _ in batch], dtype=np.int64)
+                id_parts.append(ids)
+                vector_parts.append(vectors)
+                if reuse_here:
+                    embedded.update(zip(ids.tolist(), vectors, strict=True))
+                bar.update(len(batch))
+        finally:
+            bar.close()
+        if reuse_here:
+            id_parts.append(np.array([new for new, _ in reuse_here], dtype=np.int64))
+            vector_parts.append(np.stack([embedded[source] for _, source in reuse_here]))
+        if id_parts:
+            store.add(np.concatenate(id_parts), np.concatenate(vector_parts))
+
+
+def _progress_bar(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="chunk", desc="embedding", disable=not enabled or not total)
+
+
+def _corpus_state(fingerprints: Iterable[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for article_id, fingerprint in sorted(fingerprints):
+        digest.update(f"{article_id}:{fingerprint}\n".encode())
+    return digest.hexdigest()
+
+
+def _vector_index_info(store: VectorStore) -> dict[str, Any]:
+    if isinstance(store, FaissStore):
+        return store.params()
+    return {"kind": "milvus", "collection": getattr(store, "collection", None)}

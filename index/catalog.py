@@ -1,0 +1,467 @@
+"""The metadata of one index version, in SQLite: articles, chunks, mentioned dates and
+document numbers, and the filter columns (province key, language, site, translation group,
+publication day in Vietnam time).
+
+The catalog is the single source of truth for filters: `allowed_chunk_ids(filters)` turns
+a `SearchFilters` into the chunk ids a vector or keyword search may return, so filters
+apply before ranking. Chunk ids are stable int64s: an unchanged article keeps its chunk
+ids from one version to the next.
+
+Tables:
+- `articles`: one row per article with its citable text and filter columns.
+- `chunks`: id, article, ordinal, offsets into the article text, embedding context and
+  a hash of the embedded text (so identical text is never embedded twice).
+- `chunk_dates`, `chunk_doc_numbers`: what each chunk mentions; a date's `value` and
+  `value_end` bound the period it names (a day, a month, a quarter or a year).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+from crawler.models import Article, place_key
+from index.mentions import period_end
+from index.models import Chunk, IndexedArticle, MentionedDate, SearchFilters
+
+VIETNAM_TIME = timezone(timedelta(hours=7))
+CATALOG_FILE = "catalog.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    site TEXT,
+    published TEXT,
+    published_day TEXT,
+    lang TEXT,
+    province TEXT,
+    province_key TEXT,
+    translation_group TEXT,
+    translation_of TEXT,
+    sapo TEXT,
+    content_hash TEXT,
+    fingerprint TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    context TEXT NOT NULL,
+    embedding_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunk_dates (
+    chunk_id INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    value_end TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    precision TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    surface TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunk_doc_numbers (
+    chunk_id INTEGER NOT NULL,
+    doc_number TEXT NOT NULL
+);
+"""
+
+# Created after bulk loading: cheaper than maintaining them row by row.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE INDEX IF NOT EXISTS chunks_embedding_hash ON chunks(embedding_hash);
+CREATE INDEX IF NOT EXISTS chunk_dates_chunk ON chunk_dates(chunk_id, value);
+CREATE INDEX IF NOT EXISTS chunk_dates_value ON chunk_dates(value, value_end);
+CREATE INDEX IF NOT EXISTS chunk_doc_numbers_chunk ON chunk_doc_numbers(chunk_id);
+CREATE INDEX IF NOT EXISTS chunk_doc_numbers_value ON chunk_doc_numbers(doc_number);
+CREATE INDEX IF NOT EXISTS articles_group ON articles(translation_group);
+"""
+
+_ARTICLE_COLUMNS = (
+    "id, url, title, text, site, published, published_day, lang, province, province_key, "
+    "translation_group, translation_of, sapo, content_hash, fingerprint"
+)
+
+
+def embedding_hash(text: str) -> str:
+    """The identity of an embedded text: equal hashes never need embedding twice."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def article_fingerprint(article: Article, *, salt: str = "") -> str:
+    """Everything about an article that changes its chunks or their embedding context.
+
+    `salt` carries build settings that change chunking (chunk sizes), so changing them
+    re-chunks every article.
+    """
+    parts = [
+        article.content_hash or "",
+        article.title,
+        article.site or "",
+        article.published.isoformat() if article.published else "",
+        article_lang(article) or "",
+        article.province or "",
+        article.translation_group or "",
+        article.translation_of or "",
+        salt,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def article_lang(article: Article) -> str | None:
+    lang = article.lang or article.lang_detected
+    return lang.lower() if lang else None
+
+
+def publication_day(published: datetime | None) -> date | None:
+    """The calendar day of publication in Vietnam time (what date filters compare)."""
+    return published.astimezone(VIETNAM_TIME).date() if published else None
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A chunk as stored: its stable id and the hash of the text that was embedded."""
+
+    id: int
+    chunk: Chunk
+    embedding_hash: str
+
+
+class Catalog:
+    """One version's metadata. Open read-only for searching; `create` for building."""
+
+    def __init__(self, path: Path, *, readonly: bool = True) -> None:
+        self.path = path
+        if readonly:
+            if not path.exists():
+                raise FileNotFoundError(path)
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            uri = path.resolve().as_uri()
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, path: Path) -> Catalog:
+        """A new, empty catalog for a version being built (bulk-load settings)."""
+        catalog = cls(path, readonly=False)
+        catalog._db.execute("PRAGMA journal_mode=OFF")
+        catalog._db.execute("PRAGMA synchronous=OFF")
+        return catalog
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # Writing (during a build) -------------------------------------------------------
+
+    def add_article(self, article: Article, fingerprint: str) -> None:
+        day = publication_day(article.published)
+        self._db.execute(
+            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.url,
+                article.title,
+                article.text,
+                article.site.lower() if article.site else None,
+                article.published.isoformat() if article.published else None,
+                day.isoformat() if day else None,
+                article_lang(article),
+                article.province,
+                place_key(article.province) if article.province else None,
+                article.translation_group,
+                article.translation_of,
+                article.sapo,
+                article.content_hash,
+                fingerprint,
+            ),
+        )
+
+    def add_chunks(self, records: Iterable[ChunkRecord]) -> None:
+        chunk_rows: list[tuple[object, ...]] = []
+        date_rows: list[tuple[object, ...]] = []
+        number_rows: list[tuple[object, ...]] = []
+        for record in records:
+            chunk = record.chunk
+            chunk_rows.append(
+                (
+                    record.id,
+                    chunk.article_id,
+                    chunk.ordinal,
+                    chunk.start,
+                    chunk.end,
+                    chunk.context,
+                    record.embedding_hash,
+                )
+            )
+            date_rows.extend(
+                (
+                    record.id,
+                    d.value.isoformat(),
+                    period_end(d).isoformat(),
+                    d.kind,
+                    d.precision,
+                    d.start,
+                    d.end,
+                    d.surface,
+                )
+                for d in chunk.dates
+            )
+            number_rows.extend((record.id, number) for number in chunk.doc_numbers)
+        self._db.executemany(
+            'INSERT INTO chunks (id, article_id, ordinal, start, "end", context, embedding_hash) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            chunk_rows,
+        )
+        self._db.executemany("INSERT INTO chunk_dates VALUES (?, ?, ?, ?, ?, ?, ?, ?)", date_rows)
+        self._db.executemany("INSERT INTO chunk_doc_numbers VALUES (?, ?)", number_rows)
+
+    def copy_chunks_from(self, previous: Path, article_ids: Sequence[str]) -> None:
+        """Copy the chunks (same ids) of unchanged articles from a previous version."""
+        if not article_ids:
+            return
+        db = self._db
+        db.execute("ATTACH DATABASE ? AS previous", (f"{previous.resolve().as_uri()}?mode=ro",))
+        try:
+            db.execute("CREATE TEMP TABLE keep (id TEXT PRIMARY KEY)")
+            db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((a,) for a in article_ids))
+            db.execute(
+                "INSERT INTO chunks SELECT c.* FROM previous.chunks c "
+                "WHERE c.article_id IN (SELECT id FROM temp.keep)"
+            )
+            db.execute(
+                "INSERT INTO chunk_dates SELECT d.* FROM previous.chunk_dates d "
+                "JOIN previous.chunks c ON c.id = d.chunk_id "
+                "WHERE c.article_id IN (SELECT id FROM temp.keep)"
+            )
+            db.execute(
+                "INSERT INTO chunk_doc_numbers SELECT n.* FROM previous.chunk_doc_numbers n "
+                "JOIN previous.chunks c ON c.id = n.chunk_id "
+                "WHERE c.article_id IN (SELECT id FROM temp.keep)"
+            )
+            db.execute("DROP TABLE temp.keep")
+            db.commit()
+        finally:
+            db.execute("DETACH DATABASE previous")
+
+    def finish(self) -> None:
+        """Index the bulk-loaded tables and make the file durable."""
+        self._db.executescript(_INDEXES)
+        self._db.commit()
+        self._db.execute("PRAGMA journal_mode=DELETE")
+        self._db.execute("VACUUM")
+
+    # Reading ---------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def article_fingerprints(self) -> dict[str, str]:
+        return dict(self._rows("SELECT id, fingerprint FROM articles"))
+
+    def chunk_ids_of(self, article_ids: Sequence[str]) -> np.ndarray:
+        ids: list[int] = []
+        for start in range(0, len(article_ids), 500):
+            batch = list(article_ids[start : start + 500])
+            marks = ",".join("?" * len(batch))
+            ids.extend(
+                row[0]
+                for row in self._rows(
+                    f"SELECT id FROM chunks WHERE article_id IN ({marks}) ORDER BY id", batch
+                )
+            )
+        return np.array(sorted(ids), dtype=np.int64)
+
+    def chunk_id_for_embedding(self, digest: str) -> int | None:
+        rows = self._rows("SELECT id FROM chunks WHERE embedding_hash = ? LIMIT 1", (digest,))
+        return rows[0][0] if rows else None
+
+    def max_chunk_id(self) -> int:
+        rows = self._rows("SELECT MAX(id) FROM chunks")
+        return rows[0][0] if rows and rows[0][0] is not None else -1
+
+    def counts(self) -> tuple[int, int]:
+        articles = self._rows("SELECT COUNT(*) FROM articles")[0][0]
+        chunks = self._rows("SELECT COUNT(*) FROM chunks")[0][0]
+        return articles, chunks
+
+    def all_chunk_ids(self) -> np.ndarray:
+        rows = self._rows("SELECT id FROM chunks ORDER BY id")
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def keyword_texts(self, batch_size: int = 2000) -> Iterator[tuple[int, str]]:
+        """(chunk id, context + text) for every chunk, in id order, read in batches."""
+        last = -1
+        while True:
+            rows = self._rows(
+                'SELECT c.id, c.context, substr(a.text, c.start + 1, c."end" - c.start) '
+                "FROM chunks c JOIN articles a ON a.id = c.article_id "
+                "WHERE c.id > ? ORDER BY c.id LIMIT ?",
+                (last, batch_size),
+            )
+            if not rows:
+                return
+            for chunk_id, context, text in rows:
+                yield chunk_id, f"{context}\n{text}" if context else text
+            last = rows[-1][0]
+
+    def allowed_chunk_ids(self, filters: SearchFilters | None) -> np.ndarray | None:
+        """The chunk ids matching `filters`, sorted; None when nothing is filtered."""
+        if filters is None or filters.is_empty():
+            return None
+        where: list[str] = []
+        params: list[object] = []
+
+        def any_of(column: str, values: Sequence[str]) -> None:
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+
+        any_of("a.province_key", [place_key(p) for p in filters.province])
+        any_of("a.lang", [v.lower() for v in filters.lang])
+        any_of("a.site", [v.lower() for v in filters.site])
+        any_of("a.translation_group", list(filters.translation_group))
+        if filters.since:
+            where.append("a.published_day >= ?")
+            params.append(filters.since.isoformat())
+        if filters.until:
+            where.append("a.published_day <= ?")
+            params.append(filters.until.isoformat())
+        if filters.mentioned_since or filters.mentioned_until:
+            low = (filters.mentioned_since or date.min).isoformat()
+            high = (filters.mentioned_until or date.max).isoformat()
+            # A mentioned period ("May 2025", "Q2") matches when it overlaps the range.
+            where.append(
+                "EXISTS (SELECT 1 FROM chunk_dates d WHERE d.chunk_id = c.id "
+                "AND d.value_end >= ? AND d.value <= ?)"
+            )
+            params.extend((low, high))
+        sql = (
+            "SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id "
+            f"WHERE {' AND '.join(where)} ORDER BY c.id"
+        )
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+            return np.fromiter((row[0] for row in cursor), dtype=np.int64)
+
+    def article(self, article_id: str) -> IndexedArticle | None:
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        return _indexed_article(rows[0]) if rows else None
+
+    def translations(self, translation_group: str) -> list[IndexedArticle]:
+        rows = self._rows(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE translation_group = ? "
+            "ORDER BY published, id",
+            (translation_group,),
+        )
+        return [_indexed_article(row) for row in rows]
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, tuple[Chunk, IndexedArticle]]:
+        """Chunks with their articles, by id (ids not in the catalog are left out)."""
+        if not chunk_ids:
+            return {}
+        ids = [int(i) for i in chunk_ids]
+        marks = ",".join("?" * len(ids))
+        rows = self._rows(
+            f'SELECT c.id, c.ordinal, c.start, c."end", c.context, '
+            f"{', '.join('a.' + col.strip() for col in _ARTICLE_COLUMNS.split(','))} "
+            f"FROM chunks c JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks})",
+            ids,
+        )
+        dates: dict[int, list[MentionedDate]] = {}
+        for chunk_id, value, kind, precision, start, end, surface in self._rows(
+            f'SELECT chunk_id, value, kind, precision, start, "end", surface FROM chunk_dates '
+            f"WHERE chunk_id IN ({marks}) ORDER BY chunk_id, start",
+            ids,
+        ):
+            dates.setdefault(chunk_id, []).append(
+                MentionedDate(
+                    value=date.fromisoformat(value),
+                    kind=kind,
+                    precision=precision,
+                    start=start,
+                    end=end,
+                    surface=surface,
+                )
+            )
+        numbers: dict[int, list[str]] = {}
+        for chunk_id, number in self._rows(
+            f"SELECT chunk_id, doc_number FROM chunk_doc_numbers WHERE chunk_id IN ({marks}) "
+            "ORDER BY rowid",
+            ids,
+        ):
+            numbers.setdefault(chunk_id, []).append(number)
+        found: dict[int, tuple[Chunk, IndexedArticle]] = {}
+        articles: dict[str, IndexedArticle] = {}
+        for row in rows:
+            chunk_id, ordinal, start, end, context = row[:5]
+            article_row = row[5:]
+            article = articles.get(article_row[0])
+            if article is None:
+                article = articles[article_row[0]] = _indexed_article(article_row)
+            chunk = Chunk(
+                article_id=article.id,
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                text=article.text[start:end],
+                context=context,
+                dates=tuple(dates.get(chunk_id, ())),
+                doc_numbers=tuple(numbers.get(chunk_id, ())),
+            )
+            found[chunk_id] = (chunk, article)
+        return found
+
+
+def _indexed_article(row: Sequence) -> IndexedArticle:
+    (
+        article_id,
+        url,
+        title,
+        text,
+        site,
+        published,
+        _day,
+        lang,
+        province,
+        _province_key,
+        group,
+        translation_of,
+        sapo,
+        _content_hash,
+        _fingerprint,
+    ) = row
+    return IndexedArticle(
+        id=article_id,
+        url=url,
+        title=title,
+        text=text,
+        site=site,
+        published=datetime.fromisoformat(published) if published else None,
+        lang=lang,
+        province=province,
+        translation_group=group,
+        translation_of=translation_of,
+        sapo=sapo,
+    )

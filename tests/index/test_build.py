@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.build import BuildReport, update_index
+from index.errors import IndexError_
+from index.faiss_store import FaissStore
+from index.reader import IndexHandle, current_version, version_dir
+from tests.fakes import HashingEmbedder
+from tests.index.conftest import CORPUS, delete_from_store, fill_store, make_article
+
+pytestmark = pytest.mark.usefixtures("text_seams")
+
+NEW_ARTICLE = make_article(
+    "dien-mat-troi",
+    "Lâm Đồng phát triển điện mặt trời",
+    ["Tỉnh Lâm Đồng phê duyệt 3 dự án điện mặt trời áp mái.", "Dự án vận hành từ 1/1/2026."],
+)
+
+
+def _passages_embedded(embedder: HashingEmbedder) -> int:
+    return sum(n for kind, n in embedder.calls if kind == "passage")
+
+
+def test_first_build_indexes_everything(
+    built: BuildReport, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    assert built.version == 1 and built.previous_version is None
+    assert built.articles_new == len(CORPUS) and built.articles_unchanged == 0
+    assert built.chunks == 10 and built.chunks_embedded == 10 and built.chunks_reused == 0
+    assert built.full_rebuild
+    manifest = json.loads((version_dir(index_dir, 1) / "manifest.json").read_text())
+    assert manifest["embedder"] == embedder.name
+    assert manifest["dimensions"] == 64
+    assert manifest["articles"] == 5 and manifest["chunks"] == 10
+    assert manifest["backend"] == "faiss"
+    assert manifest["vector_index"]["kind"] == "flat"
+    assert len(manifest["corpus_state"]) == 64
+    assert current_version(index_dir) == 1
+
+
+def test_second_run_without_changes_is_a_no_op(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    calls = _passages_embedded(embedder)
+    report = update_index(store_path, index_dir, embedder)
+    assert report.up_to_date and report.version == 1
+    assert report.articles_unchanged == len(CORPUS)
+    assert _passages_embedded(embedder) == calls
+    assert "up to date" in report.summary()
+
+
+def test_incremental_update_embeds_only_new_text(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    first = FaissStore.load(version_dir(index_dir, 1))
+    changed = CORPUS[1].model_copy(
+        update={
+            "paragraphs": [CORPUS[1].paragraphs[0], "Diện tích tái canh tăng lên 6.000 ha."],
+            "text": "",
+        }
+    )
+    changed = type(changed).model_validate(changed.model_dump(exclude={"text"}))
+    fill_store(store_path, [NEW_ARTICLE, changed])
+    delete_from_store(store_path, "https://hanoimoi.vn/ha-noi-giao-thong.html")
+    calls = _passages_embedded(embedder)
+
+    report = update_index(store_path, index_dir, embedder)
+
+    assert report.version == 2 and report.previous_version == 1
+    assert (report.articles_new, report.articles_changed, report.articles_deleted) == (1, 1, 1)
+    assert report.articles_unchanged == 3
+    # New article: 2 chunks; changed article: 1 new paragraph, 1 reused by its text.
+    assert report.chunks_embedded == 3
+    assert _passages_embedded(embedder) - calls == 3
+    assert report.chunks == 10 - 2 + 2 + 0
+    assert report.chunks_reused == report.chunks - 3
+    second = FaissStore.load(version_dir(index_dir, 2))
+    # Unchanged articles keep their chunk ids and vectors.
+    kept = np.intersect1d(first.ids(), second.ids())
+    assert len(kept) >= 6
+    assert np.allclose(first.reconstruct(kept), second.reconstruct(kept))
+
+    handle = IndexHandle(index_dir, embedder)
+    assert handle.info()["version"] == 2
+    assert all(h.article.lang != "ru" for h in handle.search("метро Ханоя", k=10))
+    assert handle.search("điện mặt trời áp mái", k=1)[0].article.url == NEW_ARTICLE.url
+    assert any("6.000 ha" in h.chunk.text for h in handle.search("tái canh 6.000 ha", k=3))
+
+
+def test_keeps_the_last_two_versions(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    for n, slug in enumerate(["a", "b", "c"]):
+        fill_store(store_path, [make_article(f"extra-{slug}", f"Bài {slug}", [f"Nội dung {n}."])])
+        update_index(store_path, index_dir, embedder)
+    names = sorted(p.name for p in (index_dir / "versions").iterdir())
+    assert names == ["3", "4"]
+    assert current_version(index_dir) == 4
+
+
+def test_another_embedder_rebuilds_everything(
+    built: BuildReport, store_path: Path, index_dir: Path
+) -> None:
+    other = HashingEmbedder(dimensions=32, name="other")
+    report = update_index(store_path, index_dir, other)
+    assert report.full_rebuild and report.chunks_embedded == 10 and report.version == 2
+    assert IndexHandle(index_dir, other).info()["dimensions"] == 32
+
+
+def test_a_concurrent_build_is_refused(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    from filelock import FileLock
+
+    with (
+        FileLock(str(index_dir / "build.lock")),
+        pytest.raises(IndexError_, match="already updating"),
+    ):
+        update_index(store_path, index_dir, embedder)
+
+
+def test_missing_store_says_what_to_do(index_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(IndexError_, match="policyqa crawl"):
+        update_index(tmp_path / "none.sqlite", index_dir, HashingEmbedder(64))
+
+
+class _FailingEmbedder(HashingEmbedder):
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        raise RuntimeError("model crashed")
+
+
+def test_failure_mid_build_keeps_the_previous_version_serving(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    handle = IndexHandle(index_dir, embedder, check_interval=0)
+    before = [h.chunk.text for h in handle.search("cao tốc", k=3)]
+    fill_store(store_path, [NEW_ARTICLE])
+    failing = _FailingEmbedder(dimensions=64)
+    with pytest.raises(RuntimeError, match="model crashed"):
+        update_index(store_path, index_dir, failing)
+    assert current_version(index_dir) == 1
+    assert [h.chunk.text for h in handle.search("cao tốc", k=3)] == before
+    assert sorted(p.name for p in (index_dir / "versions").iterdir()) == ["1"]
+    # The next run recovers.
+    report = update_index(store_path, index_dir, embedder)
+    assert report.version == 2 and report.articles_new == 1
+    assert handle.search("điện mặt trời", k=1)[0].article.url == NEW_ARTICLE.url
+
+
+_SLOW_BUILD = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+import tests.index.conftest as seams
+import types
+sys.modules["index.chunk"] = types.SimpleNamespace(chunk=seams.fake_chunk)
+sys.modules["index.tokenize"] = types.SimpleNamespace(keyword_tokens=seams.fake_keyword_tokens)
+from tests.fakes import HashingEmbedder
+from index.build import update_index
+
+class Slow(HashingEmbedder):
+    def embed_passages(self, texts):
+        Path({marker!r}).write_text("embedding")
+        time.sleep(60)
+        return super().embed_passages(texts)
+
+update_index(Path({store!r}), Path({index!r}), Slow(dimensions=64))
+"""
+
+
+def test_killed_build_leaves_the_previous_version_and_the_next_run_recovers(
+    built: BuildReport,
+    store_path: Path,
+    index_dir: Path,
+    embedder: HashingEmbedder,
+    tmp_path: Path,
+) -> None:
+    fill_store(store_path, [NEW_ARTICLE])
+    marker = tmp_path / "marker"
+    script = _SLOW_BUILD.format(
+        root=str(Path(__file__).resolve().parents[2]),
+        marker=str(marker),
+        store=str(store_path),
+        index=str(index_dir),
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], env={**os.environ})
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert process.poll() is None, "the build process exited early"
+            assert time.monotonic() < deadline, "the build never started embedding"
+            time.sleep(0.05)
+        assert any(p.name.startswith(".building-") for p in (index_dir / "versions").iterdir())
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert current_version(index_dir) == 1
+    handle = IndexHandle(index_dir, embedder)
+    assert handle.search("cao tốc", k=1)
+    report = update_index(store_path, index_dir, embedder)
+    assert report.version == 2 and report.articles_new == 1
+    assert sorted(p.name for p in (index_dir / "versions").iterdir()) == ["1", "2"]
+
+
+def test_policyqa_index_command_prints_one_summary_line(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api import commands_index, services
+    from api.settings import get_settings
+
+    settings = get_settings()
+    fill_store(settings.store_path, CORPUS)
+    monkeypatch.setattr(services, "load_embedder", lambda _settings: HashingEmbedder(64))
+    assert commands_index.build_index(settings) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        "articles: 5 new, 0 changed, 0 deleted, 0 unchanged; chunks: 10 embedded, 0 reused "
+        f"(10 in the index); {out[0].split('; ')[2]}; version 1"
+    ]
+
+
+def test_approximate_index_past_the_threshold_stays_correct_across_updates(
+    text_seams: None, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    fill_store(store_path, CORPUS[:2])
+    first = update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    assert first.chunks == 4
+    assert FaissStore.load(version_dir(index_dir, 1)).kind == "flat"
+    # Crossing the threshold switches to HNSW.
+    fill_store(store_path, CORPUS[2:])
+    update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    second = FaissStore.load(version_dir(index_dir, 2))
+    assert second.kind == "hnsw" and len(second) == 10
+    # Only additions: the HNSW graph is carried over and extended.
+    fill_store(store_path, [NEW_ARTICLE])
+    update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    third = FaissStore.load(version_dir(index_dir, 3))
+    assert third.kind == "hnsw" and len(third) == 12
+    assert np.allclose(third.reconstruct(second.ids()), second.reconstruct(second.ids()))
+    # A deletion: rebuilt from the vectors that stay.
+    delete_from_store(store_path, NEW_ARTICLE.url)
+    update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    fourth = FaissStore.load(version_dir(index_dir, 4))
+    assert np.array_equal(fourth.ids(), second.ids())
+    handle = IndexHandle(index_dir, embedder)
+    assert handle.search("cà phê tái canh", k=1)[0].article.url == CORPUS[1].url
+
+
+def test_a_damaged_current_version_is_rebuilt(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    (version_dir(index_dir, 1) / "vectors.faiss").unlink()
+    report = update_index(store_path, index_dir, embedder)
+    assert report.version == 2 and report.full_rebuild and report.chunks_embedded == 10
+    assert IndexHandle(index_dir, embedder).search("cao tốc", k=1)
+
+
+def test_an_empty_store_builds_an_empty_index(
+    text_seams: None, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    fill_store(store_path, [])
+    report = update_index(store_path, index_dir, embedder)
+    assert report.version == 1 and report.chunks == 0
+    assert IndexHandle(index_dir, embedder).search("cao tốc") == []

@@ -1,0 +1,93 @@
+"""The Milvus backend against Milvus Lite, in-process (a local file URI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pymilvus")
+pytest.importorskip("milvus_lite")
+
+from index.build import update_index
+from index.faiss_store import FaissStore
+from index.milvus_store import MilvusStore, close_clients
+from index.models import SearchFilters
+from index.reader import IndexHandle
+from tests.fakes import HashingEmbedder
+from tests.index.conftest import CORPUS, fill_store, make_article
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("text_seams")]
+
+
+@pytest.fixture
+def milvus_uri(tmp_path: Path) -> Iterator[str]:
+    yield str(tmp_path / "milvus.db")
+    close_clients()
+
+
+def _vectors(n: int, d: int = 16) -> np.ndarray:
+    x = np.random.default_rng(1).standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_store_matches_exact_faiss_with_and_without_filters(
+    milvus_uri: str, tmp_path: Path
+) -> None:
+    x = _vectors(300)
+    ids = np.arange(100, 400, dtype=np.int64)
+    milvus = MilvusStore(milvus_uri, "unit_test", 16, create=True)
+    milvus.add(ids, x)
+    faiss_store = FaissStore(16)
+    faiss_store.add(ids, x)
+    assert len(milvus) == 300
+    allowed = np.array([105, 250, 399, 123], dtype=np.int64)
+    for allowed_ids in (None, allowed):
+        got = milvus.search(x[5], 3, allowed_ids)
+        expected = faiss_store.search(x[5], 3, allowed_ids)
+        assert [i for i, _ in got] == [i for i, _ in expected]
+        assert np.allclose([s for _, s in got], [s for _, s in expected], atol=1e-4)
+    assert np.allclose(milvus.reconstruct(np.array([399, 100])), x[[299, 0]], atol=1e-6)
+    milvus.remove(np.array([105], dtype=np.int64))
+    assert 105 not in [i for i, _ in milvus.search(x[5], 3)]
+    milvus.save(tmp_path / "v")
+    assert len(MilvusStore.load(tmp_path / "v")) == 299
+
+
+def test_build_and_search_through_milvus(
+    milvus_uri: str, store_path: Path, index_dir: Path
+) -> None:
+    embedder = HashingEmbedder(dimensions=64)
+    fill_store(store_path, CORPUS)
+    report = update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    assert report.backend == "milvus" and report.chunks == 10
+    handle = IndexHandle(index_dir, embedder)
+    assert handle.info()["backend"] == "milvus"
+    hits = handle.search("cao tốc", k=10, filters=SearchFilters(province=("da-nang",)))
+    assert {h.article.site for h in hits} == {"baodanang.vn"}
+    assert handle.search("15/2025/NQ-HĐND", k=1)[0].keyword_rank == 1
+
+    fill_store(store_path, [make_article("moi", "Bài mới", ["Khu công nghiệp Lộc Sơn mở rộng."])])
+    second = update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    assert second.version == 2 and second.chunks_embedded == 1 and second.chunks_reused == 10
+    handle = IndexHandle(index_dir, embedder)
+    assert handle.search("Khu công nghiệp Lộc Sơn", k=1)[0].article.title == "Bài mới"
+
+
+def test_long_id_filters_are_split_and_merged(
+    milvus_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.milvus_store as milvus_store
+
+    monkeypatch.setattr(milvus_store, "_FILTER_IDS", 3)
+    x = _vectors(50)
+    ids = np.arange(50, dtype=np.int64)
+    milvus = MilvusStore(milvus_uri, "split_test", 16, create=True)
+    milvus.add(ids, x)
+    reference = FaissStore(16)
+    reference.add(ids, x)
+    allowed = np.arange(0, 50, 3, dtype=np.int64)  # 17 ids: 6 expressions
+    got = milvus.search(x[9], 5, allowed)
+    assert [i for i, _ in got] == [i for i, _ in reference.search(x[9], 5, allowed)]
