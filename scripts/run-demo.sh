@@ -59,7 +59,14 @@ wait_for() {  # wait_for URL SECONDS [HOST]
 pids+=($!)
 wait_for "http://127.0.0.1:$DEMO_PORT/robots.txt" 20 baolamdong.vn
 
-"$POLICYQA" crawl --sources demo/sources.toml
+# The demo sources name the demo server's address; follow DEMO_PORT when it is not 8765.
+SOURCES="$POLICYQA_HOME/demo-sources.toml"
+sed "s/127\.0\.0\.1:8765/127.0.0.1:$DEMO_PORT/g" demo/sources.toml > "$SOURCES"
+"$POLICYQA" crawl --sources "$SOURCES"
+if [[ "$("$POLICYQA" articles export | wc -l)" -eq 0 ]]; then
+  echo "run-demo: the crawl stored no article; see the messages above and $POLICYQA_HOME/demo-site.log" >&2
+  exit 1
+fi
 kill "${pids[0]}" 2>/dev/null || true
 pids=()
 if [[ "$MODE" == "crawl" ]]; then
