@@ -269,7 +269,9 @@ class _Build:
         for version in numbered:
             if version not in keep:
                 logger.info("removing old index version %d", version)
-                shutil.rmtree(version_dir(self.index_dir, version), ignore_errors=True)
+                directory = version_dir(self.index_dir, version)
+                _drop_milvus_collection(directory)
+                shutil.rmtree(directory, ignore_errors=True)
         if self.backend == "milvus" and self.milvus_uri:
             from index.milvus_store import drop_collections
 
@@ -521,6 +523,20 @@ class _Build:
             vector_parts.append(np.stack([embedded[source] for _, source in reuse_here]))
         if id_parts:
             store.add(np.concatenate(id_parts), np.concatenate(vector_parts))
+
+
+def _drop_milvus_collection(directory: Path) -> None:
+    """Drop the Milvus collection an old version folder points at, if any."""
+    from index.milvus_store import MILVUS_FILE
+
+    if not (directory / MILVUS_FILE).exists():
+        return
+    try:
+        from index.milvus_store import MilvusStore
+
+        MilvusStore.load(directory).drop()
+    except (BackendError, OSError) as error:
+        logger.warning("could not drop the Milvus collection of %s: %s", directory, error)
 
 
 def _progress_bar(total: int, enabled: bool) -> Any:

@@ -297,18 +297,10 @@ class Catalog:
         rows = self._rows("SELECT id FROM chunks WHERE embedding_hash = ? LIMIT 1", (digest,))
         return rows[0][0] if rows else None
 
-    def max_chunk_id(self) -> int:
-        rows = self._rows("SELECT MAX(id) FROM chunks")
-        return rows[0][0] if rows and rows[0][0] is not None else -1
-
     def counts(self) -> tuple[int, int]:
         articles = self._rows("SELECT COUNT(*) FROM articles")[0][0]
         chunks = self._rows("SELECT COUNT(*) FROM chunks")[0][0]
         return articles, chunks
-
-    def all_chunk_ids(self) -> np.ndarray:
-        rows = self._rows("SELECT id FROM chunks ORDER BY id")
-        return np.array([r[0] for r in rows], dtype=np.int64)
 
     def keyword_texts(self, batch_size: int = 2000) -> Iterator[tuple[int, str]]:
         """(chunk id, context + text) for every chunk, in id order, read in batches."""

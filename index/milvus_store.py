@@ -99,6 +99,9 @@ class MilvusStore:
                     f"the Milvus collection {collection!r} is missing at {uri}; "
                     "run `policyqa index` to rebuild the index"
                 )
+            else:
+                # A collection opened by a new process is released until loaded.
+                self._client.load_collection(collection)
         except BackendError:
             raise
         except Exception as error:

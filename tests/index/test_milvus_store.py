@@ -53,7 +53,11 @@ def test_store_matches_exact_faiss_with_and_without_filters(
     milvus.remove(np.array([105], dtype=np.int64))
     assert 105 not in [i for i, _ in milvus.search(x[5], 3)]
     milvus.save(tmp_path / "v")
-    assert len(MilvusStore.load(tmp_path / "v")) == 299
+    # Another process finds the collection released; opening it loads it.
+    milvus._client.release_collection("unit_test")
+    reopened = MilvusStore.load(tmp_path / "v")
+    assert len(reopened) == 299
+    assert reopened.search(x[6], 1)[0][0] == 106
 
 
 def test_build_and_search_through_milvus(
@@ -91,3 +95,20 @@ def test_long_id_filters_are_split_and_merged(
     allowed = np.arange(0, 50, 3, dtype=np.int64)  # 17 ids: 6 expressions
     got = milvus.search(x[9], 5, allowed)
     assert [i for i, _ in got] == [i for i, _ in reference.search(x[9], 5, allowed)]
+
+
+def test_switching_backends_reuses_vectors_and_drops_old_collections(
+    milvus_uri: str, store_path: Path, index_dir: Path
+) -> None:
+    from index.milvus_store import milvus_client
+
+    embedder = HashingEmbedder(dimensions=64)
+    fill_store(store_path, CORPUS)
+    update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    to_faiss = update_index(store_path, index_dir, embedder, backend="faiss")
+    assert to_faiss.chunks_embedded == 0 and to_faiss.chunks_reused == 10
+    assert len(milvus_client(milvus_uri).list_collections()) == 1  # version 1 is still kept
+    fill_store(store_path, [make_article("them", "Bài thêm", ["Nội dung mới."])])
+    update_index(store_path, index_dir, embedder, backend="faiss")
+    assert milvus_client(milvus_uri).list_collections() == []
+    assert IndexHandle(index_dir, embedder).info()["backend"] == "faiss"
