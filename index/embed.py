@@ -69,7 +69,10 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
 
+                # A weights-loading bar per process start is noise in logs and CLI output.
+                transformers_logging.disable_progress_bar()
                 logger.info("loading embedding model %s", self.model_path)
                 self._model = SentenceTransformer(
                     self.model_path, device="cpu", truncate_dim=self.dimensions
