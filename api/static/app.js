@@ -262,7 +262,7 @@
       }
       const link = safeHref(t.url);
       if (link) {
-        const a = el("a", null, "original");
+        const a = el("a", null, "on its site");
         a.href = link; a.rel = "noopener noreferrer nofollow"; a.target = "_blank";
         item.appendChild(document.createTextNode(" ("));
         item.appendChild(a);
