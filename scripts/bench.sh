@@ -7,7 +7,7 @@ VENV="${VENV:-.venv}"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 mkdir -p bench/results
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -m)" | tee bench/results/machine.txt
-for bench in bench/bench_crawl.py bench/bench_index.py bench/bench_api.py; do
+for bench in bench/bench_extract.py bench/bench_crawl.py bench/bench_index.py bench/bench_api.py; do
   if [[ -f "$bench" ]]; then
     echo "== $bench"
     "$VENV/bin/python" "$bench" "$@"
