@@ -23,7 +23,11 @@ for profile in "${profiles[@]}"; do
   POLICYQA_HOME="$BASE_HOME" "$POLICYQA" articles export > "$home/articles.jsonl"
   POLICYQA_HOME="$home" "$POLICYQA" import "$home/articles.jsonl" >/dev/null
   POLICYQA_HOME="$home" POLICYQA_EMBEDDER="$profile" "$POLICYQA" index >/dev/null
-  echo "== embedder: $profile"
-  POLICYQA_HOME="$home" POLICYQA_EMBEDDER="$profile" "$POLICYQA" eval --questions demo/questions.jsonl \
-    | tee "bench/results/eval-$profile.txt"
+  for questions in demo/questions.jsonl demo/questions_holdout.jsonl; do
+    [[ -f "$questions" ]] || continue
+    name="$(basename "$questions" .jsonl)"
+    echo "== embedder: $profile, questions: $questions"
+    POLICYQA_HOME="$home" POLICYQA_EMBEDDER="$profile" "$POLICYQA" eval --questions "$questions" \
+      | tee "bench/results/eval-$profile-$name.txt"
+  done
 done
