@@ -3,6 +3,10 @@
 Understand the question (language, places, periods, follow-ups), retrieve evidence with
 the user's filters, answer extractively (or refuse), and, when a chat model is given,
 try a verified generative answer that falls back to the extractive one.
+
+A month or day named without a year ("the meeting in May") is first read as the latest
+such month; when that finds no supported answer, earlier years are tried, most recent
+first, and the answer says which year it is about.
 """
 
 from __future__ import annotations
@@ -10,18 +14,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from index.models import Retriever, SearchFilters
 from qa.errors import QuestionError
-from qa.extractive import DEFAULT_MIN_SUPPORT, extractive_answer
+from qa.extractive import extractive_answer, min_support_for, template
 from qa.models import Answer, QueryPlan, Turn
 from qa.retrieve import retrieve
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+# How many years before the guessed one are tried for a period named without a year.
+MAX_YEARS_RELAXED = 3
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -33,21 +40,23 @@ def answer(
     filters: dict | None = None,
     history: Sequence[Turn] = (),
     today: date | None = None,
-    min_support: float = DEFAULT_MIN_SUPPORT,
+    min_support: float | None = None,
     llm_timeout: float | None = None,
 ) -> Answer:
     """Answer `question` from the index, citing the sentences that say it.
 
     `filters` are the user's raw filters ({province, since, until, lang, site}; province
-    names in any spelling, dates as YYYY-MM-DD). Raises QuestionError for an empty or
-    overlong question or unusable filters.
+    names in any spelling, dates as YYYY-MM-DD). `min_support` overrides the refusal
+    threshold calibrated for the retriever's embedder. Raises QuestionError for an empty
+    or overlong question or unusable filters.
     """
     question = _check_question(question)
     search_filters, shown = resolve_filters(filters)
-    from qa.understand import understand
+    from qa.understand import VIETNAM_TZ, understand
 
-    plan = understand(question, history, today=today)
-    return answer_plan(
+    day = today or datetime.now(VIETNAM_TZ).date()
+    plan = understand(question, history, today=day)
+    result = answer_plan(
         plan,
         retriever,
         llm,
@@ -56,6 +65,58 @@ def answer(
         min_support=min_support,
         llm_timeout=llm_timeout,
     )
+    if not result.refused or not plan.year_inferred:
+        return result
+    # "In May" was read as the latest May; the story may be from an earlier one.
+    for years_back in range(1, MAX_YEARS_RELAXED + 1):
+        earlier = understand(question, history, today=_years_before(day, years_back))
+        if _same_period(earlier, plan):
+            break
+        relaxed = answer_plan(
+            earlier,
+            retriever,
+            llm,
+            filters=search_filters,
+            shown_filters=shown,
+            min_support=min_support,
+            llm_timeout=llm_timeout,
+        )
+        if not relaxed.refused:
+            logger.info("no answer for %s; answering for %s", plan.period_text, earlier.period_text)
+            return _note_relaxed_period(relaxed, plan, earlier)
+    return result
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _same_period(a: QueryPlan, b: QueryPlan) -> bool:
+    fields = (
+        "published_since",
+        "published_until",
+        "deadline_since",
+        "deadline_until",
+        "event_since",
+        "event_until",
+    )
+    return all(getattr(a, name) == getattr(b, name) for name in fields)
+
+
+def _note_relaxed_period(result: Answer, asked: QueryPlan, answered: QueryPlan) -> Answer:
+    """The answer, opened by a note that it is about another year than first assumed."""
+    note = template(result.language, "year_relaxed").format(
+        asked=asked.period_text or "", found=answered.period_text or ""
+    )
+    searched = {
+        **result.searched,
+        "period_asked": asked.period_text,
+        "year_relaxed": True,
+    }
+    return replace(result, answer=f"{note}\n{result.answer}", searched=searched)
 
 
 def answer_plan(
@@ -65,10 +126,12 @@ def answer_plan(
     *,
     filters: SearchFilters | None = None,
     shown_filters: dict[str, Any] | None = None,
-    min_support: float = DEFAULT_MIN_SUPPORT,
+    min_support: float | None = None,
     llm_timeout: float | None = None,
 ) -> Answer:
     """`answer()` for a question already understood."""
+    if min_support is None:
+        min_support = min_support_for(retriever.embedder)
     result = retrieve(plan, retriever, filters)
     extractive, ranked = extractive_answer(
         plan,

@@ -264,3 +264,40 @@ def format_report(report: EvalReport) -> str:
     for kind, metrics in report.by_kind.items():
         lines.append(row(f"kind={kind}", metrics))
     return "\n".join(lines)
+
+
+@dataclass
+class ThresholdRow:
+    """How one refusal threshold does on a question set."""
+
+    min_support: float
+    refusal_accuracy: float
+    answerable_answered: int
+    unanswerable_refused: int
+
+
+def sweep_min_support(
+    questions: list[dict[str, Any]],
+    answer_fn: Callable[[dict[str, Any], float], Answer],
+    thresholds: Iterable[float],
+) -> list[ThresholdRow]:
+    """Refusal accuracy of each candidate threshold (`answer_fn(record, min_support)`),
+    for calibrating `qa.extractive.MIN_SUPPORT_BY_PROFILE` for an embedder."""
+    rows = []
+    for threshold in thresholds:
+        answered = refused = 0
+        for question in questions:
+            result = answer_fn(question, threshold)
+            if question.get("answerable", True):
+                answered += not result.refused
+            else:
+                refused += result.refused
+        rows.append(
+            ThresholdRow(
+                min_support=round(threshold, 4),
+                refusal_accuracy=round((answered + refused) / max(1, len(questions)), 4),
+                answerable_answered=answered,
+                unanswerable_refused=refused,
+            )
+        )
+    return rows

@@ -10,9 +10,17 @@ Sentences are split with their offsets into the article's stored text, so every 
 - constraints: the place named (in any spelling), a deadline in the period asked about,
   a document number asked about, and the passage's retrieval rank.
 
+A sentence in another language than the question's is also scored through the same
+sentence in the story's other versions (translations aligned by the numbers they share and
+their position), so that an answer written only in Vietnamese is found for a question in
+Ukrainian; the sentence quoted stays the one of the version retrieval chose.
+
 The answer is refused, in the question's language and stating what was searched, when
-the best sentence's support (meaning and words, not constraint boosts) falls below a
-calibrated threshold, or when the question names a place none of the evidence is about.
+the best sentence's support (meaning and words, not constraint boosts) falls below the
+threshold calibrated for the embedder (`MIN_SUPPORT_BY_PROFILE`), when the question names
+a place none of the evidence is about, a document number no cited article mentions, or a
+numbered meeting ("the second meeting") that the evidence numbers otherwise, or when a
+question about commitments finds no sentence that commits to anything.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -44,13 +52,30 @@ W_DEADLINE = 0.08
 W_DOC = 0.10
 W_CUE = 0.05
 W_INTENT = 0.05
+# Penalty for a passage whose words can be compared with the question's and that holds
+# less than this share of its topic words.
+W_OFF_TOPIC = 0.10
+OFF_TOPIC = 0.2
 # Share of meaning (the rest: topic words) in a sentence's support.
 W_SUPPORT_DENSE = 0.6
 # Support below this (calibrated meaning and words, 0..1) means the evidence does not carry
-# the answer. Tuned on the development question set (demo/questions.jsonl, e5-small).
+# the answer. Score distributions differ between embedders, so the threshold is kept per
+# embedder profile (the prefix of `Embedder.name`). Calibrated on the development question
+# set (demo/questions.jsonl) with `qa.evaluate.sweep_min_support` over 0.20..0.50 in steps
+# of 0.02: each profile gets the highest threshold at which every answerable question is
+# still answered (e5-small: 0.30, refusing 7 of 10 unanswerable; gemma: 0.34, refusing 7
+# of 10). The held-out set (demo/questions_holdout.jsonl) checks it; refusals of the
+# near-misses that support cannot separate come from the constraint checks in `decide`.
+# Other embedders use the default.
 DEFAULT_MIN_SUPPORT = 0.28
+MIN_SUPPORT_BY_PROFILE: dict[str, float] = {
+    "e5-small": 0.30,
+    "gemma": 0.34,
+}
 # At most this many sentences are embedded per question (pre-ranked by words and rank).
-MAX_EMBEDDED_SENTENCES = 40
+MAX_EMBEDDED_SENTENCES = 24
+# Of those, at most this many are also read through another version of their story.
+MAX_EMBEDDED_SIBLINGS = 12
 MAX_FACT_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
 MAX_COMMITMENTS = 6
@@ -292,6 +317,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "filters": "filters: {filters}",
         "passages": "{n} passages read",
         "everything": "all articles",
+        "year_relaxed": "Nothing was found for {asked}; this answer is about {found}.",
     },
     "vi": {
         "fact": "Theo các nguồn tin:",
@@ -305,6 +331,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "filters": "bộ lọc: {filters}",
         "passages": "đã đọc {n} đoạn",
         "everything": "tất cả bài viết",
+        "year_relaxed": "Không tìm thấy thông tin cho {asked}; câu trả lời này nói về {found}.",
     },
     "ru": {
         "fact": "Согласно источникам:",
@@ -318,6 +345,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "filters": "фильтры: {filters}",
         "passages": "прочитано фрагментов: {n}",
         "everything": "все статьи",
+        "year_relaxed": "Для периода «{asked}» ничего не найдено; ответ относится к периоду «{found}».",
     },
     "uk": {
         "fact": "Згідно з джерелами:",
@@ -331,12 +359,22 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "filters": "фільтри: {filters}",
         "passages": "прочитано фрагментів: {n}",
         "everything": "усі статті",
+        "year_relaxed": "Для періоду «{asked}» нічого не знайдено; відповідь стосується періоду «{found}».",
     },
 }
 
 
 def template(language: str, name: str) -> str:
     return TEMPLATES.get(language, TEMPLATES["en"])[name]
+
+
+def min_support_for(embedder: Embedder) -> float:
+    """The refusal threshold calibrated for the embedder's profile."""
+    name = getattr(embedder, "name", "") or ""
+    for profile, threshold in MIN_SUPPORT_BY_PROFILE.items():
+        if name == profile or name.startswith(f"{profile}-"):
+            return threshold
+    return DEFAULT_MIN_SUPPORT
 
 
 @dataclass
@@ -358,6 +396,13 @@ class Candidate:
     cue: int = 0  # commitment_strength()
     intent_match: bool = False
     deadlines: list[date] = field(default_factory=list)
+    # The same sentence in another version of the story (for a candidate written in another
+    # language than the question's), and that version's language.
+    sibling: str | None = None
+    sibling_lang: str | None = None
+    # Weighted share of the question's topic words in the passage and its title (None when
+    # the question has none, or when its words cannot be compared with the passage's).
+    passage_topic: float | None = None
     score: float = 0.0
 
     @property
@@ -532,6 +577,92 @@ def gather_candidates(evidence: Sequence[Evidence]) -> list[Candidate]:
     return candidates
 
 
+_NUMBER = re.compile(r"\d+(?:[.,\s\u00a0\u202f]\d{3}(?!\d))*(?:[.,]\d+)?")
+# Version to score a foreign sentence through, after the question's own language.
+_NEIGHBOUR_LANGUAGES = {"ru": ("uk", "en"), "uk": ("ru", "en"), "vi": ("en",)}
+
+
+def _base_language(code: str | None) -> str:
+    return (code or "").split("-")[0].lower()
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers written in the text, separators folded ("1.386" = "1,386" = "1386",
+    "62,7" = "62.7"), for aligning translations."""
+    found = set()
+    for match in _NUMBER.finditer(text):
+        value = re.sub(r"(?<=\d)[.,\s\u00a0\u202f](?=\d{3}(?!\d))", "", match.group())
+        found.add(value.replace(",", "."))
+    return found
+
+
+class _VersionSentences:
+    """Sentences of an article version with their relative positions (cached per id)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, list[tuple[str, float, set[str]]]] = {}
+
+    def of(self, article: IndexedArticle) -> list[tuple[str, float, set[str]]]:
+        if article.id not in self.cache:
+            length = max(1, len(article.text))
+            rows = []
+            for start, end in split_sentences(article.text, article.lang):
+                text = article.text[start:end]
+                if not _is_caption_or_noise(text) and not looks_like_injection(text):
+                    rows.append((text, start / length, numbers_in(text)))
+            self.cache[article.id] = rows
+        return self.cache[article.id]
+
+
+def aligned_sentence(
+    candidate: Candidate, version: IndexedArticle, sentences: _VersionSentences
+) -> str | None:
+    """The sentence of `version` (a translation of the candidate's article) that says the
+    same: the one sharing most numbers with the candidate, near the same relative
+    position. None when the candidate has numbers and no sentence shares any."""
+    own = numbers_in(candidate.text)
+    position = candidate.start / max(1, len(candidate.article.text))
+    best: tuple[float, str] | None = None
+    for text, where, numbers in sentences.of(version):
+        union = own | numbers
+        overlap = len(own & numbers) / len(union) if union else 1.0
+        if own and not own & numbers:
+            continue
+        fit = overlap + 0.5 * (1.0 - abs(where - position))
+        if best is None or fit > best[0]:
+            best = (fit, text)
+    return best[1] if best else None
+
+
+# Languages whose words share enough stems for the word overlap to mean something.
+_KINDRED_LANGUAGES = ({"ru", "uk"},)
+
+
+def _words_comparable(language: str, candidate: Candidate, *, through_sibling: bool = True) -> bool:
+    """Whether the question's words can be looked for in the candidate (or its sibling)."""
+    sibling = candidate.sibling_lang if through_sibling else None
+    for other in (_base_language(candidate.article.lang), sibling):
+        if other and (other == language or any({language, other} <= k for k in _KINDRED_LANGUAGES)):
+            return True
+    return False
+
+
+def _sibling_version(candidate: Candidate, language: str) -> IndexedArticle | None:
+    """The version of the candidate's story to read it through: the question's language,
+    else a close one (Russian for Ukrainian), else English."""
+    if _base_language(candidate.article.lang) == language:
+        return None
+    versions = {
+        _base_language(v.lang): v
+        for v in candidate.evidence.alternates
+        if v.text and v.id != candidate.article.id
+    }
+    for code in (language, *_NEIGHBOUR_LANGUAGES.get(language, ("en",))):
+        if code in versions and code != _base_language(candidate.article.lang):
+            return versions[code]
+    return None
+
+
 class NullBaseline:
     """Similarity of a text to unrelated sentences: the floor that the embedder's scale
     puts under any pair of texts. Embedded once per embedder."""
@@ -553,6 +684,13 @@ class NullBaseline:
         return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)
 
 
+def dense_prior(candidate: Candidate) -> float:
+    """1 for a passage that dense retrieval ranked first, falling with its rank; 0 when
+    dense retrieval did not find it."""
+    rank = candidate.evidence.hit.dense_rank
+    return 1.0 / (1.0 + 0.25 * (rank - 1)) if rank else 0.0
+
+
 def score_candidates(
     plan: QueryPlan,
     candidates: list[Candidate],
@@ -569,12 +707,24 @@ def score_candidates(
     wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
     n_passages = max(1, max(c.evidence.rank for c in candidates) + 1)
 
+    versions = _VersionSentences()
     for candidate in candidates:
+        sibling = _sibling_version(candidate, _base_language(plan.language))
+        if sibling is not None:
+            candidate.sibling = aligned_sentence(candidate, sibling, versions)
+            candidate.sibling_lang = _base_language(sibling.lang) if candidate.sibling else None
         if weights:
             # A sentence of an article whose title matches the topic counts for a bit more.
             own = weighted_overlap(weights, candidate.text)
             title = weighted_overlap(weights, candidate.article.title)
             candidate.keyword = max(own, (own + title) / 2)
+            candidate.passage_topic = weighted_overlap(
+                weights, f"{candidate.article.title}\n{candidate.evidence.chunk.text}"
+            )
+            if candidate.sibling:
+                candidate.keyword = max(
+                    candidate.keyword, weighted_overlap(weights, candidate.sibling)
+                )
         named = places_named(candidate.text)
         candidate.place = bool(named & set(plan.province_keys))
         candidate.other_place = bool(named) and not candidate.place
@@ -599,17 +749,33 @@ def score_candidates(
             candidate.keyword = _constraint_coverage(plan, candidate)
 
     def prerank(c: Candidate) -> float:
-        return c.keyword + 0.5 * (1 - c.evidence.rank / n_passages) + 0.2 * c.deadline_match
+        # Words are blind across languages; the passage's dense rank is not.
+        return (
+            c.keyword
+            + 0.5 * (1 - c.evidence.rank / n_passages)
+            + 0.3 * dense_prior(c)
+            + 0.2 * c.deadline_match
+        )
 
     kept = sorted(candidates, key=prerank, reverse=True)[:max_embedded]
     query_vector = np.asarray(embedder.embed_queries([plan.search_text]))[0]
-    sentence_vectors = np.asarray(embedder.embed_passages([c.text for c in kept]))
+    # One batch: the sentences, then the aligned sentences of their other versions.
+    siblings = [c for c in kept if c.sibling][:MAX_EMBEDDED_SIBLINGS]
+    texts = [c.text for c in kept] + [c.sibling or "" for c in siblings]
+    sentence_vectors = np.asarray(embedder.embed_passages(texts))
     dense = NullBaseline.calibrate(embedder, query_vector, sentence_vectors @ query_vector)
+    through_sibling = dict(zip((id(c) for c in siblings), dense[len(kept) :], strict=True))
+    language = _base_language(plan.language)
 
-    for candidate, value in zip(kept, dense, strict=True):
-        candidate.dense = float(value)
+    for candidate, value in zip(kept, dense[: len(kept)], strict=True):
+        candidate.dense = max(float(value), float(through_sibling.get(id(candidate), 0.0)))
         if candidate.keyword < 0:  # neither topic words nor constraints: meaning only
             candidate.keyword = candidate.dense
+        elif not _words_comparable(language, candidate):
+            # Words cannot be compared across languages: meaning stands in for them.
+            candidate.keyword = max(candidate.keyword, candidate.dense)
+        if not _words_comparable(language, candidate, through_sibling=False):
+            candidate.passage_topic = None
         passage = 1.0 - candidate.evidence.rank / n_passages
         place = candidate.place or (candidate.evidence.place_match and bool(plan.places))
         candidate.score = (
@@ -622,6 +788,10 @@ def score_candidates(
             + W_CUE * candidate.cue / 2 * (plan.intent == "commitments")
             + W_INTENT * candidate.intent_match
         )
+        if candidate.passage_topic is not None and candidate.passage_topic < OFF_TOPIC:
+            # A passage in the question's language without its topic words is about
+            # something else; the answer may be in a passage in another language.
+            candidate.score -= W_OFF_TOPIC
     kept.sort(key=lambda c: c.score, reverse=True)
     return kept
 
@@ -640,6 +810,102 @@ class Decision:
     best_support: float = 0.0
 
 
+_ORDINALS: dict[str, int] = {
+    # folded stems of ordinal words, per language
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "thu nhat": 1,
+    "thu hai": 2,
+    "thu ba": 3,
+    "thu tu": 4,
+    "thu nam": 5,
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четверт": 4,
+    "пят": 5,
+    "перш": 1,
+    "друг": 2,
+    "п'ят": 5,
+}
+_MEETING_ORDINAL = re.compile(
+    r"(?<!\w)(first|second|third|fourth|fifth)\s+(?:\w+\s+){0,2}?(?:meeting|session|conference|plenum)"
+    r"|(?:phien\s+hop|phien|hoi\s+nghi|ky\s+hop|cuoc\s+hop)\s+(?:lan\s+)?(thu\s+(?:nhat|hai|ba|tu|nam))(?!\w)"
+    r"|(?<!\w)(перв|втор|трет|четверт|пят)\w*\s+(?:\w+\s+)?(?:заседани|сесси|совещани|пленум)"
+    r"|(?<!\w)(перш|друг|трет|четверт|п['’ʼ]?ят)\w*\s+(?:\w+\s+)?(?:засідан|сесі|нарад|пленум)"
+)
+
+
+def meeting_ordinals(text: str) -> set[int]:
+    """Which numbered meetings a text names ("the second meeting", "phiên họp lần thứ
+    hai", "первое заседание", "друге засідання")."""
+    found = set()
+    for match in _MEETING_ORDINAL.finditer(fold(text)):
+        word = next(g for g in match.groups() if g)
+        word = re.sub(r"['’ʼ]", "'", " ".join(word.split()))
+        if word in _ORDINALS:
+            found.add(_ORDINALS[word])
+    return found
+
+
+def _article_ordinals(article: IndexedArticle, cache: dict[str, set[int]]) -> set[int]:
+    if article.id not in cache:
+        cache[article.id] = meeting_ordinals(f"{article.title}\n{article.text}")
+    return cache[article.id]
+
+
+# An event is reported from shortly before (time zones) to a few weeks after it.
+EVENT_REPORTED_BEFORE = timedelta(days=2)
+EVENT_REPORTED_AFTER = timedelta(days=21)
+
+
+def _reports_event(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the evidence is from the time of the event asked about: published while
+    it was news, or naming a date within it."""
+    published = candidate.article.published.date() if candidate.article.published else None
+    since, until = plan.event_since, plan.event_until
+    if published is not None and _within(
+        published,
+        since - EVENT_REPORTED_BEFORE if since else None,
+        until + EVENT_REPORTED_AFTER if until else None,
+    ):
+        return True
+    return any(_within(d.value, since, until) for d in candidate.evidence.chunk.dates)
+
+
+def meets_constraints(plan: QueryPlan, ranked: list[Candidate]) -> tuple[list[Candidate], str]:
+    """The candidates whose evidence meets what the question pins down beyond its topic:
+    the place, a document number, a numbered meeting; and why none does."""
+    if plan.places:
+        ranked = [c for c in ranked if (c.place or c.evidence.place_match) and not c.other_place]
+        if not ranked:
+            return [], "no passage is about the place asked about"
+    if plan.doc_numbers:
+        wanted = {normalize_doc_number(n) for n in plan.doc_numbers}
+        ranked = [
+            c
+            for c in ranked
+            if c.doc or wanted & _doc_numbers(f"{c.article.title}\n{c.article.text}")
+        ]
+        if not ranked:
+            return [], "no article mentions the document number asked about"
+    if plan.event_since or plan.event_until:
+        ranked = [c for c in ranked if _reports_event(plan, c)]
+        if not ranked:
+            return [], "no passage reports on the time of the event asked about"
+    asked = meeting_ordinals(plan.search_text)
+    if asked:
+        cache: dict[str, set[int]] = {}
+        # Reports of a numbered meeting name its number; one that does not is not its report.
+        ranked = [c for c in ranked if asked & _article_ordinals(c.article, cache)]
+        if not ranked:
+            return [], "no article reports the numbered meeting asked about"
+    return ranked, ""
+
+
 def decide(
     plan: QueryPlan,
     ranked: list[Candidate],
@@ -649,10 +915,9 @@ def decide(
     """Pick the answering sentences, or refuse when the evidence does not carry them."""
     if not ranked:
         return Decision([], True, "no passages matched")
-    if plan.places:
-        ranked = [c for c in ranked if (c.place or c.evidence.place_match) and not c.other_place]
-        if not ranked:
-            return Decision([], True, "no passage is about the place asked about")
+    ranked, reason = meets_constraints(plan, ranked)
+    if not ranked:
+        return Decision([], True, reason)
     best_support = max(c.support for c in ranked)
     if best_support < min_support:
         return Decision(
@@ -668,6 +933,8 @@ def decide(
             pool = dated + undated
         else:
             pool = [c for c in pool if c.cue == 2 or c.deadlines or c.support >= min_support]
+        if not pool:
+            return Decision([], True, "no sentence commits to anything in the period", best_support)
         limit = MAX_COMMITMENTS
     elif plan.intent in ("list", "comparison"):
         pool = [c for c in ranked if c.score >= 0.6 * top and c.support >= min_support]

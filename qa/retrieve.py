@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from index.mentions import normalize_doc_number
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
@@ -147,7 +148,13 @@ def place_variants(plan: QueryPlan) -> tuple[str, ...]:
 
 def places_named(text: str) -> set[str]:
     """Keys of the units `text` names, in any spelling or script."""
-    return {key for key, _surface, _s, _e in Gazetteer.load().find_places(text)}
+    return set(_places_named(text))
+
+
+@lru_cache(maxsize=8192)
+def _places_named(text: str) -> frozenset[str]:
+    # The same passages and sentences come back question after question.
+    return frozenset(key for key, _surface, _s, _e in Gazetteer.load().find_places(text))
 
 
 def names_place(text: str, keys: Sequence[str]) -> bool:

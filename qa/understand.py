@@ -187,6 +187,111 @@ def _normalize_doc_number(number: str) -> str:
     )
 
 
+# --- place names the gazetteer does not know -------------------------------------------
+
+# Vietnamese names reach Russian and Ukrainian by ear, so one place is written many ways
+# ("Хазянг", "Ха Жанг", "Ха Джанг"; "Хынгйен", "Хунгйен"; "Lâm Ðồng" with an Icelandic
+# eth). A sound skeleton folds those spellings together: Latin letters, the sounds that
+# transliterations confuse merged, no spaces or hyphens.
+_CYRILLIC_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e",
+    "ж": "z", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "y", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "u", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia",
+}  # fmt: skip
+_SKELETON_RULES = (
+    (re.compile(r"dz|dj|zh|gi(?=[aeiou])"), "z"),  # Gi- (said z), Ж, Дж
+    (re.compile(r"kh|ch(?=[aeiou])"), "h"),
+    (re.compile(r"[cq]"), "k"),
+    (re.compile(r"[yw]"), "i"),
+    (re.compile(r"i(?=[aeou])"), ""),  # glides: "зя" ~ "za", "йен" ~ "en"
+    (re.compile(r"(.)\1"), r"\1"),
+)
+# Shortest skeleton compared, and words tried together.
+MIN_SKELETON = 6
+MAX_NAME_WORDS = 3
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-ỸĐÐА-ЯЁІЇЄҐ][\w'’]*")
+_CASE_ENDINGS = ("ом", "ой", "ем", "ею", "ою", "у", "а", "е", "і", "ї", "ю", "я", "ы", "и")
+
+
+def sound_skeleton(name: str) -> str:
+    """A spelling-insensitive key for a Vietnamese place name in any script."""
+    text = unicodedata.normalize("NFC", name.casefold().replace("đ", "d").replace("ð", "d"))
+    # Cyrillic first: "й" and "ї" are letters of their own, not "и" and "і" with a mark.
+    text = "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^a-z]", "", text)
+    for pattern, replacement in _SKELETON_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _skeleton_index(gazetteer: Gazetteer) -> dict[str, set[str]]:
+    cached = getattr(gazetteer, "_policyqa_skeletons", None)
+    if cached is not None:
+        return cached
+    index: dict[str, set[str]] = {}
+    for key, names in gazetteer.units():
+        for name in (*names.values(), *gazetteer.variants(key)):
+            skeleton = sound_skeleton(name)
+            if len(skeleton) >= MIN_SKELETON:
+                index.setdefault(skeleton, set()).add(key)
+    gazetteer._policyqa_skeletons = index  # type: ignore[attr-defined]
+    return index
+
+
+def _one_edit(a: str, b: str) -> bool:
+    from qa.gazetteer import within_one_edit
+
+    return within_one_edit(a, b)
+
+
+def find_places_by_sound(gazetteer: Gazetteer, text: str) -> list[tuple[str, str, int, int]]:
+    """Places written in a spelling the gazetteer does not list: runs of one to three
+    capitalised words whose sound skeleton (with a case ending dropped) is that of exactly
+    one unit's name, or one letter away from it."""
+    index = _skeleton_index(gazetteer)
+    words = list(_CAPITALISED.finditer(text))
+    found: list[tuple[str, str, int, int]] = []
+    i = 0
+    while i < len(words):
+        match = None
+        for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+            run = words[i : i + n]
+            gaps = [text[a.end() : b.start()] for a, b in zip(run, run[1:], strict=False)]
+            if any(not re.fullmatch(r"[ \-‐–]", gap) for gap in gaps):
+                continue
+            surface = text[run[0].start() : run[-1].end()]
+            keys = _keys_for(index, surface)
+            if len(keys) == 1:
+                match = (keys.pop(), surface, run[0].start(), run[-1].end(), n)
+                break
+        if match is None:
+            i += 1
+            continue
+        key, surface, start, end, n = match
+        found.append((key, surface, start, end))
+        i += n
+    return found
+
+
+def _keys_for(index: dict[str, set[str]], surface: str) -> set[str]:
+    forms = [surface]
+    forms.extend(surface[: -len(e)] for e in _CASE_ENDINGS if surface.lower().endswith(e))
+    for form in forms:
+        skeleton = sound_skeleton(form)
+        if len(skeleton) < MIN_SKELETON:
+            continue
+        if skeleton in index:
+            return set(index[skeleton])
+        near = {key for other, keys in index.items() if _one_edit(skeleton, other) for key in keys}
+        if near:
+            return near
+    return set()
+
+
 # --- the plan ----------------------------------------------------------------------------
 
 
@@ -254,7 +359,7 @@ def understand(
         )
     day = _today(today)
     gazetteer = Gazetteer.load()
-    found = gazetteer.find_places(text)
+    found = gazetteer.find_places(text) or find_places_by_sound(gazetteer, text)
     language = _question_language(text, found)
     temporal = parse_temporal(text, language, today=day)
     doc_numbers = find_doc_numbers(text)

@@ -178,3 +178,22 @@ def test_evaluate_with_the_real_answer_function(retriever: MemoryRetriever) -> N
     assert report.overall.fact_recall == 1.0
     assert report.overall.citation_validity == 1.0
     assert report.overall.refusal_accuracy == 1.0
+
+
+def test_threshold_sweep_counts_answers_and_refusals(retriever: MemoryRetriever) -> None:
+    from qa.answer import answer
+    from qa.evaluate import sweep_min_support
+
+    questions = [
+        {"question": "Hà Giang đã giao nhiệm vụ gì cho quý II/2025?", "answerable": True},
+        {"question": "Đà Nẵng đã quyết định gì về tàu cá?", "answerable": False},
+    ]
+    rows = sweep_min_support(
+        questions,
+        lambda q, t: answer(q["question"], retriever, min_support=t),
+        [0.0, 1.01],
+    )
+    assert [r.min_support for r in rows] == [0.0, 1.01]
+    # Nothing clears a threshold above 1: every question is refused.
+    assert rows[1].answerable_answered == 0 and rows[1].unanswerable_refused == 1
+    assert rows[0].answerable_answered == 1 and rows[0].refusal_accuracy == 1.0

@@ -212,3 +212,23 @@ def test_doc_numbers_without_the_index_package(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "index.mentions", None)  # makes the import fail
     assert find_doc_numbers("Quyết định số 1460 - QĐ/TU và 57-NQ/TW") == ("1460-QD/TU", "57-NQ/TW")
     assert find_doc_numbers("5-7 và 1/3") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Каков бюджет проекта умных деревень в провинции Ха Джанг?", "ha-giang"),
+        ("Кто провёл заседание в провинции Ха Жанг 25 апреля?", "ha-giang"),
+        ("Скільки кілометрів дамб має провінція Хунгйен?", "hung-yen"),
+        ("What is the area of Lâm Ðồng province?", "lam-dong"),  # Icelandic eth, not Đ
+    ],
+)
+def test_place_spellings_the_gazetteer_does_not_list(question: str, key: str) -> None:
+    assert [m.key for m in plan(question).places] == [key]
+
+
+def test_people_are_not_taken_for_places_by_sound() -> None:
+    p = plan("Что заявил Данг Куанг Ту на заседании?")
+    assert p.places == ()
+    p = plan("What did Tran Van Hien ask the departments to report?")
+    assert p.places == ()

@@ -1,0 +1,165 @@
+"""What the question pins down (year, event date, numbered meeting, document, commitments)
+must be met by the evidence cited; a guessed year is relaxed before refusing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qa.answer import answer
+from qa.extractive import (
+    Candidate,
+    aligned_sentence,
+    meeting_ordinals,
+    min_support_for,
+    numbers_in,
+)
+from qa.retrieve import Evidence
+from tests.fakes import HashingEmbedder
+from tests.qa.conftest import MemoryRetriever
+from tests.qa.test_extractive import assert_contract
+
+# Late in 2026: "in May" first reads as May 2026, which no article is about.
+LATE_2026 = date(2026, 11, 25)
+
+
+def test_month_without_year_falls_back_to_an_earlier_year(retriever: MemoryRetriever) -> None:
+    result = answer("Хто представляв Лам Донг на засіданні у травні?", retriever, today=LATE_2026)
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert "Нгуєн Нгок Фук" in result.answer
+    # The answer says which year it is about, and which one found nothing.
+    first_line = result.answer.splitlines()[0]
+    assert "2025" in first_line and "2026" in first_line
+    assert result.searched["year_relaxed"] is True
+
+
+def test_a_year_the_user_wrote_is_not_relaxed(retriever: MemoryRetriever) -> None:
+    result = answer(
+        "Хто представляв Лам Донг на засіданні у травні 2026 року?", retriever, today=LATE_2026
+    )
+    assert result.refused
+    assert "year_relaxed" not in result.searched
+
+
+def test_guessed_year_that_answers_is_kept(retriever: MemoryRetriever) -> None:
+    result = answer(
+        "Хто представляв Лам Донг на засіданні у травні?", retriever, today=date(2025, 6, 15)
+    )
+    assert not result.refused and "year_relaxed" not in result.searched
+    assert "Нгуєн Нгок Фук" in result.answer
+
+
+def test_event_reported_long_after_the_day_asked_is_not_an_answer(
+    retriever: MemoryRetriever,
+) -> None:
+    # The Ukrainian meeting article was published on 20 May 2025, about a May meeting: seven
+    # weeks after the day asked about, and naming no date in it.
+    result = answer(
+        "Хто представляв Лам Донг на засіданні 1 квітня 2025 року?", retriever, today=LATE_2026
+    )
+    assert "Нгуєн Нгок Фук" not in result.answer
+    assert all(c.article_id != "ld-uk" for c in result.citations)
+
+
+def test_second_meeting_when_only_the_first_is_reported(retriever: MemoryRetriever) -> None:
+    asked_first = answer(
+        "Bí thư Tỉnh ủy Hà Giang yêu cầu gì tại phiên họp thứ nhất Ban Chỉ đạo chuyển đổi số?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not asked_first.refused
+    asked_second = answer(
+        "Bí thư Tỉnh ủy Hà Giang yêu cầu gì tại phiên họp thứ hai Ban Chỉ đạo chuyển đổi số?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert asked_second.refused and not asked_second.citations
+
+
+def test_commitments_question_without_any_commitment_is_refused() -> None:
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "hy-farm",
+                "lang": "en",
+                "province": "hung-yen",
+                "site": "baohungyen.vn",
+                "group": "g-farm",
+                "published": "2025-03-18",
+                "title": "Hung Yen farmers switch crops",
+                "paragraphs": [
+                    "Hung Yen farmers switched 500 hectares of rice land to vegetables this year.",
+                    "The province held a festival for farmers in Hung Yen in March.",
+                ],
+            }
+        ]
+    )
+    result = answer("What did Hung Yen commit to?", retriever, min_support=0.0)
+    assert result.refused and not result.citations
+
+
+def test_document_number_must_be_mentioned_by_the_cited_article(
+    retriever: MemoryRetriever,
+) -> None:
+    result = answer(
+        "Lâm Đồng cam kết gì trong Kế hoạch số 999/KH-UBND?",
+        retriever,
+        today=LATE_2026,
+        min_support=0.0,
+    )
+    assert result.refused
+    assert "document number" in result.searched["reason"]
+
+
+def test_meeting_ordinals_in_four_languages() -> None:
+    assert meeting_ordinals("What was decided at the second meeting?") == {2}
+    assert meeting_ordinals("Phiên họp lần thứ hai Ban Chỉ đạo") == {2}
+    assert meeting_ordinals("phiên họp thứ nhất diễn ra ngày 11/3") == {1}
+    assert meeting_ordinals("Второе заседание комитета") == {2}
+    assert meeting_ordinals("на першому засіданні 11 березня") == {1}
+    assert meeting_ordinals("the meeting was long") == set()
+
+
+def test_numbers_fold_separators() -> None:
+    assert numbers_in("1.386 căn, 62,7%") == numbers_in("1,386 houses, 62.7%") == {"1386", "62.7"}
+
+
+def test_translation_sentence_is_aligned_by_numbers(retriever: MemoryRetriever) -> None:
+    vi = retriever.article("ld-vi")
+    en = retriever.article("ld-en")
+    assert vi is not None and en is not None
+    chunk = next(c for c in retriever.chunks if c.article_id == "ld-vi" and "60%" in c.text)
+    hit = next(h for h in retriever.search(chunk.text, k=20) if h.chunk == chunk)
+    start = vi.text.index("Tỉnh cũng phấn đấu")
+    candidate = Candidate(
+        Evidence(hit=hit, score=1.0, group="g-ld"), start, chunk.end, vi.text[start : chunk.end], 0
+    )
+    from qa.extractive import _VersionSentences
+
+    sibling = aligned_sentence(candidate, en, _VersionSentences())
+    assert sibling is not None and "60% of public investment" in sibling
+
+
+def test_foreign_only_answer_is_found_through_its_translation() -> None:
+    # The story exists in Vietnamese and English; the question is in Ukrainian.
+    retriever = MemoryRetriever()
+    result = answer(
+        "Який відсоток державних інвестицій Lam Dong планує освоїти до 30 червня 2025 року?",
+        retriever,
+        today=date(2025, 6, 15),
+        min_support=0.0,
+    )
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert "60%" in result.answer
+
+
+def test_refusal_threshold_is_calibrated_per_embedder() -> None:
+    e5 = HashingEmbedder(name="e5-small", dimensions=384)
+    gemma = HashingEmbedder(name="gemma", dimensions=768)
+    other = HashingEmbedder(name="st:bge-m3", dimensions=1024)
+    from qa.extractive import DEFAULT_MIN_SUPPORT, MIN_SUPPORT_BY_PROFILE
+
+    assert min_support_for(e5) == MIN_SUPPORT_BY_PROFILE["e5-small"]
+    assert min_support_for(gemma) == MIN_SUPPORT_BY_PROFILE["gemma"]
+    assert min_support_for(other) == DEFAULT_MIN_SUPPORT
