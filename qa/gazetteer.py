@@ -48,6 +48,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _FOLD_TABLE = str.maketrans(
     {
         "đ": "d",
+        # Ð/ð (eth) is often typed for Đ/đ: the letters look alike.
+        "ð": "d",
         "і": "и",
         "ы": "и",
         "є": "е",
@@ -102,7 +104,9 @@ def _strip_tones(text: str) -> str:
 
 
 def _ascii(text: str) -> str:
-    folded = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    folded = unicodedata.normalize(
+        "NFD", text.replace("Đ", "D").replace("đ", "d").replace("Ð", "D").replace("ð", "d")
+    )
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
@@ -687,6 +691,9 @@ def _is_surname(word: str) -> bool:
 
 
 def _has_vietnamese_marks(word: str) -> bool:
+    # Cyrillic letters carry marks of their own (й is и with a breve): not Vietnamese tones.
+    if _CYRILLIC.search(word):
+        return False
     return "đ" in word.lower() or any(
         ch in _VIETNAMESE_MARKS for ch in unicodedata.normalize("NFD", word)
     )

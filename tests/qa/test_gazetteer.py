@@ -258,3 +258,14 @@ def test_a_name_after_a_family_name_is_a_person(gaz: Gazetteer) -> None:
     assert gaz.find_places("Phó Thủ tướng Nguyễn Hòa Bình") == []
     assert gaz.find_places("заступник голови Нгуєн Хоа Бінь") == []
     assert [k for k, *_ in gaz.find_places("tỉnh Hòa Bình")] == ["hoa-binh"]
+
+
+def test_eth_typed_for_d_stroke_still_names_the_province() -> None:
+    found = Gazetteer.load().find_places("Lâm Ðồng cam kết gì?")
+    assert [key for key, *_ in found] == ["lam-dong"]
+
+
+def test_cyrillic_short_i_allows_a_one_letter_slip() -> None:
+    # "Хунгйен" for "Хынгйен": й is not a Vietnamese tone mark, so the typo rule applies.
+    found = Gazetteer.load().find_places("Что решила провинция Хунгйен?")
+    assert [key for key, *_ in found] == ["hung-yen"]
