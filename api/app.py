@@ -23,7 +23,7 @@ import anyio
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sse_starlette import EventSourceResponse
@@ -569,6 +569,9 @@ def create_app(
         "policy news.",
         version=_package_version(),
         lifespan=lifespan,
+        # /docs is served from packaged Swagger UI files (below): it must work on
+        # machines whose browsers cannot reach a CDN.
+        docs_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -592,7 +595,26 @@ def create_app(
     _install_error_handlers(app)
     _add_routes(app, settings, metrics)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_offline_docs(app)
     return app
+
+
+def _add_offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the `swagger-ui-bundle` package, no CDN needed."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="policyqa API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def _install_error_handlers(app: FastAPI) -> None:
