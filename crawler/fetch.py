@@ -45,6 +45,7 @@ from crawler.errors import CrawlerError
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECT_STATUSES = frozenset({301, 308})
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -108,6 +109,14 @@ class FetchResult:
     headers: httpx.Headers
     content: bytes = b""
     redirects: list[str] = field(default_factory=list)
+    redirect_statuses: list[int] = field(default_factory=list)  # one per entry of `redirects`
+
+    @property
+    def moved_permanently(self) -> bool:
+        """Every redirect from the requested URL was permanent (301/308)."""
+        return bool(self.redirect_statuses) and all(
+            status in PERMANENT_REDIRECT_STATUSES for status in self.redirect_statuses
+        )
 
     @property
     def not_modified(self) -> bool:
@@ -446,6 +455,7 @@ class Fetcher:
     ) -> FetchResult:
         current = url
         redirects: list[str] = []
+        redirect_statuses: list[int] = []
         headers = dict(conditional)
         while True:
             host = self._check_host(current)
@@ -462,6 +472,7 @@ class Fetcher:
                     )
                 target = str(httpx.URL(current).join(response.headers["location"]))
                 redirects.append(current)
+                redirect_statuses.append(response.status)
                 logger.debug("%s redirects (%s) to %s", current, response.status, target)
                 current = target.split("#", 1)[0]
                 headers = _conditional_headers(*validators(current)) if validators else {}
@@ -469,6 +480,7 @@ class Fetcher:
             response.url = url
             response.final_url = current
             response.redirects = redirects
+            response.redirect_statuses = redirect_statuses
             return response
 
     def _get_with_retries(

@@ -8,7 +8,12 @@ Incremental and resumable:
   server gave one);
 - a URL whose sitemap `lastmod` is not newer than its last fetch is not requested again,
   and every other known URL is requested conditionally (ETag / Last-Modified), so a run
-  over an unchanged site downloads no article page again.
+  over an unchanged site downloads no article page again;
+- sitemaps, feeds and listing pages are requested conditionally too, and the links each
+  listed are kept in the store, so a 304 still yields their URLs and `lastmod`;
+- a URL that redirected permanently (301/308), or that turned out to be a duplicate of
+  a canonical article, is not requested again until its `lastmod` is newer than the time
+  that was recorded (302/307 targets are checked every run: those moves are temporary).
 
 `run_crawl` adds the lock (two runs never overlap) and records the summary.
 """
@@ -31,6 +36,7 @@ from tqdm import tqdm
 
 from crawler.discover import (
     MAX_SITEMAP_BYTES,
+    Discovery,
     Link,
     alternate_language_links,
     likely_article_path,
@@ -41,9 +47,9 @@ from crawler.encoding import decode_html
 from crawler.errors import CrawlLockedError, StoreError
 from crawler.extract import extract
 from crawler.fetch import BlockedError, Fetcher, FetchError, FetchResult, retry_time
-from crawler.models import Article
+from crawler.models import Article, article_id_for
 from crawler.sources import SiteConfig, Sources
-from crawler.store import DONE, FAILED, GONE, ArticleStore, FetchState
+from crawler.store import DONE, FAILED, GONE, MOVED, ArticleStore, FetchState
 from crawler.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -69,7 +75,9 @@ class CrawlSummary:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    skipped: int = 0  # not requested (sitemap lastmod, --since, robots.txt) or not an article
+    # not requested (sitemap lastmod, --since, robots.txt, moved), not an article, or a
+    # duplicate URL of an article already stored
+    skipped: int = 0
     failed: int = 0  # left for the next run
     seconds: float = 0.0
     downloaded: int = 0  # article pages answered 200 (a full download)
@@ -108,9 +116,20 @@ class _PageResult:
 
 
 @dataclass
+class _DocumentRead:
+    """A discovery document answered 200 (`discovery` set) or 304 (`discovery` None)."""
+
+    url: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    discovery: Discovery | None
+
+
+@dataclass
 class _Discovered:
     links: list[Link]
-    documents: list[tuple[str, int]]  # discovery documents read: (URL, status)
+    documents: list[_DocumentRead]
     failures: list[str]
 
 
@@ -166,7 +185,7 @@ class CrawlRun:
         documents: deque[tuple[Link, int]] = deque((Link(url), 1) for url in dict.fromkeys(start))
         visited: set[str] = set()
         found: list[Link] = []
-        read: list[tuple[str, int]] = []
+        read: list[_DocumentRead] = []
         failures: list[str] = []
         while documents:
             document, listing_page = documents.popleft()
@@ -176,7 +195,7 @@ class CrawlRun:
             if self._skip_document(document):
                 continue
             try:
-                response = self.fetcher.fetch(document.url, max_bytes=MAX_SITEMAP_BYTES)
+                response, cached = self._fetch_document(document.url)
             except BlockedError as error:
                 logger.info("%s: skipping %s: %s", site.domain, document.url, error)
                 continue
@@ -185,27 +204,39 @@ class CrawlRun:
                 logger.warning("%s: discovery document failed: %s", site.domain, error)
                 failures.append(str(error))
                 continue
-            if not response.ok:
+            if cached is not None:
+                discovery = cached
+            elif not response.ok:
                 logger.info("%s: %s answered %s", site.domain, document.url, response.status)
                 continue
-            read.append((response.final_url, response.status))
-            html = None
-            if b"<html" in response.content[:4096].lower():
-                html = decode_html(response.content, response.content_type)
-            try:
-                discovery = parse_document(
-                    response.content, response.content_type, response.final_url, html=html
+            else:
+                html = None
+                if b"<html" in response.content[:4096].lower():
+                    html = decode_html(response.content, response.content_type)
+                try:
+                    discovery = parse_document(
+                        response.content, response.content_type, response.final_url, html=html
+                    )
+                except ValueError as error:
+                    logger.warning("%s: cannot read %s: %s", site.domain, document.url, error)
+                    continue
+            read.append(
+                _DocumentRead(
+                    url=response.final_url,
+                    status=response.status,
+                    etag=response.etag,
+                    last_modified=response.last_modified,
+                    discovery=None if cached is not None else discovery,
                 )
-            except ValueError as error:
-                logger.warning("%s: cannot read %s: %s", site.domain, document.url, error)
-                continue
+            )
             pages = [link for link in discovery.pages if self._is_candidate(site, link.url)]
             found.extend(pages)
             logger.info(
-                "%s: %s (%s) lists %d article URLs",
+                "%s: %s (%s%s) lists %d article URLs",
                 site.domain,
                 document.url,
                 discovery.kind,
+                ", not modified" if cached is not None else "",
                 len(pages),
             )
             for follow in discovery.follow:
@@ -222,6 +253,25 @@ class CrawlRun:
             Link(canonicalize_url(link.url), link.lastmod, link.published) for link in found
         )
         return _Discovered(links=links, documents=read, failures=failures)
+
+    def _fetch_document(self, url: str) -> tuple[FetchResult, Discovery | None]:
+        """A discovery document, requested conditionally. On 304, also what it listed when
+        it was last read (a 304 without stored links is asked again in full)."""
+        etag, last_modified = self._validators(url)
+        response = self.fetcher.fetch(
+            url,
+            etag=etag,
+            last_modified=last_modified,
+            validators=self._validators,
+            max_bytes=MAX_SITEMAP_BYTES,
+        )
+        if not response.not_modified:
+            return response, None
+        cached = self.store.discovery(response.final_url)
+        if cached is not None:
+            return response, cached
+        logger.info("%s answered 304 but its links are not stored; reading it again", url)
+        return self.fetcher.fetch(url, max_bytes=MAX_SITEMAP_BYTES), None
 
     def _skip_document(self, document: Link) -> bool:
         """A child sitemap that has not changed since it was last read, or that only
@@ -246,7 +296,7 @@ class CrawlRun:
             return state.next_retry_at <= datetime.now(UTC)
         # A sitemap skipped as unchanged gives no lastmod this run: the last one seen holds.
         lastmod = link.lastmod or state.lastmod_seen
-        if state.outcome == GONE:
+        if state.outcome in (GONE, MOVED):
             return bool(lastmod and lastmod > state.fetched_at)
         if state.outcome == DONE and lastmod is not None:
             return lastmod > state.fetched_at
@@ -334,8 +384,12 @@ class CrawlRun:
         if response.not_modified:
             self.summary.fetched += 1
             self.summary.not_modified += 1
-            self.summary.unchanged += 1
-            self._record_response(result, article_id=None)
+            article_id = self._known_article(url, response.final_url)
+            if _is_duplicate(url, article_id):
+                self.summary.skipped += 1
+            else:
+                self.summary.unchanged += 1
+            self._record_response(result, article_id=article_id)
             return []
         if not response.ok:
             logger.info("%s answered %s; not retried", url, response.status)
@@ -355,25 +409,47 @@ class CrawlRun:
             self.summary.skipped += 1
             return []
         outcome = self.store.add(result.article)
-        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
-        self._record_response(
-            result, article_id=self.store.article_id_for_url(result.article.identity_url)
-        )
+        article_id = self.store.article_id_for_url(result.article.identity_url)
+        if outcome == "unchanged" and _is_duplicate(result.link.url, article_id):
+            # Another URL of an article already stored (a second section path, a legacy
+            # URL that redirects): nothing new was learned from it.
+            self.summary.skipped += 1
+        else:
+            setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+        self._record_response(result, article_id=article_id)
         return result.alternates
 
     def _record_response(self, result: _PageResult, *, article_id: str | None) -> None:
         response = result.response
         assert response is not None
-        for url in dict.fromkeys([result.link.url, response.final_url]):
+        requested = result.link.url
+        # A temporary redirect is checked again every run, wherever it leads.
+        moved = response.moved_permanently or (
+            not response.redirects and _is_duplicate(requested, article_id)
+        )
+        for url in dict.fromkeys([requested, response.final_url]):
+            settled = moved and url == requested
             self.store.record_fetch(
                 url,
                 site=result.site.domain,
-                status=response.status,
-                outcome=DONE,
+                status=(
+                    response.redirect_statuses[0]
+                    if settled and response.redirect_statuses
+                    else response.status
+                ),
+                outcome=MOVED if settled else DONE,
                 etag=response.etag,
                 last_modified=response.last_modified,
                 article_id=article_id,
             )
+
+    def _known_article(self, *urls: str) -> str | None:
+        """The article an earlier fetch of one of these URLs produced, if any."""
+        for url in urls:
+            state = self.store.fetch_state(url)
+            if state and state.article_id:
+                return state.article_id
+        return None
 
     # -- the run ---------------------------------------------------------------------
 
@@ -387,8 +463,15 @@ class CrawlRun:
         self.store.note_discovered(((link.url, link.lastmod) for link in links), site=site.domain)
         # Only now: an unchanged child sitemap is skipped next time, so its URLs must be
         # in the fetch state before it counts as read.
-        for url, status in found.documents:
-            self.store.record_fetch(url, site=site.domain, status=status, outcome=DONE)
+        for document in found.documents:
+            self.store.record_document(
+                document.url,
+                site=site.domain,
+                status=document.status,
+                etag=document.etag,
+                last_modified=document.last_modified,
+                discovery=document.discovery,
+            )
         known = {link.url for link in links}
         for url in self.store.pending_urls(site=site.domain):
             if url not in known:
@@ -485,6 +568,11 @@ def _wait_first(
 ) -> tuple[set[Future[_PageResult]], set[Future[_PageResult]]]:
     done, pending = wait(futures, return_when=FIRST_COMPLETED)
     return set(done), set(pending)
+
+
+def _is_duplicate(url: str, article_id: str | None) -> bool:
+    """Whether `url` led to an article whose canonical URL is another one."""
+    return article_id is not None and article_id != article_id_for(canonicalize_url(url))
 
 
 def _looks_like_feed(url: str) -> bool:

@@ -9,6 +9,9 @@ Tables:
   translation that names its original by another spelling still finds the original.
 - `fetch_state`: per URL, what the crawler knows: HTTP status, ETag, Last-Modified,
   attempts, when to retry, the sitemap `lastmod` last seen and the article it produced.
+  Discovery documents (sitemaps, feeds, listings) keep their validators here too.
+- `discovery_documents`: per discovery document, the links it listed when last read,
+  so a 304 on the next run still yields its URLs and their `lastmod`.
 - `runs`: crawl summaries, newest last.
 
 Each write commits at once, in WAL mode, so a reader (the indexer, the API) can read
@@ -26,12 +29,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crawler.errors import StoreError
 from crawler.language import detect_language
 from crawler.models import Article, article_id_for, content_hash_for
 from crawler.urls import canonicalize_url
+
+if TYPE_CHECKING:
+    # Only for annotations: readers of the store (index, API) need not load the parsers.
+    from crawler.discover import Discovery, Link
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +86,12 @@ CREATE TABLE IF NOT EXISTS fetch_state (
     error TEXT
 );
 CREATE INDEX IF NOT EXISTS fetch_state_pending ON fetch_state (outcome, next_retry_at);
+CREATE TABLE IF NOT EXISTS discovery_documents (
+    url TEXT PRIMARY KEY,
+    site TEXT,
+    links TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     recorded_at TEXT NOT NULL,
@@ -91,6 +104,9 @@ PENDING = "pending"  # discovered, never fetched (or an interrupted run)
 FAILED = "failed"  # a transient failure: retried on a later run
 DONE = "done"  # fetched; an article or a page that is not one
 GONE = "gone"  # 404/410 or a permanent refusal: not retried
+# Permanently redirected (301/308), or a duplicate of a stored canonical article: not
+# requested again until its sitemap/feed lastmod is newer than the time it was recorded.
+MOVED = "moved"
 
 
 @dataclass(frozen=True)
@@ -135,6 +151,66 @@ def _www_twin(url: str) -> str:
     host, slash, path = rest.partition("/")
     twin = host.removeprefix("www.") if host.startswith("www.") else f"www.{host}"
     return f"{scheme}://{twin}{slash}{path}"
+
+
+def _fetch_statement(
+    url: str,
+    *,
+    site: str | None,
+    status: int,
+    outcome: str,
+    etag: str | None,
+    last_modified: str | None,
+    article_id: str | None,
+    fetched_at: datetime,
+) -> tuple[str, tuple[Any, ...]]:
+    return (
+        "INSERT INTO fetch_state (url, site, status, outcome, etag, last_modified,"
+        " attempts, next_retry_at, fetched_at, article_id, error)"
+        " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL)"
+        " ON CONFLICT (url) DO UPDATE SET site = COALESCE(excluded.site, fetch_state.site),"
+        " status = excluded.status, outcome = excluded.outcome,"
+        " etag = COALESCE(excluded.etag, fetch_state.etag),"
+        " last_modified = COALESCE(excluded.last_modified, fetch_state.last_modified),"
+        " attempts = 0, next_retry_at = NULL, fetched_at = excluded.fetched_at,"
+        " article_id = COALESCE(excluded.article_id, fetch_state.article_id),"
+        " error = NULL",
+        (url, site, status, outcome, etag, last_modified, _iso(fetched_at), article_id),
+    )
+
+
+def _links_json(links: list[Link]) -> list[list[str | None]]:
+    return [[link.url, _iso(link.lastmod), _iso(link.published)] for link in links]
+
+
+def _links_from_json(rows: list[list[str | None]]) -> list[Link]:
+    from crawler.discover import Link
+
+    return [
+        Link(str(url), _parse_iso(lastmod), _parse_iso(published))
+        for url, lastmod, published in rows
+    ]
+
+
+def _discovery_json(discovery: Discovery) -> str:
+    return json.dumps(
+        {
+            "kind": discovery.kind,
+            "pages": _links_json(discovery.pages),
+            "follow": _links_json(discovery.follow),
+        }
+    )
+
+
+def _discovery_from_json(text: str) -> Discovery:
+    from crawler.discover import Discovery
+
+    data = json.loads(text)
+    return Discovery(
+        kind=data["kind"],
+        pages=_links_from_json(data["pages"]),
+        follow=_links_from_json(data["follow"]),
+    )
 
 
 class ArticleStore:
@@ -489,30 +565,62 @@ class ArticleStore:
         """A completed fetch (2xx, 304, or a permanent 4xx): validators kept for next time."""
         self._write(
             [
-                (
-                    "INSERT INTO fetch_state (url, site, status, outcome, etag, last_modified,"
-                    " attempts, next_retry_at, fetched_at, article_id, error)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL)"
-                    " ON CONFLICT (url) DO UPDATE SET site = COALESCE(excluded.site, fetch_state.site),"
-                    " status = excluded.status, outcome = excluded.outcome,"
-                    " etag = COALESCE(excluded.etag, fetch_state.etag),"
-                    " last_modified = COALESCE(excluded.last_modified, fetch_state.last_modified),"
-                    " attempts = 0, next_retry_at = NULL, fetched_at = excluded.fetched_at,"
-                    " article_id = COALESCE(excluded.article_id, fetch_state.article_id),"
-                    " error = NULL",
-                    (
-                        url,
-                        site,
-                        status,
-                        outcome,
-                        etag,
-                        last_modified,
-                        _iso(fetched_at or _now()),
-                        article_id,
-                    ),
+                _fetch_statement(
+                    url,
+                    site=site,
+                    status=status,
+                    outcome=outcome,
+                    etag=etag,
+                    last_modified=last_modified,
+                    article_id=article_id,
+                    fetched_at=fetched_at or _now(),
                 )
             ]
         )
+
+    def record_document(
+        self,
+        url: str,
+        *,
+        site: str | None,
+        status: int,
+        etag: str | None,
+        last_modified: str | None,
+        discovery: Discovery | None,
+    ) -> None:
+        """A discovery document read (200) or confirmed unchanged (304, `discovery` None):
+        its validators and, when read, the links it listed, in one transaction so the
+        validators never vouch for links other than the ones stored."""
+        now = _now()
+        statements = [
+            _fetch_statement(
+                url,
+                site=site,
+                status=status,
+                outcome=DONE,
+                etag=etag,
+                last_modified=last_modified,
+                article_id=None,
+                fetched_at=now,
+            )
+        ]
+        if discovery is not None:
+            statements.insert(
+                0,
+                (
+                    "INSERT INTO discovery_documents (url, site, links, recorded_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                    " site = excluded.site, links = excluded.links,"
+                    " recorded_at = excluded.recorded_at",
+                    (url, site, _discovery_json(discovery), _iso(now)),
+                ),
+            )
+        self._write(statements)
+
+    def discovery(self, url: str) -> Discovery | None:
+        """What a discovery document listed when it was last read, if it was."""
+        rows = self._query("SELECT links FROM discovery_documents WHERE url = ?", (url,))
+        return _discovery_from_json(rows[0]["links"]) if rows else None
 
     def record_failure(
         self,

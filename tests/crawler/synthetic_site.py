@@ -9,7 +9,8 @@ answers 304; gzip is used when asked for.
 
 Faults are per URL path and deterministic: `fail_first[path] = n` makes the first n
 requests of that path fail, cycling through a 500, a connection reset and a 503 with
-Retry-After: 0; `slow_first[path] = seconds` delays the first response. Every request
+Retry-After: 0; `slow_first[path] = seconds` delays the first response. A page with a
+`location` is a redirect (its status, a Location header, no validators). Every request
 is logged in `requests` as (host, path, status).
 """
 
@@ -226,7 +227,7 @@ class SyntheticServer:
     @property
     def address(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"{host}:{port}"
+        return f"{host!s}:{port}"
 
     def connect_to(self) -> dict[str, str]:
         return {host: self.address for host in self.sites}
@@ -300,6 +301,11 @@ class SyntheticServer:
                 page = site.pages.get(path) if site else None
                 if page is None:
                     self._send(404, b"<html><body>Not found</body></html>", "text/html")
+                    return
+                if page.location is not None:
+                    self._send(
+                        page.status, page.body, page.content_type, {"Location": page.location}
+                    )
                     return
                 etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
                 if self.headers.get("If-None-Match") == etag:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,13 +25,13 @@ def site() -> SiteContent:
 
 
 @pytest.fixture
-def server(site: SiteContent) -> SyntheticServer:
+def server(site: SiteContent) -> Iterator[SyntheticServer]:
     with SyntheticServer([site]) as running:
         yield running
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ArticleStore:
+def store(tmp_path: Path) -> Iterator[ArticleStore]:
     with ArticleStore(tmp_path / "articles.sqlite") as opened:
         yield opened
 
@@ -72,7 +73,8 @@ def test_same_article_under_several_urls_is_stored_once(
     summary = crawl_once(sources, store, tmp_path)
 
     assert store.count() == 12
-    assert summary.new == 12 and summary.unchanged == 1  # the second section path
+    # The second section path is one more copy of a stored article, whichever comes first.
+    assert summary.new == 12 and summary.unchanged + summary.skipped >= 1
     main_path = site.article_path(1)
     assert [s for h, p, s in server.requests if p.split("?")[0] == main_path] == [200]
     assert not any("utm_source" in path for _h, path, _s in server.requests)
@@ -95,12 +97,13 @@ def test_second_run_over_an_unchanged_site_downloads_no_article_again(
     assert server.downloads() - downloads_before == 0
     assert (second.new, second.changed, second.failed, second.downloaded) == (0, 0, 0, 0)
     assert store.count() == 12
-    # Pages whose sitemap lastmod is not newer than their fetch are not even asked for;
-    # only pages the sitemap does not date (the second section path, the soft 404) are
-    # checked with a conditional GET.
+    # Pages whose sitemap lastmod is not newer than their fetch are not even asked for,
+    # nor is the second section path (a duplicate of article 1); only the undated soft
+    # 404 is checked with a conditional GET.
     asked = {path for _h, path, _s in server.requests[requests_before:]}
     assert not asked & {site.article_path(n) for n in range(1, 13)}
-    assert second.not_modified == 2
+    assert site.duplicate_path(1) not in asked
+    assert second.not_modified == 1
 
 
 def test_changed_article_is_fetched_again_and_keeps_its_old_version(
