@@ -929,7 +929,11 @@ def decide(
         if plan.deadline_since or plan.deadline_until:
             # Deadlines in the period first, then pledges that name no deadline at all.
             dated = [c for c in pool if c.deadline_match]
-            undated = [c for c in pool if not c.deadlines and c.cue == 2]
+            # An undated pledge must itself name the place: a minister's general call in
+            # the same article is not the province's commitment.
+            undated = [
+                c for c in pool if not c.deadlines and c.cue == 2 and (c.place or not plan.places)
+            ]
             pool = dated + undated
         else:
             pool = [c for c in pool if c.cue == 2 or c.deadlines or c.support >= min_support]

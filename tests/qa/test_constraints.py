@@ -163,3 +163,31 @@ def test_refusal_threshold_is_calibrated_per_embedder() -> None:
     assert min_support_for(e5) == MIN_SUPPORT_BY_PROFILE["e5-small"]
     assert min_support_for(gemma) == MIN_SUPPORT_BY_PROFILE["gemma"]
     assert min_support_for(other) == DEFAULT_MIN_SUPPORT
+
+
+def test_a_general_call_in_the_same_article_is_not_the_provinces_commitment() -> None:
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "meeting-en",
+                "lang": "en",
+                "province": "lam-dong",
+                "site": "www.vietnam.vn",
+                "group": "g-meeting",
+                "published": "2025-05-16",
+                "title": "Second meeting of the Government Steering Committee",
+                "paragraphs": [
+                    "At the Lam Dong bridge point, Vice Chairman Dang Quang Tu committed that "
+                    "Lam Dong will finish cleaning land data by May 31, 2025.",
+                    "Concluding the meeting, the Prime Minister asked ministries and "
+                    "localities to commit to the 2025 targets and not to let them fall behind "
+                    "schedule.",
+                ],
+            }
+        ]
+    )
+    result = answer("What did Lam Dong commit to by May 2025?", retriever, today=LATE_2026)
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert "cleaning land data" in result.answer
+    assert "Prime Minister" not in result.answer
