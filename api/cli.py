@@ -103,8 +103,14 @@ def crawl(
     """Incremental, polite crawl into the article store."""
     from api import commands_crawl
 
-    _run(commands_crawl.crawl, sources=sources, sites=site or [], max_pages=max_pages,
-         since=since, proxy=proxy)
+    _run(
+        commands_crawl.crawl,
+        sources=sources,
+        sites=site or [],
+        max_pages=max_pages,
+        since=since,
+        proxy=proxy,
+    )
 
 
 @app.command("import")
@@ -157,8 +163,13 @@ def search(
     """Ranked passages."""
     from api import commands_qa
 
-    _run(commands_qa.search, query=query, k=k, as_json=json_,
-         raw_filters=_raw_filters(province, since, until, lang, site))
+    _run(
+        commands_qa.search,
+        query=query,
+        k=k,
+        as_json=json_,
+        raw_filters=_raw_filters(province, since, until, lang, site),
+    )
 
 
 @app.command()
@@ -174,8 +185,12 @@ def ask(
     """The answer with citations (the same JSON as POST /ask)."""
     from api import commands_qa
 
-    _run(commands_qa.ask, question=question, as_json=json_,
-         raw_filters=_raw_filters(province, since, until, lang, site))
+    _run(
+        commands_qa.ask,
+        question=question,
+        as_json=json_,
+        raw_filters=_raw_filters(province, since, until, lang, site),
+    )
 
 
 @app.command()
