@@ -11,7 +11,8 @@ from typing import Any
 from crawler.models import article_id_for, place_key
 from index.models import Chunk, IndexedArticle, SearchFilters, SearchHit
 from qa.errors import QuestionError
-from qa.models import Answer, Citation, Turn
+from qa.extractive import citation_for
+from qa.models import Answer, Turn
 from tests.fakes import HashingEmbedder
 
 VN = timezone(timedelta(hours=7))
@@ -174,21 +175,7 @@ def fake_answer(
         sentence = re.match(r".+?[.!?](?=\s|$)", hit.chunk.text)
         quote = sentence.group(0) if sentence else hit.chunk.text
         start = hit.chunk.start + hit.chunk.text.index(quote)
-        article = hit.article
-        citations.append(
-            Citation(
-                n=n,
-                article_id=article.id,
-                url=article.url,
-                title=article.title,
-                site=article.site,
-                published=article.published,
-                lang=article.lang,
-                quote=quote,
-                start=start,
-                end=start + len(quote),
-            )
-        )
+        citations.append(citation_for(n, hit.article, start, start + len(quote)))
     text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
     return Answer(
         answer=text,
