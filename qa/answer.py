@@ -21,8 +21,11 @@ from typing import Any
 from index.models import Retriever, SearchFilters
 from qa.errors import QuestionError
 from qa.extractive import extractive_answer, min_support_for, template
+from qa.gazetteer import Gazetteer
+from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn
 from qa.retrieve import retrieve
+from qa.understand import VIETNAM_TZ, understand
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +55,6 @@ def answer(
     """
     question = _check_question(question)
     search_filters, shown = resolve_filters(filters)
-    from qa.understand import VIETNAM_TZ, understand
-
     day = today or datetime.now(VIETNAM_TZ).date()
     plan = understand(question, history, today=day)
     result = answer_plan(
@@ -143,8 +144,6 @@ def answer_plan(
     )
     if llm is None or extractive.refused:
         return extractive
-    from qa.generative import generative_answer
-
     return generative_answer(plan, ranked, llm, retriever.embedder, extractive, timeout=llm_timeout)
 
 
@@ -200,8 +199,6 @@ def resolve_filters(raw: dict | None) -> tuple[SearchFilters, dict[str, Any]]:
     provinces = _as_list(raw.get("province"), "province")
     keys: list[str] = []
     if provinces:
-        from qa.gazetteer import Gazetteer
-
         gazetteer = Gazetteer.load()
         for name in provinces:
             key = gazetteer.resolve(name)

@@ -21,13 +21,13 @@ import logging
 import math
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from index.models import Retriever
 from qa.models import Answer
+from qa.retrieve import fold
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +37,7 @@ AnswerFn = Callable[[dict[str, Any]], Answer]
 def normalize_for_match(text: str) -> str:
     """Case, diacritics and number formats folded: "45 Tỷ" ~ "45 ty", "1.000" ~ "1000",
     "28,5%" ~ "28.5 %"."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = fold(text)
     # Thousands separators (1.000.000, 1,000,000, 1 000 000) go; a decimal comma becomes a dot.
     text = re.sub(r"(?<=\d)[.,\s\u00a0\u202f](?=\d{3}(?!\d))", "", text)
     text = re.sub(r"(?<=\d),(?=\d)", ".", text)
@@ -50,9 +49,8 @@ def normalize_for_match(text: str) -> str:
 
 def fact_found(forms: Iterable[str], answer_text: str) -> bool:
     haystack = f" {normalize_for_match(answer_text)} "
-    return any(
-        f" {normalize_for_match(form)} " in haystack for form in forms if normalize_for_match(form)
-    )
+    needles = (normalize_for_match(form) for form in forms)
+    return any(f" {needle} " in haystack for needle in needles if needle)
 
 
 def percentile(values: list[float], q: float) -> float:

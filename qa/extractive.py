@@ -38,6 +38,7 @@ import numpy as np
 from index.mentions import find_dates, find_doc_numbers, normalize_doc_number, period_end
 from index.models import Embedder, IndexedArticle, MentionedDate
 from index.sentences import split_sentences
+from qa.gazetteer import Gazetteer
 from qa.models import Answer, Citation, Commitment, QueryPlan
 from qa.retrieve import Evidence, fold, places_named
 
@@ -415,13 +416,16 @@ class Candidate:
         return W_SUPPORT_DENSE * self.dense + (1 - W_SUPPORT_DENSE) * self.keyword
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def content_tokens(text: str) -> list[str]:
     """Folded content words; CJK text as character bigrams."""
     tokens: list[str] = []
     for token in _word_tokens(text):
         if token in STOPWORDS or token.isdigit() and len(token) < 3:
             continue
-        if re.search(r"[\u4e00-\u9fff]", token):
+        if _HAN.search(token):
             tokens.extend(token[i : i + 2] for i in range(max(1, len(token) - 1)))
         elif len(token) > 1:
             tokens.append(token)
@@ -555,7 +559,7 @@ def _dates_in_span(candidate: Candidate, reference: date | None) -> list[Mention
 
 
 def _doc_numbers(text: str) -> set[str]:
-    return {normalize_doc_number(n) for n, _s, _e in find_doc_numbers(text)}
+    return {number for number, _s, _e in find_doc_numbers(text)}
 
 
 def gather_candidates(evidence: Sequence[Evidence]) -> list[Candidate]:
@@ -1034,13 +1038,7 @@ def find_person(sentence: str) -> str | None:
 def place_names(plan: QueryPlan, language: str) -> list[str]:
     names: list[str] = []
     for place in plan.places:
-        name = place.surface
-        try:
-            from qa.gazetteer import Gazetteer
-
-            name = Gazetteer.load().display_name(place.key, language) or name
-        except (ImportError, KeyError, LookupError):
-            pass
+        name = Gazetteer.load().display_name(place.key, language) or place.surface
         if name not in names:
             names.append(name)
     return names

@@ -18,6 +18,10 @@ so "Lam Dong", "Lamdong", "Лам Донг" and "Ламдонг" all match. Besi
 each unit gets systematic Russian and Ukrainian transliterations of its Vietnamese name
 (the Kontsevich system), and Cyrillic names get their common case endings ("в Ханое",
 "в Хошимине").
+
+`find_places_by_sound` is the fallback for spellings no list holds ("Ха Джанг", "Хунгйеном"):
+it compares sound skeletons (`sound_skeleton`) of capitalised words with those of every
+known name.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -97,10 +101,12 @@ def _compact(text: str) -> str:
     return "".join(fold(word) for word in _WORD.findall(text))
 
 
+# Tone marks only: the circumflex, breve and horn make letters of their own (â, ă, ơ).
+_TONE_MARKS = {ord(m): None for m in _VIETNAMESE_MARKS if m not in {"\u0302", "\u0306", "\u031b"}}
+
+
 def _strip_tones(text: str) -> str:
-    return unicodedata.normalize("NFD", text).translate(
-        {ord(m): None for m in _VIETNAMESE_MARKS if m not in {"\u0302", "\u0306", "\u031b"}}
-    )
+    return unicodedata.normalize("NFD", text).translate(_TONE_MARKS)
 
 
 def _ascii(text: str) -> str:
@@ -306,6 +312,48 @@ def _cyrillic_inflections(folded: str) -> list[str]:
     if folded[-1] in "аеиоуюя":
         return []
     return [folded + ending for ending in ("а", "у", "е", "ом", "ем", "и", "ови")]
+
+
+# --- place names by sound ----------------------------------------------------------------
+
+# Vietnamese names reach Russian and Ukrainian by ear, so one place is written many ways
+# ("Хазянг", "Ха Жанг", "Ха Джанг"; "Хынгйен", "Хунгйен"; "Lâm Ðồng" with an Icelandic
+# eth). A sound skeleton folds those spellings together: Latin letters, the sounds that
+# transliterations confuse merged, no spaces or hyphens.
+_CYRILLIC_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e",
+    "ж": "z", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "y", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "u", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia",
+}  # fmt: skip
+_SKELETON_RULES = (
+    (re.compile(r"dz|dj|zh|gi(?=[aeiou])"), "z"),  # Gi- (said z), Ж, Дж
+    (re.compile(r"kh|ch(?=[aeiou])"), "h"),
+    (re.compile(r"[cq]"), "k"),
+    (re.compile(r"[yw]"), "i"),
+    (re.compile(r"i(?=[aeou])"), ""),  # glides: "зя" ~ "za", "йен" ~ "en"
+    (re.compile(r"(.)\1"), r"\1"),
+)
+# Shortest skeleton compared, and words tried together.
+MIN_SKELETON = 6
+MAX_SOUND_NAME_WORDS = 3
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-ỸĐÐА-ЯЁІЇЄҐ][\w'’]*")
+_NAME_GAP = re.compile(r"[ \-‐–]")
+_CASE_ENDINGS = ("ом", "ой", "ем", "ею", "ою", "у", "а", "е", "і", "ї", "ю", "я", "ы", "и")
+
+
+def sound_skeleton(name: str) -> str:
+    """A spelling-insensitive key for a Vietnamese place name in any script."""
+    text = unicodedata.normalize("NFC", name.casefold().replace("đ", "d").replace("ð", "d"))
+    # Cyrillic first: "й" and "ї" are letters of their own, not "и" and "і" with a mark.
+    text = "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^a-z]", "", text)
+    for pattern, replacement in _SKELETON_RULES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 # --- the gazetteer -------------------------------------------------------------------------
@@ -646,6 +694,63 @@ class Gazetteer:
     @staticmethod
     def _crosses_break(breaks: list[bool], i: int, n: int) -> bool:
         return any(breaks[j] for j in range(i, i + n - 1))
+
+    @cached_property
+    def _sound_index(self) -> dict[str, set[str]]:
+        index: dict[str, set[str]] = {}
+        for key in self._units:
+            for name in self.variants(key):
+                skeleton = sound_skeleton(name)
+                if len(skeleton) >= MIN_SKELETON:
+                    index.setdefault(skeleton, set()).add(key)
+        return index
+
+    def find_places_by_sound(self, text: str) -> list[tuple[str, str, int, int]]:
+        """Places written in a spelling the gazetteer does not list: runs of one to three
+        capitalised words whose sound skeleton (with a case ending dropped) is that of exactly
+        one unit's name, or one letter away from it. Same tuples as `find_places`."""
+        words = list(_CAPITALISED.finditer(text))
+        found: list[tuple[str, str, int, int]] = []
+        i = 0
+        while i < len(words):
+            match = None
+            for n in range(min(MAX_SOUND_NAME_WORDS, len(words) - i), 0, -1):
+                run = words[i : i + n]
+                gaps = [text[a.end() : b.start()] for a, b in zip(run, run[1:], strict=False)]
+                if any(not _NAME_GAP.fullmatch(gap) for gap in gaps):
+                    continue
+                surface = text[run[0].start() : run[-1].end()]
+                keys = self._keys_by_sound(surface)
+                if len(keys) == 1:
+                    match = (keys.pop(), surface, run[0].start(), run[-1].end(), n)
+                    break
+            if match is None:
+                i += 1
+                continue
+            key, surface, start, end, n = match
+            found.append((key, surface, start, end))
+            i += n
+        return found
+
+    def _keys_by_sound(self, surface: str) -> set[str]:
+        index = self._sound_index
+        forms = [surface]
+        forms.extend(surface[: -len(e)] for e in _CASE_ENDINGS if surface.lower().endswith(e))
+        for form in forms:
+            skeleton = sound_skeleton(form)
+            if len(skeleton) < MIN_SKELETON:
+                continue
+            if skeleton in index:
+                return set(index[skeleton])
+            near = {
+                key
+                for other, keys in index.items()
+                if within_one_edit(skeleton, other)
+                for key in keys
+            }
+            if near:
+                return near
+        return set()
 
     def covering_units(
         self, key: str, since: date | None = None, until: date | None = None

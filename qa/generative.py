@@ -159,12 +159,12 @@ def _numbers(text: str) -> set[str]:
 def _supported(
     claim: str, quotes: list[str], embedder: Embedder, *, min_words: float, min_meaning: float
 ) -> bool:
-    if not content_tokens(claim):
+    tokens = content_tokens(claim)
+    if not tokens:
         return False
     quote_numbers = set().union(*(_numbers(q) for q in quotes))
     if not _numbers(claim) <= quote_numbers:
         return False
-    tokens = content_tokens(claim)
     if keyword_overlap(tokens, " ".join(quotes)) >= min_words:
         return True
     vectors = np.asarray(embedder.embed_passages([claim, *quotes]))

@@ -140,8 +140,9 @@ def place_variants(plan: QueryPlan) -> tuple[str, ...]:
     seen: set[str] = set()
     unique: list[str] = []
     for name in names:
-        if name and _loose(name) not in seen:
-            seen.add(_loose(name))
+        loose = _loose(name)
+        if name and loose not in seen:
+            seen.add(loose)
             unique.append(name)
     return tuple(unique)
 

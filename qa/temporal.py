@@ -693,100 +693,38 @@ def _range_years(first: _Anchor, last: _Anchor, today: date) -> tuple[_Anchor, _
 # --- period_text ---------------------------------------------------------------------------
 
 _EN_MONTHS = [calendar.month_name[m] for m in range(13)]
+
+
+def _month_names(words: str) -> list[str]:
+    """Month names January..December, indexed by month number (index 0 is unused)."""
+    return ["", *words.split()]
+
+
 _RU_MONTHS = {
-    "nom": [
-        "",
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ],
-    "gen": [
-        "",
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ],
-    "loc": [
-        "",
-        "январе",
-        "феврале",
-        "марте",
-        "апреле",
-        "мае",
-        "июне",
-        "июле",
-        "августе",
-        "сентябре",
-        "октябре",
-        "ноябре",
-        "декабре",
-    ],
+    "nom": _month_names(
+        "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь"
+    ),
+    "gen": _month_names(
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+    ),
+    "loc": _month_names(
+        "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре"
+    ),
 }
 _UK_MONTHS = {
-    "nom": [
-        "",
-        "січень",
-        "лютий",
-        "березень",
-        "квітень",
-        "травень",
-        "червень",
-        "липень",
-        "серпень",
-        "вересень",
-        "жовтень",
-        "листопад",
-        "грудень",
-    ],
-    "gen": [
-        "",
-        "січня",
-        "лютого",
-        "березня",
-        "квітня",
-        "травня",
-        "червня",
-        "липня",
-        "серпня",
-        "вересня",
-        "жовтня",
-        "листопада",
-        "грудня",
-    ],
-    "loc": [
-        "",
-        "січні",
-        "лютому",
-        "березні",
-        "квітні",
-        "травні",
-        "червні",
-        "липні",
-        "серпні",
-        "вересні",
-        "жовтні",
-        "листопаді",
-        "грудні",
-    ],
+    "nom": _month_names(
+        "січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень"
+    ),
+    "gen": _month_names(
+        "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"
+    ),
+    "loc": _month_names(
+        "січні лютому березні квітні травні червні липні серпні вересні жовтні листопаді грудні"
+    ),
 }
+_FR_MONTHS = _month_names(
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+)
 _ROMAN_OF = ["", "I", "II", "III", "IV"]
 _RU_HALF = {
     "nom": ["", "первое полугодие", "второе полугодие"],
@@ -826,24 +764,9 @@ def _label(anchor: _Anchor, lang: str, case: str = "nom") -> str:
             return f"{halves[case][anchor.half or 1]} {y} {suffix}"
         return f"{y} {suffix}"
     if lang == "fr":
-        fr_months = [
-            "",
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ]
         return {
-            "day": f"{anchor.first.day} {fr_months[anchor.first.month]} {y}",
-            "month": f"{fr_months[anchor.first.month]} {y}",
+            "day": f"{anchor.first.day} {_FR_MONTHS[anchor.first.month]} {y}",
+            "month": f"{_FR_MONTHS[anchor.first.month]} {y}",
             "quarter": f"T{anchor.quarter} {y}",
             "half": f"S{anchor.half} {y}",
         }.get(anchor.precision, str(y))

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from index.mentions import find_doc_numbers as find_index_doc_numbers
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
@@ -80,6 +81,7 @@ _LIST = re.compile(
     r"|перечисл|список|(?<!\w)какие(?!\w)|перелі|(?<!\w)які(?!\w)|\bliste\b|\bquel(?:le)?s\b|列出",
     _I,
 )
+_WHEN_LEADING = re.compile(r"^\s*(?:когда|коли|khi\s+nào|bao\s+giờ|quand|wann)", _I)
 # "ai" is "who" only in Vietnamese; elsewhere it is "AI".
 _VI_ONLY_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
 
@@ -92,9 +94,7 @@ def detect_intent(question: str, language: str) -> Intent:
         return "comparison"
     if _WHO_LEADING.search(who_text):
         return "who"
-    if _WHEN.match(text) or re.match(
-        r"^\s*(?:когда|коли|khi\s+nào|bao\s+giờ|quand|wann)", text, _I
-    ):
+    if _WHEN.match(text) or _WHEN_LEADING.match(text):
         return "when"
     if _COMMITMENTS.search(text):
         return "commitments"
@@ -152,11 +152,6 @@ def _cut_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 # --- document numbers --------------------------------------------------------------------
 
-_FALLBACK_DOC = re.compile(
-    r"(?<![\w/.-])\d{1,6}[a-zA-Z]?(?:/(?:19|20)\d\d)?(?:[/\-–—][A-ZĐa-zđ][A-ZĐa-zđ]*\d*)+(?![\w/-])"
-)
-
-
 _SPACED_SEPARATOR = re.compile(r"(\d)\s*([-–—/])\s*(?=[A-ZĐ])")
 
 
@@ -164,132 +159,8 @@ def find_doc_numbers(text: str) -> tuple[str, ...]:
     """Document numbers ("57-NQ/TW", "số 1460 - QĐ/TU"), normalised as the index does."""
     # Typed questions put spaces around the separators ("1460 - QĐ/TU").
     text = _SPACED_SEPARATOR.sub(r"\1\2", text)
-    try:
-        from index.mentions import find_doc_numbers as index_find
-    except ImportError:  # the index package is optional for understanding a question
-        found = [
-            _normalize_doc_number(m.group())
-            for m in _FALLBACK_DOC.finditer(text)
-            if "/" in m.group()
-        ]
-    else:
-        found = [number for number, _start, _end in index_find(text, any_case=True)]
+    found = [number for number, _start, _end in find_index_doc_numbers(text, any_case=True)]
     return tuple(dict.fromkeys(found))
-
-
-def _normalize_doc_number(number: str) -> str:
-    """The index's normal form ("1460-QD/TU"), used when index/mentions.py is not importable."""
-    value = re.sub(r"^(?:nos?\.?|số|so|№|#)\s*", "", number.strip(), flags=re.IGNORECASE)
-    value = re.sub(r"\s*([/\-–—])\s*", lambda m: "/" if m.group(1) == "/" else "-", value)
-    value = "".join(value.split()).upper().replace("Đ", "D")
-    return "".join(
-        ch for ch in unicodedata.normalize("NFD", value) if not unicodedata.combining(ch)
-    )
-
-
-# --- place names the gazetteer does not know -------------------------------------------
-
-# Vietnamese names reach Russian and Ukrainian by ear, so one place is written many ways
-# ("Хазянг", "Ха Жанг", "Ха Джанг"; "Хынгйен", "Хунгйен"; "Lâm Ðồng" with an Icelandic
-# eth). A sound skeleton folds those spellings together: Latin letters, the sounds that
-# transliterations confuse merged, no spaces or hyphens.
-_CYRILLIC_TO_LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e",
-    "ж": "z", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "y", "к": "k", "л": "l", "м": "m",
-    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h",
-    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "u", "ь": "", "э": "e", "ю": "iu",
-    "я": "ia",
-}  # fmt: skip
-_SKELETON_RULES = (
-    (re.compile(r"dz|dj|zh|gi(?=[aeiou])"), "z"),  # Gi- (said z), Ж, Дж
-    (re.compile(r"kh|ch(?=[aeiou])"), "h"),
-    (re.compile(r"[cq]"), "k"),
-    (re.compile(r"[yw]"), "i"),
-    (re.compile(r"i(?=[aeou])"), ""),  # glides: "зя" ~ "za", "йен" ~ "en"
-    (re.compile(r"(.)\1"), r"\1"),
-)
-# Shortest skeleton compared, and words tried together.
-MIN_SKELETON = 6
-MAX_NAME_WORDS = 3
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-ỸĐÐА-ЯЁІЇЄҐ][\w'’]*")
-_CASE_ENDINGS = ("ом", "ой", "ем", "ею", "ою", "у", "а", "е", "і", "ї", "ю", "я", "ы", "и")
-
-
-def sound_skeleton(name: str) -> str:
-    """A spelling-insensitive key for a Vietnamese place name in any script."""
-    text = unicodedata.normalize("NFC", name.casefold().replace("đ", "d").replace("ð", "d"))
-    # Cyrillic first: "й" and "ї" are letters of their own, not "и" and "і" with a mark.
-    text = "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in text)
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^a-z]", "", text)
-    for pattern, replacement in _SKELETON_RULES:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def _skeleton_index(gazetteer: Gazetteer) -> dict[str, set[str]]:
-    cached = getattr(gazetteer, "_policyqa_skeletons", None)
-    if cached is not None:
-        return cached
-    index: dict[str, set[str]] = {}
-    for key, names in gazetteer.units():
-        for name in (*names.values(), *gazetteer.variants(key)):
-            skeleton = sound_skeleton(name)
-            if len(skeleton) >= MIN_SKELETON:
-                index.setdefault(skeleton, set()).add(key)
-    gazetteer._policyqa_skeletons = index  # type: ignore[attr-defined]
-    return index
-
-
-def _one_edit(a: str, b: str) -> bool:
-    from qa.gazetteer import within_one_edit
-
-    return within_one_edit(a, b)
-
-
-def find_places_by_sound(gazetteer: Gazetteer, text: str) -> list[tuple[str, str, int, int]]:
-    """Places written in a spelling the gazetteer does not list: runs of one to three
-    capitalised words whose sound skeleton (with a case ending dropped) is that of exactly
-    one unit's name, or one letter away from it."""
-    index = _skeleton_index(gazetteer)
-    words = list(_CAPITALISED.finditer(text))
-    found: list[tuple[str, str, int, int]] = []
-    i = 0
-    while i < len(words):
-        match = None
-        for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
-            run = words[i : i + n]
-            gaps = [text[a.end() : b.start()] for a, b in zip(run, run[1:], strict=False)]
-            if any(not re.fullmatch(r"[ \-‐–]", gap) for gap in gaps):
-                continue
-            surface = text[run[0].start() : run[-1].end()]
-            keys = _keys_for(index, surface)
-            if len(keys) == 1:
-                match = (keys.pop(), surface, run[0].start(), run[-1].end(), n)
-                break
-        if match is None:
-            i += 1
-            continue
-        key, surface, start, end, n = match
-        found.append((key, surface, start, end))
-        i += n
-    return found
-
-
-def _keys_for(index: dict[str, set[str]], surface: str) -> set[str]:
-    forms = [surface]
-    forms.extend(surface[: -len(e)] for e in _CASE_ENDINGS if surface.lower().endswith(e))
-    for form in forms:
-        skeleton = sound_skeleton(form)
-        if len(skeleton) < MIN_SKELETON:
-            continue
-        if skeleton in index:
-            return set(index[skeleton])
-        near = {key for other, keys in index.items() if _one_edit(skeleton, other) for key in keys}
-        if near:
-            return near
-    return set()
 
 
 # --- the plan ----------------------------------------------------------------------------
@@ -359,7 +230,7 @@ def understand(
         )
     day = _today(today)
     gazetteer = Gazetteer.load()
-    found = gazetteer.find_places(text) or find_places_by_sound(gazetteer, text)
+    found = gazetteer.find_places(text) or gazetteer.find_places_by_sound(text)
     language = _question_language(text, found)
     temporal = parse_temporal(text, language, today=day)
     doc_numbers = find_doc_numbers(text)

@@ -269,3 +269,10 @@ def test_cyrillic_short_i_allows_a_one_letter_slip() -> None:
     # "Хунгйен" for "Хынгйен": й is not a Vietnamese tone mark, so the typo rule applies.
     found = Gazetteer.load().find_places("Что решила провинция Хунгйен?")
     assert [key for key, *_ in found] == ["hung-yen"]
+
+
+def test_find_places_by_sound_reads_spellings_the_gazetteer_does_not_list() -> None:
+    gaz = Gazetteer.load()
+    assert gaz.find_places("Что обещал Ха Джанг?") == []
+    assert gaz.find_places_by_sound("Что обещал Ха Джанг?") == [("ha-giang", "Ха Джанг", 11, 19)]
+    assert [k for k, *_ in gaz.find_places_by_sound("Хунгйеном решено")] == ["hung-yen"]
