@@ -39,7 +39,7 @@ from index.catalog import (
 from index.errors import BackendError, IndexError_
 from index.faiss_store import FaissStore, choose_kind
 from index.keyword import KEYWORD_DIR, KeywordIndex, Tokenizer
-from index.models import Chunk, Embedder
+from index.models import Chunk, Embedder, chunk_sizes
 from index.reader import (
     MANIFEST_FILE,
     MANIFEST_FORMAT,
@@ -50,7 +50,7 @@ from index.reader import (
     versions_dir,
     write_current,
 )
-from index.vector_store import VectorStore
+from index.vector_store import VectorStore, load_vector_store
 
 logger = logging.getLogger(__name__)
 
@@ -252,13 +252,7 @@ class _Build:
                 manifest.dimensions,
                 self.embedder.name,
             )
-        store: Any
-        if manifest.backend == "milvus":
-            from index.milvus_store import MilvusStore
-
-            store = MilvusStore.load(directory)
-        else:
-            store = FaissStore.load(directory)
+        store = load_vector_store(directory, manifest.backend)
         return _Previous(current, manifest, Catalog(directory / CATALOG_FILE), store, reusable)
 
     def _prune(self, newest: int) -> None:
@@ -279,12 +273,6 @@ class _Build:
             drop_collections(self.milvus_uri, prefix, {f"{prefix}{v}" for v in keep})
 
     # The build ----------------------------------------------------------------------------
-
-    def _chunking(self) -> dict[str, int]:
-        return {
-            "target_chars": int(getattr(self.embedder, "target_chars", 700)),
-            "max_chars": int(getattr(self.embedder, "max_chars", 1200)),
-        }
 
     def _build(
         self, current: int | None, previous: _Previous | None, started: float
@@ -308,7 +296,7 @@ class _Build:
         previous: _Previous | None,
         started: float,
     ) -> BuildReport:
-        chunking = self._chunking()
+        chunking = chunk_sizes(self.embedder)
         salt = f"{chunking['target_chars']}:{chunking['max_chars']}"
         reusable = previous is not None and previous.reusable
         old_fingerprints = previous.catalog.article_fingerprints() if previous else {}

@@ -22,16 +22,15 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 
 from crawler.models import Article, place_key
-from index.mentions import period_end
+from index.mentions import period_end, vietnam_day
 from index.models import Chunk, IndexedArticle, MentionedDate, SearchFilters
 
-VIETNAM_TIME = timezone(timedelta(hours=7))
 CATALOG_FILE = "catalog.sqlite"
 
 _SCHEMA = """
@@ -124,11 +123,6 @@ def article_lang(article: Article) -> str | None:
     return lang.lower() if lang else None
 
 
-def publication_day(published: datetime | None) -> date | None:
-    """The calendar day of publication in Vietnam time (what date filters compare)."""
-    return published.astimezone(VIETNAM_TIME).date() if published else None
-
-
 @dataclass(frozen=True)
 class ChunkRecord:
     """A chunk as stored: its stable id and the hash of the text that was embedded."""
@@ -174,7 +168,7 @@ class Catalog:
     # Writing (during a build) -------------------------------------------------------
 
     def add_article(self, article: Article, fingerprint: str) -> None:
-        day = publication_day(article.published)
+        day = vietnam_day(article.published)
         self._db.execute(
             f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -20,19 +20,17 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from crawler.models import Article
-from index.mentions import find_dates, find_doc_numbers
-from index.models import Chunk, MentionedDate
+from index.mentions import find_dates, find_doc_numbers, vietnam_day
+from index.models import DEFAULT_MAX_CHARS, DEFAULT_TARGET_CHARS, Chunk, MentionedDate
 from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
 Span = tuple[int, int]
 
-# Publication dates are read in Vietnam time, as the articles' own datelines are.
-_VIETNAM = timezone(timedelta(hours=7))
 # Clause marks: Latin ones before a space, CJK ones anywhere, a dash between spaces.
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|[，；：、]|\s[–—-]\s")
 
@@ -40,8 +38,8 @@ _CLAUSE_BREAK = re.compile(r"[;:,]\s|[，；：、]|\s[–—-]\s")
 def chunk(
     article: Article,
     *,
-    target_chars: int = 700,
-    max_chars: int = 1200,
+    target_chars: int = DEFAULT_TARGET_CHARS,
+    max_chars: int = DEFAULT_MAX_CHARS,
     overlap_sentences: int = 1,
 ) -> list[Chunk]:
     """Chunks of `article.text` (see the module docstring). `article.id` must be set."""
@@ -91,10 +89,9 @@ def chunk(
 
 
 def publication_day(article: Article) -> date | None:
-    """The publication date in Vietnam time (the year source for dates without one)."""
-    if article.published is None:
-        return None
-    return article.published.astimezone(_VIETNAM).date()
+    """The publication date in Vietnam time: the year source for dates written without
+    one, and the day that publication-date filters compare."""
+    return vietnam_day(article.published)
 
 
 def chunk_context(article: Article) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from index.errors import ModelUnavailableError
-from index.models import Embedder
+from index.models import DEFAULT_MAX_CHARS, DEFAULT_TARGET_CHARS, Embedder, chunk_sizes
 from index.provision import gemma_dir, is_provisioned
 
 logger = logging.getLogger(__name__)
@@ -53,8 +53,8 @@ class SentenceTransformerEmbedder:
         name: str,
         dimensions: int,
         batch_size: int = 16,
-        target_chars: int = 700,
-        max_chars: int = 1200,
+        target_chars: int = DEFAULT_TARGET_CHARS,
+        max_chars: int = DEFAULT_MAX_CHARS,
     ) -> None:
         self.model_path = model_path
         self.name = name
@@ -79,23 +79,21 @@ class SentenceTransformerEmbedder:
                 )
             return self._model
 
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         model = self._load()
-        vectors = model.encode_query(
+        encode = model.encode_query if is_query else model.encode_document
+        vectors = encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         )
         return _normalised(vectors)
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, is_query=True)
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        model = self._load()
-        vectors = model.encode_document(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-        )
-        return _normalised(vectors)
+        return self._encode(texts, is_query=False)
 
 
 class E5SmallEmbedder:
@@ -155,8 +153,9 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.dimensions = inner.dimensions
-        self.target_chars = getattr(inner, "target_chars", 700)
-        self.max_chars = getattr(inner, "max_chars", 1200)
+        sizes = chunk_sizes(inner)
+        self.target_chars = sizes["target_chars"]
+        self.max_chars = sizes["max_chars"]
         self.show_progress = show_progress
         self._write_batch = write_batch
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()

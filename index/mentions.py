@@ -50,7 +50,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
 from index.models import DateKind, MentionedDate
@@ -58,6 +58,15 @@ from index.models import DateKind, MentionedDate
 logger = logging.getLogger(__name__)
 
 Precision = Literal["day", "month", "quarter", "year"]
+
+# Article datelines and publication-date filters use Vietnam time.
+VIETNAM_TIME = timezone(timedelta(hours=7))
+
+
+def vietnam_day(moment: datetime | None) -> date | None:
+    """The calendar day of `moment` in Vietnam time (None stays None)."""
+    return moment.astimezone(VIETNAM_TIME).date() if moment else None
+
 
 # ---------------------------------------------------------------------------------------
 # Document numbers

@@ -14,6 +14,11 @@ import numpy as np
 
 DateKind = Literal["deadline", "event", "mention"]
 
+# Chunk sizes in characters, unless the embedder states its own (`target_chars`,
+# `max_chars` attributes) to fit its context window.
+DEFAULT_TARGET_CHARS = 700
+DEFAULT_MAX_CHARS = 1200
+
 
 @dataclass(frozen=True)
 class MentionedDate:
@@ -104,7 +109,9 @@ class Embedder(Protocol):
     """Turns text into L2-normalised float32 vectors, shape (len(texts), dimensions).
 
     Queries and passages are embedded differently (query/document prompts). Heavy models
-    load lazily, once. `name` identifies model and dimensions; an index records it.
+    load lazily, once. `name` identifies model and dimensions; an index records it. An
+    embedder may also carry `target_chars` and `max_chars`, the chunk sizes that suit it
+    (read by `chunk_sizes`).
     """
 
     name: str
@@ -113,6 +120,14 @@ class Embedder(Protocol):
     def embed_queries(self, texts: list[str]) -> np.ndarray: ...
 
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def chunk_sizes(embedder: object) -> dict[str, int]:
+    """The `chunk()` size arguments for `embedder`: its own hints, else the defaults."""
+    return {
+        "target_chars": int(getattr(embedder, "target_chars", DEFAULT_TARGET_CHARS)),
+        "max_chars": int(getattr(embedder, "max_chars", DEFAULT_MAX_CHARS)),
+    }
 
 
 class Retriever(Protocol):

@@ -17,10 +17,9 @@ from typing import Any
 import numpy as np
 
 from index.catalog import CATALOG_FILE, Catalog
-from index.errors import BackendError
 from index.keyword import KEYWORD_DIR, KeywordIndex, Tokenizer
 from index.models import Embedder, IndexedArticle, SearchFilters, SearchHit
-from index.vector_store import VectorStore
+from index.vector_store import VectorStore, load_vector_store
 
 logger = logging.getLogger(__name__)
 
@@ -79,21 +78,10 @@ class HybridIndex:
         info: dict[str, Any] | None = None,
     ) -> HybridIndex:
         """Open a complete version folder (the caller checks the embedder matches)."""
-        vectors: VectorStore
-        if backend == "faiss":
-            from index.faiss_store import FaissStore
-
-            vectors = FaissStore.load(directory)
-        elif backend == "milvus":
-            from index.milvus_store import MilvusStore
-
-            vectors = MilvusStore.load(directory, uri=milvus_uri)
-        else:
-            raise BackendError(f"unknown vector backend {backend!r}; use faiss or milvus")
         return cls(
             embedder,
             Catalog(directory / CATALOG_FILE),
-            vectors,
+            load_vector_store(directory, backend, milvus_uri=milvus_uri),
             KeywordIndex.load(directory / KEYWORD_DIR, tokenizer),
             fusion=fusion,
             info=info,

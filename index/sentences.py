@@ -43,13 +43,14 @@ logger = logging.getLogger(__name__)
 Span = tuple[int, int]
 
 
-def _words(*groups: str) -> frozenset[str]:
+def word_set(*groups: str) -> frozenset[str]:
+    """The whitespace-separated words of `groups`, as a set (for word lists in code)."""
     return frozenset(word for group in groups for word in group.split())
 
 
 # Abbreviations after which a period never ends a sentence (lower case, without the
 # final period; internal periods kept).
-_ABBREVIATIONS = _words(
+_ABBREVIATIONS = word_set(
     # Vietnamese titles and place types
     "tp tt tx ths th.s ts pgs pgs.ts gs gs.ts bs bsck ks ncs nxb ng đ/c ttg cn đc",
     # English
@@ -156,10 +157,11 @@ def _ends_sentence(
 
 
 def _opens_sentence(char: str) -> bool:
-    return char.isupper() or char.isdigit() or char in _OPENERS or _is_cjk(char)
+    return char.isupper() or char.isdigit() or char in _OPENERS or is_cjk(char)
 
 
-def _is_cjk(char: str) -> bool:
+def is_cjk(char: str) -> bool:
+    """Kana, CJK ideographs (with extension A) and Hangul syllables."""
     code = ord(char)
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF
 

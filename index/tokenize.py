@@ -47,6 +47,7 @@ from functools import lru_cache
 import Stemmer
 
 from index.mentions import find_doc_numbers
+from index.sentences import is_cjk, word_set
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +60,7 @@ _APOSTROPHES = "'’ʼ"
 _JOINING_GAP = re.compile(r"[ \t\u00a0_\-]*")
 
 
-def _words(*groups: str) -> frozenset[str]:
-    return frozenset(word for group in groups for word in group.split())
-
-
-_STOPWORDS_LATIN = _words(
+_STOPWORDS_LATIN = word_set(
     # English
     "the a of and or for by with from is are was were be been as that this these those it",
     "its what which who whom how did does has have had will would their there than into about",
@@ -73,7 +70,7 @@ _STOPWORDS_LATIN = _words(
     # French
     "les des une et aux pour par dans sur qui est au du le",
 )
-_STOPWORDS_CYRILLIC = _words(
+_STOPWORDS_CYRILLIC = word_set(
     # Russian
     "и в во на с со по к ко о об от до за из для не что как а но или это его ее её их был",
     "была были было также при у же ли бы то так который которые которых этом этой",
@@ -117,8 +114,7 @@ def _script(char: str) -> str:
         return "latin"
     if "\u0400" <= char <= "\u052f":
         return "cyrillic"
-    code = ord(char)
-    if 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF:
+    if is_cjk(char):
         return "cjk"
     return "other"
 

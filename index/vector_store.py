@@ -13,6 +13,8 @@ from typing import Protocol
 
 import numpy as np
 
+from index.errors import BackendError
+
 
 class VectorStore(Protocol):
     dimensions: int
@@ -31,3 +33,18 @@ class VectorStore(Protocol):
         """Persist into `directory` (a version folder being built aside)."""
 
     def __len__(self) -> int: ...
+
+
+def load_vector_store(
+    directory: Path, backend: str, *, milvus_uri: str | None = None
+) -> VectorStore:
+    """The vector store a version folder holds (`milvus_uri` overrides the recorded URI)."""
+    if backend == "faiss":
+        from index.faiss_store import FaissStore
+
+        return FaissStore.load(directory)
+    if backend == "milvus":
+        from index.milvus_store import MilvusStore
+
+        return MilvusStore.load(directory, uri=milvus_uri)
+    raise BackendError(f"unknown vector backend {backend!r}; use faiss or milvus")
