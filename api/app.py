@@ -31,7 +31,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from api import openai_compat
-from api.errors import NotAvailableError, exit_code_for, http_status_for, message_for
+from api.errors import (
+    ERROR_TYPES,
+    NotAvailableError,
+    error_body,
+    exit_code_for,
+    http_status_for,
+    message_for,
+)
 from api.metrics import Metrics, MetricsMiddleware
 from api.schemas import (
     ArticleOut,
@@ -68,23 +75,6 @@ REOPEN_AFTER_SECONDS = 10.0
 AnswerFn = Callable[..., Answer]
 T = TypeVar("T")
 
-_ERROR_TYPES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "request_too_large",
-    415: "unsupported_media_type",
-    422: "invalid_request",
-    429: "rate_limited",
-    500: "internal_error",
-    501: "not_available",
-    503: "unavailable",
-    504: "timeout",
-}
-
 
 class ApiError(Exception):
     """An error already phrased for the caller: HTTP status, type and message."""
@@ -100,7 +90,7 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-        self.error_type = error_type or _ERROR_TYPES.get(status, "error")
+        self.error_type = error_type or ERROR_TYPES.get(status, "error")
         self.headers = headers
 
 
@@ -110,8 +100,9 @@ def error_response(
     error_type: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    body = {"error": {"type": error_type or _ERROR_TYPES.get(status, "error"), "message": message}}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(
+        error_body(status, message, error_type), status_code=status, headers=headers
+    )
 
 
 def api_error_from(error: BaseException) -> ApiError:
@@ -371,16 +362,11 @@ def open_store(settings: Settings) -> Any | None:
     return ArticleStore(settings.store_path)
 
 
-@functools.lru_cache(maxsize=1)
-def _gazetteer() -> Any:
-    from qa.gazetteer import Gazetteer
-
-    return Gazetteer.load()
-
-
 def provinces() -> list[dict[str, Any]]:
     """Every province and city, by Vietnamese name, with its names in other languages."""
-    gazetteer = _gazetteer()
+    from qa.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()  # read once per process
     return [
         {
             "key": key,

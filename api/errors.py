@@ -4,6 +4,8 @@ code, or an HTTP status with a JSON body. No stack traces leave this layer.
 
 from __future__ import annotations
 
+from typing import Any
+
 from crawler.errors import CrawlerError, CrawlLockedError, ImportFormatError, SourcesError
 from index.errors import (
     EmbedderMismatchError,
@@ -47,6 +49,30 @@ def http_status_for(error: BaseException) -> int:
         if isinstance(error, kind):
             return status
     return 500
+
+
+# The `type` of an HTTP error body, by status.
+ERROR_TYPES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    500: "internal_error",
+    501: "not_available",
+    503: "unavailable",
+    504: "timeout",
+}
+
+
+def error_body(status: int, message: str, error_type: str | None = None) -> dict[str, Any]:
+    """The JSON body of every HTTP error: `{"error": {"type", "message"}}`."""
+    return {"error": {"type": error_type or ERROR_TYPES.get(status, "error"), "message": message}}
 
 
 def message_for(error: BaseException) -> str:

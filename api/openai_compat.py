@@ -156,48 +156,36 @@ def stream_events(
     citations = answer.get("citations", [])
     content = message_content(answer)
 
-    def chunk(
-        delta: dict[str, Any], finish_reason: str | None = None, **extra: Any
-    ) -> dict[str, str]:
-        choice: dict[str, Any] = {
-            "index": 0,
-            "delta": delta,
-            "finish_reason": finish_reason,
-            "logprobs": None,
-        }
-        if "choice_citations" in extra:
-            choice["citations"] = extra.pop("choice_citations")
+    def event(choices: list[dict[str, Any]], **extra: Any) -> dict[str, str]:
         body = {
             "id": completion_id,
             "object": "chat.completion.chunk",
             "created": created,
             "model": model,
-            "choices": [choice],
+            "choices": choices,
             **extra,
         }
         return {"data": json.dumps(body, ensure_ascii=False)}
 
-    yield chunk({"role": "assistant", "content": ""})
+    def choice(
+        delta: dict[str, Any], finish_reason: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        return {
+            "index": 0,
+            "delta": delta,
+            "finish_reason": finish_reason,
+            "logprobs": None,
+            **extra,
+        }
+
+    yield event([choice({"role": "assistant", "content": ""})])
     for piece in _pieces(content):
-        yield chunk({"content": piece})
-    yield chunk(
-        {},
-        "stop",
-        choice_citations=citations,
+        yield event([choice({"content": piece})])
+    yield event(
+        [choice({}, "stop", citations=citations)],
         citations=[c.get("url") for c in citations],
         policyqa=answer,
     )
     if include_usage:
-        yield {
-            "data": json.dumps(
-                {
-                    "id": completion_id,
-                    "object": "chat.completion.chunk",
-                    "created": created,
-                    "model": model,
-                    "choices": [],
-                    "usage": _usage(question, content),
-                }
-            )
-        }
+        yield event([], usage=_usage(question, content))
     yield {"data": "[DONE]"}

@@ -23,6 +23,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import error_body
 from api.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -212,15 +213,11 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "type": "request_too_large",
-                    "message": f"the request body is larger than {self.max_bytes} bytes; "
-                    "send a shorter question or fewer history turns",
-                }
-            }
-        ).encode()
+        message = (
+            f"the request body is larger than {self.max_bytes} bytes; "
+            "send a shorter question or fewer history turns"
+        )
+        body = json.dumps(error_body(413, message)).encode()
         await send(
             {
                 "type": "http.response.start",

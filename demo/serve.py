@@ -178,6 +178,7 @@ class DemoHandler(BaseHTTPRequestHandler):
         self._host = ""
         parts = urlsplit(self.path)
         path, query = parts.path or "/", parts.query
+        query_suffix = f"?{query}" if query else ""
         host = self.tree.canonical_host(self.headers.get("Host", ""))
         prefix = ""
         if host is None:
@@ -196,7 +197,7 @@ class DemoHandler(BaseHTTPRequestHandler):
         if host in self.tree.redirect_hosts:
             target = self.tree.redirect_hosts[host]
             location = f"{prefix and '/' + target}{path}" if prefix else f"https://{target}{path}"
-            self.send_redirect(location + (f"?{query}" if query else ""), head)
+            self.send_redirect(location + query_suffix, head)
             return
         if path != "/robots.txt" and self.inject_fault(head):
             return
@@ -206,14 +207,14 @@ class DemoHandler(BaseHTTPRequestHandler):
             if prefix:  # stay on the server: /<host>/<path>
                 moved_to = urlsplit(location)
                 location = f"/{moved_to.netloc}{moved_to.path}"
-            self.send_redirect(location + (f"?{query}" if query else ""), head, status)
+            self.send_redirect(location + query_suffix, head, status)
             return
         resource = self.tree.find(host, path, query)
         if resource is None and path != "/":
             other = path[:-1] if path.endswith("/") else path + "/"
             if self.tree.find(host, other, "") is not None:
                 location = f"{prefix}{other}" if prefix else f"https://{host}{other}"
-                self.send_redirect(location + (f"?{query}" if query else ""), head)
+                self.send_redirect(location + query_suffix, head)
                 return
         if resource is None:
             self.send_text(404, "404 Not Found\n", head, ctype="text/html; charset=utf-8")

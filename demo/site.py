@@ -1020,19 +1020,21 @@ class SiteBuilder:
                       kind="soft_404", modified=self.built_at)  # fmt: skip
 
     # ----- planted pitfalls ------------------------------------------------------------------
-    def second_section_path(self, a: Article) -> str | None:
+    @staticmethod
+    def _hex_path_under(a: Article, planted: tuple[str, str], tail: str) -> str | None:
+        """`a`'s hex-id CMS path under the planted section, when `a` is the planted article."""
+        article_id, section = planted
         match = HEX_ARTICLE.match(a.path)
-        if a.id != SECOND_SECTION_ARTICLE[0] or not match:
+        if a.id != article_id or not match:
             return None
         _, month, slug, hex_id = match.groups()
-        return f"/{SECOND_SECTION_ARTICLE[1]}/{month}/{slug}-{hex_id}/"
+        return f"/{section}/{month}/{slug}-{hex_id}{tail}"
+
+    def second_section_path(self, a: Article) -> str | None:
+        return self._hex_path_under(a, SECOND_SECTION_ARTICLE, "/")
 
     def legacy_path(self, a: Article) -> str | None:
-        match = HEX_ARTICLE.match(a.path)
-        if a.id != LEGACY_CHAIN_ARTICLE[0] or not match:
-            return None
-        _, month, slug, hex_id = match.groups()
-        return f"/{LEGACY_CHAIN_ARTICLE[1]}/{month}/{slug}-{hex_id}"
+        return self._hex_path_under(a, LEGACY_CHAIN_ARTICLE, "")
 
     def old_slug_path(self, a: Article) -> str | None:
         match = CARD_ARTICLE.match(a.path)

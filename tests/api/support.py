@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from crawler.models import article_id_for, place_key
+from crawler.models import article_id_for
 from index.models import Chunk, IndexedArticle, SearchFilters, SearchHit
+from qa.answer import resolve_filters
 from qa.errors import QuestionError
 from qa.extractive import citation_for
 from qa.models import Answer, Turn
@@ -141,17 +142,6 @@ class FakeRetriever:
         return [a for a in self.articles.values() if a.translation_group == translation_group]
 
 
-def filters_from_raw(raw: dict[str, Any] | None) -> SearchFilters:
-    raw = raw or {}
-    return SearchFilters(
-        province=tuple(place_key(p) for p in raw.get("province") or []),
-        lang=tuple(raw.get("lang") or []),
-        site=tuple(raw.get("site") or []),
-        since=date.fromisoformat(raw["since"]) if raw.get("since") else None,
-        until=date.fromisoformat(raw["until"]) if raw.get("until") else None,
-    )
-
-
 def fake_answer(
     question: str,
     retriever: Any,
@@ -165,7 +155,8 @@ def fake_answer(
     if not question.strip():
         raise QuestionError("the question is empty; write a question")
     fake_answer.calls.append({"question": question, "filters": filters, "history": list(history)})
-    hits = retriever.search(question, 2, filters_from_raw(filters))
+    search_filters, _shown = resolve_filters(filters)
+    hits = retriever.search(question, 2, search_filters)
     if not hits:
         return Answer(
             answer="No article in the index answers this question.", language="en", refused=True
