@@ -37,6 +37,7 @@ _NEXT_TEXT = re.compile(
     r"^\s*(trang sau|sau|tiếp|xem thêm|next|older|»|›|>>?)\s*»?\s*$", re.IGNORECASE
 )
 _PAGINATION_CLASS = re.compile(r"pag", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NON_ARTICLE_SEGMENTS = frozenset(
     {
         "tag",
@@ -103,7 +104,7 @@ def parse_lastmod(value: str | None) -> datetime | None:
         return None
     text = value.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if _DATE_ONLY.fullmatch(text):
             day = date.fromisoformat(text)
             return datetime.combine(day + timedelta(days=1), time(), VIETNAM_TZ)
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -74,14 +74,6 @@ def charset_from_meta(body: bytes) -> str | None:
     return codec_for(match.group(1).decode("ascii", "ignore")) if match else None
 
 
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _decodes(body: bytes, codec: str) -> bool:
     try:
         body.decode(codec)
@@ -102,7 +94,7 @@ def detect_charset(body: bytes, content_type: str | None = None) -> str:
         return declared[0] if declared else "utf-8"
     # Valid UTF-8 with non-ASCII bytes is almost never anything else; a header claiming
     # a single-byte charset for it is the usual server misconfiguration.
-    if _is_utf8(body) and not any(c.startswith("utf-16") for c in declared):
+    if _decodes(body, "utf-8") and not any(c.startswith("utf-16") for c in declared):
         if header and header != "utf-8":
             logger.debug("bytes are UTF-8 but the header says %s; using UTF-8", header)
         return "utf-8"

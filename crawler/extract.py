@@ -182,6 +182,11 @@ INITIALS_BYLINE = re.compile(r"^[A-ZĐА-ЯЁІЇЄҐ]{1,4}(?:\s*[-–.]\s*[A-Z�
 PIPE_CAPTION = re.compile(r"^\|?\s*(?P<text>[^|]+?)\s+\|$")
 SEARCH_PATH = re.compile(r"/(?:tim-kiem|search|tag|tags)(?:/|\?|$)", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
+_LINE_BREAKS = re.compile(r"\n\s*\n|\n")
+# "Headline | Paper": the page title with the site name after it.
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
+_SEARCH_QUERY = re.compile(r"[?&](q|keyword|s)=")
+_JSONLD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
@@ -193,18 +198,23 @@ def clean_text(value: str) -> str:
     return _WHITESPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
 
 
-def _element_text(element: Tag) -> str:
+def _raw_text(element: Tag, line_break: str) -> str:
+    """The visible text under `element`, with each <br> as `line_break`."""
     parts: list[str] = []
     for node in element.descendants:
         if isinstance(node, Tag):
             if node.name == "br":
-                parts.append(" ")
+                parts.append(line_break)
             continue
         if isinstance(node, Comment | Doctype | ProcessingInstruction):
             continue
         if isinstance(node, NavigableString) and not _inside_skipped(node, element):
             parts.append(str(node))
-    return clean_text("".join(parts))
+    return "".join(parts)
+
+
+def _element_text(element: Tag) -> str:
+    return clean_text(_raw_text(element, " "))
 
 
 def _inside_skipped(node: NavigableString, stop: Tag) -> bool:
@@ -333,7 +343,7 @@ class BodyReader:
     def _flush_inline(self) -> None:
         text = "".join(self._inline)
         self._inline = []
-        for line in re.split(r"\n\s*\n|\n", text):
+        for line in _LINE_BREAKS.split(text):
             cleaned = clean_text(line)
             if cleaned:
                 self._add(Block(cleaned))
@@ -363,7 +373,7 @@ class BodyReader:
                     self._flush_inline()
                     self._last_was_image = True
                 else:
-                    self._inline.append(_inline_text(child))
+                    self._inline.append(_raw_text(child, "\n"))
                 continue
             self._flush_inline()
             self._block(child)
@@ -434,21 +444,6 @@ class BodyReader:
                 self._add(Block(text))
 
 
-def _inline_text(element: Tag) -> str:
-    """Text of an inline element with its line breaks kept (for <br>-separated bodies)."""
-    parts: list[str] = []
-    for node in element.descendants:
-        if isinstance(node, Tag) and node.name == "br":
-            parts.append("\n")
-        elif (
-            isinstance(node, NavigableString)
-            and not isinstance(node, Comment | Doctype | ProcessingInstruction)
-            and not _inside_skipped(node, element)
-        ):
-            parts.append(str(node))
-    return "".join(parts)
-
-
 # --------------------------------------------------------------------------- page metadata
 
 
@@ -479,6 +474,11 @@ class PageMeta:
             if _ld_types(item) & ARTICLE_TYPES:
                 return item
         return None
+
+    @property
+    def declares_article(self) -> bool:
+        """Article JSON-LD or `og:type=article`: the page says it is an article."""
+        return self.article_ld is not None or (self.first("og:type") or "").startswith("article")
 
     @property
     def ld_types(self) -> set[str]:
@@ -522,7 +522,7 @@ def read_page_meta(soup: BeautifulSoup, url: str) -> PageMeta:
         if key and content is not None:
             meta.setdefault(str(key).strip().lower(), []).append(str(content))
     jsonld: list[dict[str, Any]] = []
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.IGNORECASE)):
+    for script in soup.find_all("script", type=_JSONLD_TYPE):
         raw = script.string or script.get_text()
         if not raw or not raw.strip():
             continue
@@ -612,7 +612,7 @@ def is_error_page(soup: BeautifulSoup, page: PageMeta) -> bool:
     Soft 404s answer 200; an article whose headline merely contains such words keeps
     its `og:type=article` or NewsArticle JSON-LD and is not caught here.
     """
-    if page.article_ld is not None or (page.first("og:type") or "").startswith("article"):
+    if page.declares_article:
         return False
     heading = soup.find("h1")
     title = soup.find("title")
@@ -631,7 +631,7 @@ def is_listing_page(page: PageMeta, url: str) -> bool:
         return True
     if "noindex" in (page.first("robots") or "").lower():
         return True
-    if SEARCH_PATH.search(urlsplit(url).path) or re.search(r"[?&](q|keyword|s)=", url):
+    if SEARCH_PATH.search(urlsplit(url).path) or _SEARCH_QUERY.search(url):
         return True
     og_type = (page.first("og:type") or "").lower()
     return bool(og_type) and not og_type.startswith("article")
@@ -642,10 +642,7 @@ def _best_container(soup: BeautifulSoup) -> Tag | None:
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
     for paragraph in soup.find_all(["p", "pre", "blockquote"]):
-        if any(
-            parent.name in SKIP_TAGS or (isinstance(parent, Tag) and _is_noise(parent))
-            for parent in paragraph.parents
-        ):
+        if _inside_noise(paragraph, soup):
             continue
         text = _element_text(paragraph)
         if len(text) < 25:
@@ -781,6 +778,11 @@ def _body_blocks(root: Tag, drops: Iterable[str]) -> list[Block]:
     return BodyReader().read(root)
 
 
+def _parse_date_value(value: str, lang: str | None) -> tuple[datetime, bool] | None:
+    """A metadata date: ISO 8601 as it should be, else whatever form the site wrote."""
+    return parse_iso(value) or parse_date_text(value, lang)
+
+
 def _published_candidates(
     page: PageMeta,
     soup: BeautifulSoup,
@@ -791,7 +793,7 @@ def _published_candidates(
     candidates: list[DateCandidate] = []
     ld = page.article_ld
     if ld and isinstance(ld.get("datePublished"), str):
-        parsed = parse_iso(ld["datePublished"]) or parse_date_text(ld["datePublished"], lang)
+        parsed = _parse_date_value(ld["datePublished"], lang)
         if parsed:
             candidates.append(DateCandidate(parsed[0], parsed[1], "jsonld"))
     meta_value = page.first(
@@ -805,7 +807,7 @@ def _published_candidates(
         "sailthru.date",
     )
     if meta_value:
-        parsed = parse_iso(meta_value) or parse_date_text(meta_value, lang)
+        parsed = _parse_date_value(meta_value, lang)
         if parsed:
             candidates.append(DateCandidate(parsed[0], parsed[1], "meta"))
     shown = _select_first(soup, profile.date) if profile.date else None
@@ -825,7 +827,7 @@ def _published_candidates(
 
 def _modified(page: PageMeta) -> datetime | None:
     ld = page.article_ld
-    value = (ld or {}).get("dateModified") if ld else None
+    value = ld.get("dateModified") if ld else None
     value = value if isinstance(value, str) else page.first("article:modified_time")
     parsed = parse_iso(value) if value else None
     return parsed[0] if parsed else None
@@ -843,7 +845,7 @@ def _title(soup: BeautifulSoup, page: PageMeta, profile: Profile) -> str | None:
     title = soup.find("title")
     if title is not None:
         text = _element_text(title)
-        return re.split(r"\s+[|–—-]\s+", text)[0] if text else None
+        return _TITLE_SEPARATOR.split(text)[0] if text else None
     return None
 
 
@@ -963,7 +965,7 @@ def _ld_body_blocks(page: PageMeta) -> list[Block]:
     body = (page.article_ld or {}).get("articleBody")
     if not isinstance(body, str):
         return []
-    return [Block(clean_text(part)) for part in re.split(r"\n\s*\n|\n", body) if clean_text(part)]
+    return [Block(clean_text(part)) for part in _LINE_BREAKS.split(body) if clean_text(part)]
 
 
 def extract(
@@ -1007,10 +1009,7 @@ def extract(
         sapo_element.decompose()
     for heading in root.find_all("h1"):
         heading.decompose()  # the headline, when a generic container holds it
-    declared_article = page.article_ld is not None or (page.first("og:type") or "").startswith(
-        "article"
-    )
-    if not from_layout and not declared_article and looks_like_listing(root):
+    if not from_layout and not page.declares_article and looks_like_listing(root):
         logger.info("not an article (the main block is a list of links): %s", url)
         return None
     blocks = _body_blocks(root, (*chosen.drop, *chosen.author))
@@ -1045,7 +1044,7 @@ def extract(
     published = choose_published([*candidates, *_story_image_dates(root)])
     text_sample = "\n".join([title, sapo or "", *paragraphs])
     lang_detected = detect_language(text_sample)
-    lang = declared or normalize_lang(defaults.get("lang")) or lang_detected
+    lang = lang_hint or lang_detected
     return Article(
         url=url,
         canonical_url=canonical,

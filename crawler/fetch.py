@@ -286,7 +286,6 @@ class Fetcher:
         self._address_checked: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self.requests_made = 0
-        self.bytes_received = 0
 
     def close(self) -> None:
         if self._own_client:
@@ -583,8 +582,6 @@ class Fetcher:
                                     url=url,
                                     transient=True,
                                 )
-                    with self._lock:
-                        self.bytes_received += len(body)
                     return FetchResult(
                         url=url,
                         final_url=url,

@@ -223,9 +223,6 @@ class Sources:
                 return site
         return None
 
-    def site_for_url(self, url: str) -> SiteConfig | None:
-        return self.site_for_host(urlsplit(url).hostname or "")
-
     @property
     def allowed_private_hosts(self) -> frozenset[str]:
         """Hosts (and literal addresses) the file names, which may resolve to private

@@ -657,8 +657,3 @@ class ArticleStore:
             sql += " AND site = ?"
             params += (site,)
         return [str(row["url"]) for row in self._query(sql + " ORDER BY rowid", params)]
-
-    def fetch_counts(self) -> dict[str, int]:
-        """How many URLs are in each fetch outcome (for reports and tests)."""
-        rows = self._query("SELECT outcome, COUNT(*) AS n FROM fetch_state GROUP BY outcome")
-        return {str(row["outcome"]): int(row["n"]) for row in rows}

@@ -20,8 +20,6 @@ import pytest
 
 from crawler.encoding import decode_html
 from crawler.extract import extract
-from crawler.fetch import FetchConfig, Fetcher
-from crawler.run import run_crawl
 from crawler.sources import Sources, parse_sources
 from crawler.store import ArticleStore
 from demo.serve import Faults, make_server
@@ -40,6 +38,7 @@ from demo.site import (
     Tree,
     build_site,
 )
+from tests.crawler.helpers import crawl_once
 
 PITFALL_IDS = {
     DATELINE_ONLY_ARTICLE,
@@ -231,18 +230,7 @@ def faulty_server(site: tuple[Path, Tree], tmp_path: Path) -> Iterator[tuple[str
 
 
 def _crawl(sources: Sources, store: ArticleStore, tmp_path: Path) -> None:
-    config = FetchConfig(
-        user_agent="policyqa-test/1.0",
-        allowed_hosts=frozenset(host for s in sources.sites for host in s.hosts),
-        crawl_delay=0.0,
-        timeout=2.0,
-        max_attempts=4,
-        backoff_base=0.01,
-        connect_to=dict(sources.network.connect_to),
-        allowed_private=sources.allowed_private_hosts,
-    )
-    with Fetcher(config) as fetcher:
-        run_crawl(sources, store, fetcher, lock_path=tmp_path / "crawl.lock")
+    crawl_once(sources, store, tmp_path, timeout=2.0, max_attempts=4)
 
 
 def _article_downloads(log: Path, start: int) -> list[str]:
