@@ -1,6 +1,7 @@
 """Embedders: the built-in profiles and a persistent cache in front of them.
 
-Profiles (chosen by the `embedder` setting; the index records the name it was built with):
+Profiles (chosen by the `embedder` setting; the index records the name it was built with;
+each profile's factory, dimensions and chunk sizes are registered in `index.profiles`):
 - `gemma`: EmbeddingGemma-300M through sentence-transformers, with its query and document
   prompts; weights provisioned under `<models_dir>/embeddinggemma-300m` by
   `policyqa models`. Matryoshka dimensions 768 (default), 512, 256 or 128.
@@ -27,11 +28,9 @@ import numpy as np
 
 from index.errors import ModelUnavailableError
 from index.models import DEFAULT_MAX_CHARS, DEFAULT_TARGET_CHARS, Embedder, chunk_sizes
-from index.provision import gemma_dir, is_provisioned
+from index.profiles import profile_named
 
 logger = logging.getLogger(__name__)
-
-GEMMA_DIMENSIONS = (768, 512, 256, 128)
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
@@ -101,12 +100,18 @@ class E5SmallEmbedder:
 
     dimensions = 384
     name = "e5-small-384"
-    # 512 tokens at most; passages of about 600 characters keep whole sentences in view.
-    target_chars = 600
-    max_chars = 1000
 
-    def __init__(self, batch_size: int = 16) -> None:
+    def __init__(
+        self,
+        batch_size: int = 16,
+        *,
+        target_chars: int = DEFAULT_TARGET_CHARS,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
         self.batch_size = batch_size
+        # Chunk sizes come from the profile (index.profiles).
+        self.target_chars = target_chars
+        self.max_chars = max_chars
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -265,27 +270,9 @@ def base_embedder(
     profile: str, *, models_dir: Path, dimensions: int | None = None, batch_size: int = 16
 ) -> Embedder:
     """The uncached embedder for a profile name, a model name or a local directory."""
-    if profile == "gemma":
-        dims = dimensions or 768
-        if dims not in GEMMA_DIMENSIONS:
-            raise ValueError(f"gemma supports dimensions {GEMMA_DIMENSIONS}, not {dims}")
-        if not is_provisioned(models_dir):
-            raise ModelUnavailableError(
-                f"EmbeddingGemma weights are not in {gemma_dir(models_dir)}: run `make models` "
-                "(or `policyqa models`), or set POLICYQA_EMBEDDER=e5-small"
-            )
-        return SentenceTransformerEmbedder(
-            str(gemma_dir(models_dir)),
-            name=f"gemma-{dims}",
-            dimensions=dims,
-            batch_size=batch_size,
-            target_chars=900,
-            max_chars=1500,
-        )
-    if profile in ("e5-small", "e5"):
-        if dimensions not in (None, 384):
-            raise ValueError(f"e5-small has 384 dimensions, not {dimensions}")
-        return E5SmallEmbedder(batch_size=batch_size)
+    known = profile_named(profile)
+    if known is not None:
+        return known.build(models_dir, dimensions=dimensions, batch_size=batch_size)
     return _any_sentence_transformer(profile, dimensions=dimensions, batch_size=batch_size)
 
 

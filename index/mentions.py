@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
+from index.lexicon import AMBIGUOUS_MONTHS, MONTH_FORMS
 from index.models import DateKind, MentionedDate
 
 logger = logging.getLogger(__name__)
@@ -132,27 +133,14 @@ def _quarter_start(year: int, quarter: int) -> date:
 # ---------------------------------------------------------------------------------------
 # Month and quarter words
 
-_MONTH_FORMS: dict[int, str] = {
-    1: r"january|jan\.?|janvier|январ[ьяе]|січ(?:ень|ня|ні)",
-    2: r"february|feb\.?|février|fevrier|феврал[ьяе]|лют(?:ий|ого|ому)",
-    3: r"march|mar\.?|mars|март[аеу]?|берез(?:ень|ня|ні)",
-    4: r"april|apr\.?|avril|апрел[ьяе]|квіт(?:ень|ня|ні)",
-    5: r"may|mai|ма[йяею]|трав(?:ень|ня|ні)",
-    6: r"june|jun\.?|juin|июн[ьяе]|черв(?:ень|ня|ні)",
-    7: r"july|jul\.?|juillet|июл[ьяе]|лип(?:ень|ня|ні)",
-    8: r"august|aug\.?|août|aout|август[аеу]?|серп(?:ень|ня|ні)",
-    9: r"september|sept?\.?|septembre|сентябр[ьяе]|верес(?:ень|ня|ні)",
-    10: r"october|oct\.?|octobre|октябр[ьяе]|жовт(?:ень|ня|ні)",
-    11: r"november|nov\.?|novembre|ноябр[ьяе]|листопад[аі]?",
-    12: r"december|dec\.?|décembre|decembre|декабр[ьяе]|груд(?:ень|ня|ні)",
-}
+_MONTH_FORMS = MONTH_FORMS
 _MONTH_MATCHERS = {
     month: re.compile(rf"(?:{forms})", re.IGNORECASE) for month, forms in _MONTH_FORMS.items()
 }
 _MONTH = r"(?P<mname>" + "|".join(_MONTH_FORMS.values()) + r")(?!\w)"
 # English month names that are also ordinary words need a capital and a preposition
 # when no day and no year comes with them ("in May", not "may").
-_AMBIGUOUS_MONTHS = frozenset({"may", "mar", "march", "jan", "jun", "dec", "sep", "oct"})
+_AMBIGUOUS_MONTHS = AMBIGUOUS_MONTHS
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _ORDINAL_QUARTERS = {

@@ -19,8 +19,9 @@ from datetime import date, datetime
 from typing import Any
 
 from index.models import Retriever, SearchFilters
+from qa.compose import template
 from qa.errors import QuestionError
-from qa.extractive import extractive_answer, min_support_for, template
+from qa.extractive import extractive_answer, min_support_for
 from qa.gazetteer import Gazetteer
 from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn

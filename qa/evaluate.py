@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from index.models import Retriever
+from qa.lexicon import fold
 from qa.models import Answer
-from qa.retrieve import fold
 
 logger = logging.getLogger(__name__)
 

@@ -25,9 +25,12 @@ import numpy as np
 
 from index.models import Embedder
 from index.sentences import split_sentences
+from qa.candidates import Candidate
+from qa.compose import citation_for
 from qa.errors import LLMError
-from qa.extractive import Candidate, NullBaseline, citation_for, content_tokens, keyword_overlap
+from qa.lexicon import content_tokens
 from qa.models import Answer, Citation, Commitment, QueryPlan
+from qa.scoring import NullBaseline, keyword_overlap
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -31,6 +30,7 @@ from functools import lru_cache
 from index.mentions import normalize_doc_number
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
+from qa.lexicon import fold
 from qa.models import QueryPlan
 
 logger = logging.getLogger(__name__)
@@ -50,12 +50,6 @@ BOOST_LANGUAGE = 0.002
 # How far a publication period taken from the question is widened (see merge_filters).
 QUESTION_SLACK_BEFORE = timedelta(days=2)
 QUESTION_SLACK_AFTER = timedelta(days=45)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics (đ -> d), for matching across spellings."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 _SPACES = re.compile(r"[\s\-‐‑–—_]+")

@@ -35,6 +35,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from index.lexicon import MONTH_FORMS
+
 logger = logging.getLogger(__name__)
 
 MERGER_DATE = date(2025, 7, 1)
@@ -81,20 +83,7 @@ class _Anchor:
 
 # --- word tables ---------------------------------------------------------------------------
 
-_MONTH_WORDS: dict[int, str] = {
-    1: r"january|jan\.?|janvier|январ(?:ь|я|е|ём|ем)|січ(?:ень|ня|ні|нем)",
-    2: r"february|feb\.?|février|fevrier|феврал(?:ь|я|е|ём|ем)|лют(?:ий|ого|ому|им)",
-    3: r"march|mar\.|mars|март(?:а|е|у|ом)?|берез(?:ень|ня|ні|нем)",
-    4: r"april|apr\.?|avril|апрел(?:ь|я|е|ем)|квіт(?:ень|ня|ні|нем)",
-    5: r"may|mai|ма(?:й|я|е|ю|ем)|трав(?:ень|ня|ні|нем)",
-    6: r"june|jun\.?|juin|июн(?:ь|я|е|ем)|черв(?:ень|ня|ні|нем)",
-    7: r"july|jul\.?|juillet|июл(?:ь|я|е|ем)|лип(?:ень|ня|ні|нем)",
-    8: r"august|aug\.?|août|aout|август(?:а|е|у|ом)?|серп(?:ень|ня|ні|нем)",
-    9: r"september|sept?\.?|septembre|сентябр(?:ь|я|е|ём|ем)|верес(?:ень|ня|ні|нем)",
-    10: r"october|oct\.?|octobre|октябр(?:ь|я|е|ём|ем)|жовт(?:ень|ня|ні|нем)",
-    11: r"november|nov\.?|novembre|ноябр(?:ь|я|е|ём|ем)|листопад(?:а|і|у|ом)?",
-    12: r"december|dec\.?|décembre|decembre|декабр(?:ь|я|е|ём|ем)|груд(?:ень|ня|ні|нем)",
-}
+_MONTH_WORDS = MONTH_FORMS
 _MONTH_LOOKUP = [
     (re.compile(rf"(?:{words})$", re.IGNORECASE), n) for n, words in _MONTH_WORDS.items()
 ]
@@ -374,7 +363,7 @@ def _plausible_named_month(text: str, match: re.Match[str]) -> bool:
     only when a year or day goes with them, or when written with a capital after a time
     preposition ("in May", "since March"; not "May I ask ...")."""
     name = match.group("mname")
-    if name.lower() not in ("may", "march", "mar.", "mai"):
+    if name.lower() not in ("may", "march", "mar", "mar.", "mai"):
         return True
     if match.groupdict().get("year") or match.groupdict().get("day"):
         return True

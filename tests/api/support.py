@@ -11,8 +11,8 @@ from typing import Any
 from crawler.models import article_id_for
 from index.models import Chunk, IndexedArticle, SearchFilters, SearchHit
 from qa.answer import resolve_filters
+from qa.compose import citation_for
 from qa.errors import QuestionError
-from qa.extractive import citation_for
 from qa.models import Answer, Turn
 from tests.fakes import HashingEmbedder
 

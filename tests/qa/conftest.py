@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from index.models import Chunk, IndexedArticle, MentionedDate, SearchFilters, SearchHit
-from qa.retrieve import fold
+from qa.lexicon import fold
 from tests.fakes import HashingEmbedder
 
 VN = timezone(timedelta(hours=7))

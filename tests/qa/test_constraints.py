@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from index.profiles import DEFAULT_MIN_SUPPORT, PROFILES
+from qa.align import VersionSentences, aligned_sentence, numbers_in
 from qa.answer import answer
-from qa.extractive import (
-    Candidate,
-    aligned_sentence,
-    meeting_ordinals,
-    min_support_for,
-    numbers_in,
-)
+from qa.candidates import Candidate
+from qa.extractive import min_support_for
+from qa.lexicon import meeting_ordinals
 from qa.retrieve import Evidence
 from tests.fakes import HashingEmbedder
 from tests.qa.conftest import MemoryRetriever
@@ -134,9 +132,7 @@ def test_translation_sentence_is_aligned_by_numbers(retriever: MemoryRetriever) 
     candidate = Candidate(
         Evidence(hit=hit, score=1.0, group="g-ld"), start, chunk.end, vi.text[start : chunk.end], 0
     )
-    from qa.extractive import _VersionSentences
-
-    sibling = aligned_sentence(candidate, en, _VersionSentences())
+    sibling = aligned_sentence(candidate, en, VersionSentences())
     assert sibling is not None and "60% of public investment" in sibling
 
 
@@ -158,10 +154,9 @@ def test_refusal_threshold_is_calibrated_per_embedder() -> None:
     e5 = HashingEmbedder(name="e5-small", dimensions=384)
     gemma = HashingEmbedder(name="gemma", dimensions=768)
     other = HashingEmbedder(name="st:bge-m3", dimensions=1024)
-    from qa.extractive import DEFAULT_MIN_SUPPORT, MIN_SUPPORT_BY_PROFILE
 
-    assert min_support_for(e5) == MIN_SUPPORT_BY_PROFILE["e5-small"]
-    assert min_support_for(gemma) == MIN_SUPPORT_BY_PROFILE["gemma"]
+    assert min_support_for(e5) == PROFILES["e5-small"].min_support
+    assert min_support_for(gemma) == PROFILES["gemma"].min_support
     assert min_support_for(other) == DEFAULT_MIN_SUPPORT
 
 

@@ -5,17 +5,13 @@ from datetime import date
 
 import pytest
 
-from qa.extractive import (
-    TEMPLATES,
-    content_tokens,
-    display_text,
-    extractive_answer,
-    find_person,
-    keyword_overlap,
-    looks_like_injection,
-)
+from qa.compose import TEMPLATES, display_text
+from qa.extractive import extractive_answer
+from qa.injection import looks_like_injection
+from qa.lexicon import content_tokens, find_person
 from qa.models import Answer, PlaceMatch, QueryPlan
 from qa.retrieve import retrieve
+from qa.scoring import keyword_overlap
 from tests.qa.conftest import ARTICLES, MemoryRetriever
 
 LAM_DONG_EN = PlaceMatch("Lam Dong", "lam-dong", ("lam-dong",))

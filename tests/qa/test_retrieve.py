@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 from index.models import SearchFilters
+from qa.lexicon import fold
 from qa.models import PlaceMatch, QueryPlan
-from qa.retrieve import fold, merge_filters, names_place, place_variants, retrieve
+from qa.retrieve import merge_filters, names_place, place_variants, retrieve
 from tests.qa.conftest import MemoryRetriever
 
 LAM_DONG = PlaceMatch("Лам Донг", "lam-dong", ("lam-dong",))

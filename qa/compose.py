@@ -1,0 +1,210 @@
+"""Stage 4 of an extractive answer: the text in the question's language, one `[n]` per
+cited sentence, or a refusal that says what was searched.
+
+Templates per language live here; fr/zh and anything else fall back to English.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from index.models import IndexedArticle
+from qa.candidates import Candidate
+from qa.gazetteer import Gazetteer
+from qa.lexicon import find_person
+from qa.models import Answer, Citation, Commitment, QueryPlan
+from qa.scoring import within
+
+TEMPLATES: dict[str, dict[str, str]] = {
+    "en": {
+        "fact": "According to the sources:",
+        "commitments": "{who} committed to the following{period}:",
+        "commitments_nowho": "Commitments found in the sources{period}:",
+        "deadline": "deadline",
+        "refusal": "The sources found do not answer this question.",
+        "searched": "Searched: {what}.",
+        "places": "place: {places}",
+        "period": "period: {period}",
+        "filters": "filters: {filters}",
+        "passages": "{n} passages read",
+        "everything": "all articles",
+        "year_relaxed": "Nothing was found for {asked}; this answer is about {found}.",
+    },
+    "vi": {
+        "fact": "Theo các nguồn tin:",
+        "commitments": "{who} đã cam kết các nội dung sau{period}:",
+        "commitments_nowho": "Các cam kết tìm thấy trong nguồn tin{period}:",
+        "deadline": "thời hạn",
+        "refusal": "Các nguồn tin tìm được không trả lời câu hỏi này.",
+        "searched": "Đã tìm: {what}.",
+        "places": "địa phương: {places}",
+        "period": "thời gian: {period}",
+        "filters": "bộ lọc: {filters}",
+        "passages": "đã đọc {n} đoạn",
+        "everything": "tất cả bài viết",
+        "year_relaxed": "Không tìm thấy thông tin cho {asked}; câu trả lời này nói về {found}.",
+    },
+    "ru": {
+        "fact": "Согласно источникам:",
+        "commitments": "{who} взяла на себя следующие обязательства{period}:",
+        "commitments_nowho": "Обязательства, найденные в источниках{period}:",
+        "deadline": "срок",
+        "refusal": "Найденные источники не отвечают на этот вопрос.",
+        "searched": "Искали: {what}.",
+        "places": "место: {places}",
+        "period": "период: {period}",
+        "filters": "фильтры: {filters}",
+        "passages": "прочитано фрагментов: {n}",
+        "everything": "все статьи",
+        "year_relaxed": "Для периода «{asked}» ничего не найдено; ответ относится к периоду «{found}».",
+    },
+    "uk": {
+        "fact": "Згідно з джерелами:",
+        "commitments": "{who} взяла на себе такі зобов'язання{period}:",
+        "commitments_nowho": "Зобов'язання, знайдені в джерелах{period}:",
+        "deadline": "термін",
+        "refusal": "Знайдені джерела не відповідають на це питання.",
+        "searched": "Шукали: {what}.",
+        "places": "місце: {places}",
+        "period": "період: {period}",
+        "filters": "фільтри: {filters}",
+        "passages": "прочитано фрагментів: {n}",
+        "everything": "усі статті",
+        "year_relaxed": "Для періоду «{asked}» нічого не знайдено; відповідь стосується періоду «{found}».",
+    },
+}
+
+
+def template(language: str, name: str) -> str:
+    return TEMPLATES.get(language, TEMPLATES["en"])[name]
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def display_text(sentence: str) -> str:
+    """A quoted sentence as shown in an answer: one line, and no `[n]` of its own that a
+    reader could mistake for a citation marker."""
+    return _MARKER.sub(r"(\1)", " ".join(sentence.split()))
+
+
+def citation_for(n: int, article: IndexedArticle, start: int, end: int) -> Citation:
+    quote = article.text[start:end]
+    return Citation(
+        n=n,
+        article_id=article.id,
+        url=article.url,
+        title=article.title,
+        site=article.site,
+        published=article.published,
+        lang=article.lang,
+        quote=quote,
+        start=start,
+        end=end,
+        original_url=article.translation_of,
+    )
+
+
+def place_names(plan: QueryPlan, language: str) -> list[str]:
+    names: list[str] = []
+    for place in plan.places:
+        name = Gazetteer.load().display_name(place.key, language) or place.surface
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def searched_description(
+    plan: QueryPlan, filters: dict[str, Any], n_passages: int
+) -> tuple[str, dict[str, Any]]:
+    """What was searched, as a phrase in the question's language and as data."""
+    language = plan.language
+    places = place_names(plan, language)
+    parts: list[str] = []
+    if places:
+        parts.append(template(language, "places").format(places=", ".join(places)))
+    if plan.period_text:
+        parts.append(template(language, "period").format(period=plan.period_text))
+    shown_filters = {k: v for k, v in filters.items() if v}
+    if shown_filters:
+        text = "; ".join(
+            f"{k}={','.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+            for k, v in shown_filters.items()
+        )
+        parts.append(template(language, "filters").format(filters=text))
+    if not parts:
+        parts.append(template(language, "everything"))
+    parts.append(template(language, "passages").format(n=n_passages))
+    data: dict[str, Any] = {
+        "places": places,
+        "place_keys": list(plan.province_keys),
+        "period": plan.period_text,
+        "published_since": plan.published_since.isoformat() if plan.published_since else None,
+        "published_until": plan.published_until.isoformat() if plan.published_until else None,
+        "deadline_since": plan.deadline_since.isoformat() if plan.deadline_since else None,
+        "deadline_until": plan.deadline_until.isoformat() if plan.deadline_until else None,
+        "filters": shown_filters,
+        "passages": n_passages,
+    }
+    return ", ".join(parts), data
+
+
+def refusal(plan: QueryPlan, searched_text: str, searched: dict[str, Any]) -> Answer:
+    language = plan.language
+    text = f"{template(language, 'refusal')} {template(language, 'searched').format(what=searched_text)}"
+    return Answer(answer=text, language=language, refused=True, searched=searched)
+
+
+def compose(plan: QueryPlan, selected: list[Candidate], searched: dict[str, Any]) -> Answer:
+    """The answer text in the question's language, one `[n]` per cited sentence."""
+    language = plan.language
+    citations: list[Citation] = []
+    commitments: list[Commitment] = []
+    lines: list[str] = []
+    for n, candidate in enumerate(selected, start=1):
+        citations.append(citation_for(n, candidate.article, candidate.start, candidate.end))
+    if plan.intent == "commitments":
+        names = place_names(plan, language)
+        period = f" ({plan.period_text})" if plan.period_text else ""
+        if names:
+            lines.append(
+                template(language, "commitments").format(who=", ".join(names), period=period)
+            )
+        else:
+            lines.append(template(language, "commitments_nowho").format(period=period))
+        for n, candidate in enumerate(selected, start=1):
+            deadline = commitment_deadline(plan, candidate)
+            who = find_person(candidate.text) or (", ".join(names) if names else None)
+            commitments.append(
+                Commitment(what=candidate.text, who=who, deadline=deadline, citation_n=n)
+            )
+            line = f"{n}. {display_text(candidate.text)} [{n}]"
+            if deadline:
+                line += f" ({template(language, 'deadline')}: {deadline.isoformat()})"
+            lines.append(line)
+        text = "\n".join(lines)
+    else:
+        body = " ".join(f"{display_text(c.text)} [{n}]" for n, c in enumerate(selected, start=1))
+        text = f"{template(language, 'fact')} {body}"
+    return Answer(
+        answer=text,
+        language=language,
+        refused=False,
+        citations=citations,
+        commitments=commitments,
+        searched=searched,
+    )
+
+
+def commitment_deadline(plan: QueryPlan, candidate: Candidate) -> date | None:
+    if not candidate.deadlines:
+        return None
+    in_period = [
+        d for d in candidate.deadlines if within(d, plan.deadline_since, plan.deadline_until)
+    ]
+    published = candidate.article.published.date() if candidate.article.published else None
+    later = [d for d in candidate.deadlines if published is None or d >= published]
+    pool = in_period or later or candidate.deadlines
+    return max(pool)

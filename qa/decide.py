@@ -1,0 +1,186 @@
+"""Stage 3 of an extractive answer: pick the sentences that answer, or refuse and say why.
+
+A refusal carries a typed `RefusalReason`: the evidence does not carry the answer
+(support below the threshold of the embedder's profile), it is not about the place, the
+document number, the time of the event or the numbered meeting that the question pins
+down, or a question about commitments finds no sentence that commits to anything.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import timedelta
+
+from index.mentions import normalize_doc_number
+from index.models import IndexedArticle
+from index.profiles import DEFAULT_MIN_SUPPORT
+from qa.candidates import Candidate
+from qa.lexicon import content_tokens, meeting_ordinals
+from qa.models import QueryPlan
+from qa.retrieve import places_named
+from qa.scoring import doc_numbers_in, within
+
+MAX_FACT_SENTENCES = 3
+MAX_LIST_SENTENCES = 5
+MAX_COMMITMENTS = 6
+# Sentences scoring within this share of the best one are answers too.
+FACT_SHARE_OF_TOP = 0.75
+LIST_SHARE_OF_TOP = 0.6
+# An event is reported from shortly before (time zones) to a few weeks after it.
+EVENT_REPORTED_BEFORE = timedelta(days=2)
+EVENT_REPORTED_AFTER = timedelta(days=21)
+
+
+class RefusalReason(enum.Enum):
+    """Why the evidence does not answer the question."""
+
+    NO_PASSAGES = "no passages matched"
+    OTHER_PLACE = "no passage is about the place asked about"
+    NO_DOCUMENT = "no article mentions the document number asked about"
+    OTHER_TIME = "no passage reports on the time of the event asked about"
+    OTHER_MEETING = "no article reports the numbered meeting asked about"
+    WEAK_SUPPORT = "the best sentence does not carry the question"
+    NO_COMMITMENT = "no sentence commits to anything in the period"
+
+
+@dataclass
+class Decision:
+    """What the extractive step concluded: the sentences to cite, or why not."""
+
+    selected: list[Candidate]
+    refused: bool
+    reason: RefusalReason | None = None
+    best_support: float = 0.0
+    detail: str = ""
+
+    @property
+    def explanation(self) -> str:
+        """The reason in words, with the figures behind it."""
+        if self.reason is None:
+            return ""
+        return self.detail or self.reason.value
+
+
+def _article_ordinals(article: IndexedArticle, cache: dict[str, set[int]]) -> set[int]:
+    if article.id not in cache:
+        cache[article.id] = meeting_ordinals(f"{article.title}\n{article.text}")
+    return cache[article.id]
+
+
+def reports_event(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the evidence is from the time of the event asked about: published while
+    it was news, or naming a date within it."""
+    published = candidate.article.published.date() if candidate.article.published else None
+    since, until = plan.event_since, plan.event_until
+    if published is not None and within(
+        published,
+        since - EVENT_REPORTED_BEFORE if since else None,
+        until + EVENT_REPORTED_AFTER if until else None,
+    ):
+        return True
+    return any(within(d.value, since, until) for d in candidate.evidence.chunk.dates)
+
+
+def meets_constraints(
+    plan: QueryPlan, ranked: list[Candidate]
+) -> tuple[list[Candidate], RefusalReason | None]:
+    """The candidates whose evidence meets what the question pins down beyond its topic:
+    the place, a document number, a numbered meeting; and why none does."""
+    if plan.places:
+        ranked = [c for c in ranked if (c.place or c.evidence.place_match) and not c.other_place]
+        if not ranked:
+            return [], RefusalReason.OTHER_PLACE
+    if plan.doc_numbers:
+        wanted = {normalize_doc_number(n) for n in plan.doc_numbers}
+        ranked = [
+            c
+            for c in ranked
+            if c.doc or wanted & doc_numbers_in(f"{c.article.title}\n{c.article.text}")
+        ]
+        if not ranked:
+            return [], RefusalReason.NO_DOCUMENT
+    if plan.event_since or plan.event_until:
+        ranked = [c for c in ranked if reports_event(plan, c)]
+        if not ranked:
+            return [], RefusalReason.OTHER_TIME
+    asked = meeting_ordinals(plan.search_text)
+    if asked:
+        cache: dict[str, set[int]] = {}
+        # Reports of a numbered meeting name its number; one that does not is not its report.
+        ranked = [c for c in ranked if asked & _article_ordinals(c.article, cache)]
+        if not ranked:
+            return [], RefusalReason.OTHER_MEETING
+    return ranked, None
+
+
+def decide(
+    plan: QueryPlan,
+    ranked: list[Candidate],
+    *,
+    min_support: float = DEFAULT_MIN_SUPPORT,
+) -> Decision:
+    """Pick the answering sentences, or refuse when the evidence does not carry them."""
+    if not ranked:
+        return Decision([], True, RefusalReason.NO_PASSAGES)
+    ranked, reason = meets_constraints(plan, ranked)
+    if reason is not None:
+        return Decision([], True, reason)
+    best_support = max(c.support for c in ranked)
+    if best_support < min_support:
+        detail = f"best support {best_support:.2f} < {min_support:.2f}"
+        return Decision([], True, RefusalReason.WEAK_SUPPORT, best_support, detail)
+    top = ranked[0].score
+    if plan.intent == "commitments":
+        pool = [c for c in ranked if c.cue and c.score >= LIST_SHARE_OF_TOP * top]
+        if plan.deadline_since or plan.deadline_until:
+            # Deadlines in the period first, then pledges that name no deadline at all.
+            dated = [c for c in pool if c.deadline_match]
+            # An undated pledge must itself name the place: a minister's general call in
+            # the same article is not the province's commitment.
+            undated = [
+                c for c in pool if not c.deadlines and c.cue == 2 and (c.place or not plan.places)
+            ]
+            pool = dated + undated
+        else:
+            pool = [c for c in pool if c.cue == 2 or c.deadlines or c.support >= min_support]
+        if not pool:
+            return Decision([], True, RefusalReason.NO_COMMITMENT, best_support)
+        limit = MAX_COMMITMENTS
+    elif plan.intent in ("list", "comparison"):
+        pool = [
+            c for c in ranked if c.score >= LIST_SHARE_OF_TOP * top and c.support >= min_support
+        ]
+        if len(plan.places) > 1:
+            # A comparison needs each side: the best sentence about each place first.
+            sides = [best_about(ranked, place.key, min_support) for place in plan.places]
+            pool = [c for c in sides if c is not None] + pool
+        limit = MAX_LIST_SENTENCES
+    else:
+        pool = [
+            c for c in ranked if c.score >= FACT_SHARE_OF_TOP * top and c.support >= min_support
+        ]
+        limit = MAX_FACT_SENTENCES
+    selected = dedupe(pool or ranked[:1], limit)
+    return Decision(selected, False, best_support=best_support)
+
+
+def best_about(ranked: list[Candidate], key: str, min_support: float) -> Candidate | None:
+    for candidate in ranked:
+        if candidate.support >= min_support and key in places_named(candidate.text):
+            return candidate
+    return None
+
+
+def dedupe(pool: list[Candidate], limit: int) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    seen_text: set[str] = set()
+    for candidate in pool:
+        key = " ".join(content_tokens(candidate.text))
+        if key in seen_text:
+            continue
+        seen_text.add(key)
+        chosen.append(candidate)
+        if len(chosen) == limit:
+            break
+    return chosen

@@ -1,0 +1,339 @@
+"""Word lists per language, and the small text helpers that read them.
+
+Everything that Q&A recognises by wording lives here, so that a language is added in one
+place: stop words, the words that only frame a question, commitment wording, people's
+titles, ordinal words of meetings, and the unrelated sentences that calibrate similarity.
+Calendar words (months) are shared with the index in `index.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (đ -> d), for matching across spellings."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def word_tokens(text: str) -> list[str]:
+    """Folded words; apostrophes inside words belong to them (Ukrainian "зобов'язався",
+    English "People's")."""
+    return re.findall(r"\w+(?:['’ʼ]\w+)*", fold(text))
+
+
+# Unrelated sentences in the corpus' languages: how similar the embedder finds any two
+# texts, the floor under its similarity scale (see `qa.scoring.NullBaseline`).
+NULL_SENTENCES = (
+    "The weather was sunny this morning with a light breeze from the sea.",
+    "The local football team won last night's match two goals to one.",
+    "Trời hôm nay nắng nhẹ, gió thổi từ biển vào.",
+    "Đội bóng đá địa phương thắng trận tối qua với tỷ số hai một.",
+    "Сегодня утром была солнечная погода и лёгкий ветер с моря.",
+    "Кіт спав на дивані весь день, поки йшов дощ.",
+    "Le chat a dormi sur le canapé toute la journée.",
+    "今天早上天气晴朗，海风很轻。",
+)
+
+_STOPWORDS_RAW = """
+a an the of to in on at by for from and or is are was were be been being do does did what
+which who whom whose when where why how that this these those it its with as about into than
+then there their they them he she his her we you your our i me my not no yes will would shall
+should can could may might has have had any all some tell give list please many much
+province provinces provincial year years new do does make made
+va cua la cac nhung gi nao ai khi o tai trong cho voi ve theo den tu da se duoc co khong nay do
+mot nhu the hay hoac bao nhieu sao vay tinh thanh pho nam thang ngay
+и в во на с со к ко по о об от до из за для что кто как когда где какие какой каких ли же не
+ни а но или это этот эта эти тот та те был была были будет есть его ее их он она они мы вы
+сколько какая какое каким каком чем чего какова каков каковы провинция провинции провинций
+год года году году сделать новой новая новых
+і й в у на з зі до від за для що хто як коли де які який яких чи не ні але або це цей ця ці той
+був була були буде є його її їх він вона вони ми ви скільки яка яке яким чого провінція
+провінції провінцій рік року році зробити нової нова нових
+le la les de des du un une et ou est sont que qui quoi quand ou comment a au aux en dans pour par
+moi lam
+"""
+_QUESTION_ONLY_RAW = """
+commit committed commitments pledge pledged promise promised
+cam ket hua
+обязалась обязался обязательства пообещала
+зобов'язалася зобов'язання пообіцяла
+"""
+
+
+STOPWORDS = frozenset(word_tokens(_STOPWORDS_RAW))
+QUESTION_ONLY = frozenset(word_tokens(_QUESTION_ONLY_RAW))
+
+# Commitment wording: pledges and targets (strong), and tasks assigned or to be done
+# (directive), matched on the folded text. Latin-script cues are whole words unless they
+# end in "*" (a prefix); Cyrillic cues are stems, so prefixes ("обязал" -> "обязался").
+_STRONG_CUES = (
+    "cam kết",
+    "phấn đấu",
+    "quyết tâm",
+    "hứa",
+    "mục tiêu",
+    "chỉ tiêu",
+    "commit",
+    "commits",
+    "committed",
+    "committing",
+    "commitment*",
+    "pledg*",
+    "promis*",
+    "vow*",
+    "aim",
+    "aims",
+    "aimed",
+    "strive*",
+    "target*",
+    "обязал",
+    "обязу",
+    "обеща",
+    "стремит",
+    "цель",
+    "цели",
+    "зобов",
+    "обіця",
+    "прагн",
+    "мета",
+    "мету",
+    "engag*",
+    "objectif*",
+    "承诺",
+    "目标",
+)
+_DIRECTIVE_CUES = (
+    "giao",
+    "yêu cầu",
+    "đề nghị",
+    "chỉ đạo",
+    "nhiệm vụ",
+    "hoàn thành",
+    "triển khai",
+    "chủ trì",
+    "bảo đảm",
+    "đảm bảo",
+    "phải",
+    "sẽ",
+    "trước ngày",
+    "will",
+    "must",
+    "complete",
+    "completing",
+    "task*",
+    "assign*",
+    "direct",
+    "directed",
+    "request*",
+    "require*",
+    "ensure*",
+    "plan to",
+    "plans to",
+    "deadline*",
+    "urge*",
+    "called on",
+    "asked",
+    "instruct*",
+    "поручи",
+    "потребова",
+    "необходимо",
+    "завершит",
+    "задач",
+    "обеспеч",
+    "должн",
+    "будет",
+    "планир",
+    "призва",
+    "предлож",
+    "сосредоточ",
+    "доруч",
+    "вимага",
+    "необхідно",
+    "завдан",
+    "забезпеч",
+    "повинн",
+    "буде",
+    "планує",
+    "закли",
+    "запропон",
+    "зосеред",
+    "doit",
+    "achev*",
+    "tache*",
+    "charg*",
+    "完成",
+    "任务",
+    "要求",
+    "确保",
+    "部署",
+)
+
+
+def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
+    parts = []
+    for raw in dict.fromkeys(cues):
+        prefix = raw.endswith("*")
+        cue = fold(raw.rstrip("*"))
+        if re.match(r"[\u4e00-\u9fff]", cue):
+            parts.append(re.escape(cue))
+        elif prefix or not cue.isascii():
+            parts.append(rf"(?<!\w){re.escape(cue)}")
+        else:
+            parts.append(rf"(?<!\w){re.escape(cue)}(?!\w)")
+    return re.compile("|".join(parts))
+
+
+STRONG_CUES = _cue_pattern(_STRONG_CUES)
+DIRECTIVE_CUES = _cue_pattern(_DIRECTIVE_CUES)
+
+
+def commitment_strength(sentence: str) -> int:
+    """2 for a pledge or target, 1 for a task assigned or to be done, 0 otherwise."""
+    folded = fold(sentence)
+    if STRONG_CUES.search(folded):
+        return 2
+    return 1 if DIRECTIVE_CUES.search(folded) else 0
+
+
+_PERSON_TITLES = frozenset(
+    fold(t)
+    for t in (
+        "comrade",
+        "secretary",
+        "chairman",
+        "chairwoman",
+        "director",
+        "mr",
+        "ms",
+        "minister",
+        "đồng chí",
+        "ông",
+        "bà",
+        "bí thư",
+        "chủ tịch",
+        "giám đốc",
+        "phó chủ tịch",
+        "товарищ",
+        "товарища",
+        "секретарь",
+        "секретаря",
+        "председатель",
+        "председателя",
+        "директор",
+        "заместитель",
+        "товариш",
+        "секретар",
+        "голова",
+        "голови",
+        "заступник",
+    )
+)
+# Words of institutions' names, which come between a title and a person's name.
+_INSTITUTION_WORDS = frozenset(
+    word_tokens(
+        """provincial people's peoples committee council party department province steering
+        central politburo standing city ubnd tỉnh ủy ban chỉ đạo hđnd hội đồng nhân dân sở
+        thành phố trung ương комитет комитета провинции провинциального народного партии
+        центрального совета комітету провінції провінційного партії центрального ради"""
+    )
+)
+# The longest run of capitalised words kept as a name (Vietnamese names have 2 to 4).
+_MAX_NAME_WORDS = 4
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def content_tokens(text: str) -> list[str]:
+    """Folded content words; CJK text as character bigrams."""
+    tokens: list[str] = []
+    for token in word_tokens(text):
+        if token in STOPWORDS or token.isdigit() and len(token) < 3:
+            continue
+        if _HAN.search(token):
+            tokens.extend(token[i : i + 2] for i in range(max(1, len(token) - 1)))
+        elif len(token) > 1:
+            tokens.append(token)
+    return tokens
+
+
+def stem(token: str) -> str:
+    """Crude but language-neutral: inflected endings of ru/uk/en/fr words mostly fall
+    after the fifth letter."""
+    return token[:5] if len(token) > 5 else token
+
+
+def find_person(sentence: str) -> str | None:
+    """A person named after a title ("Comrade Nguyen Huu Nghia", "Bí thư Tỉnh ủy Hầu A
+    Lềnh", "товарищ Хау А Лен"): the first run of two or more capitalised words, not part
+    of an institution's name, within a few words after the title."""
+    words = re.findall(r"\w[\w'’-]*", sentence)
+    folded = [fold(w) for w in words]
+    for i in range(len(words)):
+        unigram = folded[i]
+        bigram = f"{unigram} {folded[i + 1]}" if i + 1 < len(words) else ""
+        if bigram in _PERSON_TITLES:
+            after = i + 2
+        elif unigram in _PERSON_TITLES:
+            after = i + 1
+        else:
+            continue
+        run: list[str] = []
+        for word, folded_word in zip(
+            words[after : after + 12], folded[after : after + 12], strict=False
+        ):
+            if word[:1].isupper() and folded_word not in _INSTITUTION_WORDS:
+                run.append(word)
+                continue
+            if len(run) >= 2:
+                break
+            run = []
+        if len(run) >= 2:
+            return " ".join(run[:_MAX_NAME_WORDS])
+    return None
+
+
+# Ordinal words of numbered meetings ("the second meeting"), folded stems per language.
+_ORDINALS: dict[str, int] = {
+    # folded stems of ordinal words, per language
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "thu nhat": 1,
+    "thu hai": 2,
+    "thu ba": 3,
+    "thu tu": 4,
+    "thu nam": 5,
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четверт": 4,
+    "пят": 5,
+    "перш": 1,
+    "друг": 2,
+    "п'ят": 5,
+}
+_MEETING_ORDINAL = re.compile(
+    r"(?<!\w)(first|second|third|fourth|fifth)\s+(?:\w+\s+){0,2}?(?:meeting|session|conference|plenum)"
+    r"|(?:phien\s+hop|phien|hoi\s+nghi|ky\s+hop|cuoc\s+hop)\s+(?:lan\s+)?(thu\s+(?:nhat|hai|ba|tu|nam))(?!\w)"
+    r"|(?<!\w)(перв|втор|трет|четверт|пят)\w*\s+(?:\w+\s+)?(?:заседани|сесси|совещани|пленум)"
+    r"|(?<!\w)(перш|друг|трет|четверт|п['’ʼ]?ят)\w*\s+(?:\w+\s+)?(?:засідан|сесі|нарад|пленум)"
+)
+
+
+def meeting_ordinals(text: str) -> set[int]:
+    """Which numbered meetings a text names ("the second meeting", "phiên họp lần thứ
+    hai", "первое заседание", "друге засідання")."""
+    found = set()
+    for match in _MEETING_ORDINAL.finditer(fold(text)):
+        word = next(g for g in match.groups() if g)
+        word = re.sub(r"['’ʼ]", "'", " ".join(word.split()))
+        if word in _ORDINALS:
+            found.add(_ORDINALS[word])
+    return found

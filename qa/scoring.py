@@ -1,0 +1,308 @@
+"""Stage 2 of an extractive answer: score every candidate sentence.
+
+Each candidate is scored on
+
+- meaning: the embedder's query/passage similarity at sentence level, calibrated
+  against unrelated "null" sentences so that the scale does not depend on the model;
+- words: overlap of the question's topic words (case, diacritics and inflection folded),
+  weighted by how rare each word is among the candidates;
+- constraints: the place named (in any spelling), a deadline in the period asked about,
+  a document number asked about, commitment wording, and the passage's retrieval rank.
+
+A sentence in another language than the question's is also scored through the same
+sentence in the story's other versions (`qa.align`); the sentence quoted stays the one of
+the version retrieval chose. Every weight is in `ScoringConfig`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from index.mentions import find_dates, find_doc_numbers, normalize_doc_number, period_end
+from index.models import Embedder, MentionedDate
+from qa.align import (
+    VersionSentences,
+    aligned_sentence,
+    base_language,
+    sibling_version,
+    words_comparable,
+)
+from qa.candidates import Candidate
+from qa.lexicon import (
+    NULL_SENTENCES,
+    QUESTION_ONLY,
+    STRONG_CUES,
+    commitment_strength,
+    content_tokens,
+    find_person,
+    stem,
+)
+from qa.models import QueryPlan
+from qa.retrieve import places_named
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Every weight of the sentence score, in one place."""
+
+    # The combined score: meaning, topic words, the passage's retrieval rank, and the
+    # constraints the sentence meets.
+    dense: float = 0.55
+    keyword: float = 0.25
+    passage: float = 0.10
+    place: float = 0.06
+    deadline: float = 0.08
+    doc: float = 0.10
+    cue: float = 0.05
+    intent: float = 0.05
+    # Penalty for a passage whose words can be compared with the question's and that holds
+    # less than `off_topic_share` of its topic words.
+    off_topic_penalty: float = 0.10
+    off_topic_share: float = 0.2
+    # Share of meaning (the rest: topic words) in a sentence's support.
+    support_dense: float = 0.6
+    # Pre-ranking before embedding: words, the passage's fused rank, its dense rank, and a
+    # deadline in the period.
+    prerank_rank: float = 0.5
+    prerank_dense_prior: float = 0.3
+    prerank_deadline: float = 0.2
+    # How fast the dense prior falls with the dense rank: 1 / (1 + slope * (rank - 1)).
+    dense_prior_slope: float = 0.25
+    # At most this many sentences are embedded per question (pre-ranked by words and rank).
+    max_embedded: int = 24
+    # Of those, at most this many are also read through another version of their story.
+    max_embedded_siblings: int = 12
+
+
+SCORING = ScoringConfig()
+
+
+class NullBaseline:
+    """Similarity of a text to unrelated sentences: the floor that the embedder's scale
+    puts under any pair of texts. Embedded once per embedder."""
+
+    _cache: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def vectors(cls, embedder: Embedder) -> np.ndarray:
+        key = getattr(embedder, "name", repr(embedder))
+        if key not in cls._cache:
+            cls._cache[key] = np.asarray(embedder.embed_passages(list(NULL_SENTENCES)))
+        return cls._cache[key]
+
+    @classmethod
+    def calibrate(cls, embedder: Embedder, query: np.ndarray, sims: np.ndarray) -> np.ndarray:
+        """Map cosine similarities to 0..1, where 0 is "as close as an unrelated sentence"."""
+        floor = float(np.mean(cls.vectors(embedder) @ query))
+        floor = min(floor, 0.95)
+        return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+def within(value: date, since: date | None, until: date | None) -> bool:
+    return (since is None or value >= since) and (until is None or value <= until)
+
+
+def keyword_overlap(query_tokens: Sequence[str], sentence: str) -> float:
+    """Share of the question's content words found in the sentence."""
+    wanted = {stem(t) for t in query_tokens}
+    if not wanted:
+        return 0.0
+    present = {stem(t) for t in content_tokens(sentence)}
+    return len(wanted & present) / len(wanted)
+
+
+def topic_tokens(plan: QueryPlan, place_variants: Sequence[str] = ()) -> list[str]:
+    """The question's topic words: content words that are not the place, the period, a
+    number or the question's own framing ("commit to")."""
+    excluded = {
+        t for v in (*place_variants, *(p.surface for p in plan.places)) for t in content_tokens(v)
+    }
+    if plan.period_text:
+        excluded.update(content_tokens(plan.period_text))
+    for number in plan.doc_numbers:
+        excluded.update(content_tokens(number))
+    framing = plan.intent == "commitments"
+    tokens = []
+    for token in content_tokens(plan.search_text):
+        if token in QUESTION_ONLY or token in excluded or any(ch.isdigit() for ch in token):
+            continue
+        if framing and STRONG_CUES.match(token):  # "commit", "зобов'язався": the intent
+            continue
+        if token not in tokens:
+            tokens.append(token)
+    return tokens
+
+
+def topic_weights(topic: Sequence[str], candidates: Sequence[Candidate]) -> dict[str, float]:
+    """Inverse frequency of each topic word among the candidate sentences: a word that
+    nearly every retrieved sentence contains says little about whether one answers."""
+    if not topic:
+        return {}
+    stems = [{stem(t) for t in content_tokens(c.text)} for c in candidates]
+    n = len(stems)
+    return {stem(t): math.log(1 + n / (1 + sum(stem(t) in s for s in stems))) for t in topic}
+
+
+def constraint_coverage(plan: QueryPlan, candidate: Candidate) -> float:
+    """For a question without topic words ("What did Lam Dong commit to by May 2025?"), its
+    constraints are the topic: the share met by the sentence (place, deadline, commitment
+    wording); -1 when the question has none."""
+    checks: list[bool] = []
+    if plan.places:
+        checks.append(candidate.place or candidate.evidence.place_match)
+    if plan.deadline_since or plan.deadline_until:
+        checks.append(candidate.deadline_match)
+    if plan.intent == "commitments":
+        checks.append(candidate.cue > 0)
+    return sum(checks) / len(checks) if checks else -1.0
+
+
+def weighted_overlap(weights: dict[str, float], sentence: str) -> float:
+    """Weighted share of the topic words (stems) that the sentence contains."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = {stem(t) for t in content_tokens(sentence)}
+    return sum(w for word, w in weights.items() if word in present) / total
+
+
+def dates_in_span(candidate: Candidate, reference: date | None) -> list[MentionedDate]:
+    """Dates written in the sentence: the index's, else found again in the sentence (whose
+    offsets then point into the sentence; only the values are used)."""
+    chunk = candidate.evidence.chunk
+    inside = [d for d in chunk.dates if d.start >= candidate.start and d.end <= candidate.end]
+    if inside:
+        return inside
+    return find_dates(candidate.text, candidate.article.lang, reference=reference)
+
+
+def doc_numbers_in(text: str) -> set[str]:
+    return {number for number, _s, _e in find_doc_numbers(text)}
+
+
+def dense_prior(candidate: Candidate, config: ScoringConfig = SCORING) -> float:
+    """1 for a passage that dense retrieval ranked first, falling with its rank; 0 when
+    dense retrieval did not find it."""
+    rank = candidate.evidence.hit.dense_rank
+    return 1.0 / (1.0 + config.dense_prior_slope * (rank - 1)) if rank else 0.0
+
+
+def _read_constraints(
+    plan: QueryPlan,
+    candidate: Candidate,
+    weights: dict[str, float],
+    wanted_docs: set[str],
+    versions: VersionSentences,
+) -> None:
+    """The word overlap and constraint matches of one candidate (no embedding)."""
+    sibling = sibling_version(candidate, base_language(plan.language))
+    if sibling is not None:
+        candidate.sibling = aligned_sentence(candidate, sibling, versions)
+        candidate.sibling_lang = base_language(sibling.lang) if candidate.sibling else None
+    if weights:
+        # A sentence of an article whose title matches the topic counts for a bit more.
+        own = weighted_overlap(weights, candidate.text)
+        title = weighted_overlap(weights, candidate.article.title)
+        candidate.keyword = max(own, (own + title) / 2)
+        candidate.passage_topic = weighted_overlap(
+            weights, f"{candidate.article.title}\n{candidate.evidence.chunk.text}"
+        )
+        if candidate.sibling:
+            candidate.keyword = max(candidate.keyword, weighted_overlap(weights, candidate.sibling))
+    named = places_named(candidate.text)
+    candidate.place = bool(named & set(plan.province_keys))
+    candidate.other_place = bool(named) and not candidate.place
+    candidate.cue = commitment_strength(candidate.text)
+    published = candidate.article.published.date() if candidate.article.published else None
+    mentioned = dates_in_span(candidate, published)
+    # Only dates worded as deadlines ("by", "before", "trước ngày", "до") are deadlines;
+    # when something was issued or held is not.
+    candidate.deadlines = sorted({period_end(d) for d in mentioned if d.kind == "deadline"})
+    # What a "who" or "when" question looks for: a person named, a date written.
+    if plan.intent == "who":
+        candidate.intent_match = find_person(candidate.text) is not None
+    elif plan.intent == "when":
+        candidate.intent_match = bool(mentioned)
+    if plan.deadline_since or plan.deadline_until:
+        candidate.deadline_match = any(
+            within(d, plan.deadline_since, plan.deadline_until) for d in candidate.deadlines
+        )
+    if wanted_docs:
+        candidate.doc = bool(wanted_docs & doc_numbers_in(candidate.text))
+    if not weights:
+        candidate.keyword = constraint_coverage(plan, candidate)
+
+
+def score_candidates(
+    plan: QueryPlan,
+    candidates: list[Candidate],
+    embedder: Embedder,
+    *,
+    place_variants: Sequence[str] = (),
+    config: ScoringConfig = SCORING,
+) -> list[Candidate]:
+    """Score every candidate; returns them best first (only the embedded ones are kept)."""
+    if not candidates:
+        return []
+    weights = topic_weights(topic_tokens(plan, place_variants), candidates)
+    wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
+    n_passages = max(1, max(c.evidence.rank for c in candidates) + 1)
+
+    versions = VersionSentences()
+    for candidate in candidates:
+        _read_constraints(plan, candidate, weights, wanted_docs, versions)
+
+    def prerank(c: Candidate) -> float:
+        # Words are blind across languages; the passage's dense rank is not.
+        return (
+            c.keyword
+            + config.prerank_rank * (1 - c.evidence.rank / n_passages)
+            + config.prerank_dense_prior * dense_prior(c, config)
+            + config.prerank_deadline * c.deadline_match
+        )
+
+    kept = sorted(candidates, key=prerank, reverse=True)[: config.max_embedded]
+    query_vector = np.asarray(embedder.embed_queries([plan.search_text]))[0]
+    # One batch: the sentences, then the aligned sentences of their other versions.
+    siblings = [c for c in kept if c.sibling][: config.max_embedded_siblings]
+    texts = [c.text for c in kept] + [c.sibling or "" for c in siblings]
+    sentence_vectors = np.asarray(embedder.embed_passages(texts))
+    dense = NullBaseline.calibrate(embedder, query_vector, sentence_vectors @ query_vector)
+    through_sibling = dict(zip((id(c) for c in siblings), dense[len(kept) :], strict=True))
+    language = base_language(plan.language)
+
+    for candidate, value in zip(kept, dense[: len(kept)], strict=True):
+        candidate.dense = max(float(value), float(through_sibling.get(id(candidate), 0.0)))
+        if candidate.keyword < 0:  # neither topic words nor constraints: meaning only
+            candidate.keyword = candidate.dense
+        elif not words_comparable(language, candidate):
+            # Words cannot be compared across languages: meaning stands in for them.
+            candidate.keyword = max(candidate.keyword, candidate.dense)
+        if not words_comparable(language, candidate, through_sibling=False):
+            candidate.passage_topic = None
+        candidate.support = (
+            config.support_dense * candidate.dense + (1 - config.support_dense) * candidate.keyword
+        )
+        passage = 1.0 - candidate.evidence.rank / n_passages
+        place = candidate.place or (candidate.evidence.place_match and bool(plan.places))
+        candidate.score = (
+            config.dense * candidate.dense
+            + config.keyword * candidate.keyword
+            + config.passage * passage
+            + config.place * place
+            + config.deadline * candidate.deadline_match
+            + config.doc * candidate.doc
+            + config.cue * candidate.cue / 2 * (plan.intent == "commitments")
+            + config.intent * candidate.intent_match
+        )
+        if candidate.passage_topic is not None and candidate.passage_topic < config.off_topic_share:
+            # A passage in the question's language without its topic words is about
+            # something else; the answer may be in a passage in another language.
+            candidate.score -= config.off_topic_penalty
+    kept.sort(key=lambda c: c.score, reverse=True)
+    return kept
