@@ -353,13 +353,13 @@ class Engine:
 
 def open_store(settings: Settings) -> Any | None:
     """The article store, or None while there is none (opening would create one)."""
-    if not settings.store_path.exists():
+    if settings.store_url is None and not settings.store_path.exists():
         return None
     try:
         from crawler.store import ArticleStore
     except ModuleNotFoundError:
         return None
-    return ArticleStore(settings.store_path)
+    return ArticleStore(settings.store_location)
 
 
 def provinces() -> list[dict[str, Any]]:

@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 articles_app = typer.Typer(help="Work with the article store.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
+store_app = typer.Typer(help="Manage the article store's database.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -129,6 +131,26 @@ def articles_export(
     from api import commands_crawl
 
     _run(commands_crawl.export_articles, fmt=format)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the article store's schema up to date (also done automatically on first use)."""
+    from api import commands_store
+
+    _run(commands_store.migrate)
+
+
+@store_app.command("copy")
+def store_copy(
+    to: Annotated[
+        str, typer.Option("--to", help="Target: a postgresql:// URL or an SQLite file path.")
+    ],
+) -> None:
+    """Copy the whole article store into an empty database, then verify the copy."""
+    from api import commands_store
+
+    _run(commands_store.copy, to=to)
 
 
 @app.command()

@@ -76,7 +76,7 @@ def crawl(
     chosen = load_sources(sources or settings.sources_file).select(sites)
     config = fetch_config_for(settings, chosen, proxy=proxy)
     options = CrawlOptions(max_pages=max_pages, since=since_at)
-    with ArticleStore(settings.store_path) as store, Fetcher(config) as fetcher:
+    with ArticleStore(settings.store_location) as store, Fetcher(config) as fetcher:
         summary = run_crawl(
             chosen, store, fetcher, lock_path=settings.crawl_lock_path, options=options
         )
@@ -86,7 +86,7 @@ def crawl(
 
 def import_articles(settings: Settings, *, path: Path) -> int:
     """`policyqa import FILE.jsonl`: same dedupe and versioning as crawling."""
-    with ArticleStore(settings.store_path) as store:
+    with ArticleStore(settings.store_location) as store:
         outcomes = import_jsonl(store, path)
         total = store.count()
     print(
@@ -101,7 +101,7 @@ def export_articles(settings: Settings, *, fmt: str) -> int:
     if fmt.lower() != "jsonl":
         print(f"policyqa: --format {fmt!r} is not supported; use jsonl", file=sys.stderr)
         return EXIT_USAGE
-    with ArticleStore(settings.store_path) as store:
+    with ArticleStore(settings.store_location) as store:
         export_jsonl(store, sys.stdout)
     sys.stdout.flush()
     return EXIT_OK

@@ -16,7 +16,7 @@ def build_index(settings: Settings) -> int:
 
     embedder = load_embedder(settings)
     report = update_index(
-        settings.store_path,
+        settings.store_location,
         settings.index_dir,
         embedder,
         backend=settings.vector_backend,

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     home: Path = Path("data")
     log_level: str = "INFO"
 
+    # The article store: SQLite under home by default; a postgresql:// URL puts it in
+    # PostgreSQL, shared by crawlers, indexers and API workers on any number of hosts.
+    store_url: str | None = None
+
     # Embeddings: a built-in profile ("gemma", "e5-small") or a sentence-transformers
     # model name or local directory.
     embedder: str = "gemma"
@@ -60,6 +64,11 @@ class Settings(BaseSettings):
     @property
     def store_path(self) -> Path:
         return self.home / "articles.sqlite"
+
+    @property
+    def store_location(self) -> Path | str:
+        """Where the article store is: the PostgreSQL URL when set, else the SQLite file."""
+        return self.store_url or self.store_path
 
     @property
     def index_dir(self) -> Path:

@@ -26,14 +26,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tqdm import tqdm
 
+from crawler.database import WriterLockHeld
 from crawler.discover import (
     MAX_SITEMAP_BYTES,
     Discovery,
@@ -589,26 +590,26 @@ def run_crawl(
     options: CrawlOptions | None = None,
     extractor: Extractor = extract,
 ) -> CrawlSummary:
-    """A locked crawl run whose summary is recorded in the store, even when interrupted."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout as error:
-        raise CrawlLockedError(
-            f"another crawl is running (lock {lock_path}); wait for it to finish. "
-            "The lock is released automatically when that process ends."
-        ) from error
-    run = CrawlRun(sources, store, fetcher, options, extractor=extractor)
-    try:
-        summary = run.run()
-    finally:
+    """A locked crawl run whose summary is recorded in the store, even when interrupted.
+
+    The lock is a file at `lock_path` for an SQLite store, an advisory lock in the database
+    for a PostgreSQL one (crawlers on different hosts exclude each other)."""
+    with ExitStack() as held_lock:
         try:
-            store.record_run({**run.summary.as_dict(), "sources": sources.origin})
-        except StoreError as error:
-            # Do not hide the error that ended the run behind this one.
-            logger.error("could not record the crawl summary: %s", error)
+            held_lock.enter_context(store.writer_lock("crawl", file_lock_path=lock_path))
+        except WriterLockHeld as held:
+            raise CrawlLockedError(
+                f"another crawl is running ({held}); wait for it to finish. "
+                "The lock is released automatically when that process ends."
+            ) from None
+        run = CrawlRun(sources, store, fetcher, options, extractor=extractor)
+        try:
+            summary = run.run()
         finally:
-            lock.release()
+            try:
+                store.record_run({**run.summary.as_dict(), "sources": sources.origin})
+            except StoreError as error:
+                # Do not hide the error that ended the run behind this one.
+                logger.error("could not record the crawl summary: %s", error)
     logger.debug("%s", summary.line())
     return summary

@@ -1,4 +1,8 @@
-"""The article store: SQLite, one row per canonical article, every text version kept.
+"""The article store: one row per canonical article, every text version kept.
+
+SQLite on one machine, PostgreSQL when the store is a `postgresql://` URL
+(`POLICYQA_STORE_URL`): the same statements on either (crawler/database.py), the schema
+from versioned migrations (crawler/migrations.py) applied on first use.
 
 Tables:
 - `articles`: one row per article id (a hash of the canonical URL), its latest version,
@@ -14,7 +18,7 @@ Tables:
   so a 304 on the next run still yields its URLs and their `lastmod`.
 - `runs`: crawl summaries, newest last.
 
-Each write commits at once, in WAL mode, so a reader (the indexer, the API) can read
+Each write commits at once (SQLite in WAL mode), so a reader (the indexer, the API) can read
 while a crawl writes and an interrupted crawl loses nothing already stored.
 """
 
@@ -22,7 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from crawler.errors import StoreError
+from crawler.database import Database, StoreLocation, open_database
 from crawler.language import detect_language
 from crawler.models import Article, article_id_for, content_hash_for
 from crawler.urls import canonicalize_url
@@ -43,61 +46,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 AddOutcome = Literal["new", "changed", "unchanged"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    canonical_url TEXT NOT NULL,
-    site TEXT,
-    province TEXT,
-    translation_of_id TEXT,
-    translation_group TEXT NOT NULL,
-    latest_version INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    first_seen_at TEXT NOT NULL,
-    last_seen_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_group ON articles (translation_group);
-CREATE TABLE IF NOT EXISTS article_versions (
-    article_id TEXT NOT NULL REFERENCES articles (id),
-    version INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (article_id, version)
-);
-CREATE TABLE IF NOT EXISTS url_aliases (
-    url TEXT PRIMARY KEY,
-    article_id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS url_aliases_article ON url_aliases (article_id);
-CREATE TABLE IF NOT EXISTS fetch_state (
-    url TEXT PRIMARY KEY,
-    site TEXT,
-    status INTEGER,
-    outcome TEXT,
-    etag TEXT,
-    last_modified TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_retry_at TEXT,
-    lastmod_seen TEXT,
-    fetched_at TEXT,
-    article_id TEXT,
-    error TEXT
-);
-CREATE INDEX IF NOT EXISTS fetch_state_pending ON fetch_state (outcome, next_retry_at);
-CREATE TABLE IF NOT EXISTS discovery_documents (
-    url TEXT PRIMARY KEY,
-    site TEXT,
-    links TEXT NOT NULL,
-    recorded_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    recorded_at TEXT NOT NULL,
-    summary TEXT NOT NULL
-);
-"""
 
 # Fetch outcomes kept in fetch_state.outcome.
 PENDING = "pending"  # discovered, never fetched (or an interrupted run)
@@ -214,33 +162,27 @@ def _discovery_from_json(text: str) -> Discovery:
 
 
 class ArticleStore:
-    """SQLite article store. Thread-safe: one connection guarded by a lock."""
+    """The article store at a path (SQLite) or a `postgresql://` URL (PostgreSQL).
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                self.path, check_same_thread=False, isolation_level=None, timeout=30.0
-            )
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=30000")
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(
-                f"cannot open the article store at {self.path}: {error}. "
-                "Check that the folder is writable and the file is an SQLite database "
-                "(set POLICYQA_HOME to use another folder)."
-            ) from error
+    Thread-safe: the database serialises its own calls; `_lock` keeps a read-then-write
+    (adding an article) whole.
+    """
+
+    def __init__(self, location: StoreLocation) -> None:
+        self.location = location
+        self._database: Database = open_database(location)
+        self.path = self._database.description
         self._lock = threading.RLock()
+
+    @property
+    def database(self) -> Database:
+        return self._database
 
     # -- lifecycle -------------------------------------------------------------------
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._database.close()
 
     def __enter__(self) -> ArticleStore:
         return self
@@ -256,24 +198,17 @@ class ArticleStore:
     def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
         """Run statements in one transaction, committed before returning."""
         with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                for sql, params in statements:
-                    self._db.execute(sql, params)
-                self._db.execute("COMMIT")
-            except sqlite3.Error as error:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise StoreError(
-                    f"cannot write to the article store {self.path}: {error}"
-                ) from error
+            self._database.write(statements)
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         with self._lock:
-            try:
-                return self._db.execute(sql, params).fetchall()
-            except sqlite3.Error as error:
-                raise StoreError(f"cannot read the article store {self.path}: {error}") from error
+            return self._database.query(sql, params)
+
+    def writer_lock(self, name: str, *, file_lock_path: Path | None = None) -> Any:
+        """The single-writer lock `name` (crawl, index): a file lock for SQLite (at
+        `file_lock_path` when given), an advisory lock in PostgreSQL. Raises
+        WriterLockHeld when another process holds it."""
+        return self._database.writer_lock(name, file_lock_path=file_lock_path)
 
     # -- articles --------------------------------------------------------------------
 
@@ -423,7 +358,7 @@ class ArticleStore:
     _SELECT_WITH_ROWID = _SELECT.replace("SELECT ", "SELECT a.rowid AS article_rowid, ", 1)
 
     @staticmethod
-    def _materialise(row: sqlite3.Row) -> Article:
+    def _materialise(row: Any) -> Article:
         article = Article.model_validate_json(row["data"])
         update: dict[str, Any] = {"translation_group": row["translation_group"]}
         if not row["own_province"] and row["original_province"]:
@@ -512,7 +447,7 @@ class ArticleStore:
     # -- fetch state -----------------------------------------------------------------
 
     @staticmethod
-    def _fetch_state(row: sqlite3.Row) -> FetchState:
+    def _fetch_state(row: Any) -> FetchState:
         return FetchState(
             url=row["url"],
             site=row["site"],

@@ -20,6 +20,7 @@ import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from filelock import FileLock, Timeout
 
+from crawler.database import StoreLocation
 from crawler.models import Article
 from index.catalog import (
     CATALOG_FILE,
@@ -112,7 +114,7 @@ def milvus_collection_prefix(index_dir: Path) -> str:
 
 
 def update_index(
-    store_path: Path,
+    store_path: StoreLocation,
     index_dir: Path,
     embedder: Embedder,
     *,
@@ -126,7 +128,8 @@ def update_index(
     chunker: Chunker | None = None,
     tokenizer: Tokenizer | None = None,
 ) -> BuildReport:
-    """Bring the index in `index_dir` up to date with the article store at `store_path`.
+    """Bring the index in `index_dir` up to date with the article store at `store_path`
+    (an SQLite path or a PostgreSQL URL).
 
     Raises IndexError_ when another build holds the lock, BackendError when the vector
     backend fails; in every failure the previous version keeps serving.
@@ -137,15 +140,7 @@ def update_index(
         raise BackendError(f"unknown vector backend {backend!r}; use faiss or milvus")
     index_dir.mkdir(parents=True, exist_ok=True)
     versions_dir(index_dir).mkdir(exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK_FILE))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise IndexError_(
-            f"another `policyqa index` is already updating {index_dir} (lock "
-            f"{index_dir / LOCK_FILE}); wait for it to finish and run again"
-        ) from None
-    try:
+    with _writer_lock(store_path, index_dir):
         return _Build(
             store_path=store_path,
             index_dir=index_dir,
@@ -160,6 +155,37 @@ def update_index(
             chunker=chunker or _default_chunker(),
             tokenizer=tokenizer,
         ).run()
+
+
+@contextmanager
+def _writer_lock(store: StoreLocation, index_dir: Path) -> Iterator[None]:
+    """One build at a time: a file lock in the index folder, or, with the store in
+    PostgreSQL, an advisory lock there, so indexers on different hosts exclude each other."""
+    from crawler.database import WriterLockHeld, is_postgres_url
+
+    if is_postgres_url(store):
+        from crawler.store import ArticleStore
+
+        with ArticleStore(store) as opened:
+            try:
+                with opened.writer_lock("index"):
+                    yield
+            except WriterLockHeld as held:
+                raise IndexError_(
+                    f"another `policyqa index` is already building from this store ({held}); "
+                    "wait for it to finish and run again"
+                ) from None
+        return
+    lock = FileLock(str(index_dir / LOCK_FILE))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexError_(
+            f"another `policyqa index` is already updating {index_dir} (lock "
+            f"{index_dir / LOCK_FILE}); wait for it to finish and run again"
+        ) from None
+    try:
+        yield
     finally:
         lock.release()
 
@@ -170,10 +196,11 @@ def _default_chunker() -> Chunker:
     return chunk
 
 
-def _read_articles(store_path: Path) -> Iterator[Article]:
+def _read_articles(store_path: StoreLocation) -> Iterator[Article]:
+    from crawler.database import is_postgres_url
     from crawler.store import ArticleStore
 
-    if not store_path.exists():
+    if not is_postgres_url(store_path) and not Path(store_path).exists():
         raise IndexError_(
             f"there is no article store at {store_path}; run `policyqa crawl` or "
             "`policyqa import FILE.jsonl` first"
@@ -185,7 +212,7 @@ def _read_articles(store_path: Path) -> Iterator[Article]:
 
 @dataclass
 class _Build:
-    store_path: Path
+    store_path: StoreLocation
     index_dir: Path
     embedder: Embedder
     backend: Backend

@@ -74,8 +74,9 @@ def server(site: SiteContent) -> Iterator[SyntheticServer]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[ArticleStore]:
-    with ArticleStore(tmp_path / "articles.sqlite") as opened:
+def store(store_location: Path | str) -> Iterator[ArticleStore]:
+    """Each test crawls into an SQLite store and into a PostgreSQL one."""
+    with ArticleStore(store_location) as opened:
         yield opened
 
 

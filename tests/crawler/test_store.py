@@ -1,8 +1,9 @@
-"""The article store: one row per canonical article, versions, translation groups."""
+"""The article store: one row per canonical article, versions, translation groups.
+
+Every test runs against SQLite and against a real PostgreSQL (`store_location`)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,8 +24,8 @@ def _article(url: str = ORIGINAL, **fields: object) -> Article:
     return Article.model_validate(values)
 
 
-def test_same_article_under_several_urls_is_one_row(tmp_path: Path) -> None:
-    with ArticleStore(tmp_path / "a.sqlite") as store:
+def test_same_article_under_several_urls_is_one_row(store_location: Path | str) -> None:
+    with ArticleStore(store_location) as store:
         first = store.add(_article())
         again = store.add(_article(f"{ORIGINAL}?utm_source=zalo"))
         amp = store.add(
@@ -42,8 +43,8 @@ def test_same_article_under_several_urls_is_one_row(tmp_path: Path) -> None:
         assert stored.translation_group == stored.id
 
 
-def test_changed_text_keeps_every_version(tmp_path: Path) -> None:
-    with ArticleStore(tmp_path / "a.sqlite") as store:
+def test_changed_text_keeps_every_version(store_location: Path | str) -> None:
+    with ArticleStore(store_location) as store:
         store.add(_article(), fetched_at=datetime(2025, 3, 17, tzinfo=UTC))
         outcome = store.add(_article(text="Nội dung đã sửa: hoàn thành trước tháng 6."))
         article_id = article_id_for(ORIGINAL)
@@ -55,8 +56,8 @@ def test_changed_text_keeps_every_version(tmp_path: Path) -> None:
         assert [a.version for a in store.articles()] == [2]
 
 
-def test_translation_stored_before_original_joins_its_group(tmp_path: Path) -> None:
-    with ArticleStore(tmp_path / "a.sqlite") as store:
+def test_translation_stored_before_original_joins_its_group(store_location: Path | str) -> None:
+    with ArticleStore(store_location) as store:
         # The translation names the original by its www spelling; the original arrives later.
         store.add(
             _article(
@@ -76,14 +77,14 @@ def test_translation_stored_before_original_joins_its_group(tmp_path: Path) -> N
         assert translation.province == "Lâm Đồng"  # inherited from the original
 
 
-def test_runs_are_recorded_and_a_reader_can_read_while_writing(tmp_path: Path) -> None:
-    path = tmp_path / "deep" / "a.sqlite"
-    with ArticleStore(path) as store:
+def test_runs_are_recorded_and_a_reader_can_read_while_writing(
+    store_location: Path | str,
+) -> None:
+    with ArticleStore(store_location) as store:
         assert store.last_run() is None
         store.add(_article())
-        reader = sqlite3.connect(path)
-        assert reader.execute("SELECT COUNT(*) FROM articles").fetchone() == (1,)
-        reader.close()
+        with ArticleStore(store_location) as reader:
+            assert reader.count() == 1
         store.record_run({"fetched": 3, "failed": 0})
         store.record_run({"fetched": 5, "failed": 1})
         assert store.last_run()["fetched"] == 5  # type: ignore[index]
