@@ -58,8 +58,15 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         server.wait(timeout=10)
 
 
-def _policyqa(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "POLICYQA_HOME": str(home), "POLICYQA_EMBEDDER": "e5-small"}
+def _policyqa(
+    home: Path, *args: str, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "POLICYQA_HOME": str(home),
+        "POLICYQA_EMBEDDER": "e5-small",
+        **(extra_env or {}),
+    }
     return subprocess.run(
         [POLICYQA, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
     )
@@ -120,3 +127,36 @@ def test_crawl_index_ask_with_exact_citations(demo_home: tuple[Path, Path]) -> N
 
     unanswerable = _policyqa(home, "ask", "How many tourists visited Lam Dong in 2019?", "--json")
     assert json.loads(unanswerable.stdout)["refused"] is True
+
+
+def test_distributed_mode_crawl_index_ask(demo_home: tuple[Path, Path], postgres_url: str) -> None:
+    """The same path with the store in PostgreSQL and the vectors in Milvus (Lite): nothing
+    is written to an SQLite store, and the answer quotes the text stored in PostgreSQL."""
+    base, sources = demo_home
+    home = base / "distributed"
+    distributed = {
+        "POLICYQA_STORE_URL": postgres_url,
+        "POLICYQA_VECTOR_BACKEND": "milvus",
+        "POLICYQA_MILVUS_URI": str(base / "milvus.db"),
+    }
+    crawled = _policyqa(home, "crawl", "--sources", str(sources), extra_env=distributed)
+    assert crawled.returncode == 0, crawled.stderr[-2000:]
+    assert int(_summary(crawled.stdout)["new"]) > 0
+    built = _policyqa(home, "index", extra_env=distributed)
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert not (home / "articles.sqlite").exists()
+
+    from crawler.store import ArticleStore
+
+    with ArticleStore(postgres_url) as store:
+        texts = {a.id: a.text for a in store.articles()}
+    asked = _policyqa(
+        home, "ask", "What did Lam Dong commit to by May 2025?", "--json", extra_env=distributed
+    )
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    answer = json.loads(asked.stdout)
+    assert not answer["refused"] and answer["citations"]
+    for citation in answer["citations"]:
+        stored = texts[citation["article_id"]]
+        assert stored[citation["start"] : citation["end"]] == citation["quote"]
+    assert "31" in answer["answer"]
