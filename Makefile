@@ -10,7 +10,7 @@ export DEMO_PORT ?= 8765
 export API_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup models run test test-fast lint bench eval crawl clean
+.PHONY: help setup models run test test-fast lint bench bench-scale eval crawl clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ lint: setup ## ruff and mypy
 
 bench: setup ## Benchmarks; results in bench/results/
 	bash scripts/bench.sh
+
+bench-scale: setup ## Import -> index -> serve at 10k and 100k chunks (SIZES=10000,100000,1000000 for 1M)
+	nice -n 19 $(PY) bench/bench_scale.py --sizes $${SIZES:-10000,100000}
 
 eval: setup models ## policyqa eval on the demo development set, for each embedder profile
 	bash scripts/eval.sh

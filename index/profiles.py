@@ -77,6 +77,14 @@ def _e5_small(request: BuildRequest) -> Embedder:
     )
 
 
+def _hashing(request: BuildRequest) -> Embedder:
+    from index.embed import HashingEmbedder
+
+    return HashingEmbedder(
+        request.dimensions, target_chars=request.target_chars, max_chars=request.max_chars
+    )
+
+
 PROFILES: dict[str, EmbedderProfile] = {
     profile.name: profile
     for profile in (
@@ -99,6 +107,17 @@ PROFILES: dict[str, EmbedderProfile] = {
             max_chars=1000,
             min_support=0.30,
             aliases=("e5",),
+        ),
+        # For load tests only (`make bench-scale`): hashed words, no model, gemma's size
+        # and chunking so an index has the shape of a real one. Its refusal threshold is
+        # not calibrated: answers from it mean nothing.
+        EmbedderProfile(
+            name="hashing",
+            factory=_hashing,
+            dimensions=(768, 384, 256, 128),
+            target_chars=900,
+            max_chars=1500,
+            min_support=0.30,
         ),
     )
 }

@@ -119,9 +119,13 @@ def _script(char: str) -> str:
     return "other"
 
 
-def _runs(word: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=200_000)
+def _runs(word: str) -> tuple[tuple[str, str], ...]:
     """Split a word where the script changes (letters and digits stay together, except
-    next to CJK), e.g. "2025年" -> ("2025", "digit"), ("年", "cjk")."""
+    next to CJK), e.g. "2025年" -> ("2025", "digit"), ("年", "cjk").
+
+    Cached, like the per-word keys below: a corpus repeats a small vocabulary (Zipf), and
+    the per-character work is most of the keyword index's build time."""
     runs: list[tuple[str, str]] = []
     for char in word:
         script = _script(char)
@@ -138,7 +142,7 @@ def _runs(word: str) -> list[tuple[str, str]]:
                 runs[-1] = (text + char, merged)
                 continue
         runs.append((char, script))
-    return runs
+    return tuple(runs)
 
 
 def keyword_tokens(text: str) -> list[str]:
@@ -174,7 +178,7 @@ def keyword_tokens(text: str) -> list[str]:
                         tokens.append(surface)
                     previous_latin = None
                     continue
-                folded = fold_diacritics(surface)
+                folded = _fold_word(surface)
                 stop = surface in _STOPWORDS_LATIN
                 if not stop:
                     if surface != folded:
@@ -199,12 +203,19 @@ def _is_stray_letter(word: str) -> bool:
     return len(word) == 1 and word.isascii() and word.isalpha()
 
 
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold_diacritics(word)
+
+
+@lru_cache(maxsize=200_000)
 def _latin_key(folded: str) -> str:
     if folded.isascii() and folded.isalpha():
         return str(_english().stemWord(folded))
     return folded
 
 
+@lru_cache(maxsize=200_000)
 def _cyrillic_key(word: str) -> str:
     mapped = word.translate(_UKRAINIAN_TO_RUSSIAN)
     mapped = "".join(ch for ch in mapped if ch not in _APOSTROPHES)
