@@ -48,7 +48,7 @@ bench: setup ## Benchmarks; results in bench/results/
 bench-scale: setup ## Import -> index -> serve at 10k and 100k chunks (SIZES=10000,100000,1000000 for 1M)
 	nice -n 19 $(PY) bench/bench_scale.py --sizes $${SIZES:-10000,100000}
 
-eval: setup models ## policyqa eval on the demo development set, for each embedder profile
+eval: setup models ## policyqa eval per embedder profile: own question sets and both dev-set halves
 	bash scripts/eval.sh
 
 crawl: setup ## Crawl the real sources (needs internet)

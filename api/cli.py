@@ -229,12 +229,34 @@ def serve(
 @app.command("eval")
 def eval_(
     questions: Annotated[Path, typer.Option("--questions", help="Questions (JSONL).")],
+    split: Annotated[
+        str | None,
+        typer.Option(help="Only this half of the dev set: tune or report."),
+    ] = None,
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            help="The set's articles (JSONL), for which URLs are one story; default: "
+            "articles.jsonl beside the questions, when there is one."
+        ),
+    ] = None,
+    save_json: Annotated[
+        Path | None, typer.Option(help="Also write the JSON report to this file.")
+    ] = None,
     json_: Json = False,
 ) -> None:
-    """Retrieval and answer metrics over a question set."""
+    """Answer, citation, refusal and retrieval metrics over a question set, with the plain
+    dense baseline and an error category per question."""
     from api import commands_qa
 
-    _run(commands_qa.evaluate, questions_path=questions, as_json=json_)
+    _run(
+        commands_qa.evaluate,
+        questions_path=questions,
+        as_json=json_,
+        half=split,
+        articles_path=articles,
+        save_json=save_json,
+    )
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from api.services import load_chat_model, open_retriever
 from api.settings import Settings
 from qa.errors import QuestionError
-from qa.models import Answer, Turn
+from qa.models import Answer
 
 logger = logging.getLogger(__name__)
 
@@ -107,52 +107,64 @@ def ask(settings: Settings, *, question: str, as_json: bool, raw_filters: dict[s
     return 0
 
 
-def _load_questions(path: Path) -> list[dict[str, Any]]:
-    questions = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise QuestionError(
-                    f"{path}:{number}: not JSON ({error.msg}); one question object per line"
-                ) from None
-            if not isinstance(record, dict) or not record.get("question"):
-                raise QuestionError(f"{path}:{number}: a question needs a 'question' field")
-            questions.append(record)
-    if not questions:
-        raise QuestionError(f"{path} holds no questions")
-    return questions
-
-
-def evaluate(settings: Settings, *, questions_path: Path, as_json: bool) -> int:
-    """Answer a question set and report metrics per language and kind."""
+def evaluate(
+    settings: Settings,
+    *,
+    questions_path: Path,
+    as_json: bool,
+    half: str | None = None,
+    articles_path: Path | None = None,
+    save_json: Path | None = None,
+) -> int:
+    """Answer a question set (or one half of the dev set) and report metrics overall, per
+    kind and per language, retrieval against plain dense search, and the error taxonomy."""
     from qa.answer import answer
     from qa.evaluate import evaluate as run_evaluation
     from qa.evaluate import format_report
+    from qa.evaluation.questions import EvalQuestion, load_questions
+    from qa.evaluation.split import SPLIT_FILE, load_split, select_half
+    from qa.evaluation.stories import StoryMap
 
-    questions = _load_questions(questions_path)
+    questions = load_questions(questions_path)
+    if half is not None:
+        questions = select_half(questions, load_split(SPLIT_FILE), half)
+    if articles_path is None:
+        beside = questions_path.parent / "articles.jsonl"
+        articles_path = beside if beside.is_file() else None
+    stories = StoryMap.load(articles_path) if articles_path else None
     retriever = open_retriever(settings)
     llm = load_chat_model(settings)
     timeout = settings.llm_timeout_seconds if llm else None
 
-    def answer_fn(record: dict[str, Any]) -> Answer:
-        history = [Turn(role=t["role"], content=t["content"]) for t in record.get("history") or []]
+    def answer_fn(question: EvalQuestion) -> Answer:
         return answer(
-            record["question"],
+            question.question,
             retriever,
             llm,
-            filters=record.get("filters") or None,
-            history=history,
+            filters=question.filters or None,
+            history=question.history,
             llm_timeout=timeout,
         )
 
     # Load the model and the index before the clock starts: latency figures describe a
     # running service, not its start-up (the API warms up the same way).
     retriever.search("warm-up", k=1)
-    report = run_evaluation(questions, answer_fn, retriever)
+    info = retriever.info() if hasattr(retriever, "info") else {}
+    about = {
+        "questions": str(questions_path),
+        "half": half or "all",
+        "articles": str(articles_path) if articles_path else None,
+        "embedder": info.get("embedder", settings.embedder),
+        "index_version": info.get("version"),
+        "indexed_articles": info.get("articles"),
+    }
+    report = run_evaluation(questions, answer_fn, retriever, stories=stories, about=about)
+    if save_json is not None:
+        save_json.parent.mkdir(parents=True, exist_ok=True)
+        save_json.write_text(
+            json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) + "\n",
+            encoding="utf-8",
+        )
     if as_json:
         _dump(report.to_json())
     else:

@@ -101,9 +101,22 @@ def test_eval_table_and_json(memory_index: MemoryRetriever, tmp_path: Path) -> N
     result = _invoke("eval", "--questions", str(path), "--json")
     assert result.exit_code == 0, result.output
     overall = json.loads(result.stdout)["overall"]
-    assert overall["citation_recall"] == 1.0 and overall["refusal_accuracy"] == 1.0
-    table = _invoke("eval", "--questions", str(path))
-    assert table.exit_code == 0 and "lang=en" in table.stdout
+    assert overall["citation_recall"] == 1.0 and overall["balanced_refusal"] == 1.0
+    table = _invoke("eval", "--questions", str(path), "--save-json", str(tmp_path / "r.json"))
+    assert table.exit_code == 0 and "lang=en" in table.stdout and "dense@5" in table.stdout
+    saved = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert saved["overall"]["questions"] == 2
+    assert {q["id"]: q["category"] for q in saved["questions"]} == {"1": "ok", "2": "ok"}
+
+
+def test_eval_split_only_applies_to_the_devset(
+    memory_index: MemoryRetriever, tmp_path: Path
+) -> None:
+    path = tmp_path / "questions.jsonl"
+    path.write_text(json.dumps({"id": "x1", "question": "Lâm Đồng?"}) + "\n", encoding="utf-8")
+    result = _invoke("eval", "--questions", str(path), "--split", "report")
+    assert result.exit_code == 2 and "neither half" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_eval_bad_file(memory_index: MemoryRetriever, tmp_path: Path) -> None:

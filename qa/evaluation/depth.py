@@ -1,0 +1,122 @@
+"""Ranked story lists for one question: what the pipeline's retrieval finds to a depth,
+what the answerer had in hand, and what plain dense search finds.
+
+Plain dense search is the baseline the pipeline must not fall below: the question alone
+(no history, no understanding, no filters) embedded with the index's embedder, searched
+over all chunks, and the articles deduplicated by story.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from index.models import IndexedArticle, Retriever
+from qa.evaluation.questions import EvalQuestion
+from qa.evaluation.stories import StoryMap
+
+logger = logging.getLogger(__name__)
+
+Story = frozenset[str]
+# Chunks fetched per story wanted from plain dense search (stories have several chunks).
+DENSE_CHUNKS_PER_STORY = 8
+
+
+class StoryResolver:
+    """An indexed article -> every URL of its story: the articles file's stories joined
+    with the index's translation group (cached per group)."""
+
+    def __init__(self, retriever: Retriever, stories: StoryMap | None = None) -> None:
+        self.retriever = retriever
+        self.stories = stories or StoryMap()
+        self._groups: dict[str, list[str]] = {}
+
+    def _group_urls(self, group: str) -> list[str]:
+        if group not in self._groups:
+            try:
+                self._groups[group] = [a.url for a in self.retriever.translations(group)]
+            except (KeyError, LookupError) as error:
+                logger.debug("no translations for %s: %s", group, error)
+                self._groups[group] = []
+        return self._groups[group]
+
+    def of_article(self, article: IndexedArticle) -> Story:
+        group = self._group_urls(article.translation_group) if article.translation_group else []
+        return self.stories.with_versions(article.url, group)
+
+    def of_url(self, url: str, article_id: str | None = None) -> Story:
+        article = self.retriever.article(article_id) if article_id else None
+        return self.of_article(article) if article else self.stories.story(url)
+
+
+def dedupe(stories: Iterable[Story]) -> list[Story]:
+    """Stories in order of first appearance, each once."""
+    result: list[Story] = []
+    for story in stories:
+        if not any(story & seen for seen in result):
+            result.append(story)
+    return result
+
+
+def gold_rank(gold: list[Story], ranked: list[Story] | None, *, needs_every: bool) -> int | None:
+    """The smallest k for which the top k stories satisfy the question's gold (one story,
+    or all of them for comparisons and lists); None when the list never does."""
+    if ranked is None or not gold:
+        return None
+    found_at: list[int | None] = []
+    for story in gold:
+        found_at.append(next((i for i, s in enumerate(ranked, 1) if story & s), None))
+    found = [r for r in found_at if r is not None]
+    if needs_every:
+        return max(found) if len(found) == len(gold) else None
+    return min(found) if found else None
+
+
+@dataclass(frozen=True)
+class Rankings:
+    pipeline: list[Story]  # the pipeline's retrieval, to the evaluation depth
+    in_hand: list[Story]  # the stories the answerer was given
+    dense: list[Story] | None  # plain dense search; None when the index cannot do it
+
+
+class RankingProbe(Protocol):
+    def __call__(self, question: EvalQuestion) -> Rankings: ...
+
+
+class RetrievalProbe:
+    """Rankings through qa.retrieve's public functions and the index's dense search."""
+
+    def __init__(self, retriever: Retriever, resolver: StoryResolver, depth: int = 50) -> None:
+        self.retriever = retriever
+        self.resolver = resolver
+        self.depth = depth
+
+    def __call__(self, question: EvalQuestion) -> Rankings:
+        from qa.answer import resolve_filters
+        from qa.retrieve import retrieve
+        from qa.understand import understand
+
+        filters, _shown = resolve_filters(question.filters or None)
+        plan = understand(question.question, question.history)
+        deep = retrieve(
+            plan, self.retriever, filters, k=self.depth, max_groups=self.depth, per_group=1
+        )
+        hand = retrieve(plan, self.retriever, filters)
+        return Rankings(
+            pipeline=self._stories(e.article for e in deep.evidence),
+            in_hand=self._stories(e.article for e in hand.evidence),
+            dense=self.dense(question),
+        )
+
+    def _stories(self, articles: Iterable[IndexedArticle]) -> list[Story]:
+        return dedupe(self.resolver.of_article(a) for a in articles)
+
+    def dense(self, question: EvalQuestion) -> list[Story] | None:
+        search_dense: Any = getattr(self.retriever, "search_dense", None)
+        if search_dense is None:
+            return None
+        vector = self.retriever.embedder.embed_queries([question.question])[0]
+        hits = search_dense(vector, k=self.depth * DENSE_CHUNKS_PER_STORY)
+        return self._stories(hit.article for hit in hits)[: self.depth]
