@@ -219,11 +219,14 @@ def ask(
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes sharing the port and the index version.")
+    ] = 1,
 ) -> None:
     """HTTP API and the staff web page."""
     from api import commands_serve
 
-    _run(commands_serve.serve, host=host, port=port)
+    _run(commands_serve.serve, host=host, port=port, workers=workers)
 
 
 @app.command("eval")

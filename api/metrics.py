@@ -1,10 +1,15 @@
 """Prometheus metrics: requests and latencies by route, answers, index size and the last
 crawl. Each app has its own registry, so several apps (tests) never share counters.
+
+Under `policyqa serve --workers N` (PROMETHEUS_MULTIPROC_DIR set before any worker
+starts) prometheus_client keeps the counters in files shared by the workers, and a page
+renders their sum over every worker, plus this worker's view of the index and crawl.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -83,6 +88,7 @@ def _first_number(info: dict[str, Any], keys: tuple[str, ...]) -> float | None:
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._state: StateCollector | None = None
         self.requests = Counter(
             "policyqa_http_requests",
             "HTTP requests by method, route and status.",
@@ -108,9 +114,18 @@ class Metrics:
         index_info: Callable[[], dict[str, Any] | None],
         last_crawl: Callable[[], dict[str, Any] | None],
     ) -> None:
-        self.registry.register(StateCollector(index_info, last_crawl))
+        self._state = StateCollector(index_info, last_crawl)
+        self.registry.register(self._state)
 
     def render(self) -> bytes:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from prometheus_client import multiprocess
+
+            combined = CollectorRegistry()
+            multiprocess.MultiProcessCollector(combined)
+            if self._state is not None:
+                combined.register(self._state)
+            return generate_latest(combined)
         return generate_latest(self.registry)
 
 

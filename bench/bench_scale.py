@@ -289,6 +289,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="Keep the homes afterwards.")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     sizes = [int(size) for size in args.sizes.split(",") if size]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="policyqa-scale-"))
     per_article = chunks_per_article()

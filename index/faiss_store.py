@@ -184,11 +184,16 @@ class FaissStore:
         }
 
     @classmethod
-    def load(cls, directory: Path, *, ef_search: int | None = None) -> FaissStore:
+    def load(
+        cls, directory: Path, *, ef_search: int | None = None, mmap: bool = False
+    ) -> FaissStore:
+        """The store saved in `directory`. With `mmap` the index is mapped from the file,
+        not copied (zero-copy flat and HNSW storage): read-only, and shared between the
+        processes that map it. A build loads without it, since it may add and remove."""
         path = directory / INDEX_FILE
         try:
             params = json.loads((directory / PARAMS_FILE).read_text())
-            index = faiss.read_index(str(path))
+            index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mmap else 0)
         except (OSError, RuntimeError, ValueError) as error:
             raise BackendError(
                 f"cannot read the FAISS index in {directory}: {error}; "

@@ -81,7 +81,7 @@ class HybridIndex:
         return cls(
             embedder,
             Catalog(directory / CATALOG_FILE),
-            load_vector_store(directory, backend, milvus_uri=milvus_uri),
+            load_vector_store(directory, backend, milvus_uri=milvus_uri, read_only=True),
             KeywordIndex.load(directory / KEYWORD_DIR, tokenizer),
             fusion=fusion,
             info=info,

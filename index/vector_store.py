@@ -36,13 +36,16 @@ class VectorStore(Protocol):
 
 
 def load_vector_store(
-    directory: Path, backend: str, *, milvus_uri: str | None = None
+    directory: Path, backend: str, *, milvus_uri: str | None = None, read_only: bool = False
 ) -> VectorStore:
-    """The vector store a version folder holds (`milvus_uri` overrides the recorded URI)."""
+    """The vector store a version folder holds (`milvus_uri` overrides the recorded URI).
+
+    `read_only` (readers, not builds) memory-maps a FAISS index instead of copying it, so
+    API workers on one host share one copy of the vectors in the page cache."""
     if backend == "faiss":
         from index.faiss_store import FaissStore
 
-        return FaissStore.load(directory)
+        return FaissStore.load(directory, mmap=read_only)
     if backend == "milvus":
         from index.milvus_store import MilvusStore
 
