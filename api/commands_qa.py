@@ -107,6 +107,18 @@ def ask(settings: Settings, *, question: str, as_json: bool, raw_filters: dict[s
     return 0
 
 
+def _machine() -> str:
+    import os
+    import platform
+
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.machine()}, "
+        f"load average {load} at start"
+    )
+
+
 def evaluate(
     settings: Settings,
     *,
@@ -157,6 +169,8 @@ def evaluate(
         "embedder": info.get("embedder", settings.embedder),
         "index_version": info.get("version"),
         "indexed_articles": info.get("articles"),
+        # Latency depends on the machine and on what else runs on it.
+        "machine": _machine(),
     }
     report = run_evaluation(questions, answer_fn, retriever, stories=stories, about=about)
     if save_json is not None:
