@@ -10,7 +10,7 @@ export DEMO_PORT ?= 8765
 export API_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup models run test test-fast lint bench bench-scale eval crawl clean
+.PHONY: help setup models run test test-fast lint bench bench-scale bench-extract eval crawl clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -56,3 +56,6 @@ crawl: setup ## Crawl the real sources (needs internet)
 
 clean: ## Remove the virtualenv and all state
 	rm -rf $(VENV) data
+
+bench-extract: setup ## Extraction on real pages (AEB) and the mirrors, next to trafilatura
+	HF_HUB_OFFLINE=1 $(PY) bench/bench_extract.py

@@ -25,22 +25,28 @@ real body) give None.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
+from lxml import etree
+from lxml.html import HtmlElement
 
+from crawler.generic import GenericRead, guess_published, read_generic
+from crawler.htmltree import clean_text, element_text, parse_html, select_first
 from crawler.language import detect_language, normalize_lang
 from crawler.models import Article
+from crawler.pagekind import MIN_BODY_CHARS, SEARCH_PATH, judge_body, judge_declared
+from crawler.pagemeta import PageMeta, ld_types, read_page_meta
+from crawler.pagemeta import ld_text as _ld_text
 from crawler.profiles import GENERIC, VIETNAMVN, Profile, choose_profile
 from crawler.pubdate import (
+    IMAGE_SOURCE,
     DateCandidate,
     choose_published,
     date_from_image_url,
@@ -49,42 +55,18 @@ from crawler.pubdate import (
     parse_date_text,
     parse_iso,
 )
-from crawler.urls import canonicalize_url, resolve_url, site_of
+from crawler.urls import canonicalize_url, site_of
 
 logger = logging.getLogger(__name__)
 
-# A page whose body has less text than this is not an article (hubs, stubs, error pages).
-# Measured in Latin-script characters; a CJK character counts as three (see text_weight).
-MIN_BODY_CHARS = 200
-# A body where links carry more than this share of the text is a listing.
-MAX_LINK_DENSITY = 0.5
-# A container without article metadata holding this many headline-length links is a listing.
-LISTING_MIN_HEADLINES = 4
-HEADLINE_MIN_WORDS = 6
 # Credits, source lines and datelines are looked for among this many closing paragraphs.
 TAIL_PARAGRAPHS = 5
 # A right-aligned bold closing paragraph longer than this is text, not a byline.
 MAX_BYLINE_CHARS = 80
+# The language of a body shows in its first lines; the rest only costs time.
+LANGUAGE_SAMPLE_CHARS = 1500
 # An emphasised line under an image longer than this is story text, not a caption.
 MAX_CAPTION_CHARS = 300
-
-ARTICLE_TYPES = frozenset(
-    {
-        "article",
-        "newsarticle",
-        "reportagenewsarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "backgroundnewsarticle",
-        "blogposting",
-        "socialmediaposting",
-        "scholarlyarticle",
-        "report",
-    }
-)
-LISTING_TYPES = frozenset(
-    {"collectionpage", "searchresultspage", "itemlist", "profilepage", "videogallery"}
-)
 
 SKIP_TAGS = frozenset(
     {
@@ -147,11 +129,6 @@ NOISE_CLASSES = re.compile(
     r"breadcrumbs?|subscribe|rating|toolbar|zalo|rss|hotline|fb-root|player)([-_ ]|$)",
     re.IGNORECASE,
 )
-NOT_FOUND = re.compile(
-    r"không tồn tại|không tìm thấy|đã bị gỡ|page not found|^\s*404\b|not found|"
-    r"страница не найдена|сторінку не знайдено|页面未找到|ページが見つかりません",
-    re.IGNORECASE,
-)
 AGENCY_PREFIX = re.compile(
     r"^\s*\(?(?:[A-ZĐ][A-ZĐ.]{0,7}|[A-Za-z][\w-]*\.(?:vn|com|net|org))\)?\s*[-–—]{1,2}\s+"
 )
@@ -180,22 +157,12 @@ CREDIT_LINE = re.compile(
 INITIALS_BYLINE = re.compile(r"^[A-ZĐА-ЯЁІЇЄҐ]{1,4}(?:\s*[-–.]\s*[A-ZĐА-ЯЁІЇЄҐ]{1,4})?\.?$")
 # Captions flattened to text by a table-to-text step: "| caption |" or "caption |".
 PIPE_CAPTION = re.compile(r"^\|?\s*(?P<text>[^|]+?)\s+\|$")
-SEARCH_PATH = re.compile(r"/(?:tim-kiem|search|tag|tags)(?:/|\?|$)", re.IGNORECASE)
-_WHITESPACE = re.compile(r"\s+")
 _LINE_BREAKS = re.compile(r"\n\s*\n|\n")
 # "Headline | Paper": the page title with the site name after it.
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
-_SEARCH_QUERY = re.compile(r"[?&](q|keyword|s)=")
-_JSONLD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def clean_text(value: str) -> str:
-    """One line of display text: invisible characters out, whitespace collapsed."""
-    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
 
 
 def _raw_text(element: Tag, line_break: str) -> str:
@@ -444,125 +411,6 @@ class BodyReader:
                 self._add(Block(text))
 
 
-# --------------------------------------------------------------------------- page metadata
-
-
-@dataclass
-class PageMeta:
-    """What the head and structured data say about the page."""
-
-    meta: dict[str, list[str]]
-    jsonld: list[dict[str, Any]]
-    html_lang: str | None
-    canonical: str | None
-    og_url: str | None
-    alternates: dict[str, str]
-
-    def first(self, *keys: str) -> str | None:
-        for key in keys:
-            for value in self.meta.get(key, []):
-                if value.strip():
-                    return value.strip()
-        return None
-
-    def all(self, key: str) -> list[str]:
-        return [v.strip() for v in self.meta.get(key, []) if v.strip()]
-
-    @property
-    def article_ld(self) -> dict[str, Any] | None:
-        for item in self.jsonld:
-            if _ld_types(item) & ARTICLE_TYPES:
-                return item
-        return None
-
-    @property
-    def declares_article(self) -> bool:
-        """Article JSON-LD or `og:type=article`: the page says it is an article."""
-        return self.article_ld is not None or (self.first("og:type") or "").startswith("article")
-
-    @property
-    def ld_types(self) -> set[str]:
-        types: set[str] = set()
-        for item in self.jsonld:
-            types |= _ld_types(item)
-        return types
-
-
-def _ld_types(item: dict[str, Any]) -> set[str]:
-    value = item.get("@type")
-    values = value if isinstance(value, list) else [value]
-    return {str(v).lower() for v in values if v}
-
-
-def _flatten_ld(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten_ld(item)
-    elif isinstance(data, dict):
-        if "@graph" in data:
-            yield from _flatten_ld(data["@graph"])
-        if "@type" in data:
-            yield data
-
-
-def _load_json_lenient(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
-        # Common CMS slips: raw newlines/tabs in strings and trailing commas.
-        repaired = re.sub(r",\s*([}\]])", r"\1", re.sub(r"[\x00-\x1f]", " ", raw))
-        return json.loads(repaired)
-
-
-def read_page_meta(soup: BeautifulSoup, url: str) -> PageMeta:
-    meta: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
-        content = tag.get("content")
-        if key and content is not None:
-            meta.setdefault(str(key).strip().lower(), []).append(str(content))
-    jsonld: list[dict[str, Any]] = []
-    for script in soup.find_all("script", type=_JSONLD_TYPE):
-        raw = script.string or script.get_text()
-        if not raw or not raw.strip():
-            continue
-        try:
-            jsonld.extend(_flatten_ld(_load_json_lenient(raw.strip())))
-        except json.JSONDecodeError as exc:
-            logger.debug("unreadable JSON-LD on %s: %s", url, exc)
-    html_tag = soup.find("html")
-    html_lang = str(html_tag.get("lang") or html_tag.get("xml:lang") or "") if html_tag else ""
-    canonical = None
-    alternates: dict[str, str] = {}
-    for link in soup.find_all("link", href=True):
-        rels = [word.lower() for word in _attribute_words(link, "rel")]
-        href = str(link["href"]).strip()
-        if "canonical" in rels and canonical is None and href:
-            canonical = resolve_url(url, href)
-        elif "alternate" in rels and link.get("hreflang") and href:
-            alternates.setdefault(str(link["hreflang"]).lower(), resolve_url(url, href))
-    og_url = meta.get("og:url", [None])[0]
-    return PageMeta(
-        meta=meta,
-        jsonld=jsonld,
-        html_lang=html_lang or None,
-        canonical=canonical,
-        og_url=resolve_url(url, og_url) if og_url else None,
-        alternates=alternates,
-    )
-
-
-def _ld_text(value: Any) -> str | None:
-    if isinstance(value, str):
-        return clean_text(value) or None
-    if isinstance(value, dict):
-        return _ld_text(value.get("name") or value.get("@id"))
-    if isinstance(value, list) and value:
-        texts = [t for t in (_ld_text(v) for v in value) if t]
-        return ", ".join(texts) or None
-    return None
-
-
 # --------------------------------------------------------------------------- the extractor
 
 
@@ -604,71 +452,6 @@ def canonical_for(page: PageMeta, url: str, site: str | None = None) -> str:
                 return canonicalize_url(candidate)
             logger.debug("ignoring cross-site canonical %s on %s", candidate, url)
     return canonicalize_url(url)
-
-
-def is_error_page(soup: BeautifulSoup, page: PageMeta) -> bool:
-    """A "not found" heading on a page that does not declare itself an article.
-
-    Soft 404s answer 200; an article whose headline merely contains such words keeps
-    its `og:type=article` or NewsArticle JSON-LD and is not caught here.
-    """
-    if page.declares_article:
-        return False
-    heading = soup.find("h1")
-    title = soup.find("title")
-    for element in (heading, title):
-        if element is not None and NOT_FOUND.search(_element_text(element)):
-            return True
-    return False
-
-
-def is_listing_page(page: PageMeta, url: str) -> bool:
-    """Tag, section, search and home pages announce themselves in their metadata
-    (`og:type=website`, CollectionPage, `noindex`) or live under a search path."""
-    if page.article_ld is not None:
-        return False
-    if page.ld_types & LISTING_TYPES:
-        return True
-    if "noindex" in (page.first("robots") or "").lower():
-        return True
-    if SEARCH_PATH.search(urlsplit(url).path) or _SEARCH_QUERY.search(url):
-        return True
-    og_type = (page.first("og:type") or "").lower()
-    return bool(og_type) and not og_type.startswith("article")
-
-
-def _best_container(soup: BeautifulSoup) -> Tag | None:
-    """The element holding most paragraph text (a small readability-style score)."""
-    scores: dict[int, float] = {}
-    elements: dict[int, Tag] = {}
-    for paragraph in soup.find_all(["p", "pre", "blockquote"]):
-        if _inside_noise(paragraph, soup):
-            continue
-        text = _element_text(paragraph)
-        if len(text) < 25:
-            continue
-        link_chars = sum(len(_element_text(a)) for a in paragraph.find_all("a"))
-        score = (1 + min(len(text) / 100, 3) + text.count(",")) * (1 - link_chars / len(text))
-        parent = paragraph.parent
-        if isinstance(parent, Tag):
-            scores[id(parent)] = scores.get(id(parent), 0) + score
-            elements[id(parent)] = parent
-            grand = parent.parent
-            if isinstance(grand, Tag) and grand.name not in ("body", "html", "[document]"):
-                scores[id(grand)] = scores.get(id(grand), 0) + score / 2
-                elements[id(grand)] = grand
-    if not scores:
-        return None
-    best = max(scores, key=lambda key: scores[key])
-    return elements[best]
-
-
-def _link_density(container: Tag) -> float:
-    text = _element_text(container)
-    if not text:
-        return 1.0
-    links = sum(len(_element_text(a)) for a in container.find_all("a"))
-    return links / len(text)
 
 
 @dataclass
@@ -785,11 +568,12 @@ def _parse_date_value(value: str, lang: str | None) -> tuple[datetime, bool] | N
 
 def _published_candidates(
     page: PageMeta,
-    soup: BeautifulSoup,
-    profile: Profile,
+    shown: tuple[str | None, str] | None,
     urls: Iterable[str],
     lang: str | None,
 ) -> list[DateCandidate]:
+    """Dates the page states: JSON-LD, meta tags, the layout's byline (`shown`: its
+    `datetime` attribute and text), then a date in the URL."""
     candidates: list[DateCandidate] = []
     ld = page.article_ld
     if ld and isinstance(ld.get("datePublished"), str):
@@ -810,11 +594,10 @@ def _published_candidates(
         parsed = _parse_date_value(meta_value, lang)
         if parsed:
             candidates.append(DateCandidate(parsed[0], parsed[1], "meta"))
-    shown = _select_first(soup, profile.date) if profile.date else None
     if shown is not None:
-        attribute = shown.get("datetime")
-        parsed = parse_iso(str(attribute)) if attribute else None
-        parsed = parsed or parse_date_text(_element_text(shown), lang)
+        attribute, text = shown
+        parsed = parse_iso(attribute) if attribute else None
+        parsed = parsed or parse_date_text(text, lang)
         if parsed:
             candidates.append(DateCandidate(parsed[0], parsed[1], "byline"))
     for url in urls:
@@ -833,20 +616,22 @@ def _modified(page: PageMeta) -> datetime | None:
     return parsed[0] if parsed else None
 
 
-def _title(soup: BeautifulSoup, page: PageMeta, profile: Profile) -> str | None:
-    for candidate in (
-        _select_text(soup, profile.title) if profile.title else None,
-        page.first("og:title", "twitter:title"),
-        _ld_text((page.article_ld or {}).get("headline")),
-        _select_text(soup, GENERIC.title),
-    ):
-        if candidate:
-            return clean_text(candidate)
-    title = soup.find("title")
-    if title is not None:
-        text = _element_text(title)
-        return _TITLE_SEPARATOR.split(text)[0] if text else None
-    return None
+def _declared_title(page: PageMeta) -> str | None:
+    return page.first("og:title", "twitter:title") or _ld_text(
+        (page.article_ld or {}).get("headline")
+    )
+
+
+def _head_title(tree: HtmlElement) -> str | None:
+    """The `<title>` without the site name after it ("Headline | Paper")."""
+    title = tree.find(".//title")
+    text = element_text(title) if title is not None else ""
+    return _TITLE_SEPARATOR.split(text)[0] if text else None
+
+
+def _h1_title(tree: HtmlElement) -> str | None:
+    heading = select_first(tree, GENERIC.title)
+    return (element_text(heading) or None) if heading is not None else None
 
 
 def _declared_lang(page: PageMeta) -> str | None:
@@ -862,36 +647,28 @@ def _declared_lang(page: PageMeta) -> str | None:
     return None
 
 
-def _tags(soup: BeautifulSoup, page: PageMeta, profile: Profile) -> list[str]:
-    found: list[str] = []
-    for selector in profile.tags:
-        for anchor in soup.select(selector):
-            href = str(anchor.get("href") or "")
-            if "nofollow" in _attribute_words(anchor, "rel") and SEARCH_PATH.search(href):
-                continue
-            found.append(_element_text(anchor).lstrip("#").strip())
-    if not found:
-        found = page.all("article:tag")
-    if not found:
-        keywords = (page.article_ld or {}).get("keywords")
-        if isinstance(keywords, list):
-            found = [str(k) for k in keywords]
-        elif isinstance(keywords, str):
-            found = keywords.split(",")
+def _unique_tags(found: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     tags: list[str] = []
-    for tag in (clean_text(t) for t in found):
+    for tag in (clean_text(t).lstrip("#").strip() for t in found):
         if tag and tag.lower() not in seen:
             seen.add(tag.lower())
             tags.append(tag)
     return tags
 
 
-def _section(soup: BeautifulSoup, page: PageMeta, profile: Profile) -> str | None:
-    if profile.section:
-        shown = _select_text(soup, profile.section)
-        if shown:
-            return shown
+def _declared_tags(page: PageMeta) -> list[str]:
+    found = page.all("article:tag")
+    if not found:
+        keywords = (page.article_ld or {}).get("keywords")
+        if isinstance(keywords, list):
+            found = [str(k) for k in keywords]
+        elif isinstance(keywords, str):
+            found = keywords.split(",")
+    return found
+
+
+def _declared_section(page: PageMeta) -> str | None:
     value = page.first("article:section")
     if value:
         return clean_text(value)
@@ -900,10 +677,12 @@ def _section(soup: BeautifulSoup, page: PageMeta, profile: Profile) -> str | Non
     if text:
         return text
     for item in page.jsonld:
-        if "breadcrumblist" in _ld_types(item):
+        if "breadcrumblist" in ld_types(item):
             elements = item.get("itemListElement") or []
             if isinstance(elements, list) and len(elements) >= 2:
-                return _ld_text(elements[-1].get("name") or elements[-1].get("item"))
+                last = elements[-1]
+                if isinstance(last, dict):
+                    return _ld_text(last.get("name") or last.get("item"))
     return None
 
 
@@ -913,14 +692,14 @@ def _ld_author(page: PageMeta) -> str | None:
     names = [
         _ld_text(item)
         for item in items
-        if item and (not isinstance(item, dict) or "organization" not in _ld_types(item))
+        if item and (not isinstance(item, dict) or "organization" not in ld_types(item))
     ]
     joined = ", ".join(n for n in names if n and not n.startswith("http"))
     return joined or None
 
 
 def _translation_of(
-    page: PageMeta, source_url: str | None, profile: Profile, lang: str | None, canonical: str
+    page: PageMeta, source_url: str | None, copies_site: bool, lang: str | None, canonical: str
 ) -> str | None:
     ld = page.article_ld or {}
     for key in ("isBasedOn", "translationOfWork", "isBasedOnUrl"):
@@ -928,7 +707,7 @@ def _translation_of(
         value = value.get("@id") or value.get("url") if isinstance(value, dict) else value
         if isinstance(value, str) and value.startswith(("http://", "https://")):
             return canonicalize_url(value)
-    is_copy = profile is VIETNAMVN or (lang is not None and lang != "vi")
+    is_copy = copies_site or (lang is not None and lang != "vi")
     if source_url and is_copy and canonicalize_url(source_url) != canonical:
         return canonicalize_url(source_url)
     original = page.alternates.get("vi")
@@ -937,35 +716,327 @@ def _translation_of(
     return None
 
 
-def _body_root(soup: BeautifulSoup, profile: Profile) -> tuple[Tag | None, bool]:
-    """The body container, and whether a layout selector (not the heuristic) found it."""
+# --------------------------------------------------------------------------- two readings
+
+
+@dataclass
+class Reading:
+    """One reading of a page's story, by a profile or by the generic reader."""
+
+    path: str  # the profile's name, "generic", or "<profile>+generic" (see choose_reading)
+    title: str | None
+    sapo: str | None
+    paragraphs: list[str]
+    captions: list[str]
+    author: str | None
+    source_url: str | None
+    dates: list[DateCandidate]
+    section: str | None = None
+    tags: list[str] | None = None
+
+    @property
+    def weight(self) -> int:
+        return sum(text_weight(p) for p in self.paragraphs)
+
+
+def _body_root(soup: BeautifulSoup, profile: Profile) -> Tag | None:
+    """The profile's body container, else a well-known article-body container."""
     if profile.body:
         root = _select_first(soup, profile.body)
         if root is not None:
-            return root, True
+            return root
     root = _select_first(soup, GENERIC.body)
     if root is not None and text_weight(_element_text(root)) >= MIN_BODY_CHARS:
-        return root, True
-    return _best_container(soup), False
+        return root
+    return None
 
 
-def looks_like_listing(container: Tag) -> bool:
-    """Mostly links, or a run of headline links (a section page with snippets)."""
-    if _link_density(container) > MAX_LINK_DENSITY:
-        return True
-    headlines = [
-        anchor
-        for anchor in container.find_all("a")
-        if len(_element_text(anchor).split()) >= HEADLINE_MIN_WORDS
-    ]
-    return len(headlines) >= LISTING_MIN_HEADLINES
+def _shown_date(element: Tag | None) -> tuple[str | None, str] | None:
+    if element is None:
+        return None
+    attribute = element.get("datetime")
+    return (str(attribute) if attribute else None, _element_text(element))
+
+
+def read_with_profile(
+    html: str, url: str, profile: Profile, page: PageMeta, lang: str | None
+) -> Reading | None:
+    """The page read with its family's selectors (None when the body is not where the
+    profile says). The profile's selectors are CSS for BeautifulSoup, so this reading
+    parses the page into its own soup; only pages a profile matched get here."""
+    soup = BeautifulSoup(html, "lxml")
+    root = _body_root(soup, profile)
+    if root is None:
+        return None
+    title = _select_text(soup, profile.title) if profile.title else None
+    sapo_element = _select_first(soup, profile.sapo or GENERIC.sapo)
+    sapo = _element_text(sapo_element) if sapo_element is not None else None
+    author_element = _select_first(soup, profile.author) if profile.author else None
+    author = _byline_name(_element_text(author_element)) if author_element is not None else None
+    shown = _shown_date(_select_first(soup, profile.date)) if profile.date else None
+    section = _select_text(soup, profile.section) if profile.section else None
+    tags = []
+    for selector in profile.tags:
+        for anchor in soup.select(selector):
+            href = str(anchor.get("href") or "")
+            if "nofollow" in _attribute_words(anchor, "rel") and SEARCH_PATH.search(href):
+                continue
+            tags.append(_element_text(anchor))
+    if sapo_element is not None and root in sapo_element.parents:
+        sapo_element.decompose()
+    for heading in root.find_all("h1"):
+        heading.decompose()  # the headline, when a wide container holds it
+    blocks = _body_blocks(root, (*profile.drop, *profile.author))
+    if sum(text_weight(b.text) for b in blocks if b.kind == "para") < MIN_BODY_CHARS:
+        blocks = _ld_body_blocks(page) or blocks
+    parts = _split_body(blocks, lang)
+    dates = _published_candidates(page, shown, (url,), lang)
+    if parts.dateline is not None:
+        dates.append(parts.dateline)
+    dates.extend(_story_image_dates(root))
+    return Reading(
+        path=profile.name,
+        title=title,
+        sapo=sapo,
+        paragraphs=parts.paragraphs,
+        captions=parts.captions,
+        author=author or parts.author,
+        source_url=parts.source_url,
+        dates=dates,
+        section=section,
+        tags=tags,
+    )
 
 
 def _ld_body_blocks(page: PageMeta) -> list[Block]:
-    body = (page.article_ld or {}).get("articleBody")
-    if not isinstance(body, str):
+    body = page.ld_body
+    if body is None:
         return []
     return [Block(clean_text(part)) for part in _LINE_BREAKS.split(body) if clean_text(part)]
+
+
+# Elements whose class may name a caption (CAPTION_CLASSES decides), found in one pass.
+_CAPTION_CANDIDATES = etree.XPath(
+    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'desc') or "
+    "contains(@class, 'expnoedit') or contains(@class, 'note-image')]"
+)
+_IMAGE_TABLES = etree.XPath("//table[.//img] | //figure")
+_IMAGE_PARAGRAPHS = etree.XPath("//p[.//img] | //div[img] | //a[img]")
+_EMPHASIS = ("em", "i", "strong", "b")
+
+
+def _emphasised_text(element: HtmlElement) -> str | None:
+    """The element's text when all of it is bold or italic (a caption's usual look)."""
+    text = element_text(element)
+    if not text:
+        return None
+    plain = clean_text(
+        "".join(
+            element.xpath(
+                "./text() | .//*[not(self::em or self::i or self::strong or "
+                "self::b) and not(ancestor::em or ancestor::i or "
+                "ancestor::strong or ancestor::b)]/text()"
+            )
+        )
+    )
+    return text if not plain else None
+
+
+def _caption_texts(tree: HtmlElement) -> set[str]:
+    """Texts of the page's image captions: figcaption and caption classes, the short rows
+    of a table or figure that holds an image, and an all-emphasis paragraph right after a
+    paragraph holding only an image."""
+    found: set[str] = set()
+    for element in _CAPTION_CANDIDATES(tree):
+        if element.tag == "figcaption" or CAPTION_CLASSES.search(element.get("class", "")):
+            text = element_text(element)
+            if text:
+                found.add(text)
+    for holder in _IMAGE_TABLES(tree):
+        rows = holder.findall(".//tr") or [holder]
+        texts = [element_text(row) for row in rows]
+        if all(len(text) <= MAX_CAPTION_CHARS for text in texts):
+            found.update(text for text in texts if text)
+    for holder in _IMAGE_PARAGRAPHS(tree):
+        if element_text(holder):
+            continue
+        following = holder.getnext()
+        if following is not None and isinstance(following.tag, str):
+            caption = _emphasised_text(following)
+            if caption and len(caption) <= MAX_CAPTION_CHARS:
+                found.add(caption)
+    return found
+
+
+def read_generic_page(
+    tree: HtmlElement, url: str, page: PageMeta, generic: GenericRead, lang: str | None
+) -> Reading:
+    """The page read by trafilatura, with the same body rules as a profile's reading:
+    captions apart, credits and "Source:" lines out, datelines taken as dates."""
+    title = _declared_title(page) or _h1_title(tree) or _head_title(tree)
+    sapo_element = select_first(tree, GENERIC.sapo)
+    sapo = element_text(sapo_element) if sapo_element is not None else None
+    captions = _caption_texts(tree)
+    blocks: list[Block] = []
+    for line in generic.lines:
+        if title and line == clean_text(title):
+            continue  # the headline, when the reader kept it
+        if sapo and line == sapo:
+            continue  # kept apart as the sapo
+        blocks.append(Block(line, kind="caption" if line in captions else "para"))
+    if generic.chars < MIN_BODY_CHARS:
+        blocks = _ld_body_blocks(page) or blocks
+    parts = _split_body(blocks, lang)
+    author_element = select_first(tree, GENERIC.author)
+    author = _byline_name(element_text(author_element)) if author_element is not None else None
+    dates = _published_candidates(page, None, (url,), lang)
+    if parts.dateline is not None:
+        dates.append(parts.dateline)
+    return Reading(
+        path="generic",
+        title=title,
+        sapo=sapo,
+        paragraphs=parts.paragraphs,
+        captions=parts.captions,
+        author=author or parts.author or _ld_author(page),
+        source_url=parts.source_url,
+        dates=dates,
+    )
+
+
+# A profile's body this much shorter than the generic reader's has missed part of the story.
+PROFILE_SHORTFALL = 0.5
+# A reading that holds less than this share of the JSON-LD articleBody's words missed it.
+LD_BODY_MIN_COVERAGE = 0.6
+_WORD = re.compile(r"\w+")
+
+
+def _coverage(reference: str, paragraphs: list[str]) -> float:
+    """Share of the reference's words that the paragraphs hold."""
+    wanted = _WORD.findall(reference.lower())
+    if not wanted:
+        return 1.0
+    have = set(_WORD.findall(" ".join(paragraphs).lower()))
+    return sum(1 for word in wanted if word in have) / len(wanted)
+
+
+def choose_reading(profiled: Reading | None, generic: Reading, page: PageMeta) -> Reading:
+    """The profile's reading, unless the page shows it missed the story: its body is much
+    shorter than the generic one, or it misses most of the page's JSON-LD articleBody
+    that the generic reading holds. Then the generic body replaces the profile's, and
+    what the profile reads beside the body (title, sapo, byline, dates) stays."""
+    if profiled is None:
+        return generic
+    ld_body = page.ld_body
+    shorter = profiled.weight < PROFILE_SHORTFALL * generic.weight
+    misses_ld = (
+        ld_body is not None
+        and _coverage(ld_body, profiled.paragraphs) < LD_BODY_MIN_COVERAGE
+        and _coverage(ld_body, generic.paragraphs) > _coverage(ld_body, profiled.paragraphs)
+    )
+    if not (shorter or misses_ld or profiled.weight < MIN_BODY_CHARS):
+        return profiled
+    return Reading(
+        path=f"{profiled.path}+generic",
+        title=profiled.title or generic.title,
+        sapo=profiled.sapo or generic.sapo,
+        paragraphs=generic.paragraphs,
+        captions=profiled.captions or generic.captions,
+        author=profiled.author or generic.author,
+        source_url=profiled.source_url or generic.source_url,
+        dates=profiled.dates + generic.dates,
+        section=profiled.section or generic.section,
+        tags=profiled.tags or generic.tags,
+    )
+
+
+# --------------------------------------------------------------------------- the extractor
+
+
+@dataclass
+class PageResult:
+    """What extraction made of one page: the article (None when the page is not one),
+    which reading it came from, and why the page was or was not taken as an article."""
+
+    article: Article | None
+    path: str | None
+    reason: str
+
+
+def read_page(
+    html: str,
+    url: str,
+    *,
+    profile: str | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> PageResult:
+    """`extract`, with the extraction path and the is-article reason (for `sources check`)."""
+    defaults = defaults or {}
+    tree = parse_html(html)
+    if tree is None:
+        return PageResult(None, None, "empty page")
+    page = read_page_meta(tree, url)
+    verdict = judge_declared(tree, page, url)
+    if verdict is not None:
+        return PageResult(None, None, verdict.reason)
+    chosen = choose_profile(tree, url, profile)
+    lang_hint = _declared_lang(page) or normalize_lang(defaults.get("lang"))
+    generic_lines = read_generic(tree, url)
+    # Datelines are read in the page's language; guess it when the page does not say.
+    generic_lang = detect_language("\n".join(generic_lines.lines)[:LANGUAGE_SAMPLE_CHARS])
+    body_lang = lang_hint or generic_lang
+    generic = read_generic_page(tree, url, page, generic_lines, body_lang)
+    profiled = (
+        read_with_profile(html, url, chosen, page, body_lang) if chosen is not GENERIC else None
+    )
+    reading = choose_reading(profiled, generic, page)
+    verdict = judge_body(page, url, reading.paragraphs, reading.weight)
+    title = reading.title or _head_title(tree)
+    if not verdict.article or not title:
+        return PageResult(None, reading.path, verdict.reason if title else "no title")
+
+    paragraphs = list(reading.paragraphs)
+    sapo = reading.sapo
+    if sapo:
+        sapo = strip_agency_prefix(sapo)
+    elif paragraphs:
+        paragraphs[0] = strip_agency_prefix(paragraphs[0])
+    canonical = canonical_for(page, url, defaults.get("site"))
+    if canonical != canonicalize_url(url):
+        extra = date_from_url(canonical)
+        reading.dates.extend([extra] if extra else [])
+    if all(d.source == IMAGE_SOURCE for d in reading.dates):
+        guessed = guess_published(tree, url)
+        reading.dates.extend([guessed] if guessed else [])
+    published = choose_published(reading.dates)
+    lang_detected = (
+        generic_lang
+        if reading.path == "generic"
+        else detect_language("\n".join([title, sapo or "", *paragraphs]))
+    )
+    lang = lang_hint or lang_detected
+    article = Article(
+        url=url,
+        canonical_url=canonical,
+        title=clean_text(title),
+        sapo=sapo or None,
+        paragraphs=paragraphs,
+        captions=reading.captions,
+        author=reading.author or _ld_author(page),
+        section=reading.section or _declared_section(page),
+        tags=_unique_tags(reading.tags or _declared_tags(page)),
+        published=published.value if published else None,
+        published_source=published.source if published else None,
+        modified=_modified(page),
+        lang=lang,
+        lang_detected=lang_detected,
+        site=site_of(canonical) or defaults.get("site"),
+        province=defaults.get("province"),
+        translation_of=_translation_of(
+            page, reading.source_url, chosen is VIETNAMVN, lang, canonical
+        ),
+    )
+    return PageResult(article, reading.path, verdict.reason)
 
 
 def extract(
@@ -981,86 +1052,7 @@ def extract(
     None picks it from the markup and host. `defaults` may carry the site-level `site`,
     `province` and `lang` from the sources file, used when the page does not say.
     """
-    defaults = defaults or {}
-    soup = BeautifulSoup(html, "lxml")
-    page = read_page_meta(soup, url)
-    if is_error_page(soup, page):
-        logger.info("not an article (error page): %s", url)
-        return None
-    if is_listing_page(page, url):
-        logger.info("not an article (listing or website page): %s", url)
-        return None
-    chosen = choose_profile(soup, url, profile)
-    canonical = canonical_for(page, url, defaults.get("site"))
-    declared = _declared_lang(page)
-    lang_hint = declared or normalize_lang(defaults.get("lang"))
-
-    title = _title(soup, page, chosen)
-    sapo_element = _select_first(soup, chosen.sapo or GENERIC.sapo)
-    sapo = _element_text(sapo_element) if sapo_element is not None else None
-    author_element = _select_first(soup, chosen.author) if chosen.author else None
-    author = _byline_name(_element_text(author_element)) if author_element is not None else None
-
-    root, from_layout = _body_root(soup, chosen)
-    if root is None:
-        logger.info("not an article (no body found): %s", url)
-        return None
-    if sapo_element is not None and root in sapo_element.parents:
-        sapo_element.decompose()
-    for heading in root.find_all("h1"):
-        heading.decompose()  # the headline, when a generic container holds it
-    if not from_layout and not page.declares_article and looks_like_listing(root):
-        logger.info("not an article (the main block is a list of links): %s", url)
-        return None
-    blocks = _body_blocks(root, (*chosen.drop, *chosen.author))
-    if sum(text_weight(b.text) for b in blocks if b.kind == "para") < MIN_BODY_CHARS:
-        blocks = _ld_body_blocks(page) or blocks
-    parts = _split_body(blocks, lang_hint)
-    paragraphs = parts.paragraphs
-    if sapo:
-        sapo = strip_agency_prefix(sapo)
-    elif paragraphs:
-        paragraphs[0] = strip_agency_prefix(paragraphs[0])
-    if sapo is None and chosen is GENERIC:
-        description = page.first("og:description", "description") or _ld_text(
-            (page.article_ld or {}).get("description")
-        )
-        first = paragraphs[0] if paragraphs else ""
-        if (
-            description
-            and not description.endswith(("...", "…"))
-            and not first.startswith(description[:40])
-        ):
-            sapo = strip_agency_prefix(clean_text(description))
-    body_chars = sum(text_weight(p) for p in paragraphs)
-    if body_chars < MIN_BODY_CHARS or not title:
-        logger.info("not an article (%d body characters): %s", body_chars, url)
-        return None
-
-    author = author or parts.author or _ld_author(page)
-    candidates = _published_candidates(page, soup, chosen, (url, canonical), lang_hint)
-    if parts.dateline is not None:
-        candidates.append(parts.dateline)
-    published = choose_published([*candidates, *_story_image_dates(root)])
-    text_sample = "\n".join([title, sapo or "", *paragraphs])
-    lang_detected = detect_language(text_sample)
-    lang = lang_hint or lang_detected
-    return Article(
-        url=url,
-        canonical_url=canonical,
-        title=title,
-        sapo=sapo or None,
-        paragraphs=paragraphs,
-        captions=parts.captions,
-        author=author or None,
-        section=_section(soup, page, chosen),
-        tags=_tags(soup, page, chosen),
-        published=published.value if published else None,
-        published_source=published.source if published else None,
-        modified=_modified(page),
-        lang=lang,
-        lang_detected=lang_detected,
-        site=site_of(canonical) or defaults.get("site"),
-        province=defaults.get("province"),
-        translation_of=_translation_of(page, parts.source_url, chosen, lang, canonical),
-    )
+    result = read_page(html, url, profile=profile, defaults=defaults)
+    if result.article is None:
+        logger.info("not an article (%s): %s", result.reason, url)
+    return result.article

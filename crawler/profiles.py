@@ -4,15 +4,17 @@ A profile names CSS selectors (soupsieve syntax) for the title, sapo, body, visi
 author, section and tags, plus what to cut out of the body. Several selectors per field
 are tried in order. The family is recognised from the markup first (a site that changes
 CMS keeps its host but not its markup), then from the host; anything else is read by the
-generic extractor (JSON-LD, Open Graph and a main-text heuristic).
+generic reader (trafilatura, see `crawler.generic`). Detection runs on the page's
+shared lxml tree (`crawler.htmltree`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
+from lxml.html import HtmlElement
 
+from crawler.htmltree import has_match
 from crawler.urls import site_of
 
 FAMILIES = ("hexcms", "cardcms", "detailcms", "vietnamvn", "generic")
@@ -133,11 +135,11 @@ def get_profile(name: str) -> Profile:
         ) from None
 
 
-def markup_matches(soup: BeautifulSoup, profile: Profile) -> bool:
-    return bool(profile.markers) and all(soup.select_one(sel) for sel in profile.markers)
+def markup_matches(tree: HtmlElement, profile: Profile) -> bool:
+    return bool(profile.markers) and all(has_match(tree, sel) for sel in profile.markers)
 
 
-def choose_profile(soup: BeautifulSoup, url: str, name: str | None) -> Profile:
+def choose_profile(tree: HtmlElement, url: str, name: str | None) -> Profile:
     """The named profile, unless the page plainly has another family's markup.
 
     A sources file names one profile per site, but sites change CMS (baolamdong.vn moved
@@ -145,22 +147,22 @@ def choose_profile(soup: BeautifulSoup, url: str, name: str | None) -> Profile:
     with the profile that fits them.
     """
     if not name:
-        return detect_profile(soup, url)
+        return detect_profile(tree, url)
     named = get_profile(name)
-    if named is GENERIC or markup_matches(soup, named):
+    if named is GENERIC or markup_matches(tree, named):
         return named
-    detected = detect_profile(soup, url)
+    detected = detect_profile(tree, url)
     return named if detected is GENERIC else detected
 
 
-def detect_profile(soup: BeautifulSoup, url: str) -> Profile:
+def detect_profile(tree: HtmlElement, url: str) -> Profile:
     """The family whose markup the page has; the host decides only when markup is ambiguous."""
     site = site_of(url)
     by_host = [p for p in (VIETNAMVN, CARDCMS, DETAILCMS, HEXCMS) if site in p.hosts]
     for profile in by_host:
-        if markup_matches(soup, profile):
+        if markup_matches(tree, profile):
             return profile
     for profile in (VIETNAMVN, CARDCMS, DETAILCMS, HEXCMS):
-        if markup_matches(soup, profile):
+        if markup_matches(tree, profile):
             return profile
     return GENERIC

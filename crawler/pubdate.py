@@ -8,7 +8,9 @@ same day from another source can refine it.
 Sources, in order of trust: JSON-LD `datePublished` ("jsonld"), `<meta>` tags such as
 `article:published_time` ("meta"), the date shown next to the headline by a known
 layout ("byline"), a date in the URL path ("url"), and a dateline paragraph in the body
-("dateline"). Dates from page chrome (a "today" bar, sidebars) are never candidates:
+("dateline"), and last the day htmldate finds for a page in no known layout ("htmldate":
+a guess from the whole page, so it only counts when the page states no date itself).
+Dates from page chrome (a "today" bar, sidebars) are never candidates of the others:
 callers only hand in text from the article itself.
 
 A date with no time of day (a dateline, a date-only JSON-LD value) can also be refined by
@@ -30,7 +32,7 @@ import dateparser
 logger = logging.getLogger(__name__)
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
-SOURCE_ORDER = ("jsonld", "meta", "byline", "url", "dateline")
+SOURCE_ORDER = ("jsonld", "meta", "byline", "url", "dateline", "htmldate")
 IMAGE_SOURCE = "image"
 MIN_YEAR, MAX_YEAR = 1995, 2100
 # Free-form text longer than this is not handed to dateparser (it finds dates in prose).
