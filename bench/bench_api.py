@@ -90,7 +90,7 @@ def prepare_home(home: Path, embedder: str) -> None:
 class Server:
     """`policyqa serve` in a child process on a free loopback port."""
 
-    def __init__(self, home: Path, embedder: str) -> None:
+    def __init__(self, home: Path, embedder: str, workers: int = 1) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -112,6 +112,8 @@ class Server:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                "--workers",
+                str(workers),
             ],
             cwd=ROOT,
             env=env,

@@ -282,22 +282,38 @@ class _Build:
         store = load_vector_store(directory, manifest.backend)
         return _Previous(current, manifest, Catalog(directory / CATALOG_FILE), store, reusable)
 
+    def _purge_removed_rows(self, previous: _Previous | None, store: VectorStore) -> None:
+        """Delete for good the Milvus rows the previous version had already removed: the
+        new version does not see them either, and readers are on one of those two."""
+        if previous is None or not getattr(previous.store, "exclude", None):
+            return
+        if getattr(store, "collection", None) != getattr(previous.store, "collection", None):
+            return
+        try:
+            store.remove(np.asarray(previous.store.exclude, dtype=np.int64))
+        except BackendError as error:
+            logger.warning("could not delete removed rows from Milvus: %s", error)
+
     def _prune(self, newest: int) -> None:
         numbered = sorted(
             int(p.name) for p in versions_dir(self.index_dir).iterdir() if p.name.isdigit()
         )
         keep = [v for v in numbered if v <= newest][-self.keep_versions :]
+        in_use = {
+            name for v in keep if (name := _milvus_collection_of(version_dir(self.index_dir, v)))
+        }
         for version in numbered:
             if version not in keep:
                 logger.info("removing old index version %d", version)
                 directory = version_dir(self.index_dir, version)
-                _drop_milvus_collection(directory)
+                if _milvus_collection_of(directory) not in in_use:
+                    _drop_milvus_collection(directory)
                 shutil.rmtree(directory, ignore_errors=True)
         if self.backend == "milvus" and self.milvus_uri:
             from index.milvus_store import drop_collections
 
             prefix = milvus_collection_prefix(self.index_dir)
-            drop_collections(self.milvus_uri, prefix, {f"{prefix}{v}" for v in keep})
+            drop_collections(self.milvus_uri, prefix, in_use)
 
     # The build ----------------------------------------------------------------------------
 
@@ -431,6 +447,7 @@ class _Build:
         staging.rename(final)
         write_current(self.index_dir, version)
         logger.info("index version %d is now current", version)
+        self._purge_removed_rows(previous, store)
         self._prune(version)
         return BuildReport(
             version=version,
@@ -459,6 +476,16 @@ class _Build:
         drop vectors cheaply. Otherwise a fresh store is filled from the kept vectors.
         """
         if (
+            self.backend == "milvus"
+            and previous is not None
+            and previous.reusable
+            and getattr(previous.store, "version", None) is not None
+        ):
+            # Milvus: the new version shares the collection; only new rows go in, and the
+            # rows that went away are listed for readers until the next build deletes them.
+            gone = np.setdiff1d(_catalog_chunk_ids(previous.catalog), kept, assume_unique=True)
+            return previous.store.next_version(version, gone), True, np.empty(0, dtype=np.int64)
+        if (
             self.backend == "faiss"
             and previous is not None
             and previous.reusable
@@ -481,7 +508,9 @@ class _Build:
 
             assert self.milvus_uri is not None
             collection = f"{milvus_collection_prefix(self.index_dir)}{version}"
-            return MilvusStore(self.milvus_uri, collection, self.embedder.dimensions, create=True)
+            return MilvusStore(
+                self.milvus_uri, collection, self.embedder.dimensions, create=True, version=version
+            )
         kind = choose_kind(
             total,
             approximate_threshold=self.approximate_threshold,
@@ -538,6 +567,24 @@ class _Build:
             vector_parts.append(np.stack([embedded[source] for _, source in reuse_here]))
         if id_parts:
             store.add(np.concatenate(id_parts), np.concatenate(vector_parts))
+
+
+def _catalog_chunk_ids(catalog: Catalog) -> np.ndarray:
+    """Every chunk id a version's catalog holds, sorted."""
+    ids = catalog.chunk_ids_of(list(catalog.article_fingerprints()))
+    return np.unique(np.asarray(ids, dtype=np.int64))
+
+
+def _milvus_collection_of(directory: Path) -> str | None:
+    """The Milvus collection a version folder points at, if it has one."""
+    import json
+
+    from index.milvus_store import MILVUS_FILE
+
+    try:
+        return str(json.loads((directory / MILVUS_FILE).read_text())["collection"])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _drop_milvus_collection(directory: Path) -> None:

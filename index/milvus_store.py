@@ -4,8 +4,16 @@ The same `VectorStore` seam as FAISS: int64 ids, inner-product scores on normali
 vectors, filters passed as the allowed ids (the catalog stays the source of truth, so
 both backends filter identically). `uri` is a Milvus Lite file (e.g.
 `$POLICYQA_HOME/milvus.db`, in-process, for tests and single machines) or a cluster URI
-(`http://milvus:19530`). Each index version has its own collection; `save` records which
-one in the version folder.
+(`http://milvus:19530`). `save` records in the version folder which collection holds the
+version and which of its rows the version sees.
+
+Versions share a collection instead of copying it: each row carries `added_in`, the index
+version that inserted it. A version sees the rows with `added_in <= version` except the
+ids it lists as removed (`exclude`): a new version inserts only its new and changed
+chunks and lists the chunks that went away; readers of the previous version do not see
+the new rows, and readers switch atomically when CURRENT names the new version. Rows a
+version removed are deleted for good by the build after it, when no reader can still be
+on a version that sees them. A full rebuild (another embedder) starts a new collection.
 
 Milvus Lite keeps its data file open for one process at a time: the indexer and the API
 cannot share a Lite file concurrently; use a cluster URI for that.
@@ -75,10 +83,23 @@ def close_clients() -> None:
 class MilvusStore:
     """A `VectorStore` backed by one Milvus collection."""
 
-    def __init__(self, uri: str, collection: str, dimensions: int, *, create: bool = False):
+    def __init__(
+        self,
+        uri: str,
+        collection: str,
+        dimensions: int,
+        *,
+        create: bool = False,
+        version: int | None = None,
+        exclude: list[int] | None = None,
+    ):
         self.uri = uri
         self.collection = collection
         self.dimensions = dimensions
+        # The index version whose rows this store sees and inserts (None: every row, as
+        # collections written before versions shared one).
+        self.version = version
+        self.exclude: list[int] = sorted(exclude or [])
         self._client = milvus_client(uri)
         try:
             exists = self._client.has_collection(collection)
@@ -93,6 +114,7 @@ class MilvusStore:
                     vector_field_name="vector",
                     metric_type="IP",
                     auto_id=False,
+                    enable_dynamic_field=True,
                 )
             elif not exists:
                 raise BackendError(
@@ -116,7 +138,23 @@ class MilvusStore:
             raise BackendError(
                 f"cannot read {directory / MILVUS_FILE}: {error}; run `policyqa index`"
             ) from error
-        return cls(uri or recorded["uri"], recorded["collection"], int(recorded["dimensions"]))
+        return cls(
+            uri or recorded["uri"],
+            recorded["collection"],
+            int(recorded["dimensions"]),
+            version=recorded.get("version"),
+            exclude=recorded.get("exclude"),
+        )
+
+    def next_version(self, version: int, removed: np.ndarray) -> MilvusStore:
+        """The same collection as seen by `version`, which drops the ids in `removed`."""
+        return MilvusStore(
+            self.uri,
+            self.collection,
+            self.dimensions,
+            version=version,
+            exclude=[int(i) for i in removed],
+        )
 
     def _call(self, what: str, method: str, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -139,8 +177,9 @@ class MilvusStore:
                 f"collection of {self.dimensions} dimensions"
             )
         for start in range(0, len(ids), _BATCH):
+            added: dict[str, int] = {} if self.version is None else {"added_in": self.version}
             rows = [
-                {"id": int(i), "vector": v.tolist()}
+                {"id": int(i), "vector": v.tolist(), **added}
                 for i, v in zip(
                     ids[start : start + _BATCH], vectors[start : start + _BATCH], strict=True
                 )
@@ -172,7 +211,19 @@ class MilvusStore:
         hits.sort(key=lambda hit: (-hit[1], hit[0]))
         return hits[:limit]
 
+    def _visible(self, expression: str) -> str:
+        """`expression` limited to the rows this store's version sees."""
+        if self.version is None:
+            return expression
+        parts = [f"added_in <= {int(self.version)}"]
+        if self.exclude:
+            parts.append(f"id not in [{','.join(str(i) for i in self.exclude)}]")
+        if expression:
+            parts.append(f"({expression})")
+        return " and ".join(parts)
+
     def _search(self, vector: list[float], limit: int, expression: str) -> list[tuple[int, float]]:
+        expression = self._visible(expression)
         result = self._call(
             "search",
             "search",
@@ -190,7 +241,13 @@ class MilvusStore:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / MILVUS_FILE).write_text(
             json.dumps(
-                {"uri": self.uri, "collection": self.collection, "dimensions": self.dimensions},
+                {
+                    "uri": self.uri,
+                    "collection": self.collection,
+                    "dimensions": self.dimensions,
+                    "version": self.version,
+                    "exclude": self.exclude,
+                },
                 indent=2,
             )
         )

@@ -112,3 +112,50 @@ def test_switching_backends_reuses_vectors_and_drops_old_collections(
     update_index(store_path, index_dir, embedder, backend="faiss")
     assert milvus_client(milvus_uri).list_collections() == []
     assert IndexHandle(index_dir, embedder).info()["backend"] == "faiss"
+
+
+def test_a_new_version_inserts_only_new_rows_and_old_readers_keep_their_view(
+    milvus_uri: str, store_path: Path, index_dir: Path
+) -> None:
+    from index.milvus_store import milvus_client
+    from index.reader import version_dir
+
+    embedder = HashingEmbedder(dimensions=64)
+    fill_store(store_path, CORPUS)
+    update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    first = MilvusStore.load(version_dir(index_dir, 1))
+
+    # One article changes (its old chunks go away, new ones come), one is new.
+    changed = CORPUS[0].model_copy(update={"text": "Văn bản sửa đổi về đường cao tốc mới."})
+    fill_store(store_path, [changed, make_article("moi", "Bài mới", ["Khu công nghiệp Lộc Sơn."])])
+    second = update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    assert second.version == 2
+    client = milvus_client(milvus_uri)
+    assert len(client.list_collections()) == 1, "one collection shared by both versions"
+    current = MilvusStore.load(version_dir(index_dir, 2))
+    assert current.collection == first.collection and current.exclude
+    # Only the new chunks went in: the rows are version 2's chunks plus the ones it no
+    # longer sees (kept for version 1's readers), with no copy of the unchanged ones.
+    assert _rows(current) == second.chunks + len(current.exclude)
+
+    # Each version sees exactly the chunks of its own catalog.
+    from index.catalog import CATALOG_FILE, Catalog
+
+    for version, store in ((1, first), (2, current)):
+        catalog = Catalog(version_dir(index_dir, version) / CATALOG_FILE)
+        expected = set(catalog.chunk_ids_of(list(catalog.article_fingerprints())).tolist())
+        catalog.close()
+        seen = {i for i, _ in store.search(np.ones(64, dtype=np.float32) / 8, 100)}
+        assert seen == expected
+
+    # The next build deletes the rows version 2 no longer sees.
+    fill_store(store_path, [make_article("them", "Bài thêm", ["Nội dung khác hẳn."])])
+    update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    third = MilvusStore.load(version_dir(index_dir, 3))
+    assert _rows(third) == second.chunks + 1
+
+
+def _rows(store: MilvusStore) -> int:
+    """Rows physically in the collection (deleted ones excluded)."""
+    result = store._client.query(store.collection, filter="id >= 0", output_fields=["count(*)"])
+    return int(result[0]["count(*)"])
