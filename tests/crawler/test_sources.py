@@ -79,3 +79,24 @@ def test_selecting_an_unknown_site_lists_the_known_ones() -> None:
 def test_a_missing_sources_file_says_which(tmp_path: Path) -> None:
     with pytest.raises(SourcesError, match="sources file not found"):
         load_sources(tmp_path / "nope.toml")
+
+
+def test_bundled_sources_cover_the_34_units_each_with_a_reference() -> None:
+    import json
+
+    from crawler.models import place_key
+    from crawler.sources import DEFAULT_SOURCES_PATH
+
+    gazetteer_path = Path(__file__).resolve().parents[2] / "qa" / "data" / "gazetteer.json"
+    gazetteer = json.loads(gazetteer_path.read_text(encoding="utf-8"))
+    current = {unit["key"] for unit in gazetteer["units"] if unit["from_2025_07_01"]}
+    sources = load_sources()
+    covered = {place_key(site.province) for site in sources.sites if site.province}
+    assert len(current) == 34
+    assert current <= covered, sorted(current - covered)
+    assert any(site.domain == "www.vietnam.vn" for site in sources.sites)
+    # Every site names its public reference (or says it is unconfirmed) just above it.
+    chunks = DEFAULT_SOURCES_PATH.read_text(encoding="utf-8").split("\n[[site]]\n")
+    assert len(chunks) - 1 == len(sources.sites)
+    for before in chunks[:-1]:
+        assert "Reference" in before[-600:]
