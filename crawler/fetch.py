@@ -12,11 +12,15 @@ mock transport) and adds what a polite, safe crawler needs:
 - conditional GET (ETag / Last-Modified);
 - redirects followed by hand, at most `max_redirects`, each hop checked again;
 - only configured hosts are fetched, and never private, loopback or link-local
-  addresses unless the sources file names them (`connect_to`);
-- a maximum page size, enforced while reading (after gzip decoding).
+  addresses unless the sources file names that host (`connect_to`, or a literal address
+  as a site); the address that was checked is the one connected to (no second lookup a
+  rebinding DNS server could answer differently), and the check runs on every hop;
+- a maximum page size, enforced on the wire and on the output of every Content-Encoding
+  layer while reading (see `crawler.decode`), and a deadline for the whole response, so
+  a decompression bomb or a server dripping bytes costs a bounded amount of memory and time.
 
 `build_client` makes the client: a descriptive User-Agent, timeouts, HTTP_PROXY /
-HTTPS_PROXY / NO_PROXY from the environment or an explicit proxy, and the `connect_to`
+HTTPS_PROXY / NO_PROXY from the environment or an explicit proxy (`proxy_for`), and the `connect_to`
 mapping (plain HTTP to a given address while sending the real Host header).
 """
 
@@ -26,20 +30,24 @@ import ipaddress
 import logging
 import random
 import socket
+import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
+import httpcore
 import httpx
 from protego import Protego
 from tenacity import RetryCallState, Retrying, stop_after_attempt
 from tenacity.stop import stop_base
 
+from crawler.decode import ACCEPT_ENCODING, DecodeError, TooLargeError, decode_stream
 from crawler.errors import CrawlerError
 
 logger = logging.getLogger(__name__)
@@ -91,7 +99,8 @@ class FetchConfig:
     max_retry_wait: float = 60.0
     proxy: str | None = None
     connect_to: Mapping[str, str] = field(default_factory=dict)
-    # Hosts or literal addresses that may resolve to private/loopback addresses.
+    # Hosts (each one by name) that may resolve to private/loopback addresses: sites
+    # whose host is a literal address. connect_to hosts are exempt by their own entry.
     allowed_private: frozenset[str] = frozenset()
     obey_robots: bool = True
 
@@ -139,6 +148,128 @@ class FetchResult:
         return self.headers.get("last-modified")
 
 
+class _RequestGuard(threading.local):
+    """What the fetching thread's current request may do: the address its host was
+    checked to resolve to, and when it must be finished (monotonic seconds)."""
+
+    pin: tuple[str, str] | None = None
+    deadline: float | None = None
+
+
+_guard = _RequestGuard()
+_DEFAULT_LIMITS = httpx.Limits()
+
+
+class _GuardedStream(httpcore.NetworkStream):
+    """A connection whose reads and writes all end by the request's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    @staticmethod
+    def _within_deadline(timeout: float | None) -> float | None:
+        if _guard.deadline is None:
+            return timeout
+        left = _guard.deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("the response took longer than the fetch deadline")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._within_deadline(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._within_deadline(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._within_deadline(timeout))
+        return _GuardedStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """Connects to the address the fetcher checked for the host (DNS pinning) and bounds
+    every read by the request's deadline."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        pin = _guard.pin
+        if pin is not None and pin[0] == host.lower():
+            host = pin[1]
+        stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        return _GuardedStream(stream)
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over `_GuardedBackend`. httpx takes no network backend, so the
+    connection pool it built is replaced by an equivalent one that has it."""
+
+    def __init__(self, *, limits: httpx.Limits = _DEFAULT_LIMITS, verify: bool = True) -> None:
+        super().__init__(limits=limits, verify=verify)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_GuardedBackend(),
+        )
+
+
+def proxy_for(url: httpx.URL | str, explicit: str | None) -> str | None:
+    """The proxy a request to `url` goes through: the explicit one, else HTTP_PROXY /
+    HTTPS_PROXY / ALL_PROXY from the environment unless NO_PROXY names the host."""
+    if explicit:
+        return explicit
+    url = httpx.URL(url)
+    proxies = getproxies()
+    chosen = proxies.get(url.scheme) or proxies.get("all")
+    return chosen if chosen and not proxy_bypass(url.host) else None
+
+
+class RoutingTransport(httpx.BaseTransport):
+    """Direct requests over `GuardedTransport`, proxied ones over a proxy transport, with
+    the same proxy rule the address check uses (`proxy_for`)."""
+
+    def __init__(self, limits: httpx.Limits, proxy: str | None) -> None:
+        self._limits = limits
+        self._proxy = proxy
+        self._direct = GuardedTransport(limits=limits)
+        self._proxied: dict[str, httpx.HTTPTransport] = {}
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        proxy = proxy_for(request.url, self._proxy)
+        if proxy is None:
+            return self._direct.handle_request(request)
+        with self._lock:
+            transport = self._proxied.get(proxy)
+            if transport is None:
+                transport = httpx.HTTPTransport(limits=self._limits, proxy=proxy)
+                self._proxied[proxy] = transport
+        return transport.handle_request(request)
+
+    def close(self) -> None:
+        self._direct.close()
+        for transport in self._proxied.values():
+            transport.close()
+
+
 class ConnectToTransport(httpx.BaseTransport):
     """Send requests for a host to another address over plain HTTP, keeping the Host
     header (and every URL the crawler sees) as the real one. For local mirrors and tests."""
@@ -147,7 +278,7 @@ class ConnectToTransport(httpx.BaseTransport):
         host, _, port = address.rpartition(":")
         self._host = host.strip("[]")
         self._port = int(port)
-        self._inner = inner or httpx.HTTPTransport()
+        self._inner = inner or GuardedTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.url = request.url.copy_with(scheme="http", host=self._host, port=self._port)
@@ -159,20 +290,24 @@ class ConnectToTransport(httpx.BaseTransport):
 
 def build_client(config: FetchConfig) -> httpx.Client:
     """An httpx client for crawling (proxies from the environment unless `config.proxy`)."""
-    mounts: dict[str, httpx.BaseTransport | None] = {
-        f"all://{host}": ConnectToTransport(address) for host, address in config.connect_to.items()
-    }
     limits = httpx.Limits(
         max_connections=max(config.concurrency * 2, 4),
         max_keepalive_connections=max(config.concurrency, 2),
     )
+    mounts: dict[str, httpx.BaseTransport | None] = {
+        f"all://{host}": ConnectToTransport(address, GuardedTransport(limits=limits))
+        for host, address in config.connect_to.items()
+    }
     return httpx.Client(
-        headers={"User-Agent": config.user_agent, "Accept-Language": "vi,en;q=0.8,*;q=0.5"},
+        headers={
+            "User-Agent": config.user_agent,
+            "Accept-Language": "vi,en;q=0.8,*;q=0.5",
+            "Accept-Encoding": ACCEPT_ENCODING,
+        },
         timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, 10.0)),
         follow_redirects=False,
-        proxy=config.proxy,
-        trust_env=True,
         mounts=mounts,
+        transport=RoutingTransport(limits, config.proxy),
         limits=limits,
     )
 
@@ -283,7 +418,6 @@ class Fetcher:
         self._slots = threading.BoundedSemaphore(max(1, config.concurrency))
         self._robots: dict[str, Protego | None] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
-        self._address_checked: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self.requests_made = 0
 
@@ -299,7 +433,9 @@ class Fetcher:
 
     # -- checks ----------------------------------------------------------------------
 
-    def _check_host(self, url: str) -> str:
+    def _check_host(self, url: str) -> tuple[str, str | None]:
+        """The URL's host and the address to connect to (None: connect_to or a proxy
+        decides), or a BlockedError."""
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not host:
@@ -309,49 +445,37 @@ class Fetcher:
                 f"{host} is not a configured site (add it to the sources file to crawl it): {url}",
                 url=url,
             )
-        self._check_address(host, url)
-        return host
+        return host, self._check_address(host, url)
 
-    def _check_address(self, host: str, url: str) -> None:
-        """Refuse private, loopback and link-local targets (SSRF) unless configured."""
-        if host in self.config.connect_to or host in self.config.allowed_private:
-            return
-        with self._lock:
-            known = self._address_checked.get(host, "")
-        if known is None:
-            return
-        if known:
-            raise BlockedError(known, url=url)
+    def _check_address(self, host: str, url: str) -> str | None:
+        """Refuse private, loopback and link-local targets (SSRF) unless the sources file
+        names this very host; return the checked address the request must connect to.
+
+        Resolved on every request, never cached: a name that changes its answer between
+        requests is checked each time, and the connection goes to the checked address."""
+        if host in self.config.connect_to:
+            return None  # the sources file sends this host to a fixed address
         try:
             addresses = self._resolve(host)
         except OSError as error:
-            if self._proxied(url, host):
-                addresses = []  # the proxy resolves names; nothing to check here
-            else:
-                raise FetchError(
-                    f"cannot resolve {host}: {error}", url=url, transient=True
-                ) from error
-        problem: str | None = None
-        for address in addresses:
-            if address in self.config.allowed_private:
-                continue
-            if not _is_public_address(address):
-                problem = (
-                    f"{host} resolves to the non-public address {address}; refusing to fetch "
-                    f"(name it under [network] connect_to in the sources file if this is intended)"
-                )
-                break
-        with self._lock:
-            self._address_checked[host] = problem or None
-        if problem:
-            raise BlockedError(problem, url=url)
+            raise FetchError(f"cannot resolve {host}: {error}", url=url, transient=True) from error
+        if not addresses:
+            raise FetchError(f"{host} has no address", url=url, transient=True)
+        if host not in self.config.allowed_private:
+            for address in addresses:
+                if not _is_public_address(address):
+                    raise BlockedError(
+                        f"{host} resolves to the non-public address {address}; refusing to "
+                        "fetch (name it under [network] connect_to in the sources file if "
+                        "this is intended)",
+                        url=url,
+                    )
+        # Through a proxy the proxy connects; the check above still had to pass.
+        return None if self._proxied(url, host) else addresses[0]
 
     def _proxied(self, url: str, host: str) -> bool:
         """Whether requests to `url` go through a proxy (explicit, or from the environment)."""
-        if self.config.proxy:
-            return True
-        scheme = urlsplit(url).scheme
-        return bool(getproxies().get(scheme)) and not proxy_bypass(host)
+        return proxy_for(url, self.config.proxy) is not None
 
     # -- robots.txt ------------------------------------------------------------------
 
@@ -457,11 +581,11 @@ class Fetcher:
         redirect_statuses: list[int] = []
         headers = dict(conditional)
         while True:
-            host = self._check_host(current)
+            host, address = self._check_host(current)
             if check_robots and not self.allowed_by_robots(current):
                 raise BlockedError(f"robots.txt disallows {current}", url=current)
             delay = self.crawl_delay_for(current) if check_robots else self.config.crawl_delay
-            response = self._get_with_retries(current, host, delay, headers, max_bytes)
+            response = self._get_with_retries(current, host, address, delay, headers, max_bytes)
             if response.status in REDIRECT_STATUSES and response.headers.get("location"):
                 if len(redirects) >= self.config.max_redirects:
                     raise BlockedError(
@@ -486,6 +610,7 @@ class Fetcher:
         self,
         url: str,
         host: str,
+        address: str | None,
         delay: float,
         headers: dict[str, str],
         max_bytes: int | None,
@@ -499,7 +624,7 @@ class Fetcher:
             reraise=True,
             before_sleep=self._log_retry,
         )
-        return retrying(self._get_once, url, host, delay, headers, max_bytes)
+        return retrying(self._get_once, url, host, address, delay, headers, max_bytes)
 
     @staticmethod
     def _is_transient(retry_state: RetryCallState) -> bool:
@@ -524,26 +649,39 @@ class Fetcher:
         self,
         url: str,
         host: str,
+        address: str | None,
         delay: float,
         headers: dict[str, str],
         max_bytes: int | None,
     ) -> FetchResult:
         self._gate.acquire(host)
         try:
-            return self._request(url, host, headers, max_bytes)
+            return self._request(url, host, address, headers, max_bytes)
         finally:
             self._gate.release(host, delay)
 
     def _request(
-        self, url: str, host: str, headers: dict[str, str], max_bytes: int | None
+        self,
+        url: str,
+        host: str,
+        address: str | None,
+        headers: dict[str, str],
+        max_bytes: int | None,
     ) -> FetchResult:
         limit = max_bytes or self.config.max_page_bytes
         with self._slots:
             with self._lock:
                 self.requests_made += 1
             started = self._clock()
+            raw_host = httpx.URL(url).raw_host.decode("ascii").lower()  # as httpcore sees it
+            _guard.pin = (raw_host, address) if address else None
+            _guard.deadline = time.monotonic() + self.config.timeout * 3
             try:
-                request_headers = {"User-Agent": self.config.user_agent, **headers}
+                request_headers = {
+                    "User-Agent": self.config.user_agent,
+                    "Accept-Encoding": ACCEPT_ENCODING,
+                    **headers,
+                }
                 with self.client.stream("GET", url, headers=request_headers) as response:
                     status = response.status_code
                     if status in RETRY_STATUSES or status >= 500:
@@ -567,15 +705,8 @@ class Fetcher:
                         )
                     body = bytearray()
                     if status < 300:
-                        for chunk in response.iter_bytes():
+                        for chunk in self._decoded(response, url, limit):
                             body.extend(chunk)
-                            if len(body) > limit:
-                                raise BlockedError(
-                                    f"{url} is larger than the limit of {limit} bytes "
-                                    "(raise POLICYQA_MAX_PAGE_BYTES to fetch it)",
-                                    url=url,
-                                    status=status,
-                                )
                             if self._clock() - started > self.config.timeout * 3:
                                 raise FetchError(
                                     f"{url} is sending too slowly (over {self.config.timeout * 3:.0f}s)",
@@ -591,9 +722,32 @@ class Fetcher:
                     )
             except httpx.TimeoutException as error:
                 raise FetchError(f"{url} timed out: {error!r}", url=url, transient=True) from error
+            except DecodeError as error:
+                raise BlockedError(f"{url}: {error}", url=url) from error
             except httpx.TransportError as error:
-                # Connection refused or reset, protocol errors, broken gzip streams.
+                # Connection refused or reset, protocol errors.
                 raise FetchError(f"{url} failed: {error!r}", url=url, transient=True) from error
+            finally:
+                _guard.pin = None
+                _guard.deadline = None
+
+    @staticmethod
+    def _decoded(response: httpx.Response, url: str, limit: int) -> Iterator[bytes]:
+        """The body, decoded within the byte budget (raw bytes: httpx must not decode)."""
+        if response.is_stream_consumed:
+            # An in-memory response (a mock transport) arrives decoded already.
+            raw, encoding = iter([response.content]), None
+        else:
+            raw, encoding = response.iter_raw(), response.headers.get("content-encoding")
+        try:
+            yield from decode_stream(raw, encoding, limit)
+        except TooLargeError as error:
+            raise BlockedError(
+                f"{url} is larger than the limit of {limit} bytes ({error}; "
+                "raise POLICYQA_MAX_PAGE_BYTES to fetch it)",
+                url=url,
+                status=response.status_code,
+            ) from error
 
 
 def retry_time(error: FetchError, *, now: datetime | None = None) -> datetime | None:

@@ -225,11 +225,11 @@ class Sources:
 
     @property
     def allowed_private_hosts(self) -> frozenset[str]:
-        """Hosts (and literal addresses) the file names, which may resolve to private
-        or loopback addresses: the connect_to targets and hosts that are IP literals."""
+        """Site hosts that are literal addresses, which may be private or loopback.
+
+        connect_to targets are not listed: each is an exception for the one host it
+        names, and another host resolving to that address is still refused."""
         names: set[str] = set()
-        for address in self.network.connect_to.values():
-            names.add(address.rpartition(":")[0].strip("[]"))
         for site in self.sites:
             for host in site.hosts:
                 if _is_ip(host):

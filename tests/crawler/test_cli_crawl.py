@@ -163,6 +163,8 @@ def test_crawl_goes_through_a_proxy(
         f"start_urls = [\"http://{HOST}/tin-moi/\"]\narticle_patterns = ['{ARTICLE_PATTERN}']\n",
         encoding="utf-8",
     )
+    # The proxy connects, but the crawler still checks the address itself first.
+    monkeypatch.setattr("crawler.fetch._resolve_host", lambda host: ["93.184.215.14"])
     with SyntheticServer([site]) as server:
         proxy = f"http://{server.address}"
         args = ["crawl", "--sources", str(path)]

@@ -189,7 +189,7 @@ def test_private_and_loopback_addresses_are_refused_unless_configured() -> None:
     with pytest.raises(BlockedError, match="non-public"):
         loopback.fetch(f"https://{HOST}/a")
     allowed = make_fetcher(
-        handler, resolver=lambda host: ["127.0.0.1"], allowed_private=frozenset({"127.0.0.1"})
+        handler, resolver=lambda host: ["127.0.0.1"], allowed_private=frozenset({HOST})
     )
     assert allowed.fetch(f"https://{HOST}/a").status == 200
     literal = make_fetcher(handler)

@@ -32,12 +32,13 @@ def test_bundled_sources_list_the_provincial_papers_and_vietnam_vn() -> None:
     )
 
 
-def test_connect_to_addresses_are_allowed_private_targets() -> None:
+def test_a_connect_to_address_is_an_exception_for_its_own_host_only() -> None:
     sources = parse_sources(
         '[network]\nconnect_to = { "baolamdong.vn" = "127.0.0.1:8765" }\n' + GOOD_SITE
     )
     assert sources.network.connect_to == {"baolamdong.vn": "127.0.0.1:8765"}
-    assert "127.0.0.1" in sources.allowed_private_hosts
+    # Another configured host resolving to 127.0.0.1 must not ride on this entry.
+    assert "127.0.0.1" not in sources.allowed_private_hosts
 
 
 @pytest.mark.parametrize(
