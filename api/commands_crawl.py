@@ -14,6 +14,7 @@ from pathlib import Path
 
 from api.settings import Settings
 from crawler.discover import VIETNAM_TZ
+from crawler.errors import ImportFormatError
 from crawler.fetch import FetchConfig, Fetcher
 from crawler.jsonl import export_jsonl, import_jsonl
 from crawler.run import CrawlOptions, run_crawl
@@ -22,6 +23,8 @@ from crawler.store import ArticleStore
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+# Bad import lines named on stderr; the rest are only counted.
+MAX_REPORTED_PROBLEMS = 20
 
 
 def _parse_since(value: str) -> datetime:
@@ -86,14 +89,20 @@ def crawl(
 
 def import_articles(settings: Settings, *, path: Path) -> int:
     """`policyqa import FILE.jsonl`: same dedupe and versioning as crawling."""
+    problems: list[ImportFormatError] = []
     with ArticleStore(settings.store_location) as store:
-        outcomes = import_jsonl(store, path)
+        outcomes = import_jsonl(store, path, problems)
         total = store.count()
+    for problem in problems[:MAX_REPORTED_PROBLEMS]:
+        print(f"policyqa: skipped {problem}", file=sys.stderr)
+    if len(problems) > MAX_REPORTED_PROBLEMS:
+        print(f"policyqa: ... and {len(problems) - MAX_REPORTED_PROBLEMS} more", file=sys.stderr)
     print(
         f"import: new={outcomes['new']} changed={outcomes['changed']} "
-        f"unchanged={outcomes['unchanged']} articles in store={total}"
+        f"unchanged={outcomes['unchanged']} skipped={len(problems)} articles in store={total}"
     )
-    return EXIT_OK
+    # Bad lines were skipped: the exit code tells scripts the file needs fixing.
+    return EXIT_USAGE if problems else EXIT_OK
 
 
 def export_articles(settings: Settings, *, fmt: str) -> int:

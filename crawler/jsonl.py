@@ -6,8 +6,8 @@ optional `published` (ISO 8601 with offset), `lang`, `site`, `province`, `author
 `id`, `lang_detected`, `published_source`, `translation_group`, `content_hash`,
 `fetched_at`, `version`.
 
-An import file is checked completely before anything is stored, so a bad line (reported
-with its number) leaves the store as it was.
+A bad line (not JSON, not an article, a URL that is not http(s), not UTF-8, too long) is
+reported with its number and skipped; the good lines are imported.
 """
 
 from __future__ import annotations
@@ -37,37 +37,79 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(problems)
 
 
-def read_articles(path: Path) -> Iterator[tuple[int, Article]]:
-    """(line number, Article) for every non-blank line; ImportFormatError on a bad one."""
+# A line longer than this is not an article (the longest real ones are ~200 KB); it is
+# skipped without being held in memory.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; None for a line over MAX_LINE_BYTES."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except FileNotFoundError as error:
         raise ImportFormatError(f"import file not found: {path}") from error
+    except OSError as error:
+        raise ImportFormatError(f"cannot read {path}: {error.strerror}") from error
     with handle:
         number = 0
+        while True:
+            line = handle.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass
+                yield number, None
+                continue
+            yield number, line
+
+
+def _parse_line(path: Path, number: int, raw: bytes | None) -> Article | None:
+    """The article on one line, None for a blank line; ImportFormatError naming the line."""
+    where = f"{path}, line {number}"
+    if raw is None:
+        raise ImportFormatError(f"{where}: longer than {MAX_LINE_BYTES} bytes")
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFormatError(
+            f"{where}: not UTF-8 text ({error.reason}); save the file as UTF-8"
+        ) from error
+    if not line.strip():
+        return None
+    try:
+        data = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as error:
+        detail = (
+            f"{error.msg} at column {error.colno}"
+            if isinstance(error, json.JSONDecodeError)
+            else "nested too deeply"
+        )
+        raise ImportFormatError(f"{where}: not valid JSON ({detail})") from error
+    if not isinstance(data, dict):
+        raise ImportFormatError(f"{where}: expected a JSON object with url, title and text")
+    try:
+        return Article.model_validate(data)
+    except ValidationError as error:
+        raise ImportFormatError(f"{where}: {_describe(error)}") from error
+
+
+def read_articles(
+    path: Path, problems: list[ImportFormatError] | None = None
+) -> Iterator[tuple[int, Article]]:
+    """(line number, Article) for every good line. A bad line raises ImportFormatError,
+    or, when `problems` is given, is added to it and skipped."""
+    for number, raw in _lines(path):
         try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ImportFormatError(
-                        f"{path}, line {number}: not valid JSON ({error.msg} at column {error.colno})"
-                    ) from error
-                if not isinstance(data, dict):
-                    raise ImportFormatError(
-                        f"{path}, line {number}: expected a JSON object with url, title and text"
-                    )
-                try:
-                    article = Article.model_validate(data)
-                except ValidationError as error:
-                    raise ImportFormatError(f"{path}, line {number}: {_describe(error)}") from error
-                yield number, article
-        except UnicodeDecodeError as error:
-            raise ImportFormatError(
-                f"{path}, line {number + 1}: not UTF-8 text ({error.reason}); save the file as UTF-8"
-            ) from error
+            article = _parse_line(path, number, raw)
+        except ImportFormatError as error:
+            if problems is None:
+                raise
+            problems.append(error)
+            continue
+        if article is not None:
+            yield number, article
 
 
 def _prepared(article: Article) -> Article:
@@ -80,17 +122,18 @@ def _prepared(article: Article) -> Article:
     return article.model_copy(update=update) if update else article
 
 
-def import_jsonl(store: ArticleStore, path: Path) -> Counter[str]:
-    """Add every article of a JSONL file; counts of "new", "changed", "unchanged".
-
-    The whole file is validated first: a bad line raises ImportFormatError naming it and
-    nothing is stored.
-    """
-    lines = sum(1 for _ in read_articles(path))
-    logger.info("importing %d articles from %s", lines, path)
+def import_jsonl(
+    store: ArticleStore, path: Path, problems: list[ImportFormatError] | None = None
+) -> Counter[str]:
+    """Add every good article of a JSONL file; counts of "new", "changed", "unchanged"
+    and "skipped". Each bad line is added to `problems` (each names its line) and
+    skipped; the rest is imported."""
+    found: list[ImportFormatError] = [] if problems is None else problems
     outcomes: Counter[str] = Counter()
-    for _number, article in read_articles(path):
+    for _number, article in read_articles(path, found):
         outcomes[store.add(_prepared(article))] += 1
+    if found:
+        outcomes["skipped"] = len(found)
     return outcomes
 
 

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from crawler.urls import is_web_url
+
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
@@ -71,11 +73,14 @@ class Article(BaseModel):
     fetched_at: datetime | None = None
     version: int | None = None
 
-    @field_validator("url")
+    @field_validator("url", "canonical_url", "translation_of")
     @classmethod
-    def _url_is_http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"url must start with http:// or https://, got {value!r}")
+    def _url_is_http(cls, value: str | None) -> str | None:
+        # Every URL is linked and shown later: only absolute http(s) URLs are accepted.
+        if value is not None and not is_web_url(value):
+            raise ValueError(
+                f"must be an absolute http:// or https:// URL with a host, got {value[:200]!r}"
+            )
         return value
 
     @field_validator("title")

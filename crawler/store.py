@@ -34,6 +34,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import ValidationError
+
 from crawler.database import Database, StoreLocation, open_database
 from crawler.language import detect_language
 from crawler.models import Article, article_id_for, content_hash_for
@@ -73,6 +75,16 @@ class FetchState:
     fetched_at: datetime | None = None
     article_id: str | None = None
     error: str | None = None
+
+
+def _parse_article(data: str) -> Article | None:
+    """A stored article, or None (logged) when the row no longer passes validation: a
+    row written before a rule existed (a `javascript:` URL) must not break every reader."""
+    try:
+        return Article.model_validate_json(data)
+    except ValidationError as error:
+        logger.warning("skipping a stored article that fails validation: %s", error)
+        return None
 
 
 def _now() -> datetime:
@@ -358,8 +370,10 @@ class ArticleStore:
     _SELECT_WITH_ROWID = _SELECT.replace("SELECT ", "SELECT a.rowid AS article_rowid, ", 1)
 
     @staticmethod
-    def _materialise(row: Any) -> Article:
-        article = Article.model_validate_json(row["data"])
+    def _materialise(row: Any) -> Article | None:
+        article = _parse_article(row["data"])
+        if article is None:
+            return None
         update: dict[str, Any] = {"translation_group": row["translation_group"]}
         if not row["own_province"] and row["original_province"]:
             update["province"] = row["original_province"]
@@ -378,7 +392,9 @@ class ArticleStore:
                 (after, batch_size),
             )
             for row in rows:
-                yield self._materialise(row)
+                article = self._materialise(row)
+                if article is not None:
+                    yield article
             if len(rows) < batch_size:
                 return
             after = int(rows[-1]["article_rowid"])
@@ -392,7 +408,7 @@ class ArticleStore:
             "SELECT data FROM article_versions WHERE article_id = ? AND version = ?",
             (article_id, version),
         )
-        return Article.model_validate_json(rows[0]["data"]) if rows else None
+        return _parse_article(rows[0]["data"]) if rows else None
 
     def versions(self, article_id: str) -> list[Article]:
         """Every version of an article, oldest first."""
@@ -404,7 +420,8 @@ class ArticleStore:
             (article_id,),
         )
         shared = {"translation_group": current.translation_group}
-        return [Article.model_validate_json(row["data"]).model_copy(update=shared) for row in rows]
+        parsed = (_parse_article(row["data"]) for row in rows)
+        return [article.model_copy(update=shared) for article in parsed if article is not None]
 
     def translations(self, translation_group: str) -> list[Article]:
         """Every article in a translation group, the original first when stored."""
@@ -412,7 +429,7 @@ class ArticleStore:
             f"{self._SELECT} WHERE a.translation_group = ? ORDER BY a.id != ?, a.rowid",
             (translation_group, translation_group),
         )
-        return [self._materialise(row) for row in rows]
+        return [article for row in rows if (article := self._materialise(row)) is not None]
 
     def count(self) -> int:
         return int(self._query("SELECT COUNT(*) AS n FROM articles")[0]["n"])

@@ -54,6 +54,38 @@ _MULTI_SLASH = re.compile(r"/{2,}")
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 
 
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
+# Characters left as they are when a URL is shown in text; everything else is escaped,
+# so a URL can never close a quote, a Markdown link or an HTML attribute around it.
+DISPLAY_SAFE = "/%:?#=&+,;~-._!$@"
+
+
+def is_web_url(url: str) -> bool:
+    """Whether `url` is an absolute http(s) URL with a host and no spaces or control
+    characters: the only kind stored, indexed, linked or shown."""
+    if not isinstance(url, str) or _UNSAFE_IN_URL.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
+
+def display_url(url: str) -> str:
+    """`url` as safe text: http(s) only (else ""), without a user:password part, every
+    character that could end the text around it percent-escaped."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return ""
+    netloc = parts.netloc.rpartition("@")[2]
+    shown = urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
+    return quote(shown, safe=DISPLAY_SAFE) if is_web_url(shown) else ""
+
+
 def is_tracking_param(name: str) -> bool:
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
@@ -81,7 +113,9 @@ def _ascii_host(host: str) -> str:
 
 
 def _host_and_port(scheme: str, netloc: str) -> str:
-    userinfo, _, hostport = netloc.rpartition("@")
+    # A user:password part is dropped: it is no part of an article's identity, and a
+    # link that carries one would show it to every reader.
+    hostport = netloc.rpartition("@")[2]
     host, port = hostport, ""
     if not hostport.endswith("]"):  # an IPv6 literal keeps its colons
         name, sep, maybe_port = hostport.rpartition(":")
@@ -90,13 +124,12 @@ def _host_and_port(scheme: str, netloc: str) -> str:
     host = _ascii_host(host.lower().rstrip("."))
     if port and int(port) == DEFAULT_PORTS.get(scheme):
         port = ""
-    hostport = f"{host}:{port}" if port else host
-    return f"{userinfo}@{hostport}" if userinfo else hostport
+    return f"{host}:{port}" if port else host
 
 
 def canonicalize_url(url: str) -> str:
     """One spelling of `url`: lower-case scheme and host, no default port, no fragment,
-    no tracking parameters, AMP forms collapsed, remaining query sorted.
+    no user:password, no tracking parameters, AMP forms collapsed, remaining query sorted.
 
     >>> canonicalize_url("HTTPS://BaoHungYen.vn:443/amp/tin-3179979.html?utm_source=zalo#top")
     'https://baohungyen.vn/tin-3179979.html'

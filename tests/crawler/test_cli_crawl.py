@@ -131,7 +131,7 @@ def test_import_dedupes_and_versions_like_crawling(tmp_path: Path) -> None:
     assert translation["province"] == "Lâm Đồng" and translation["lang"] == "en"
 
 
-def test_a_bad_import_line_is_named_and_nothing_is_stored(tmp_path: Path) -> None:
+def test_a_bad_import_line_is_named_and_skipped(tmp_path: Path) -> None:
     path = tmp_path / "articles.jsonl"
     path.write_text(
         json.dumps({"url": "https://a.vn/x-1.html", "title": "Tin", "text": "Nội dung"})
@@ -143,7 +143,9 @@ def test_a_bad_import_line_is_named_and_nothing_is_stored(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["import", str(path)])
     assert result.exit_code == 2
     assert "line 3" in result.stderr and "text" in result.stderr
-    assert CliRunner().invoke(app, ["articles", "export"]).stdout == ""
+    assert "new=1" in result.stdout and "skipped=1" in result.stdout
+    exported = CliRunner().invoke(app, ["articles", "export"]).stdout.splitlines()
+    assert [json.loads(line)["url"] for line in exported] == ["https://a.vn/x-1.html"]
 
 
 def test_export_rejects_an_unknown_format() -> None:

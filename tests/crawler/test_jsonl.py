@@ -28,25 +28,26 @@ GOOD = {
         (json.dumps({**GOOD, "published": "2025-03-17T14:34:00"}), "line 2: published"),
     ],
 )
-def test_bad_lines_are_named_and_nothing_is_imported(
+def test_bad_lines_are_named_and_skipped_and_the_rest_imports(
     bad_line: str, expected: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(GOOD) + "\n" + bad_line + "\n", encoding="utf-8")
+    problems: list[ImportFormatError] = []
     with ArticleStore(tmp_path / "a.sqlite") as store:
-        with pytest.raises(ImportFormatError, match=expected):
-            import_jsonl(store, path)
-        assert store.count() == 0
+        outcomes = import_jsonl(store, path, problems)
+        assert store.count() == 1
+    assert outcomes == {"new": 1, "skipped": 1}
+    assert len(problems) == 1 and expected in str(problems[0])
 
 
-def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+def test_a_line_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(json.dumps(GOOD).encode() + b"\n" + '{"title": "Tin tức"}'.encode("utf-16"))
-    with (
-        ArticleStore(tmp_path / "a.sqlite") as store,
-        pytest.raises(ImportFormatError, match="UTF-8"),
-    ):
-        import_jsonl(store, path)
+    problems: list[ImportFormatError] = []
+    with ArticleStore(tmp_path / "a.sqlite") as store:
+        assert import_jsonl(store, path, problems)["new"] == 1
+    assert "UTF-8" in str(problems[0])
 
 
 def test_export_then_import_elsewhere_gives_the_same_articles(tmp_path: Path) -> None:
