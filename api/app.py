@@ -60,6 +60,7 @@ from api.security import (
     RateLimiter,
     SecurityHeaders,
     get_settings_from_app,
+    presents_valid_key,
 )
 from api.settings import Settings, get_settings
 from index.errors import IndexNotBuiltError
@@ -558,6 +559,8 @@ def create_app(
         # /docs is served from packaged Swagger UI files (below): it must work on
         # machines whose browsers cannot reach a CDN.
         docs_url=None,
+        # ReDoc's page loads its script from a CDN; only the packaged Swagger UI is served.
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -709,10 +712,20 @@ def _add_routes(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
         """Provinces and cities known to the gazetteer (for filter pickers)."""
         return await run_blocking(settings, provinces)
 
-    @app.get("/health", response_model=HealthResponse, tags=["operations"])
-    async def health(engine: EngineDep, settings: SettingsDep) -> dict[str, Any]:
-        """Index version and size, embedder and the last crawl."""
-        return await run_blocking(settings, engine.health)
+    @app.get(
+        "/health",
+        response_model=HealthResponse,
+        response_model_exclude_unset=True,
+        tags=["operations"],
+    )
+    async def health(request: Request, engine: EngineDep, settings: SettingsDep) -> Any:
+        """Index version and size, embedder and the last crawl. When API keys are
+        configured, callers without one see only `status` (the rest names paths and
+        versions an outsider has no use for)."""
+        report = await run_blocking(settings, engine.health)
+        if settings.api_keys and not presents_valid_key(request, settings):
+            return HealthResponse(status=report["status"])
+        return HealthResponse(**report)
 
     @app.get(
         "/metrics",

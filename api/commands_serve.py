@@ -19,6 +19,7 @@ from typing import Any
 import typer
 import uvicorn
 
+from api.http_server import server_options
 from api.security import InsecureBindError, check_bind
 from api.settings import Settings
 
@@ -106,12 +107,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> int:
         log_level=settings.log_level.lower(),
         # Logging is configured by the CLI; uvicorn keeps its access log under it.
         log_config=None,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        limit_concurrency=200,
-        server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        **server_options(settings),
     )
     server = uvicorn.Server(config)
     server.run()

@@ -21,6 +21,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
+# Request methods get their own label; any other method (clients may invent them) is
+# counted as OTHER, so label sets stay a closed, small set whatever clients send.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -130,7 +134,8 @@ class Metrics:
 
 
 class MetricsMiddleware:
-    """Counts requests and measures latency, labelled by route template (not raw path)."""
+    """Counts requests and measures latency, labelled by route template (not raw path;
+    unmatched paths share one label) and by method from `KNOWN_METHODS`."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
@@ -157,5 +162,6 @@ class MetricsMiddleware:
                 "/static" if scope.get("path", "").startswith("/static/") else "unmatched"
             )
             method = scope.get("method", "GET")
+            method = method if method in KNOWN_METHODS else "OTHER"
             self.metrics.requests.labels(method, template, str(status)).inc()
             self.metrics.latency.labels(method, template).observe(time.perf_counter() - started)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from api.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, ChatMessageIn
+from crawler.urls import display_url
 from qa.errors import QuestionError
 from qa.models import Turn
 
@@ -85,15 +86,19 @@ def sources_text(citations: Sequence[dict[str, Any]]) -> str:
         return ""
     lines = [SOURCES_HEADING]
     for citation in citations:
+        # Every field came from a crawled page or an import: all are escaped, and the URL
+        # is shown without a user:password part and with unsafe characters escaped.
         details = ", ".join(
-            part for part in (citation.get("site"), (citation.get("published") or "")[:10]) if part
+            _escape_markdown(str(part))
+            for part in (citation.get("site"), str(citation.get("published") or "")[:10])
+            if part
         )
-        title = _escape_markdown(citation.get("title") or "")
-        quote = _escape_markdown(citation.get("quote") or "")
-        line = f"- [{citation['n']}] {title}"
+        title = _escape_markdown(str(citation.get("title") or ""))
+        quote = _escape_markdown(str(citation.get("quote") or ""))
+        line = f"- [{_escape_markdown(str(citation.get('n', '')))}] {title}"
         if details:
             line += f" ({details})"
-        line += f": “{quote}” {citation.get('url', '')}"
+        line += f": “{quote}” {display_url(str(citation.get('url') or ''))}"
         lines.append(line.rstrip())
     return "\n".join(lines)
 
@@ -135,7 +140,7 @@ def completion(answer: dict[str, Any], model: str, question: str) -> dict[str, A
             }
         ],
         "usage": _usage(question, content),
-        "citations": [c.get("url") for c in citations],
+        "citations": [display_url(str(c.get("url") or "")) for c in citations],
         "policyqa": answer,
     }
 
@@ -183,7 +188,7 @@ def stream_events(
         yield event([choice({"content": piece})])
     yield event(
         [choice({}, "stop", citations=citations)],
-        citations=[c.get("url") for c in citations],
+        citations=[display_url(str(c.get("url") or "")) for c in citations],
         policyqa=answer,
     )
     if include_usage:

@@ -196,13 +196,16 @@ class ProvinceOut(BaseModel):
 
 
 class HealthResponse(BaseModel):
+    """Everything for key holders (or when no keys are configured); `status` alone for
+    callers without a key."""
+
     status: Literal["ok", "degraded"]
-    version: str
+    version: str | None = None
     embedder: str | None = None
     index: dict[str, Any] | None = None
     index_error: str | None = None
     last_crawl: dict[str, Any] | None = None
-    store: bool = Field(description="Whether the article store is present.")
+    store: bool | None = Field(default=None, description="Whether the article store is present.")
 
 
 class ErrorDetail(BaseModel):

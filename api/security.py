@@ -45,8 +45,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+MIN_KEY_LENGTH = 16
+
+
 def check_bind(host: str, settings: Settings) -> None:
-    """Refuse to serve beyond this machine without API keys."""
+    """Refuse weak API keys, and serving beyond this machine without keys."""
+    for number, key in enumerate(settings.api_keys, 1):
+        if len(key.get_secret_value().strip()) < MIN_KEY_LENGTH:
+            raise InsecureBindError(
+                f"API key #{number} in POLICYQA_API_KEYS is shorter than {MIN_KEY_LENGTH} "
+                "characters, short enough to guess; use a long random key, e.g. the output "
+                "of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
     if is_loopback(host) or settings.api_keys:
         return
     raise InsecureBindError(
@@ -151,6 +161,17 @@ def _enforce(limiter: RateLimiter, identity: str) -> None:
             f"retry in {retry_after} s",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+def presents_valid_key(request: Request, settings: Settings) -> bool:
+    """Whether the request carries one of the configured keys (for pages that are open
+    to everyone but show more to key holders)."""
+    authorization = request.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    presented = [request.headers.get("x-api-key", "")]
+    if scheme.lower() == "bearer":
+        presented.append(credentials.strip())
+    return any(key and _key_matches(key, settings) for key in presented)
 
 
 def _key_matches(presented: str, settings: Settings) -> bool:

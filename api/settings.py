@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     max_request_bytes: int = 64_000
     request_timeout_seconds: float = 60.0
+    # Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+    # (a JSON list; "*" trusts everyone). Empty: forwarded headers are ignored.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # A client must send its request line and headers, then its body, within these.
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 30.0
+    # Simultaneous connections from one address (trusted proxies are exempt).
+    max_connections_per_client: int = 32
 
     @property
     def store_path(self) -> Path:

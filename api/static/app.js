@@ -24,7 +24,13 @@
   };
   const KEY_STORAGE = "policyqa.apiKey";
   const SOURCES_MARK = "\n\nSources:";
+  // What the server accepts with a question: the last MAX_HISTORY_TURNS turns
+  // (api/schemas.py) in a body under POLICYQA_MAX_REQUEST_BYTES (64,000 by default).
+  // Older turns stay on screen but are no longer sent.
+  const MAX_HISTORY_TURNS = 20;
+  const MAX_BODY_BYTES = 48000;
   let history = [];
+  let turnsLeftOut = 0;
   let articleOpener = null;
   let busy = false;
 
@@ -308,11 +314,24 @@
 
   // ---- asking (streamed) ----------------------------------------------------------------
 
-  async function ask(question) {
-    const messages = history.concat([{ role: "user", content: question }]);
-    const body = { model: "policyqa", stream: true, messages };
-    const filters = currentFilters();
+  // The request body: the question with as much recent history as the server takes.
+  function chatBody(question, filters) {
+    const body = { model: "policyqa", stream: true, messages: [] };
     if (Object.keys(filters).length) body.filters = filters;
+    let turns = history.slice(-MAX_HISTORY_TURNS);
+    for (;;) {
+      while (turns.length && turns[0].role !== "user") turns = turns.slice(1);
+      body.messages = turns.concat([{ role: "user", content: question }]);
+      const size = new TextEncoder().encode(JSON.stringify(body)).length;
+      if (size <= MAX_BODY_BYTES || !turns.length) break;
+      turns = turns.slice(2);
+    }
+    turnsLeftOut = history.length - turns.length;
+    return body;
+  }
+
+  async function ask(question) {
+    const body = chatBody(question, currentFilters());
     setBusy("Searching the articles and composing a cited answer…");
     const response = await fetch("/v1/chat/completions", {
       method: "POST",
@@ -389,7 +408,12 @@
   function updateConversation() {
     const turns = history.filter((t) => t.role === "user").length;
     els.conversationBar.hidden = turns === 0;
-    els.conversationCount.textContent = `${turns} question${turns === 1 ? "" : "s"} in this conversation`;
+    let text = `${turns} question${turns === 1 ? "" : "s"} in this conversation`;
+    if (turnsLeftOut > 0) {
+      const older = Math.ceil(turnsLeftOut / 2);
+      text += ` (the oldest ${older} ${older === 1 ? "is" : "are"} no longer sent with follow-ups)`;
+    }
+    els.conversationCount.textContent = text;
   }
 
   function mode() { return els.form.elements.mode.value; }
@@ -458,6 +482,7 @@
   });
   els.newConversation.addEventListener("click", () => {
     history = [];
+    turnsLeftOut = 0;
     updateConversation();
     els.question.value = "";
     els.question.focus();

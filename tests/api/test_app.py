@@ -479,7 +479,7 @@ def test_non_loopback_bind_without_keys_is_refused(
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     with pytest.raises(InsecureBindError, match="POLICYQA_API_KEYS"):
         check_bind("0.0.0.0", settings)
-    check_bind("0.0.0.0", settings.model_copy(update={"api_keys": [SecretStr("k")]}))
+    check_bind("0.0.0.0", settings.model_copy(update={"api_keys": [SecretStr("k" * 16)]}))
 
     assert serve(settings, host="0.0.0.0", port=1) == 2
     assert "refusing to listen on 0.0.0.0" in capsys.readouterr().err
