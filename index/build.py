@@ -48,6 +48,8 @@ from index.reader import (
     Manifest,
     current_version,
     read_manifest,
+    sync_directory,
+    sync_tree,
     version_dir,
     versions_dir,
     write_current,
@@ -443,8 +445,13 @@ class _Build:
             vector_index=_vector_index_info(store),
         )
         (staging / MANIFEST_FILE).write_text(manifest.to_json())
+        # The catalog is bulk-loaded with synchronous=OFF: every file of the version is
+        # flushed here, and the rename too, before CURRENT may name it (a power cut must
+        # leave CURRENT on a version that is whole on disk).
+        sync_tree(staging)
         final = version_dir(self.index_dir, version)
         staging.rename(final)
+        sync_directory(final.parent)
         write_current(self.index_dir, version)
         logger.info("index version %d is now current", version)
         self._purge_removed_rows(previous, store)

@@ -145,10 +145,23 @@ def write_current(index_dir: Path, version: int) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, index_dir / CURRENT_FILE)
-    _fsync_directory(index_dir)
+    sync_directory(index_dir)
 
 
-def _fsync_directory(directory: Path) -> None:
+def sync_tree(directory: Path) -> None:
+    """fsync every file and folder under `directory`, deepest first, so a version is on
+    disk before CURRENT names it (its files are written without syncs, for speed)."""
+    for root, _folders, files in os.walk(directory, topdown=False):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        sync_directory(Path(root))
+
+
+def sync_directory(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

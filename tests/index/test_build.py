@@ -275,3 +275,38 @@ def test_an_empty_store_builds_an_empty_index(
     report = update_index(store_path, index_dir, embedder)
     assert report.version == 1 and report.chunks == 0
     assert IndexHandle(index_dir, embedder).search("cao tốc") == []
+
+
+def test_every_file_of_a_new_version_is_on_disk_before_current_names_it(
+    text_seams: None,
+    store_path: Path,
+    index_dir: Path,
+    embedder: HashingEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A power cut right after the switch must find CURRENT naming flushed files: each
+    file of the version is fsynced before CURRENT is replaced."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        events.append(("replace", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    fill_store(store_path, CORPUS)
+    update_index(store_path, index_dir, embedder)
+
+    switch = events.index(("replace", str(index_dir / "CURRENT")))
+    synced_before = {path for kind, path in events[:switch] if kind == "fsync"}
+    final = version_dir(index_dir, 1)
+    files = [path for path in final.rglob("*") if path.is_file()]
+    assert files
+    # fsync saw the files in their staging folder, before the rename to the final name.
+    staged = {Path(p).name for p in synced_before}
+    assert {path.name for path in files} <= staged
