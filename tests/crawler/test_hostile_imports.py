@@ -64,9 +64,7 @@ def test_a_poisoned_line_is_skipped_and_the_rest_imports(tmp_path: Path) -> None
         out = io.StringIO()
         exported = export_jsonl(store, out)
     assert outcomes["new"] == 2 and outcomes["skipped"] == 3
-    assert [f"line {n}:" in str(p) for n, p in zip((2, 3, 4), problems, strict=True)] == [
-        True
-    ] * 3
+    assert [f"line {n}:" in str(p) for n, p in zip((2, 3, 4), problems, strict=True)] == [True] * 3
     assert exported == 2
 
 

@@ -53,7 +53,19 @@ LOOKALIKES = {
     "a": "аɑα", "c": "сϲ", "e": "еε", "i": "іιΙ1l", "o": "оοօ0", "p": "рρ", "s": "ѕ5",
     "x": "хχ", "y": "уγ", "n": "ո", "r": "г", "d": "ԁ", "g": "ɡ", "h": "һ",
 }  # fmt: skip
-FILLER = "for the purposes of this short and entirely routine provincial report".split()
+FILLER = [
+    "for",
+    "the",
+    "purposes",
+    "of",
+    "this",
+    "short",
+    "and",
+    "entirely",
+    "routine",
+    "provincial",
+    "report",
+]
 
 
 def _zero_width(text: str, rng: random.Random) -> str:
