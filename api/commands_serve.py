@@ -70,12 +70,7 @@ def _serve_workers(settings: Settings, *, host: str, port: int, workers: int) ->
             port=port,
             log_level=settings.log_level.lower(),
             log_config=None,
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=10,
-            limit_concurrency=200,
-            server_header=False,
-            proxy_headers=True,
-            forwarded_allow_ips="127.0.0.1",
+            **server_options(settings, workers=True),
         )
     finally:
         if own_dir:

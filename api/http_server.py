@@ -28,12 +28,24 @@ from api.settings import Settings
 
 
 class GuardedH11Protocol(H11Protocol):
+    """Used as is (by import string, in `--workers` processes) it takes its limits from
+    the environment's settings; `guarded_protocol` makes a subclass with given ones."""
+
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     max_per_client: int = 32
     exempt: frozenset[str] = frozenset()
     # Open connections per peer address, shared by the connections of one server class.
     open_per_client: Counter[str] = Counter()
+    _configured = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        if not cls._configured:
+            from api.settings import get_settings
+
+            _configure(cls, get_settings())
+        super().__init__(*args, **kwargs)
 
     _read_timer: asyncio.TimerHandle | None = None
     _timer_kind: str | None = None
@@ -106,20 +118,21 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+def _configure(cls: type[GuardedH11Protocol], settings: Settings) -> None:
+    cls.header_timeout = settings.header_timeout_seconds
+    cls.body_timeout = settings.body_timeout_seconds
+    cls.max_per_client = settings.max_connections_per_client
+    cls.exempt = frozenset(_addresses(settings.trusted_proxies))
+    cls.open_per_client = Counter()
+    cls._configured = True
+
+
 def guarded_protocol(settings: Settings) -> type[GuardedH11Protocol]:
     """A protocol class carrying this server's limits (uvicorn instantiates it per
     connection, passing only its own config)."""
-    return type(
-        "PolicyqaH11Protocol",
-        (GuardedH11Protocol,),
-        {
-            "header_timeout": settings.header_timeout_seconds,
-            "body_timeout": settings.body_timeout_seconds,
-            "max_per_client": settings.max_connections_per_client,
-            "exempt": frozenset(_addresses(settings.trusted_proxies)),
-            "open_per_client": Counter(),
-        },
-    )
+    protocol = type("PolicyqaH11Protocol", (GuardedH11Protocol,), {})
+    _configure(protocol, settings)
+    return protocol
 
 
 def _addresses(entries: list[str]) -> list[str]:
@@ -133,10 +146,12 @@ def _addresses(entries: list[str]) -> list[str]:
     return found
 
 
-def server_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn.Config keyword arguments shared by `policyqa serve` and the fuzz harness."""
+def server_options(settings: Settings, *, workers: bool = False) -> dict[str, Any]:
+    """uvicorn.Config keyword arguments shared by `policyqa serve` and the fuzz harness.
+    Worker processes import the protocol by name (a class made here cannot be sent to
+    them) and read the same settings from the environment."""
     return {
-        "http": guarded_protocol(settings),
+        "http": "api.http_server:GuardedH11Protocol" if workers else guarded_protocol(settings),
         "timeout_keep_alive": 5,
         "timeout_graceful_shutdown": 10,
         "limit_concurrency": 200,
