@@ -27,6 +27,8 @@ articles_app = typer.Typer(help="Work with the article store.", no_args_is_help=
 app.add_typer(articles_app, name="articles")
 store_app = typer.Typer(help="Manage the article store's database.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
+sources_app = typer.Typer(help="Inspect the crawl sources.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -111,6 +113,27 @@ def crawl(
         sites=site or [],
         max_pages=max_pages,
         since=since,
+        proxy=proxy,
+    )
+
+
+@sources_app.command("check")
+def sources_check(
+    sources: Annotated[Path | None, typer.Option(help="Sources file (TOML).")] = None,
+    site: Annotated[list[str] | None, typer.Option("--site", help="Only this domain.")] = None,
+    json_out: Json = False,
+    articles: Annotated[int, typer.Option(help="Articles to fetch and extract per site.")] = 3,
+    proxy: Annotated[str | None, typer.Option(help="Proxy URL for all requests.")] = None,
+) -> None:
+    """Per site: robots.txt, sitemaps, feeds, article URLs, and a few articles extracted."""
+    from api import commands_crawl
+
+    _run(
+        commands_crawl.check_sources_command,
+        sources=sources,
+        sites=site or [],
+        as_json=json_out,
+        max_articles=articles,
         proxy=proxy,
     )
 

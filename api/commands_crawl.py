@@ -7,6 +7,7 @@ recorded and retried on the next run); 2 a bad sources file, import file or opti
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from datetime import datetime, time
@@ -18,6 +19,7 @@ from crawler.errors import ImportFormatError
 from crawler.fetch import FetchConfig, Fetcher
 from crawler.jsonl import export_jsonl, import_jsonl
 from crawler.run import CrawlOptions, run_crawl
+from crawler.sourcecheck import check_sources, format_table
 from crawler.sources import Sources, load_sources
 from crawler.store import ArticleStore
 
@@ -85,6 +87,36 @@ def crawl(
         )
     print(summary.line())
     return EXIT_OK
+
+
+def check_sources_command(
+    settings: Settings,
+    *,
+    sources: Path | None,
+    sites: list[str],
+    as_json: bool,
+    max_articles: int,
+    proxy: str | None,
+) -> int:
+    """`policyqa sources check`: robots.txt, start URLs and a few articles of each site.
+
+    Exit code 0 when every checked site gave at least one extracted article, 1 otherwise
+    (each failing site says why, in the table or the JSON)."""
+    if max_articles < 0:
+        print("policyqa: --articles must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    chosen = load_sources(sources or settings.sources_file).select(sites)
+    config = fetch_config_for(settings, chosen, proxy=proxy)
+    with Fetcher(config) as fetcher:
+        reports = check_sources(chosen, fetcher, max_articles=max_articles)
+    if as_json:
+        json.dump([r.as_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(format_table(reports))
+    return EXIT_OK if all(r.ok for r in reports) else 1
 
 
 def import_articles(settings: Settings, *, path: Path) -> int:
