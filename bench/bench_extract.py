@@ -125,6 +125,7 @@ def site_report(pages: list[Page], profile: str | None = None) -> dict[str, Any]
         and a.translation_of.rstrip("/") != (p.truth.get("translation_of") or "").rstrip("/")
     )
     return {
+        "content_links": content_link_report(articles),
         "articles": len(wanted),
         "recall": round(len(found) / len(wanted), 3) if wanted else None,
         "body": summarise(
@@ -135,6 +136,57 @@ def site_report(pages: list[Page], profile: str | None = None) -> dict[str, Any]
         "junk_urls": junk[:5],
         "duplicates": duplicates,
         "markup_links": {"expected": len(links), "right": linked_right, "wrong": linked_wrong},
+    }
+
+
+def _gazetteer_places() -> dict[str, list[str]]:
+    """Place names in every language the gazetteer has, by key (what linking compares)."""
+    data = json.loads((ROOT / "qa" / "data" / "gazetteer.json").read_text(encoding="utf-8"))
+    places = {}
+    for unit in data["units"]:
+        names = [unit["vi"], unit["key"].replace("-", " ")]
+        for field in ("en", "ru", "uk", "fr", "zh", "aliases"):
+            names += unit.get(field) or []
+        places[unit["key"]] = names
+    return places
+
+
+def content_link_report(articles: list[tuple[Page, Article | None]]) -> dict[str, Any]:
+    """Translations linked by content alone: every translation's markup link is removed
+    and `crawler.linking` links it among the extracted Vietnamese originals. Precision and
+    recall against the truth, and links made when the true original is withheld (each
+    one would be wrong)."""
+    from crawler.linking import link_translation, link_unmarked
+
+    places = _gazetteer_places()
+    pool: list[Article] = []
+    truth: dict[str, str] = {}
+    for page, article in articles:
+        if page.kind != "article" or article is None:
+            continue
+        if article.lang != "vi":
+            truth[article.identity_url] = (page.truth.get("translation_of") or "").rstrip("/")
+            article = article.model_copy(update={"translation_of": None})
+        pool.append(article)
+    originals = [a for a in pool if a.lang == "vi" and not a.translation_of]
+    held = {a.identity_url.rstrip("/") for a in originals}
+    linkable = {url for url, original in truth.items() if original in held}
+    links = link_unmarked(pool, places=places)
+    right = sum(1 for link in links if truth.get(link.translation) == link.original.rstrip("/"))
+    withheld_links = 0
+    for url in linkable:
+        copy = next(a for a in pool if a.identity_url == url)
+        others = [o for o in originals if o.identity_url.rstrip("/") != truth[url]]
+        withheld_links += link_translation(copy, others, places=places) is not None
+    return {
+        "translations": len(truth),
+        "with_original_in_set": len(linkable),
+        "linked": len(links),
+        "right": right,
+        "wrong": len(links) - right,
+        "precision": round(right / len(links), 3) if links else None,
+        "recall": round(right / len(linkable), 3) if linkable else None,
+        "links_with_original_withheld": withheld_links,
     }
 
 

@@ -1,0 +1,198 @@
+"""Translations without markup: link a translated copy to its Vietnamese original by content.
+
+A vietnam.vn page usually names its original ("Source:" line, `hreflang`, JSON-LD); when it
+names none, the evidence is in the text. A machine translation keeps what a translation
+cannot change: figures, dates and document numbers ("57-NQ/TW", "112/KH-UBND"), the places
+it is about (in any script: Lâm Đồng, Lam Dong, Ламдонг), and it is published shortly after
+the original. An optional cross-lingual similarity (an embedder's cosine, supplied by the
+caller: the crawler knows no embedder) adds the meaning.
+
+A wrong link is worse than a missing one, so a link is only made when the evidence is
+strong and one original clearly beats every other candidate; otherwise nothing is linked.
+
+    link_translation(copy, originals, places=..., similarity=...) -> Link | None
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from crawler.models import Article
+
+# A translation appears from a day before (time zones, dates without a time) to this long
+# after its original.
+MAX_DELAY = timedelta(days=10)
+MIN_DELAY = timedelta(days=-1)
+# The decision: a score at least this high, at least this far ahead of the runner-up,
+# and at least this many shared figures or document numbers.
+MIN_SCORE = 0.55
+MIN_MARGIN = 0.15
+MIN_SHARED_FACTS = 3
+# How much each kind of evidence weighs in the score (similarity only when supplied).
+WEIGHTS = {"figures": 0.45, "documents": 0.25, "time": 0.15, "similarity": 0.15}
+
+Similarity = Callable[[Article, Article], float]
+
+# Digits next to Latin letters are part of a code ("COVID19"); next to CJK ("6月30日") they
+# are numbers.
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![0-9A-Za-z])")
+_DOCUMENT = re.compile(r"\b\d{1,5}\s*[-/]\s*[A-ZĐ]{1,8}(?:\s*[-/]\s*[A-ZĐ0-9]{1,10}){0,3}\b")
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics (Đ as D): "Lâm Đồng" -> "lam dong"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def figures(text: str) -> Counter[str]:
+    """Numbers of two digits or more, separators dropped: "896.350" and "896,350" meet."""
+    found: Counter[str] = Counter()
+    for match in _NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if len(digits) >= 2:
+            found[digits.lstrip("0") or "0"] += 1
+    return found
+
+
+def document_numbers(text: str) -> set[str]:
+    """Document numbers such as 57-NQ/TW or 112/KH-UBND, spacing and Đ normalised."""
+    return {re.sub(r"\s+", "", _fold(m.group(0))).upper() for m in _DOCUMENT.finditer(text)}
+
+
+def places_in(text: str, places: Mapping[str, Sequence[str]]) -> set[str]:
+    """Keys of the places whose names (any language, any script) the text mentions."""
+    folded = _fold(text)
+    squeezed = folded.replace(" ", "")
+    found = set()
+    for key, names in places.items():
+        for name in names:
+            form = _fold(name)
+            if len(form) >= 4 and (form in folded or form.replace(" ", "") in squeezed):
+                found.add(key)
+                break
+    return found
+
+
+def _text(article: Article) -> str:
+    return f"{article.title}\n{article.text}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    original: str  # the candidate original's canonical URL
+    score: float
+    shared_facts: int
+    reasons: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Link:
+    translation: str
+    original: str
+    score: float
+    margin: float
+    reasons: dict[str, float]
+
+
+def _overlap(mine: Counter[str], theirs: Counter[str]) -> tuple[float, int]:
+    """Share of my facts the other text has too, and how many that is."""
+    total = sum(mine.values())
+    if not total:
+        return 0.0, 0
+    shared = sum((mine & theirs).values())
+    return shared / total, shared
+
+
+def weigh(
+    copy: Article,
+    original: Article,
+    *,
+    places: Mapping[str, Sequence[str]] | None = None,
+    similarity: Similarity | None = None,
+) -> Evidence | None:
+    """The evidence that `copy` translates `original`, or None when something rules it out
+    (published too early or too late, about other places, the same language)."""
+    if original.lang == copy.lang:
+        return None
+    if copy.published and original.published:
+        delay = copy.published - original.published
+        if not MIN_DELAY <= delay <= MAX_DELAY:
+            return None
+        closeness = max(0.0, 1 - max(delay, timedelta(0)) / MAX_DELAY)
+    else:
+        closeness = 0.0
+    copy_text, original_text = _text(copy), _text(original)
+    if places:
+        mine, theirs = places_in(copy_text, places), places_in(original_text, places)
+        if mine and theirs and mine.isdisjoint(theirs):
+            return None
+    figure_share, shared_figures = _overlap(figures(copy_text), figures(original_text))
+    my_documents = document_numbers(copy_text)
+    their_documents = document_numbers(original_text)
+    if my_documents and their_documents and my_documents.isdisjoint(their_documents):
+        return None  # about another decision, plan or resolution
+    documents = (
+        len(my_documents & their_documents) / len(my_documents | their_documents)
+        if my_documents or their_documents
+        else figure_share
+    )
+    reasons = {"figures": figure_share, "documents": documents, "time": closeness}
+    if similarity is not None:
+        reasons["similarity"] = max(0.0, similarity(copy, original))
+    weights = {k: w for k, w in WEIGHTS.items() if k in reasons}
+    score = sum(weights[k] * reasons[k] for k in weights) / sum(weights.values())
+    shared = shared_figures + len(my_documents & their_documents)
+    return Evidence(original.identity_url, round(score, 3), shared, reasons)
+
+
+def link_translation(
+    copy: Article,
+    originals: Iterable[Article],
+    *,
+    places: Mapping[str, Sequence[str]] | None = None,
+    similarity: Similarity | None = None,
+) -> Link | None:
+    """The original `copy` translates, when one candidate clearly has the evidence."""
+    ranked = sorted(
+        (
+            evidence
+            for original in originals
+            if (evidence := weigh(copy, original, places=places, similarity=similarity))
+        ),
+        key=lambda e: e.score,
+        reverse=True,
+    )
+    if not ranked:
+        return None
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    margin = best.score - runner_up
+    if best.score < MIN_SCORE or margin < MIN_MARGIN or best.shared_facts < MIN_SHARED_FACTS:
+        return None
+    return Link(copy.identity_url, best.original, best.score, round(margin, 3), best.reasons)
+
+
+def link_unmarked(
+    articles: Sequence[Article],
+    *,
+    places: Mapping[str, Sequence[str]] | None = None,
+    similarity: Similarity | None = None,
+) -> list[Link]:
+    """Links for every translation (not Vietnamese, no `translation_of`) among `articles`,
+    to the Vietnamese originals among them (a Vietnamese copy that names its own original
+    is not one: it would tie with that original)."""
+    originals = [a for a in articles if a.lang == "vi" and not a.translation_of]
+    links = []
+    for article in articles:
+        if article.lang in (None, "vi") or article.translation_of:
+            continue
+        link = link_translation(article, originals, places=places, similarity=similarity)
+        if link is not None:
+            links.append(link)
+    return links
