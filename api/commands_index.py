@@ -30,7 +30,8 @@ def build_index(settings: Settings) -> int:
         f"articles: {report.articles_new} new, {report.articles_changed} changed, "
         f"{report.articles_deleted} deleted, {report.articles_unchanged} unchanged; "
         f"chunks: {report.chunks_embedded} embedded, {report.chunks_reused} reused "
-        f"({report.chunks} in the index); {report.seconds:.1f}s; "
+        f"({report.chunks} in the index); sentences: {report.sentences_embedded} embedded, "
+        f"{report.sentences_reused} reused; {report.seconds:.1f}s; "
         f"version {report.version}{' (already up to date)' if report.up_to_date else ''}"
     )
     return 0

@@ -2,12 +2,20 @@
 concurrent clients, against a real `policyqa serve` process.
 
 By default the demo corpus (demo/corpus.jsonl) is imported into a temporary home, indexed
-with the chosen embedder (`e5-small` unless --embedder says otherwise) and served on a
-free loopback port; the load comes from this process (one HTTP client per thread), so
-client and server do not share an interpreter. `--url` measures a server already running.
+with the chosen embedder (`e5-small` unless --embedder says otherwise; the index build's
+time and size on disk are reported) and served on a free loopback port; the load comes
+from this process (one HTTP client per thread), so client and server do not share an
+interpreter. `--url` measures a server already running.
 
-Writes bench/results/api.json and prints a table. BENCH_QUICK=1 (or --quick) sends fewer
-requests.
+Measurements, in order:
+- `ask_cold`: after a warm-up on other questions (demo/questions_holdout.jsonl: models
+  loaded, lazy tables built), each development question (demo/questions.jsonl) is asked
+  once, by one client: the latency of a question the server has not seen.
+- `ask_1_client`, `ask_<n>_clients`: the same questions again, repeated (warm).
+- `search_<n>_clients`: `GET /search`.
+
+Writes bench/results/api-<embedder>.json and prints a table. BENCH_QUICK=1 (or --quick)
+sends fewer requests in the warm measurements (the cold pass always asks every question).
 """
 
 from __future__ import annotations
@@ -36,9 +44,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 logger = logging.getLogger("bench.api")
-RESULTS = ROOT / "bench" / "results" / "api.json"
+RESULTS_DIR = ROOT / "bench" / "results"
 CORPUS = ROOT / "demo" / "corpus.jsonl"
 QUESTIONS = ROOT / "demo" / "questions.jsonl"
+WARMUP_QUESTIONS = ROOT / "demo" / "questions_holdout.jsonl"
+WARMUP_COUNT = 5
 
 
 def _free_port() -> int:
@@ -57,10 +67,10 @@ def _rss_bytes(pid: int) -> int:
     return 0
 
 
-def load_questions() -> list[dict[str, Any]]:
-    """Questions from the demo development set, with their filters and history."""
+def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
+    """Request bodies for a question set, with their filters and history."""
     bodies = []
-    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         item = json.loads(line)
@@ -74,17 +84,44 @@ def load_questions() -> list[dict[str, Any]]:
     return bodies
 
 
-def prepare_home(home: Path, embedder: str) -> None:
-    """Import the demo corpus and build the index, as `policyqa import` and `index` do."""
+def _disk_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def prepare_home(home: Path, embedder: str, models_dir: Path) -> dict[str, Any]:
+    """Import the demo corpus and build the index, as `policyqa import` and `index` do;
+    returns the build's time and what it left on disk."""
     from api.commands_crawl import import_articles
     from api.commands_index import build_index
     from api.settings import Settings
+    from index.reader import current_version, version_dir
 
+    if models_dir.exists():
+        # The provisioned weights, shared rather than copied.
+        (home / "models").symlink_to(models_dir.resolve(), target_is_directory=True)
     settings = Settings(home=home, embedder=embedder)
     import_articles(settings, path=CORPUS)
     started = time.perf_counter()
     build_index(settings)
-    logger.info("index built in %.1f s", time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    logger.info("index built in %.1f s", seconds)
+    version = current_version(settings.index_dir)
+    assert version is not None
+    folder = version_dir(settings.index_dir, version)
+    files = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        "build_seconds": round(seconds, 2),
+        "version_bytes": _disk_bytes(folder),
+        "version_files_bytes": files,
+        # The SQLite file and its write-ahead log.
+        "embed_cache_bytes": sum(
+            _disk_bytes(p) for p in home.glob(f"{settings.embed_cache_path.name}*")
+        ),
+        "note": "first build of the demo corpus into an empty home (model load included); "
+        "the embedding cache is shared by index builds and the API",
+    }
 
 
 class Server:
@@ -145,6 +182,13 @@ class Server:
             self.process.wait()
 
 
+def _load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -202,6 +246,12 @@ def main() -> int:
     parser.add_argument("--url", help="Benchmark a running server instead of starting one.")
     parser.add_argument("--api-key", default=os.environ.get("POLICYQA_BENCH_API_KEY"))
     parser.add_argument("--embedder", default="e5-small", help="Embedder profile to index with.")
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=Path(os.environ.get("POLICYQA_HOME", ROOT / "data")) / "models",
+        help="Where the provisioned embedding models are (default $POLICYQA_HOME/models).",
+    )
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument(
         "--requests",
@@ -217,9 +267,13 @@ def main() -> int:
     headers = {"X-API-Key": args.api_key} if args.api_key else {}
 
     questions = load_questions()
+    warmup = load_questions(WARMUP_QUESTIONS)[:WARMUP_COUNT]
 
     def ask(client: httpx.Client, i: int) -> httpx.Response:
         return client.post("/ask", json=questions[i % len(questions)])
+
+    def ask_warmup(client: httpx.Client, i: int) -> httpx.Response:
+        return client.post("/ask", json=warmup[i])
 
     def search(client: httpx.Client, i: int) -> httpx.Response:
         return client.get(
@@ -227,21 +281,24 @@ def main() -> int:
         )
 
     server: Server | None = None
+    index_build: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="policyqa-bench-api-") as home:
         try:
             if args.url:
                 url = args.url.rstrip("/")
                 health = httpx.get(f"{url}/health", headers=headers, timeout=10).json()
             else:
-                prepare_home(Path(home), args.embedder)
+                index_build = prepare_home(Path(home), args.embedder, args.models_dir)
                 server = Server(Path(home), args.embedder)
                 health = server.wait_ready()
                 url = server.url
             logger.info("server ready: %s", json.dumps(health.get("index"), default=str))
 
-            # Warm-up: every question once, so caches and lazy loads are behind us.
-            run_load(url, ask, len(questions), 1, headers)
+            # Warm-up on other questions: models and lazy tables loaded, nothing of the
+            # measured questions seen.
+            run_load(url, ask_warmup, len(warmup), 1, headers)
             results = {
+                "ask_cold": run_load(url, ask, len(questions), 1, headers),
                 "ask_1_client": run_load(url, ask, max(16, total // 4), 1, headers),
                 f"ask_{args.clients}_clients": run_load(url, ask, total, args.clients, headers),
                 f"search_{args.clients}_clients": run_load(
@@ -265,13 +322,20 @@ def main() -> int:
         "embedder": (health.get("index") or {}).get("embedder") or health.get("embedder"),
         "index": health.get("index"),
         "questions": len(questions),
+        "index_build": index_build,
         "server_rss_mb": round(server_rss / 2**20, 1) if server_rss else None,
         "results": results,
+        "load_average": _load_average(),
         "notes": "Latency is measured by the client, per request, over loopback; the "
-        "2 cores are shared by the server and the load generator.",
+        "2 cores are shared by the server and the load generator. ask_cold: each "
+        "question asked once after a warm-up on other questions.",
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    profile = args.embedder if not args.url else "url"
+    results_path = RESULTS_DIR / f"api-{profile}.json"
+    results_path.write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
     print(f"{'measurement':<22} {'req':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}  statuses")
     for name, row in results.items():
@@ -279,7 +343,13 @@ def main() -> int:
             f"{name:<22} {row['requests']:>5} {row['p50_ms']:>8} {row['p95_ms']:>8} "
             f"{row['requests_per_second']:>7}  {row['statuses']}"
         )
-    print(f"results: {RESULTS.relative_to(ROOT)}")
+    if index_build:
+        print(
+            f"index build {index_build['build_seconds']} s, version folder "
+            f"{index_build['version_bytes'] / 2**20:.1f} MiB, embedding cache "
+            f"{index_build['embed_cache_bytes'] / 2**20:.1f} MiB"
+        )
+    print(f"results: {results_path.relative_to(ROOT)}")
     return 0
 
 

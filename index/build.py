@@ -4,7 +4,9 @@
 a fingerprint of content hash and metadata): unchanged articles keep their chunks, chunk
 ids and vectors; new and changed articles are re-chunked, and a chunk whose embedded text
 already has a vector (in the previous version or earlier in this run) reuses it, so only
-genuinely new text is embedded; deleted articles drop out.
+genuinely new text is embedded; deleted articles drop out. Every sentence of every
+article gets a stored vector too (`index.sentence_vectors`), so answering embeds only the
+question; sentence vectors are reused by text in the same way.
 
 Each run builds a complete version aside in `versions/.building-<n>/`, renames it to
 `versions/<n>/` and then atomically replaces CURRENT; readers keep serving the previous
@@ -36,6 +38,7 @@ from index.catalog import (
     Catalog,
     ChunkRecord,
     article_fingerprint,
+    article_lang,
     embedding_hash,
 )
 from index.errors import BackendError, IndexError_
@@ -54,6 +57,13 @@ from index.reader import (
     versions_dir,
     write_current,
 )
+from index.sentence_vectors import (
+    KEY_DTYPE,
+    SentenceVectors,
+    sentence_key,
+    write_sentence_vectors,
+)
+from index.sentences import split_sentences
 from index.vector_store import VectorStore, load_vector_store
 
 logger = logging.getLogger(__name__)
@@ -81,6 +91,10 @@ class BuildReport:
     up_to_date: bool = False
     # True when nothing could be reused (first build, or another embedder).
     full_rebuild: bool = False
+    # Distinct sentence texts whose vectors the version stores (see index.sentence_vectors).
+    sentences: int = 0
+    sentences_embedded: int = 0
+    sentences_reused: int = 0
 
     @property
     def chunks_per_second(self) -> float:
@@ -93,7 +107,8 @@ class BuildReport:
             f"{self.articles_new} new, {self.articles_changed} changed, "
             f"{self.articles_deleted} deleted, {self.articles_unchanged} unchanged; chunks "
             f"{self.chunks_embedded} embedded, {self.chunks_reused} reused, "
-            f"{self.chunks} total; {self.seconds:.1f}s"
+            f"{self.chunks} total; sentences {self.sentences_embedded} embedded, "
+            f"{self.sentences_reused} reused, {self.sentences} total; {self.seconds:.1f}s"
         )
 
 
@@ -104,6 +119,7 @@ class _Previous:
     catalog: Catalog
     store: Any  # FaissStore or MilvusStore: both offer reconstruct(ids)
     reusable: bool
+    sentences: SentenceVectors
 
     def close(self) -> None:
         self.catalog.close()
@@ -282,7 +298,10 @@ class _Build:
                 self.embedder.name,
             )
         store = load_vector_store(directory, manifest.backend)
-        return _Previous(current, manifest, Catalog(directory / CATALOG_FILE), store, reusable)
+        sentences = SentenceVectors.load(directory, manifest.dimensions)
+        return _Previous(
+            current, manifest, Catalog(directory / CATALOG_FILE), store, reusable, sentences
+        )
 
     def _purge_removed_rows(self, previous: _Previous | None, store: VectorStore) -> None:
         """Delete for good the Milvus rows the previous version had already removed: the
@@ -346,6 +365,7 @@ class _Build:
         reusable = previous is not None and previous.reusable
         old_fingerprints = previous.catalog.article_fingerprints() if previous else {}
         next_id = previous.manifest.next_chunk_id if reusable and previous else 0
+        sentences = _SentenceCollector(previous.sentences if reusable and previous else None)
         catalog = Catalog.create(staging / CATALOG_FILE)
         try:
             counts = {"new": 0, "changed": 0, "unchanged": 0}
@@ -362,6 +382,7 @@ class _Build:
                 fingerprint = article_fingerprint(article, salt=salt)
                 fingerprints[article.id] = fingerprint
                 catalog.add_article(article, fingerprint)
+                sentences.add(article.text, article_lang(article))
                 old = old_fingerprints.get(article.id)
                 counts[
                     "new" if old is None else "changed" if old != fingerprint else "unchanged"
@@ -393,6 +414,8 @@ class _Build:
                 and same_layout
                 and not deleted
                 and counts["unchanged"] == len(fingerprints)
+                and previous is not None
+                and previous.manifest.sentences is not None
             ):
                 catalog.close()
                 shutil.rmtree(staging, ignore_errors=True)
@@ -410,6 +433,7 @@ class _Build:
                     seconds=time.perf_counter() - started,
                     backend=self.backend,
                     up_to_date=True,
+                    sentences=previous.manifest.sentences or 0,
                 )
             if previous is not None and unchanged:
                 catalog.copy_chunks_from(previous.catalog.path, unchanged)
@@ -431,6 +455,7 @@ class _Build:
         finally:
             catalog.close()
         store.save(staging)
+        sentences_embedded = self._write_sentences(staging, sentences)
         manifest = Manifest(
             version=version,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -443,6 +468,7 @@ class _Build:
             corpus_state=_corpus_state(fingerprints.items()),
             chunking=chunking,
             vector_index=_vector_index_info(store),
+            sentences=len(sentences.keys),
         )
         (staging / MANIFEST_FILE).write_text(manifest.to_json())
         # The catalog is bulk-loaded with synchronous=OFF: every file of the version is
@@ -469,6 +495,9 @@ class _Build:
             seconds=time.perf_counter() - started,
             backend=self.backend,
             full_rebuild=not reusable,
+            sentences=len(sentences.keys),
+            sentences_embedded=sentences_embedded,
+            sentences_reused=len(sentences.keys) - sentences_embedded,
         )
 
     def _vector_store(
@@ -575,6 +604,71 @@ class _Build:
         if id_parts:
             store.add(np.concatenate(id_parts), np.concatenate(vector_parts))
 
+    def _write_sentences(self, staging: Path, sentences: _SentenceCollector) -> int:
+        """Store the vector of every distinct sentence in `staging`: the previous
+        version's where it has the text, the embedder's otherwise. Returns how many
+        were embedded."""
+        dims = self.embedder.dimensions
+        keys = np.unique(np.array(list(sentences.keys), dtype=KEY_DTYPE))
+        keys, out = write_sentence_vectors(staging, keys, dims)
+        previous = sentences.previous
+        if previous is not None and len(previous):
+            source = previous.rows(keys)
+            targets = np.flatnonzero(source >= 0)
+            for start in range(0, len(targets), 50_000):
+                part = targets[start : start + 50_000]
+                out[part] = previous.vectors[source[part]]
+        todo = list(sentences.new_texts.items())
+        bar = _progress_bar(len(todo), self.progress, unit="sentence")
+        try:
+            for start in range(0, len(todo), self.embed_batch_size):
+                batch = todo[start : start + self.embed_batch_size]
+                vectors = np.asarray(
+                    self.embedder.embed_passages([text for _, text in batch]), dtype=np.float32
+                )
+                if vectors.shape != (len(batch), dims):
+                    raise BackendError(
+                        f"the embedder {self.embedder.name!r} returned vectors of shape "
+                        f"{vectors.shape}, expected ({len(batch)}, {dims})"
+                    )
+                rows = np.searchsorted(keys, np.array([key for key, _ in batch], dtype=KEY_DTYPE))
+                out[rows] = vectors
+                bar.update(len(batch))
+        finally:
+            bar.close()
+        out.flush()
+        del out
+        return len(todo)
+
+
+class _SentenceCollector:
+    """The distinct sentences of a version's articles, and those of them whose vectors
+    the previous version does not hold (to embed)."""
+
+    def __init__(self, previous: SentenceVectors | None) -> None:
+        self.previous = previous
+        self.keys: set[bytes] = set()
+        self.new_texts: dict[bytes, str] = {}
+
+    def add(self, text: str, lang: str | None) -> None:
+        fresh: dict[bytes, str] = {}
+        for start, end in split_sentences(text, lang):
+            sentence = text[start:end]
+            key = sentence_key(sentence)
+            if key not in self.keys:
+                self.keys.add(key)
+                fresh[key] = sentence
+        if not fresh:
+            return
+        if self.previous is not None and len(self.previous):
+            known = self.previous.rows(list(fresh))
+            fresh = {
+                key: sentence
+                for (key, sentence), row in zip(fresh.items(), known, strict=True)
+                if row < 0
+            }
+        self.new_texts.update(fresh)
+
 
 def _catalog_chunk_ids(catalog: Catalog) -> np.ndarray:
     """Every chunk id a version's catalog holds, sorted."""
@@ -608,10 +702,10 @@ def _drop_milvus_collection(directory: Path) -> None:
         logger.warning("could not drop the Milvus collection of %s: %s", directory, error)
 
 
-def _progress_bar(total: int, enabled: bool) -> Any:
+def _progress_bar(total: int, enabled: bool, unit: str = "chunk") -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="chunk", desc="embedding", disable=not enabled or not total)
+    return tqdm(total=total, unit=unit, desc="embedding", disable=not enabled or not total)
 
 
 def _corpus_state(fingerprints: Iterable[tuple[str, str]]) -> str:

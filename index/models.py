@@ -6,6 +6,7 @@ These are the contracts between index/ and qa/: qa/ only ever sees `SearchHit`,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
@@ -142,3 +143,8 @@ class Retriever(Protocol):
     def article(self, article_id: str) -> IndexedArticle | None: ...
 
     def translations(self, translation_group: str) -> list[IndexedArticle]: ...
+
+    def sentence_vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """The vector the index stored for each sentence text (as `embedder.embed_passages`
+        would give it), or None where it has none: the caller embeds those."""
+        ...

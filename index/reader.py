@@ -6,7 +6,8 @@ Layout of an index folder:
       CURRENT            the number of the version being served (replaced atomically)
       build.lock         held while `policyqa index` runs
       versions/<n>/      one complete version: manifest.json, catalog.sqlite,
-                         vectors.faiss + vectors.json (or milvus.json), keyword/
+                         vectors.faiss + vectors.json (or milvus.json), keyword/,
+                         sentence_keys.npy + sentence_vectors.npy (index.sentence_vectors)
       versions/.building-<n>/   a version being built (removed if a build dies)
 
 `IndexHandle` serves the version CURRENT names and looks at CURRENT again at most once a
@@ -21,9 +22,12 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from index.errors import EmbedderMismatchError, IndexError_, IndexNotBuiltError
 from index.models import Embedder, IndexedArticle, SearchFilters, SearchHit
@@ -53,6 +57,9 @@ class Manifest:
     chunking: dict[str, int] = field(default_factory=dict)
     vector_index: dict[str, Any] = field(default_factory=dict)
     format: int = MANIFEST_FORMAT
+    # Distinct sentences with a stored vector; None for a version built before sentence
+    # vectors were stored (it serves, and the next build adds them).
+    sentences: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -255,6 +262,11 @@ class IndexHandle:
 
     def translations(self, translation_group: str) -> list[IndexedArticle]:
         return self.current().translations(translation_group)
+
+    def sentence_vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """Stored passage vectors of sentence texts (None where missing); see
+        `index.sentence_vectors`."""
+        return self.current().sentence_vectors(texts)
 
     def info(self) -> dict[str, Any]:
         """version, articles, chunks, embedder, dimensions, built_at, backend (for /health)."""

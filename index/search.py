@@ -10,6 +10,7 @@ ids (from the catalog) before either retriever ranks anything.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 from index.catalog import CATALOG_FILE, Catalog
 from index.keyword import KEYWORD_DIR, KeywordIndex, Tokenizer
 from index.models import Embedder, IndexedArticle, SearchFilters, SearchHit
+from index.sentence_vectors import SentenceVectors
 from index.vector_store import VectorStore, load_vector_store
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class HybridIndex:
         *,
         fusion: FusionSettings | None = None,
         info: dict[str, Any] | None = None,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self.embedder = embedder
         self.catalog = catalog
@@ -64,6 +67,7 @@ class HybridIndex:
         self.keyword = keyword
         self.fusion = fusion or FusionSettings()
         self.info: dict[str, Any] = info or {}
+        self.sentences = sentences or SentenceVectors.empty(embedder.dimensions)
 
     @classmethod
     def open(
@@ -85,6 +89,7 @@ class HybridIndex:
             KeywordIndex.load(directory / KEYWORD_DIR, tokenizer),
             fusion=fusion,
             info=info,
+            sentences=SentenceVectors.load(directory, embedder.dimensions),
         )
 
     def close(self) -> None:
@@ -167,6 +172,11 @@ class HybridIndex:
 
     def translations(self, translation_group: str) -> list[IndexedArticle]:
         return self.catalog.translations(translation_group)
+
+    def sentence_vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """The passage vector the build stored for each sentence text; None for a text
+        this version has no vector of."""
+        return self.sentences.lookup(texts)
 
     def _hits(self, ranked: list[tuple[int, float]], *, dense: bool) -> list[SearchHit]:
         found = self.catalog.chunks([chunk_id for chunk_id, _ in ranked])

@@ -79,9 +79,12 @@ def test_incremental_update_embeds_only_new_text(
     assert report.version == 2 and report.previous_version == 1
     assert (report.articles_new, report.articles_changed, report.articles_deleted) == (1, 1, 1)
     assert report.articles_unchanged == 3
-    # New article: 2 chunks; changed article: 1 new paragraph, 1 reused by its text.
+    # New article: 2 chunks; changed article: 1 new paragraph, 1 reused by its text. The
+    # same 3 paragraphs are 3 new sentences (one sentence each); all others are reused.
     assert report.chunks_embedded == 3
-    assert _passages_embedded(embedder) - calls == 3
+    assert report.sentences_embedded == 3
+    assert report.sentences_reused == report.sentences - 3
+    assert _passages_embedded(embedder) - calls == 3 + 3
     assert report.chunks == 10 - 2 + 2 + 0
     assert report.chunks_reused == report.chunks - 3
     second = FaissStore.load(version_dir(index_dir, 2))
@@ -226,10 +229,14 @@ def test_policyqa_index_command_prints_one_summary_line(
     monkeypatch.setattr(services, "load_embedder", lambda _settings: HashingEmbedder(64))
     assert commands_index.build_index(settings) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == [
-        "articles: 5 new, 0 changed, 0 deleted, 0 unchanged; chunks: 10 embedded, 0 reused "
-        f"(10 in the index); {out[0].split('; ')[2]}; version 1"
+    assert len(out) == 1
+    parts = out[0].split("; ")
+    assert parts[:2] == [
+        "articles: 5 new, 0 changed, 0 deleted, 0 unchanged",
+        "chunks: 10 embedded, 0 reused (10 in the index)",
     ]
+    assert parts[2].startswith("sentences: ") and parts[2].endswith(" embedded, 0 reused")
+    assert parts[-1] == "version 1"
 
 
 def test_approximate_index_past_the_threshold_stays_correct_across_updates(
@@ -310,3 +317,72 @@ def test_every_file_of_a_new_version_is_on_disk_before_current_names_it(
     # fsync saw the files in their staging folder, before the rename to the final name.
     staged = {Path(p).name for p in synced_before}
     assert {path.name for path in files} <= staged
+
+
+def _sentences_of(articles: list) -> list[str]:
+    from index.sentences import split_sentences
+
+    return [a.text[s:e] for a in articles for s, e in split_sentences(a.text, a.lang)]
+
+
+def test_every_sentence_has_a_stored_vector_equal_to_embedding_it(
+    built: BuildReport, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    sentences = list(dict.fromkeys(_sentences_of(CORPUS)))
+    assert built.sentences == len(sentences) and built.sentences_embedded == len(sentences)
+    handle = IndexHandle(index_dir, embedder)
+    stored = handle.sentence_vectors(sentences)
+    assert all(v is not None for v in stored)
+    assert np.allclose(np.stack(stored), embedder.embed_passages(sentences), atol=1e-6)
+    # Text the articles do not hold as a sentence has no stored vector.
+    assert handle.sentence_vectors(["Không có câu này trong bài nào.", sentences[0]])[0] is None
+
+
+def test_sentence_vectors_are_reused_by_text_across_versions(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    # A new article repeating a known sentence, plus one new sentence.
+    known = CORPUS[0].paragraphs[0]
+    fill_store(
+        store_path, [make_article("lap-lai", "Bài lặp lại", [known, "Câu hoàn toàn mới ở đây."])]
+    )
+    embedded: list[str] = []
+
+    class Recording(HashingEmbedder):
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            embedded.extend(texts)
+            return super().embed_passages(texts)
+
+    report = update_index(store_path, index_dir, Recording(dimensions=64))
+    assert report.sentences_embedded == 1 and report.sentences == built.sentences + 1
+    assert "Câu hoàn toàn mới ở đây." in embedded and known not in embedded
+    handle = IndexHandle(index_dir, embedder)
+    assert all(v is not None for v in handle.sentence_vectors([known, "Câu hoàn toàn mới ở đây."]))
+
+
+def test_a_version_without_sentence_vectors_serves_and_the_next_build_adds_them(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    # A version as built before sentence vectors were stored.
+    folder = version_dir(index_dir, 1)
+    for name in ("sentence_keys.npy", "sentence_vectors.npy"):
+        (folder / name).unlink()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["sentences"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    sentence = CORPUS[0].paragraphs[0]
+    assert IndexHandle(index_dir, embedder).sentence_vectors([sentence]) == [None]
+
+    report = update_index(store_path, index_dir, embedder)
+    assert not report.up_to_date and report.version == 2
+    assert report.chunks_embedded == 0 and report.sentences == built.sentences
+    assert IndexHandle(index_dir, embedder).sentence_vectors([sentence])[0] is not None
+
+
+def test_damaged_sentence_vectors_read_as_missing(
+    built: BuildReport, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    (version_dir(index_dir, 1) / "sentence_vectors.npy").write_bytes(b"not numpy")
+    handle = IndexHandle(index_dir, embedder)
+    assert handle.sentence_vectors([CORPUS[0].paragraphs[0]]) == [None]
+    assert handle.search("cao tốc", k=1)

@@ -76,8 +76,13 @@ def test_build_and_search_through_milvus(
     fill_store(store_path, [make_article("moi", "Bài mới", ["Khu công nghiệp Lộc Sơn mở rộng."])])
     second = update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
     assert second.version == 2 and second.chunks_embedded == 1 and second.chunks_reused == 10
+    assert second.sentences_embedded == 1 and second.sentences == report.sentences + 1
     handle = IndexHandle(index_dir, embedder)
     assert handle.search("Khu công nghiệp Lộc Sơn", k=1)[0].article.title == "Bài mới"
+    # Sentence vectors live beside the Milvus collection, in the version folder.
+    stored = handle.sentence_vectors(["Khu công nghiệp Lộc Sơn mở rộng."])[0]
+    assert stored is not None
+    assert np.allclose(stored, embedder.embed_passages(["Khu công nghiệp Lộc Sơn mở rộng."])[0])
 
 
 def test_long_id_filters_are_split_and_merged(
@@ -107,6 +112,7 @@ def test_switching_backends_reuses_vectors_and_drops_old_collections(
     update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
     to_faiss = update_index(store_path, index_dir, embedder, backend="faiss")
     assert to_faiss.chunks_embedded == 0 and to_faiss.chunks_reused == 10
+    assert to_faiss.sentences_embedded == 0 and to_faiss.sentences_reused == to_faiss.sentences
     assert len(milvus_client(milvus_uri).list_collections()) == 1  # version 1 is still kept
     fill_store(store_path, [make_article("them", "Bài thêm", ["Nội dung mới."])])
     update_index(store_path, index_dir, embedder, backend="faiss")
