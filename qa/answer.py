@@ -142,6 +142,7 @@ def answer_plan(
         filters=shown_filters or {},
         place_variants=result.place_variants,
         min_support=min_support,
+        sentence_vectors=retriever.sentence_vectors,
     )
     if llm is None or extractive.refused:
         return extractive

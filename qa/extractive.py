@@ -25,7 +25,7 @@ from qa.compose import compose, refusal, searched_description
 from qa.decide import decide
 from qa.models import Answer, QueryPlan
 from qa.retrieve import Evidence
-from qa.scoring import score_candidates
+from qa.scoring import SentenceLookup, score_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,20 @@ def extractive_answer(
     filters: dict[str, Any] | None = None,
     place_variants: Sequence[str] = (),
     min_support: float = DEFAULT_MIN_SUPPORT,
+    sentence_vectors: SentenceLookup | None = None,
 ) -> tuple[Answer, list[Candidate]]:
-    """The extractive answer and the ranked candidates (for the generative step)."""
+    """The extractive answer and the ranked candidates (for the generative step).
+
+    `sentence_vectors` is the index's lookup of stored sentence vectors
+    (`Retriever.sentence_vectors`); sentences it lacks are embedded."""
     candidates = gather_candidates(evidence)
-    ranked = score_candidates(plan, candidates, embedder, place_variants=place_variants)
+    ranked = score_candidates(
+        plan,
+        candidates,
+        embedder,
+        place_variants=place_variants,
+        sentence_vectors=sentence_vectors,
+    )
     decision = decide(plan, ranked, min_support=min_support)
     searched_text, searched = searched_description(plan, filters or {}, len(evidence))
     searched["support"] = round(decision.best_support, 3)

@@ -229,6 +229,12 @@ def retrieve(
         )
         calls.append((expanded or plan.search_text, deadline_filters, WEIGHT_DEADLINE))
 
+    queries = list(dict.fromkeys(q for q, _f, _w in calls))
+    if len(queries) > 1:
+        # Every query text in one embedding pass (the index's embedder keeps query
+        # vectors, so the searches below find them): a batch of two costs much less than
+        # two passes.
+        retriever.embedder.embed_queries(queries)
     fused: dict[str, float] = {}
     hits_by_id: dict[str, SearchHit] = {}
     for query, call_filters, weight in calls:
@@ -268,7 +274,6 @@ def retrieve(
     evidence = _group_stories(
         scored, plan, retriever, base, max_groups=max_groups, per_group=per_group, k=k
     )
-    queries = list(dict.fromkeys(q for q, _f, _w in calls))
     logger.debug(
         "retrieved %d passages in %d stories for %r",
         len(evidence),

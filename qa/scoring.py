@@ -12,12 +12,17 @@ Each candidate is scored on
 A sentence in another language than the question's is also scored through the same
 sentence in the story's other versions (`qa.align`); the sentence quoted stays the one of
 the version retrieval chose. Every weight is in `ScoringConfig`.
+
+Sentence vectors come from the index, which stores one for every sentence of every
+article (`Retriever.sentence_vectors`), so a question costs one embedding: its own. Only
+a sentence the index has no vector of is embedded here, at most `max_embedded` plus
+`max_embedded_siblings` of them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,6 +85,25 @@ class ScoringConfig:
 
 
 SCORING = ScoringConfig()
+
+# `Retriever.sentence_vectors`: the stored vector of each text, None where there is none.
+SentenceLookup = Callable[[Sequence[str]], list[np.ndarray | None]]
+
+
+def passage_vectors(
+    texts: Sequence[str], embedder: Embedder, stored: SentenceLookup | None = None
+) -> np.ndarray:
+    """Passage vectors of `texts`: the index's where it has them, the embedder's (in one
+    batch) for the rest."""
+    found: list[np.ndarray | None] = list(stored(texts)) if stored else [None] * len(texts)
+    missing = [i for i, vector in enumerate(found) if vector is None]
+    if missing:
+        embedded = np.asarray(embedder.embed_passages([texts[i] for i in missing]))
+        for i, vector in zip(missing, embedded, strict=True):
+            found[i] = vector
+    if not found:
+        return np.zeros((0, embedder.dimensions), dtype=np.float32)
+    return np.vstack([np.asarray(v, dtype=np.float32) for v in found])
 
 
 class NullBaseline:
@@ -245,8 +269,12 @@ def score_candidates(
     *,
     place_variants: Sequence[str] = (),
     config: ScoringConfig = SCORING,
+    sentence_vectors: SentenceLookup | None = None,
 ) -> list[Candidate]:
-    """Score every candidate; returns them best first (only the embedded ones are kept)."""
+    """Score every candidate; returns them best first (only the embedded ones are kept).
+
+    `sentence_vectors` gives the index's stored sentence vectors; without it (or for a
+    sentence it lacks) the embedder embeds the sentence."""
     if not candidates:
         return []
     weights = topic_weights(topic_tokens(plan, place_variants), candidates)
@@ -271,8 +299,8 @@ def score_candidates(
     # One batch: the sentences, then the aligned sentences of their other versions.
     siblings = [c for c in kept if c.sibling][: config.max_embedded_siblings]
     texts = [c.text for c in kept] + [c.sibling or "" for c in siblings]
-    sentence_vectors = np.asarray(embedder.embed_passages(texts))
-    dense = NullBaseline.calibrate(embedder, query_vector, sentence_vectors @ query_vector)
+    vectors = passage_vectors(texts, embedder, sentence_vectors)
+    dense = NullBaseline.calibrate(embedder, query_vector, vectors @ query_vector)
     through_sibling = dict(zip((id(c) for c in siblings), dense[len(kept) :], strict=True))
     language = base_language(plan.language)
 

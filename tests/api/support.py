@@ -141,6 +141,10 @@ class FakeRetriever:
     def translations(self, translation_group: str) -> list[IndexedArticle]:
         return [a for a in self.articles.values() if a.translation_group == translation_group]
 
+    def sentence_vectors(self, texts: Sequence[str]) -> list[Any]:
+        # No stored sentence vectors: answers embed their sentences.
+        return [None] * len(texts)
+
 
 def fake_answer(
     question: str,

@@ -10,9 +10,11 @@ Chunk dates and document numbers come from `index.mentions`, as when indexing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import numpy as np
 import pytest
 
 from index.models import Chunk, IndexedArticle, MentionedDate, SearchFilters, SearchHit
@@ -203,6 +205,7 @@ class MemoryRetriever:
             self.chunks.extend(chunks)
         self.vectors = self.embedder.embed_passages([c.text for c in self.chunks])
         self.calls: list[tuple[str, SearchFilters]] = []
+        self.stored_sentences: dict[str, np.ndarray] = {}
 
     def _allowed(self, chunk: Chunk, f: SearchFilters) -> bool:
         a = self.articles[chunk.article_id]
@@ -255,6 +258,11 @@ class MemoryRetriever:
 
     def translations(self, translation_group: str) -> list[IndexedArticle]:
         return [a for a in self.articles.values() if a.translation_group == translation_group]
+
+    def sentence_vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """Vectors stored by sentence text (`self.stored_sentences`, empty by default:
+        scoring then embeds every sentence, as for an index without them)."""
+        return [self.stored_sentences.get(text) for text in texts]
 
 
 @pytest.fixture

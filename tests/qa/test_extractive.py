@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
 import pytest
 
 from qa.compose import TEMPLATES, display_text
@@ -181,3 +182,42 @@ def test_keyword_overlap_folds_case_diacritics_and_endings() -> None:
 
 def test_display_text_is_one_line_without_markers() -> None:
     assert display_text("A [1]\n b") == "A (1) b"
+
+
+def test_answers_read_stored_sentence_vectors_and_embed_only_the_question(
+    retriever: MemoryRetriever,
+) -> None:
+    from qa.answer import answer
+    from qa.scoring import NullBaseline
+
+    question = "What did Lam Dong commit to by May 2025?"
+    today = date(2025, 6, 1)
+    NullBaseline.vectors(retriever.embedder)  # once per process, not per question
+    retriever.embedder.calls.clear()
+    embedded_live = answer(question, retriever, today=today)
+    assert any(kind == "passage" for kind, _ in retriever.embedder.calls)
+
+    # The index stores a vector for every sentence (as `policyqa index` does).
+    from index.sentences import split_sentences
+
+    for article in retriever.articles.values():
+        for start, end in split_sentences(article.text, article.lang):
+            text = article.text[start:end]
+            retriever.stored_sentences[text] = retriever.embedder.embed_passages([text])[0]
+    retriever.embedder.calls.clear()
+    from_store = answer(question, retriever, today=today)
+    assert [kind for kind, _ in retriever.embedder.calls if kind == "passage"] == []
+    assert from_store == embedded_live
+
+
+def test_sentences_the_index_lacks_are_embedded(retriever: MemoryRetriever) -> None:
+    from qa.scoring import passage_vectors
+
+    embedder = retriever.embedder
+    stored = embedder.embed_passages(["Câu đã có trong chỉ mục."])[0]
+    retriever.stored_sentences["Câu đã có trong chỉ mục."] = stored
+    embedder.calls.clear()
+    texts = ["Câu đã có trong chỉ mục.", "Câu chưa có.", "Một câu khác chưa có."]
+    vectors = passage_vectors(texts, embedder, retriever.sentence_vectors)
+    assert embedder.calls == [("passage", 2)]
+    assert np.allclose(vectors, embedder.embed_passages(texts))
