@@ -162,14 +162,31 @@ def topic_tokens(plan: QueryPlan, place_variants: Sequence[str] = ()) -> list[st
     return tokens
 
 
-def topic_weights(topic: Sequence[str], candidates: Sequence[Candidate]) -> dict[str, float]:
+class StemSets:
+    """The content-word stems of each text, worked out once per question: a passage and
+    its title are read again for every sentence in them."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, frozenset[str]] = {}
+
+    def __call__(self, text: str) -> frozenset[str]:
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = frozenset(stem(t) for t in content_tokens(text))
+        return found
+
+
+def topic_weights(
+    topic: Sequence[str], candidates: Sequence[Candidate], stems: StemSets | None = None
+) -> dict[str, float]:
     """Inverse frequency of each topic word among the candidate sentences: a word that
     nearly every retrieved sentence contains says little about whether one answers."""
     if not topic:
         return {}
-    stems = [{stem(t) for t in content_tokens(c.text)} for c in candidates]
-    n = len(stems)
-    return {stem(t): math.log(1 + n / (1 + sum(stem(t) in s for s in stems))) for t in topic}
+    stems_of = stems or StemSets()
+    sentences = [stems_of(c.text) for c in candidates]
+    n = len(sentences)
+    return {stem(t): math.log(1 + n / (1 + sum(stem(t) in s for s in sentences))) for t in topic}
 
 
 def constraint_coverage(plan: QueryPlan, candidate: Candidate) -> float:
@@ -186,12 +203,14 @@ def constraint_coverage(plan: QueryPlan, candidate: Candidate) -> float:
     return sum(checks) / len(checks) if checks else -1.0
 
 
-def weighted_overlap(weights: dict[str, float], sentence: str) -> float:
+def weighted_overlap(
+    weights: dict[str, float], sentence: str, stems: StemSets | None = None
+) -> float:
     """Weighted share of the topic words (stems) that the sentence contains."""
     total = sum(weights.values())
     if not total:
         return 0.0
-    present = {stem(t) for t in content_tokens(sentence)}
+    present = (stems or StemSets())(sentence)
     return sum(w for word, w in weights.items() if word in present) / total
 
 
@@ -222,6 +241,7 @@ def _read_constraints(
     weights: dict[str, float],
     wanted_docs: set[str],
     versions: VersionSentences,
+    stems: StemSets,
 ) -> None:
     """The word overlap and constraint matches of one candidate (no embedding)."""
     sibling = sibling_version(candidate, base_language(plan.language))
@@ -230,14 +250,16 @@ def _read_constraints(
         candidate.sibling_lang = base_language(sibling.lang) if candidate.sibling else None
     if weights:
         # A sentence of an article whose title matches the topic counts for a bit more.
-        own = weighted_overlap(weights, candidate.text)
-        title = weighted_overlap(weights, candidate.article.title)
+        own = weighted_overlap(weights, candidate.text, stems)
+        title = weighted_overlap(weights, candidate.article.title, stems)
         candidate.keyword = max(own, (own + title) / 2)
         candidate.passage_topic = weighted_overlap(
-            weights, f"{candidate.article.title}\n{candidate.evidence.chunk.text}"
+            weights, f"{candidate.article.title}\n{candidate.evidence.chunk.text}", stems
         )
         if candidate.sibling:
-            candidate.keyword = max(candidate.keyword, weighted_overlap(weights, candidate.sibling))
+            candidate.keyword = max(
+                candidate.keyword, weighted_overlap(weights, candidate.sibling, stems)
+            )
     named = places_named(candidate.text)
     candidate.place = bool(named & set(plan.province_keys))
     candidate.other_place = bool(named) and not candidate.place
@@ -277,13 +299,14 @@ def score_candidates(
     sentence it lacks) the embedder embeds the sentence."""
     if not candidates:
         return []
-    weights = topic_weights(topic_tokens(plan, place_variants), candidates)
+    stems = StemSets()
+    weights = topic_weights(topic_tokens(plan, place_variants), candidates, stems)
     wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
     n_passages = max(1, max(c.evidence.rank for c in candidates) + 1)
 
     versions = VersionSentences()
     for candidate in candidates:
-        _read_constraints(plan, candidate, weights, wanted_docs, versions)
+        _read_constraints(plan, candidate, weights, wanted_docs, versions, stems)
 
     def prerank(c: Candidate) -> float:
         # Words are blind across languages; the passage's dense rank is not.
