@@ -163,7 +163,7 @@ def evaluate(
         latency = (time.perf_counter() - started) * 1000
         rankings: Rankings | None = None
         try:
-            rankings = probe(question)
+            rankings = probe(question, result)
         except Exception as failure:
             logger.warning("retrieval depth for question %s failed: %s", question.id, failure)
         measured = _measure(question, result, rankings, gold, resolver, retriever)

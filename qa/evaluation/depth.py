@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from index.models import IndexedArticle, Retriever
+from qa.answer import MAX_YEARS_RELAXED
 from qa.evaluation.questions import EvalQuestion
 from qa.evaluation.stories import StoryMap
+from qa.models import Answer, QueryPlan
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ class Rankings:
 
 
 class RankingProbe(Protocol):
-    def __call__(self, question: EvalQuestion) -> Rankings: ...
+    def __call__(self, question: EvalQuestion, answer: Answer | None = None) -> Rankings: ...
 
 
 class RetrievalProbe:
@@ -93,13 +96,12 @@ class RetrievalProbe:
         self.resolver = resolver
         self.depth = depth
 
-    def __call__(self, question: EvalQuestion) -> Rankings:
+    def __call__(self, question: EvalQuestion, answer: Answer | None = None) -> Rankings:
         from qa.answer import resolve_filters
         from qa.retrieve import retrieve
-        from qa.understand import understand
 
         filters, _shown = resolve_filters(question.filters or None)
-        plan = understand(question.question, question.history)
+        plan = self._plan(question, answer)
         deep = retrieve(
             plan, self.retriever, filters, k=self.depth, max_groups=self.depth, per_group=1
         )
@@ -109,6 +111,29 @@ class RetrievalProbe:
             in_hand=self._stories(e.article for e in hand.evidence),
             dense=self.dense(question),
         )
+
+    @staticmethod
+    def _plan(question: EvalQuestion, answer: Answer | None) -> QueryPlan:
+        """The reading of the question the answer was given for: a period named without a
+        year is first read as the latest one, and `answer()` falls back to earlier years
+        when that finds nothing; the answer's `searched` data says which one it used."""
+        from qa.understand import VIETNAM_TZ, understand
+
+        today = datetime.now(VIETNAM_TZ).date()
+        plan = understand(question.question, question.history, today=today)
+        searched = answer.searched if answer else {}
+        if not (plan.year_inferred and searched.get("year_relaxed")):
+            return plan
+        for years_back in range(1, MAX_YEARS_RELAXED + 1):
+            try:
+                earlier_day = today.replace(year=today.year - years_back)
+            except ValueError:  # 29 February
+                earlier_day = today.replace(year=today.year - years_back, day=28)
+            earlier = understand(question.question, question.history, today=earlier_day)
+            since = earlier.published_since.isoformat() if earlier.published_since else None
+            if since == searched.get("published_since"):
+                return earlier
+        return plan
 
     def _stories(self, articles: Iterable[IndexedArticle]) -> list[Story]:
         return dedupe(self.resolver.of_article(a) for a in articles)

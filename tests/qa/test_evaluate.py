@@ -197,7 +197,7 @@ class FakeProbe:
     def __init__(self, rankings: dict[str, Rankings]) -> None:
         self.rankings = rankings
 
-    def __call__(self, question: EvalQuestion) -> Rankings:
+    def __call__(self, question: EvalQuestion, answer: Answer | None = None) -> Rankings:
         return self.rankings.get(question.id, Rankings([], [], []))
 
 
@@ -419,3 +419,17 @@ def test_plain_dense_baseline_counts_each_story_once() -> None:
     assert sum(bool(story & rankings.dense[0]) for story in rankings.dense) == 1
     assert "baolamdong.vn/ld-vi.html" in rankings.pipeline[0]
     assert any("baolamdong.vn/ld-vi.html" in story for story in rankings.in_hand)
+
+
+def test_rankings_follow_the_year_the_answer_fell_back_to(retriever: MemoryRetriever) -> None:
+    """'In April' is first read as the latest April; the answer falls back to an earlier
+    year, and the retrieval figures describe the reading that was answered."""
+    from qa.answer import answer
+    from qa.evaluation.depth import RetrievalProbe, StoryResolver
+
+    text = "Lâm Đồng cam kết gì trong tháng 4?"
+    result = answer(text, retriever)
+    assert not result.refused and result.searched.get("year_relaxed")
+    question = EvalQuestion(id="x", question=text, lang="vi")
+    probe = RetrievalProbe(retriever, StoryResolver(retriever))
+    assert "baolamdong.vn/ld-vi.html" in probe(question, result).pipeline[0]
