@@ -354,7 +354,7 @@ class Engine:
 
 def open_store(settings: Settings) -> Any | None:
     """The article store, or None while there is none (opening would create one)."""
-    if settings.store_url is None and not settings.store_path.exists():
+    if not settings.store_url and not settings.store_path.exists():
         return None
     try:
         from crawler.store import ArticleStore

@@ -37,7 +37,7 @@ def copy(settings: Settings, *, to: str) -> int:
     if to == str(settings.store_location):
         print("policyqa: --to names the store being copied; give another one", file=sys.stderr)
         return EXIT_USAGE
-    if settings.store_url is None and not settings.store_path.exists():
+    if not settings.store_url and not settings.store_path.exists():
         print(
             f"policyqa: there is no article store at {settings.store_path} to copy",
             file=sys.stderr,
