@@ -12,9 +12,17 @@ else
   SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
+# The tests need only the server programs: no system cluster to create and start (which
+# fails on machines without an init system).
+# postgresql-common reads this file (kept as is by ucf) when its server package installs.
+if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+  $SUDO mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
+export UCF_FORCE_CONFFOLD=1
 $SUDO apt-get update -q
-# postgresql-common would create and start a system cluster; the tests need only the binaries.
-$SUDO apt-get install -y -q --no-install-recommends postgresql
+$SUDO ${SUDO:+--preserve-env=UCF_FORCE_CONFFOLD,DEBIAN_FRONTEND} \
+  apt-get install -y -q --no-install-recommends postgresql
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   echo "ensure-postgres: PostgreSQL could not be installed; the store tests cannot run" >&2
   exit 1
