@@ -3,9 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
-if [[ -x scripts/install-browser.sh ]]; then
-  bash scripts/install-browser.sh
-fi
+bash scripts/install-browser.sh
 bash scripts/ensure-postgres.sh
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 "$VENV/bin/pytest" -q "$@"

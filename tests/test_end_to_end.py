@@ -56,6 +56,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     finally:
         server.terminate()
         server.wait(timeout=10)
+        server.stderr.close()  # type: ignore[union-attr]
 
 
 def _policyqa(

@@ -150,7 +150,10 @@ def test_openai_client_sees_api_errors(live_server: str) -> None:
 def test_schemathesis_finds_no_server_errors(live_server_real_qa: str, tmp_path: Path) -> None:
     schemathesis = Path(sys.executable).parent / "schemathesis"
     if not schemathesis.exists():
-        pytest.skip("schemathesis is not installed in this environment")
+        pytest.fail(
+            "schemathesis is not installed in this environment (make setup installs it)",
+            pytrace=False,
+        )
     result = subprocess.run(
         [
             str(schemathesis),
@@ -191,8 +194,9 @@ def test_schemathesis_finds_no_server_errors(live_server_real_qa: str, tmp_path:
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(
-            "Chromium is not installed at /usr/bin/chromium (run scripts/install-browser.sh)"
+        pytest.fail(
+            "Chromium is not installed at /usr/bin/chromium (run scripts/install-browser.sh)",
+            pytrace=False,
         )
     from playwright.sync_api import sync_playwright
 

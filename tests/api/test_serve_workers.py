@@ -110,6 +110,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server.stderr.close()  # type: ignore[union-attr]
 
 
 def _search_count(metrics: str) -> float:

@@ -132,6 +132,7 @@ def test_command_line_starts_fast(built_site: tuple[Path, Tree]) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+        proc.stderr.close()  # type: ignore[union-attr]
 
 
 @contextmanager
@@ -261,3 +262,4 @@ def test_build_replaces_a_tree_from_another_version(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+        proc.stderr.close()  # type: ignore[union-attr]

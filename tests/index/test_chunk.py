@@ -13,17 +13,7 @@ from crawler.models import Article
 from index.chunk import chunk, chunk_context, publication_day
 from index.models import Chunk
 from index.sentences import split_sentences
-
-
-def _seed_paths() -> list[Path]:
-    """The shared seed articles: beside the repository (CI) or at /work/shared."""
-    for folder in (
-        Path(__file__).resolve().parents[3] / "shared" / "seeds",
-        Path("/work/shared/seeds"),
-    ):
-        if folder.is_dir():
-            return sorted(folder.glob("*.txt"))
-    return []
+from tests.shared_data import seed_articles
 
 
 def make_article(text: str, **fields: object) -> Article:
@@ -86,6 +76,7 @@ def test_chunks_hold_whole_sentences_and_overlap_by_one() -> None:
     starts = {start for start, _ in sentence_spans}
     ends = {end for _, end in sentence_spans}
     chunks = chunk(article, target_chars=250, max_chars=400, overlap_sentences=1)
+    assert len(chunks) > 2, "the text must give several chunks for overlap to be checked"
     for piece in chunks:
         assert piece.start in starts
         assert piece.end in ends
@@ -97,6 +88,7 @@ def test_chunks_hold_whole_sentences_and_overlap_by_one() -> None:
 def test_no_overlap_when_asked() -> None:
     article = make_article(" ".join(SENTENCES * 4))
     chunks = chunk(article, target_chars=250, max_chars=400, overlap_sentences=0)
+    assert len(chunks) > 2, "the text must give several chunks for overlap to be checked"
     for before, after in zip(chunks, chunks[1:], strict=False):
         assert after.start > before.end
 
@@ -120,6 +112,7 @@ def test_mentions_go_to_the_chunk_that_holds_them() -> None:
     chunks = chunk(article, target_chars=80, max_chars=200, overlap_sentences=0)
     holder = [c for c in chunks if "57-NQ/TW" in c.text]
     assert [c.doc_numbers for c in holder] == [("57-NQ/TW",)]
+    assert len(chunks) > 1, "other chunks must exist for the negative check"
     for piece in chunks:
         if "57-NQ/TW" not in piece.text:
             assert "57-NQ/TW" not in piece.doc_numbers
@@ -143,7 +136,9 @@ def test_a_sentence_longer_than_the_maximum_is_split_at_clauses() -> None:
     assert_valid(article, chunks, 400)
     inner = [c for c in chunks if c.text.startswith("tỉnh")]
     assert inner
-    assert all(c.text.endswith((";", ".")) for c in chunks if clause in c.text)
+    holding = [c for c in chunks if clause in c.text]
+    assert len(holding) > 1, "the long sentence must be split over several chunks"
+    assert all(c.text.endswith((";", ".")) for c in holding)
 
 
 def test_a_long_cjk_sentence_is_split_after_clause_marks() -> None:
@@ -194,7 +189,7 @@ def test_bad_sizes_are_refused(target: int, maximum: int, overlap: int) -> None:
         )
 
 
-@pytest.mark.parametrize("path", _seed_paths(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", seed_articles(), ids=lambda p: p.name)
 def test_seed_articles(path: Path) -> None:
     article = make_article(path.read_text(encoding="utf-8"), lang=None)
     chunks = chunk(article)

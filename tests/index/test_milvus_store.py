@@ -8,9 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("pymilvus")
-pytest.importorskip("milvus_lite")
-
 from index.build import update_index
 from index.faiss_store import FaissStore
 from index.milvus_store import MilvusStore, close_clients

@@ -9,20 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.sentences import split_sentences
+from tests.shared_data import seed_articles
 
-
-def _seed_paths() -> list[Path]:
-    """The shared seed articles: beside the repository (CI) or at /work/shared."""
-    for folder in (
-        Path(__file__).resolve().parents[3] / "shared" / "seeds",
-        Path("/work/shared/seeds"),
-    ):
-        if folder.is_dir():
-            return sorted(folder.glob("*.txt"))
-    return []
-
-
-SEEDS = _seed_paths()
+SEEDS = seed_articles()
 
 
 def sentences(text: str, lang: str | None = None) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,7 @@ from qa.evaluation.split import (
     select_half,
 )
 from qa.evaluation.stories import StoryMap
-
-DEVSET = Path(__file__).resolve().parents[2].parent / "shared" / "devset"
+from tests.shared_data import shared_folder
 
 
 def _fake_set() -> tuple[list[EvalQuestion], StoryMap]:
@@ -108,13 +106,13 @@ def test_the_committed_split_covers_the_devset_by_story() -> None:
     assert set(data["sources"]) == {"questions.jsonl", "articles.jsonl"}
 
 
-@pytest.mark.skipif(not DEVSET.is_dir(), reason="shared/devset is not beside the checkout")
 def test_the_committed_split_is_what_the_script_makes() -> None:
     """The split is made once: the code and seed must still reproduce the committed file
     from the dev set, and every question of a gold story sits in that story's half."""
+    devset = shared_folder("devset")
     committed = load_split(SPLIT_FILE)
-    questions = load_questions(DEVSET / "questions.jsonl")
-    stories = StoryMap.load(DEVSET / "articles.jsonl")
+    questions = load_questions(devset / "questions.jsonl")
+    stories = StoryMap.load(devset / "articles.jsonl")
     remade = make_split(questions, stories, seed=committed.seed)
     assert remade.questions == committed.questions
     assert remade.stories == committed.stories
