@@ -724,7 +724,11 @@ class Fetcher:
                 raise FetchError(f"{url} timed out: {error!r}", url=url, transient=True) from error
             except DecodeError as error:
                 raise BlockedError(f"{url}: {error}", url=url) from error
-            except httpx.TransportError as error:
+            except httpx.InvalidURL as error:
+                # httpx parses a redirect's Location even when not following it: a
+                # `javascript:` or malformed one is a refused page, not a crashed crawl.
+                raise BlockedError(f"{url}: unusable redirect ({error})", url=url) from error
+            except httpx.RequestError as error:
                 # Connection refused or reset, protocol errors.
                 raise FetchError(f"{url} failed: {error!r}", url=url, transient=True) from error
             finally:

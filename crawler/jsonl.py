@@ -80,13 +80,13 @@ def _parse_line(path: Path, number: int, raw: bytes | None) -> Article | None:
         return None
     try:
         data = json.loads(line)
-    except (json.JSONDecodeError, RecursionError) as error:
-        detail = (
-            f"{error.msg} at column {error.colno}"
-            if isinstance(error, json.JSONDecodeError)
-            else "nested too deeply"
-        )
+    except json.JSONDecodeError as error:
+        detail = f"{error.msg} at column {error.colno}"
         raise ImportFormatError(f"{where}: not valid JSON ({detail})") from error
+    except RecursionError as error:
+        raise ImportFormatError(f"{where}: not valid JSON (nested too deeply)") from error
+    except ValueError as error:  # e.g. a number with more digits than Python converts
+        raise ImportFormatError(f"{where}: not valid JSON ({error})") from error
     if not isinstance(data, dict):
         raise ImportFormatError(f"{where}: expected a JSON object with url, title and text")
     try:

@@ -115,6 +115,15 @@ def test_normal_encodings_still_decode() -> None:
         assert _fetcher(handler).fetch(f"https://{HOST}/ok").content == page, encoding
 
 
+@pytest.mark.parametrize(
+    "location", ["javascript:alert(1)", "http://[::1:bad/", "file:///etc/passwd", "//"]
+)
+def test_an_unusable_redirect_is_a_failed_page_not_a_crash(location: str) -> None:
+    handler = lambda request: httpx.Response(302, headers={"Location": location})  # noqa: E731
+    with pytest.raises(FetchError):  # refused or failed, and the crawl goes on
+        _fetcher(handler).fetch(f"https://{HOST}/moved")
+
+
 def test_accept_encoding_names_only_what_can_be_decoded() -> None:
     seen: list[httpx.Request] = []
 

@@ -54,6 +54,7 @@ def test_a_poisoned_line_is_skipped_and_the_rest_imports(tmp_path: Path) -> None
         json.dumps(GOOD, ensure_ascii=False),
         json.dumps({**GOOD, "url": "https://a.vn/2", "canonical_url": "javascript:alert(1)"}),
         "[" * 100_000,  # nested too deep for any parser budget
+        "1" * 5000,  # more digits than Python converts to an int
         json.dumps({**GOOD, "url": "https://a.vn/3", "translation_of": "data:x"}),
         json.dumps({**GOOD, "url": "https://baolamdong.vn/tin-4.html", "title": "Tin 4"}),
     ]
@@ -63,8 +64,10 @@ def test_a_poisoned_line_is_skipped_and_the_rest_imports(tmp_path: Path) -> None
         outcomes = import_jsonl(store, path, problems)
         out = io.StringIO()
         exported = export_jsonl(store, out)
-    assert outcomes["new"] == 2 and outcomes["skipped"] == 3
-    assert [f"line {n}:" in str(p) for n, p in zip((2, 3, 4), problems, strict=True)] == [True] * 3
+    assert outcomes["new"] == 2 and outcomes["skipped"] == 4
+    assert [f"line {n}:" in str(p) for n, p in zip((2, 3, 4, 5), problems, strict=True)] == [
+        True
+    ] * 4
     assert exported == 2
 
 
