@@ -10,7 +10,7 @@ export DEMO_PORT ?= 8765
 export API_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup models run test test-fast lint bench bench-scale bench-extract eval crawl clean
+.PHONY: help setup models run test test-fast fuzz lint bench bench-scale bench-extract eval crawl clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test: setup ## The whole test suite, offline (installs the test browser when mis
 
 test-fast: setup ## Unit tests only (no browser, no real model, no servers)
 	$(VENV)/bin/pytest -q -m "not slow and not integration"
+
+fuzz: setup ## Hostile input: schemathesis, junk requests, slow clients, hostile pages and imports
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 timeout 1500 $(PY) -m fuzz.run
 
 lint: setup ## ruff and mypy
 	$(VENV)/bin/ruff check .

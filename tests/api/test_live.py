@@ -316,3 +316,33 @@ def test_the_page_asks_for_the_api_key_the_server_wants(live_server: str, chromi
         assert page.locator("#province-list option").count() > 30
     finally:
         context.close()
+
+
+def test_a_long_conversation_sends_only_the_history_the_server_accepts(
+    live_server: str, browser_page: object
+) -> None:
+    """After many turns the page keeps asking (no 422) and says older turns are no longer
+    sent; each request carries at most the server's history limit."""
+    from playwright.sync_api import Page, expect
+
+    from api.schemas import MAX_HISTORY_TURNS
+
+    page: Page = browser_page  # type: ignore[assignment]
+    sent: list[int] = []
+
+    def record(request: Any) -> None:
+        if request.url.endswith("/v1/chat/completions"):
+            sent.append(len(json.loads(request.post_data or "{}")["messages"]))
+
+    page.on("request", record)
+    page.goto(f"{live_server}/")
+    question = page.get_by_role("textbox", name="Question")
+    asked = MAX_HISTORY_TURNS // 2 + 3
+    for n in range(asked):
+        question.fill(f"Lam Dong expressway, follow-up {n}")
+        question.press("Enter")
+        expect(page.locator("#status")).to_contain_text("Answer ready", timeout=20_000)
+        expect(page.locator("#error")).to_be_hidden()
+    assert len(sent) == asked
+    assert max(sent) <= MAX_HISTORY_TURNS + 1  # the history, then the question
+    expect(page.locator("#conversation-count")).to_contain_text("no longer sent")
