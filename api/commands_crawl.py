@@ -14,7 +14,6 @@ from datetime import datetime, time
 from pathlib import Path
 
 from api.settings import Settings
-from crawler.discover import VIETNAM_TZ
 from crawler.errors import ImportFormatError
 from crawler.fetch import FetchConfig, Fetcher
 from crawler.jsonl import export_jsonl, import_jsonl
@@ -22,6 +21,7 @@ from crawler.run import CrawlOptions, run_crawl
 from crawler.sourcecheck import check_sources, format_table
 from crawler.sources import Sources, load_sources
 from crawler.store import ArticleStore
+from facts.vietnam_time import VIETNAM_TZ
 
 EXIT_OK = 0
 EXIT_USAGE = 2

@@ -16,8 +16,9 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from api.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, ChatMessageIn
+from api.schemas import MAX_HISTORY_TURNS, ChatMessageIn
 from crawler.urls import display_url
+from facts.limits import MAX_QUESTION_CHARS
 from qa.errors import QuestionError
 from qa.models import Turn
 

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-MAX_QUESTION_CHARS = 2_000
+from facts.limits import MAX_QUESTION_CHARS
+
 MAX_HISTORY_TURNS = 20
 MAX_FILTER_VALUES = 20
 

@@ -13,7 +13,7 @@ import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -23,13 +23,12 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.urls import resolve_url
+from facts.vietnam_time import VIETNAM_TZ
 
 logger = logging.getLogger(__name__)
 
 DocumentKind = Literal["sitemap_index", "sitemap", "feed", "html", "text"]
 
-# Naive dates on these sites are Vietnamese local time.
-VIETNAM_TZ = timezone(timedelta(hours=7))
 # Cap on a decompressed sitemap, against gzip bombs (the sitemap protocol allows 50 MB).
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 

@@ -29,9 +29,10 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import dateparser
 
+from facts.vietnam_time import VIETNAM_TZ
+
 logger = logging.getLogger(__name__)
 
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 SOURCE_ORDER = ("jsonld", "meta", "byline", "url", "dateline", "htmldate")
 IMAGE_SOURCE = "image"
 MIN_YEAR, MAX_YEAR = 1995, 2100

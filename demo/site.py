@@ -31,15 +31,16 @@ import shutil
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from facts.vietnam_time import VIETNAM_TZ
+
 logger = logging.getLogger(__name__)
 
-VN_TZ = timezone(timedelta(hours=7))
 DEFAULT_CORPUS = Path(__file__).with_name("corpus.jsonl")
 META_DIR = "_meta"
 ROUTES_FILE = "routes.json"
@@ -141,7 +142,7 @@ def http_date(dt: datetime) -> str:
 
 
 def rss_date(dt: datetime) -> str:
-    return format_datetime(dt.astimezone(VN_TZ))
+    return format_datetime(dt.astimezone(VIETNAM_TZ))
 
 
 def fmt_hexcms(dt: datetime) -> str:
@@ -235,7 +236,7 @@ class Article:
             lang=rec.get("lang") or "vi",
             title=rec["title"],
             sapo=rec.get("sapo") or "",
-            published=datetime.fromisoformat(rec["published"]).astimezone(VN_TZ),
+            published=datetime.fromisoformat(rec["published"]).astimezone(VIETNAM_TZ),
             author=rec.get("author") or "",
             section=section,
             section_slug=section_slug,
@@ -424,7 +425,7 @@ class SiteBuilder:
         self.articles = articles
         self.tree = Tree(out)
         self.today = today
-        self.built_at = datetime(today.year, today.month, today.day, 6, 0, tzinfo=VN_TZ)
+        self.built_at = datetime(today.year, today.month, today.day, 6, 0, tzinfo=VIETNAM_TZ)
         self.by_host: dict[str, list[Article]] = defaultdict(list)
         for a in sorted(articles, key=lambda x: x.published, reverse=True):
             self.by_host[a.host].append(a)
@@ -1166,7 +1167,7 @@ def build_site(
             raise FileExistsError(f"{out} exists; pass --force to replace it")
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    builder = SiteBuilder(articles, out, today or datetime.now(VN_TZ).date())
+    builder = SiteBuilder(articles, out, today or datetime.now(VIETNAM_TZ).date())
     builder.tree.fingerprint = site_fingerprint(corpus)
     tree = builder.build()
     logger.info("built %d pages for %d articles under %s", len(tree.pages), len(articles), out)

@@ -23,7 +23,8 @@ import re
 from datetime import date
 
 from crawler.models import Article
-from index.mentions import find_dates, find_doc_numbers, vietnam_day
+from facts.doc_numbers import find_doc_numbers
+from index.mentions import find_dates, vietnam_day
 from index.models import DEFAULT_MAX_CHARS, DEFAULT_TARGET_CHARS, Chunk, MentionedDate
 from index.sentences import split_sentences
 

@@ -35,7 +35,7 @@ forms (a Russian translation keeps `17/03/2025` datelines).
 
 Document numbers
 ----------------
-`find_doc_numbers(text)` finds numbers of Vietnamese official documents (`57-NQ/TW`,
+`facts.doc_numbers.find_doc_numbers(text)` finds numbers of Vietnamese official documents (`57-NQ/TW`,
 `02-TB/BCĐ`, `1460-QĐ/TU`, `112/KH-UBND`, `13/2023/NĐ-CP`, `1234/QĐ-TTg`) and returns
 them normalised by `normalize_doc_number`, which both documents and questions go through:
 upper case, `Đ` folded to `D`, dashes unified, spaces and the "No."/"số"/"№" prefix
@@ -47,12 +47,13 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Literal
 
+from facts.doc_numbers import find_doc_numbers
+from facts.vietnam_time import VIETNAM_TZ
 from index.lexicon import AMBIGUOUS_MONTHS, MONTH_FORMS
 from index.models import DateKind, MentionedDate
 
@@ -60,53 +61,10 @@ logger = logging.getLogger(__name__)
 
 Precision = Literal["day", "month", "quarter", "year"]
 
-# Article datelines and publication-date filters use Vietnam time.
-VIETNAM_TIME = timezone(timedelta(hours=7))
-
 
 def vietnam_day(moment: datetime | None) -> date | None:
     """The calendar day of `moment` in Vietnam time (None stays None)."""
-    return moment.astimezone(VIETNAM_TIME).date() if moment else None
-
-
-# ---------------------------------------------------------------------------------------
-# Document numbers
-
-_DASHES = r"\-–—‐‑"
-_DOC_CODE = r"[A-ZĐ][A-ZĐa-zđ]*\d*"
-_DOC_NUMBER_PATTERN = (
-    rf"(?<![\w/.{_DASHES}])\d{{1,6}}[a-zA-Z]?(?:/(?:19|20)\d\d)?"
-    rf"(?:[/{_DASHES}]{_DOC_CODE})+(?![\w/{_DASHES}])"
-)
-_DOC_NUMBER = re.compile(_DOC_NUMBER_PATTERN)
-_DOC_NUMBER_ANY_CASE = re.compile(_DOC_NUMBER_PATTERN, re.IGNORECASE)
-_DOC_PREFIX = re.compile(r"^(?:nos?\.?|nr\.?|số|so|№|n°|#)\s*", re.IGNORECASE)
-_DOC_SEPARATOR = re.compile(rf"\s*([/{_DASHES}])\s*")
-
-
-def normalize_doc_number(number: str) -> str:
-    """The comparable form of a document number: "số 1460 - QĐ/TU" -> "1460-QD/TU"."""
-    value = unicodedata.normalize("NFC", number).strip()
-    value = _DOC_PREFIX.sub("", value)
-    value = _DOC_SEPARATOR.sub(lambda m: "/" if m.group(1) == "/" else "-", value)
-    value = "".join(value.split()).upper().replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def find_doc_numbers(text: str, *, any_case: bool = False) -> list[tuple[str, int, int]]:
-    """Document numbers in `text`: (normalised number, start, end), in text order.
-
-    Only numbers with a slash and a capitalised code are taken (`57-NQ/TW`, not `5-7`
-    or `1/3`). `any_case=True` also accepts lower-case codes, for typed queries.
-    """
-    pattern = _DOC_NUMBER_ANY_CASE if any_case else _DOC_NUMBER
-    found: list[tuple[str, int, int]] = []
-    for match in pattern.finditer(text):
-        if "/" not in match.group():
-            continue
-        found.append((normalize_doc_number(match.group()), match.start(), match.end()))
-    return found
+    return moment.astimezone(VIETNAM_TZ).date() if moment else None
 
 
 # ---------------------------------------------------------------------------------------

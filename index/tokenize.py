@@ -21,7 +21,7 @@
 - CJK: overlapping character bigrams (a lone character stays a unigram).
 - Other scripts: the lower-cased word as written.
 - Document numbers ("57-NQ/TW") are kept whole, normalised like
-  `index.mentions.normalize_doc_number` and lower-cased ("57-nq/tw"), in addition to their
+  `facts.doc_numbers.normalize_doc_number` and lower-cased ("57-nq/tw"), in addition to their
   parts.
 - A small stopword list per language drops the commonest function words as unigrams.
   Words that are also frequent Vietnamese syllables when written without diacritics
@@ -46,7 +46,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from index.mentions import find_doc_numbers
+from facts.doc_numbers import find_doc_numbers
 from index.sentences import is_cjk, word_set
 
 logger = logging.getLogger(__name__)

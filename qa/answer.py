@@ -18,6 +18,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from facts.limits import MAX_QUESTION_CHARS
+from facts.vietnam_time import VIETNAM_TZ
 from index.models import Retriever, SearchFilters
 from qa.compose import template
 from qa.errors import QuestionError
@@ -27,11 +29,10 @@ from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn
 from qa.refusal import RefusalPolicy
 from qa.retrieve import retrieve
-from qa.understand import VIETNAM_TZ, understand
+from qa.understand import understand
 
 logger = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
 # How many years before the guessed one are tried for a period named without a year.
 MAX_YEARS_RELAXED = 3
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")

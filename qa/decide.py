@@ -14,7 +14,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from index.mentions import normalize_doc_number
+from facts.doc_numbers import normalize_doc_number
 from index.models import IndexedArticle
 from qa.candidates import Candidate
 from qa.lexicon import content_tokens, meeting_ordinals

@@ -37,9 +37,10 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
+from facts.provinces import MERGER_DATE
+
 logger = logging.getLogger(__name__)
 
-MERGER_DATE = date(2025, 7, 1)
 LANGUAGES = ("vi", "en", "ru", "uk", "fr", "zh")
 # Names shorter than this (folded, without spaces) are matched exactly only.
 FUZZY_MIN_LENGTH = 7

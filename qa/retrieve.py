@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from index.mentions import normalize_doc_number
+from facts.doc_numbers import normalize_doc_number
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
 from qa.lexicon import fold

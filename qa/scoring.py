@@ -28,7 +28,8 @@ from datetime import date
 
 import numpy as np
 
-from index.mentions import find_dates, find_doc_numbers, normalize_doc_number, period_end
+from facts.doc_numbers import find_doc_numbers, normalize_doc_number
+from index.mentions import find_dates, period_end
 from index.models import Embedder, MentionedDate
 from qa.align import (
     VersionSentences,

@@ -35,11 +35,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from facts.provinces import MERGER_DATE
 from index.lexicon import MONTH_FORMS
 
 logger = logging.getLogger(__name__)
 
-MERGER_DATE = date(2025, 7, 1)
 # How long after an event its reports keep appearing.
 EVENT_REPORT_GRACE = timedelta(days=7)
 

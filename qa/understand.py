@@ -21,9 +21,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from index.mentions import find_doc_numbers as find_index_doc_numbers
+from facts.doc_numbers import doc_numbers_in_question
+from facts.limits import MAX_QUESTION_CHARS
+from facts.vietnam_time import VIETNAM_TZ
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
@@ -32,7 +33,6 @@ from qa.temporal import TemporalConstraint, parse_temporal
 
 logger = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 4000
 # Extra spellings per place, and in all, added for query expansion.
 EXPANSIONS_PER_PLACE = 6
 MAX_EXPANSIONS = 12
@@ -40,7 +40,6 @@ MAX_EXPANSIONS = 12
 MAX_CARRIED_CHARS = 300
 # Earlier turns looked at when resolving a follow-up (each follow-up reads the one before).
 MAX_HISTORY_TURNS = 20
-VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _I = re.IGNORECASE
 
@@ -150,19 +149,6 @@ def _cut_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return re.sub(r"\s+([?!.,;:])", r"\1", joined).strip(" ,;:-–")
 
 
-# --- document numbers --------------------------------------------------------------------
-
-_SPACED_SEPARATOR = re.compile(r"(\d)\s*([-–—/])\s*(?=[A-ZĐ])")
-
-
-def find_doc_numbers(text: str) -> tuple[str, ...]:
-    """Document numbers ("57-NQ/TW", "số 1460 - QĐ/TU"), normalised as the index does."""
-    # Typed questions put spaces around the separators ("1460 - QĐ/TU").
-    text = _SPACED_SEPARATOR.sub(r"\1\2", text)
-    found = [number for number, _start, _end in find_index_doc_numbers(text, any_case=True)]
-    return tuple(dict.fromkeys(found))
-
-
 # --- the plan ----------------------------------------------------------------------------
 
 
@@ -233,7 +219,7 @@ def understand(
     found = gazetteer.find_places(text) or gazetteer.find_places_by_sound(text)
     language = _question_language(text, found)
     temporal = parse_temporal(text, language, today=day)
-    doc_numbers = find_doc_numbers(text)
+    doc_numbers = doc_numbers_in_question(text)
     intent = detect_intent(text, language)
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
     search_text = text

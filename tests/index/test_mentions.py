@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.mentions import find_dates, find_doc_numbers, normalize_doc_number, period_end
+from facts.doc_numbers import find_doc_numbers, normalize_doc_number
+from index.mentions import find_dates, period_end
 from index.models import MentionedDate
 
 REFERENCE = date(2025, 3, 17)

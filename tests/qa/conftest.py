@@ -152,7 +152,8 @@ ARTICLES: list[dict[str, Any]] = [
 
 
 def _build_article(spec: dict[str, Any]) -> tuple[IndexedArticle, list[Chunk]]:
-    from index.mentions import find_dates, find_doc_numbers
+    from facts.doc_numbers import find_doc_numbers
+    from index.mentions import find_dates
 
     text = "\n".join(spec["paragraphs"])
     article = IndexedArticle(

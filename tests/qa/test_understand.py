@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
+from facts.doc_numbers import doc_numbers_in_question
 from qa.errors import QuestionError
 from qa.models import QueryPlan, Turn
-from qa.understand import detect_intent, find_doc_numbers, understand
+from qa.understand import detect_intent, understand
 
 TODAY = date(2026, 11, 25)
 
@@ -106,7 +107,7 @@ def test_doc_numbers_are_exact_and_normalised() -> None:
     assert p.doc_numbers == ("57-NQ/TW", "1460-QD/TU")
     assert plan("Quyết định số 1460 - QĐ/TU nói gì?").doc_numbers == ("1460-QD/TU",)
     assert plan("What about resolution 57?").doc_numbers == ()
-    assert find_doc_numbers("Notice No. 02-TB/BCĐ") == ("02-TB/BCD",)
+    assert doc_numbers_in_question("Notice No. 02-TB/BCĐ") == ("02-TB/BCD",)
     # A document's date is not a period to filter on.
     dated = plan("What does Resolution 57-NQ/TW dated December 22, 2024 require?")
     assert dated.published_since is None and dated.published_until is None
@@ -207,8 +208,11 @@ def test_bad_questions(question: str) -> None:
 
 
 def test_doc_numbers_normalised_as_the_index_does() -> None:
-    assert find_doc_numbers("Quyết định số 1460 - QĐ/TU và 57-NQ/TW") == ("1460-QD/TU", "57-NQ/TW")
-    assert find_doc_numbers("5-7 và 1/3") == ()
+    assert doc_numbers_in_question("Quyết định số 1460 - QĐ/TU và 57-NQ/TW") == (
+        "1460-QD/TU",
+        "57-NQ/TW",
+    )
+    assert doc_numbers_in_question("5-7 và 1/3") == ()
 
 
 @pytest.mark.parametrize(
