@@ -10,20 +10,31 @@ export DEMO_PORT ?= 8765
 export API_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup models run test test-fast fuzz lint bench bench-scale bench-extract eval crawl clean
+.PHONY: help setup lock models run test test-fast fuzz lint typecheck bench bench-scale bench-extract eval crawl clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# Every package's version, pinned (torch aside); `make lock` refreshes it.
+LOCK := requirements.lock
+TYPED := facts crawler index qa api demo
+
+$(VENV)/.installed: pyproject.toml $(LOCK) requirements/torch.txt
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	# The CPU wheel first: a bare `torch` requirement would pull a multi-GB CUDA build.
-	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -r requirements/torch.txt
+	$(PIP) install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed ## Create the virtualenv and install everything (torch CPU first)
+setup: $(VENV)/.installed ## Create the virtualenv and install everything (torch CPU first, versions from requirements.lock)
+
+# Pins already in the lock are kept; LOCK_ARGS=--upgrade moves every package to its newest allowed version.
+lock: ## Re-pin dependencies into requirements.lock after changing pyproject.toml (then make setup)
+	@test -x $(VENV)/bin/pip-compile || { python3 -m venv $(VENV) && $(PIP) install --quiet pip-tools; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --extra dev --extra milvus \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --unsafe-package torch \
+	  -c requirements/torch.txt $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
 models: setup ## Provision EmbeddingGemma's weights (falls back to e5-small when impossible)
 	@$(POLICYQA) models --profile gemma || echo "models: continuing with e5-small"
@@ -40,10 +51,13 @@ test-fast: setup ## Unit tests only (no browser, no real model, no servers)
 fuzz: setup ## Hostile input: schemathesis, junk requests, slow clients, hostile pages and imports
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 timeout 1500 $(PY) -m fuzz.run
 
-lint: setup ## ruff and mypy
+lint: setup ## ruff check, ruff format --check and mypy (what CI and pre-commit run)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy crawler index qa api
+	$(VENV)/bin/mypy $(TYPED)
+
+typecheck: setup ## mypy on every package
+	$(VENV)/bin/mypy $(TYPED)
 
 bench: setup ## Benchmarks; results in bench/results/
 	bash scripts/bench.sh
