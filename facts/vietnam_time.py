@@ -7,11 +7,6 @@ and the fixed offset needs no tz database on the machine.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
-
-
-def vietnam_today() -> date:
-    """Today's date in Vietnam, whatever the machine's own zone."""
-    return datetime.now(VIETNAM_TZ).date()

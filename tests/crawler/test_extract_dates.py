@@ -7,7 +7,6 @@ from datetime import datetime
 import pytest
 
 from crawler.pubdate import (
-    VIETNAM_TZ,
     DateCandidate,
     choose_published,
     date_from_image_url,
@@ -16,6 +15,7 @@ from crawler.pubdate import (
     parse_iso,
     to_vietnam_time,
 )
+from facts.vietnam_time import VIETNAM_TZ
 
 
 def vn(*args: int) -> datetime:

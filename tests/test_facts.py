@@ -1,0 +1,49 @@
+"""The shared facts: the values the contracts and the sources rely on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from api.schemas import AskRequest
+from facts.doc_numbers import doc_numbers_in_question, find_doc_numbers
+from facts.limits import MAX_QUESTION_CHARS
+from facts.provinces import MERGER_DATE
+from facts.vietnam_time import VIETNAM_TZ
+from qa.errors import QuestionError
+from qa.gazetteer import Gazetteer
+from qa.understand import understand
+
+
+def test_vietnam_time_is_the_tz_database_zone_for_every_date_the_corpus_holds() -> None:
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    for year in range(1990, 2036):
+        for month in (1, 4, 7, 10):
+            moment = datetime(year, month, 15, 12, tzinfo=UTC)
+            assert moment.astimezone(VIETNAM_TZ).utcoffset() == moment.astimezone(zone).utcoffset()
+
+
+def test_http_and_qa_refuse_the_same_overlong_question() -> None:
+    longest = "Lâm Đồng " + "x" * (MAX_QUESTION_CHARS - len("Lâm Đồng "))
+    AskRequest(question=longest)
+    understand(longest)
+    with pytest.raises(ValidationError):
+        AskRequest(question=longest + "x")
+    with pytest.raises(QuestionError, match=f"at most {MAX_QUESTION_CHARS} characters"):
+        understand(longest + "x")
+
+
+def test_the_gazetteer_data_and_the_merger_date_agree() -> None:
+    assert Gazetteer.load().merger_date == MERGER_DATE
+
+
+def test_documents_and_questions_read_document_numbers_alike() -> None:
+    text = "Theo Quyết định số 1460-QĐ/TU và Nghị quyết 57-NQ/TW"
+    assert [n for n, _s, _e in find_doc_numbers(text)] == ["1460-QD/TU", "57-NQ/TW"]
+    assert doc_numbers_in_question("quyết định số 1460 - QĐ/TU, 57-nq/tw?") == (
+        "1460-QD/TU",
+        "57-NQ/TW",
+    )
