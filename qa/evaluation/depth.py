@@ -117,7 +117,8 @@ class RetrievalProbe:
         """The reading of the question the answer was given for: a period named without a
         year is first read as the latest one, and `answer()` falls back to earlier years
         when that finds nothing; the answer's `searched` data says which one it used."""
-        from qa.understand import VIETNAM_TZ, understand
+        from facts.vietnam_time import VIETNAM_TZ
+        from qa.understand import understand
 
         today = datetime.now(VIETNAM_TZ).date()
         plan = understand(question.question, question.history, today=today)
