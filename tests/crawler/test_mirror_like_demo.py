@@ -67,6 +67,8 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
         original = by_url.get(record.get("translation_of") or "")
         if original is not None and original not in chosen:
             chosen.append(original)
+    missing = set(PITFALL_IDS) - {record["id"] for record in chosen}
+    assert not missing, f"pitfall articles missing from the demo corpus: {sorted(missing)}"
     return chosen
 
 
