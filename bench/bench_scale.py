@@ -216,7 +216,25 @@ def recall_against_exact(home: Path, questions: list[str], k: int = 10) -> dict[
         best_scores = np.take_along_axis(merged_scores, order, axis=1)
         best_ids = np.take_along_axis(merged_ids, order, axis=1)
     hits = sum(len(set(s) & set(e.tolist())) for s, e in zip(served, best_ids, strict=True))
-    return {"recall_at_10": round(hits / (k * len(queries)), 4), "index_kind": store.kind}
+    result: dict[str, Any] = {
+        "recall_at_10": round(hits / (k * len(queries)), 4),
+        "index_kind": store.kind,
+    }
+    if store.kind == "hnsw":
+        # The latency/recall trade-off of the same graph: efSearch is a reader setting.
+        sweep = {}
+        for ef in (128, 256, 512):
+            tuned = FaissStore.load(version_dir(index_dir, version), ef_search=ef)
+            started = time.perf_counter()
+            found = [[chunk_id for chunk_id, _ in tuned.search(q, k, None)] for q in queries]
+            per_query_ms = (time.perf_counter() - started) * 1000 / len(queries)
+            got = sum(len(set(f) & set(e.tolist())) for f, e in zip(found, best_ids, strict=True))
+            sweep[str(ef)] = {
+                "recall_at_10": round(got / (k * len(queries)), 4),
+                "mean_ms": round(per_query_ms, 2),
+            }
+        result["hnsw_ef_search_sweep"] = sweep
+    return result
 
 
 def run_size(chunks: int, per_article: float, workdir: Path, workers: int) -> dict[str, Any]:
