@@ -16,13 +16,13 @@ strong and one original clearly beats every other candidate; otherwise nothing i
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from crawler.models import Article
+from facts.folding import fold_lower as _fold
 
 # A translation appears from a day before (time zones, dates without a time) to this long
 # after its original.
@@ -42,12 +42,6 @@ Similarity = Callable[[Article, Article], float]
 # are numbers.
 _NUMBER = re.compile(r"(?<![0-9A-Za-z])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![0-9A-Za-z])")
 _DOCUMENT = re.compile(r"\b\d{1,5}\s*[-/]\s*[A-ZĐ]{1,8}(?:\s*[-/]\s*[A-ZĐ0-9]{1,10}){0,3}\b")
-
-
-def _fold(text: str) -> str:
-    """Lower case without diacritics (Đ as D): "Lâm Đồng" -> "lam dong"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def figures(text: str) -> Counter[str]:

@@ -47,6 +47,8 @@ from functools import lru_cache
 import Stemmer
 
 from facts.doc_numbers import find_doc_numbers
+from facts.folding import fold_latin_diacritics as fold_diacritics
+from facts.folding import is_latin_letter as _is_latin
 from index.sentences import is_cjk, word_set
 
 logger = logging.getLogger(__name__)
@@ -89,22 +91,6 @@ def _english() -> Stemmer.Stemmer:
 @lru_cache(maxsize=1)
 def _russian() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("russian")
-
-
-def fold_diacritics(text: str) -> str:
-    """Latin letters without diacritics: "Lâm Đồng" -> "Lam Dong". Other scripts are kept
-    as they are (Cyrillic й and ё stay letters of their own)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    out: list[str] = []
-    for char in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(char) and out and _is_latin(out[-1]):
-            continue
-        out.append(char)
-    return unicodedata.normalize("NFC", "".join(out))
-
-
-def _is_latin(char: str) -> bool:
-    return char.isascii() or "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff"
 
 
 def _script(char: str) -> str:

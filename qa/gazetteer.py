@@ -37,6 +37,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
+from facts.folding import fold_place_name as fold
 from facts.provinces import MERGER_DATE
 
 logger = logging.getLogger(__name__)
@@ -50,25 +51,6 @@ _WORD = re.compile(rf"[^\W_{_CJK_RANGES}]+(?:['’ʼ][^\W_{_CJK_RANGES}]+)*")
 _CJK_RUN = re.compile(rf"[{_CJK_RANGES}]+")
 _BREAK = re.compile(r"[.,;:!?()\[\]\"«»“”/\n]|\s{2,}")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_FOLD_TABLE = str.maketrans(
-    {
-        "đ": "d",
-        # Ð/ð (eth) is often typed for Đ/đ: the letters look alike.
-        "ð": "d",
-        "і": "и",
-        "ы": "и",
-        "є": "е",
-        "э": "е",
-        "ь": None,
-        "ъ": None,
-        "'": None,
-        "’": None,
-        "ʼ": None,
-        "ё": "е",
-        "ї": "и",
-        "й": "и",
-    }
-)
 _VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
 _PREFIXES = (
     "tinh",
@@ -87,15 +69,6 @@ _PREFIXES = (
     "province de",
     "ville de",
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` without diacritics, with Russian/Ukrainian spelling differences removed."""
-    lowered = unicodedata.normalize("NFC", text).lower()
-    # Fold the letters whose base form matters before stripping combining marks.
-    lowered = lowered.translate(_FOLD_TABLE)
-    decomposed = unicodedata.normalize("NFD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD_TABLE)
 
 
 def _compact(text: str) -> str:

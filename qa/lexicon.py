@@ -9,14 +9,9 @@ Calendar words (months) are shared with the index in `index.lexicon`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
-
-def fold(text: str) -> str:
-    """Lower case without diacritics (đ -> d), for matching across spellings."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+from facts.folding import fold_for_matching as fold
 
 
 def word_tokens(text: str) -> list[str]:
