@@ -269,23 +269,12 @@ def eval_(
     save_json: Annotated[
         Path | None, typer.Option(help="Also write the JSON report to this file.")
     ] = None,
-    fit_refusal: Annotated[
-        bool,
-        typer.Option(
-            "--fit-refusal",
-            help="Instead of evaluating: record the refusal features of these questions for "
-            "the embedder's profile and refit its refusal model (tuning sets only).",
-        ),
-    ] = False,
     json_: Json = False,
 ) -> None:
     """Answer, citation, refusal and retrieval metrics over a question set, with the plain
     dense baseline and an error category per question."""
     from api import commands_qa
 
-    if fit_refusal:
-        _run(commands_qa.fit_refusal, questions_path=questions, half=split)
-        return
     _run(
         commands_qa.evaluate,
         questions_path=questions,

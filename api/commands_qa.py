@@ -184,34 +184,3 @@ def evaluate(
     else:
         print(format_report(report))
     return 0
-
-
-def fit_refusal(settings: Settings, *, questions_path: Path, half: str | None = None) -> int:
-    """Record the refusal features of a tuning set against the current index and refit the
-    embedder profile's refusal model on every set recorded so far."""
-    from qa.calibrate import fit_rows, question_rows, replace_rows, rows_path, write_profile_model
-    from qa.evaluation.questions import load_questions
-    from qa.evaluation.split import SPLIT_FILE, load_split, select_half
-
-    if half == "report":
-        raise QuestionError(
-            "the report half is for reporting only: fit the refusal model on --split tune "
-            "and the project's own question sets"
-        )
-    questions = load_questions(questions_path)
-    if half is not None:
-        questions = select_half(questions, load_split(SPLIT_FILE), half)
-    retriever = open_retriever(settings)
-    embedder_name = retriever.embedder.name
-    try:
-        path = rows_path(embedder_name)
-    except ValueError as error:
-        raise QuestionError(str(error)) from None
-    source = f"{questions_path.parent.name}/{questions_path.name}:{half or 'all'}"
-    rows = question_rows(questions, retriever, source=source)
-    every = replace_rows(path, source, rows)
-    model = fit_rows(every, embedder_name)
-    written = write_profile_model(model, embedder_name)
-    print(f"{len(rows)} rows from {source}; {len(every)} rows in {path.name}")
-    print(f"refusal model for {embedder_name} written to {written}: {model.fitted_on}")
-    return 0

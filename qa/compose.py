@@ -1,24 +1,16 @@
 """Stage 4 of an extractive answer: the text in the question's language, one `[n]` per
 cited sentence, or a refusal that says what was searched.
 
-A sentence is quoted in the asker's language when its story has a version in that
-language and the sentence's counterpart there is sure (it states the same numbers): the
-citation then points into that version (exact offsets) and links the original. Otherwise
-the sentence is quoted as found and the answer says which language it is in.
-
 Templates per language live here; fr/zh and anything else fall back to English.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from index.mentions import vietnam_day
-from index.models import IndexedArticle, SearchFilters
-from qa.align import base_language, numbers_in
+from index.models import IndexedArticle
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import find_person
@@ -87,103 +79,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
 
 def template(language: str, name: str) -> str:
     return TEMPLATES.get(language, TEMPLATES["en"])[name]
-
-
-# "(in Vietnamese)": the language of a quote that is not in the asker's language.
-QUOTED_IN: dict[str, dict[str, str]] = {
-    "en": {
-        "vi": "in Vietnamese",
-        "en": "in English",
-        "ru": "in Russian",
-        "uk": "in Ukrainian",
-        "fr": "in French",
-        "zh": "in Chinese",
-    },
-    "vi": {
-        "vi": "tiếng Việt",
-        "en": "tiếng Anh",
-        "ru": "tiếng Nga",
-        "uk": "tiếng Ukraina",
-        "fr": "tiếng Pháp",
-        "zh": "tiếng Trung",
-    },
-    "ru": {
-        "vi": "на вьетнамском",
-        "en": "на английском",
-        "ru": "на русском",
-        "uk": "на украинском",
-        "fr": "на французском",
-        "zh": "на китайском",
-    },
-    "uk": {
-        "vi": "в'єтнамською",
-        "en": "англійською",
-        "ru": "російською",
-        "uk": "українською",
-        "fr": "французькою",
-        "zh": "китайською",
-    },
-}
-
-
-def quoted_in(asker: str, quote_language: str | None) -> str:
-    """ " (in Vietnamese)" after a quote in another language than the asker's; "" else."""
-    code = base_language(quote_language)
-    if not code or code == base_language(asker):
-        return ""
-    names = QUOTED_IN.get(base_language(asker), QUOTED_IN["en"])
-    return f" ({names.get(code, code)})"
-
-
-# Share of a sentence's numbers its counterpart must state for the two to be the same.
-SAME_NUMBERS_SHARE = 0.6
-
-
-@dataclass(frozen=True)
-class Quote:
-    """What a citation quotes: `article.text[start:end]`."""
-
-    article: IndexedArticle
-    start: int
-    end: int
-    text: str
-
-
-def allowed_by(version: IndexedArticle, filters: SearchFilters | None) -> bool:
-    """Whether the user's filters let this version be cited (as retrieval applies them)."""
-    if filters is None:
-        return True
-    published = vietnam_day(version.published) if version.published else None
-    return (
-        (not filters.lang or version.lang in filters.lang)
-        and (not filters.site or version.site in filters.site)
-        and (not filters.province or version.province in filters.province)
-        and (filters.since is None or (published is not None and published >= filters.since))
-        and (filters.until is None or (published is not None and published <= filters.until))
-    )
-
-
-def quote_for(plan: QueryPlan, candidate: Candidate, filters: SearchFilters | None = None) -> Quote:
-    """The candidate's sentence in the asker's language when its story has that version
-    (one the user's filters allow) and the counterpart states the same numbers; else the
-    sentence as found."""
-    found = Quote(candidate.article, candidate.start, candidate.end, candidate.text)
-    language = base_language(plan.language)
-    sibling = candidate.sibling
-    if not sibling or candidate.sibling_lang != language:
-        return found
-    own = numbers_in(candidate.text)
-    # Dates are written differently across languages ("30/6/2025", "June 30, 2025"):
-    # most of the numbers, not all, must be stated again.
-    if not own or len(own & numbers_in(sibling)) < SAME_NUMBERS_SHARE * len(own):
-        return found  # no numbers to be sure the two sentences say the same
-    for version in candidate.evidence.alternates:
-        if base_language(version.lang) != language or not allowed_by(version, filters):
-            continue
-        start = version.text.find(sibling)
-        if start >= 0:
-            return Quote(version, start, start + len(sibling), sibling)
-    return found
 
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -262,21 +157,14 @@ def refusal(plan: QueryPlan, searched_text: str, searched: dict[str, Any]) -> An
     return Answer(answer=text, language=language, refused=True, searched=searched)
 
 
-def compose(
-    plan: QueryPlan,
-    selected: list[Candidate],
-    searched: dict[str, Any],
-    filters: SearchFilters | None = None,
-) -> Answer:
-    """The answer text in the question's language, one `[n]` per cited sentence; quotes
-    come only from versions the user's `filters` allow."""
+def compose(plan: QueryPlan, selected: list[Candidate], searched: dict[str, Any]) -> Answer:
+    """The answer text in the question's language, one `[n]` per cited sentence."""
     language = plan.language
     citations: list[Citation] = []
     commitments: list[Commitment] = []
     lines: list[str] = []
-    quotes = [quote_for(plan, candidate, filters) for candidate in selected]
-    for n, quote in enumerate(quotes, start=1):
-        citations.append(citation_for(n, quote.article, quote.start, quote.end))
+    for n, candidate in enumerate(selected, start=1):
+        citations.append(citation_for(n, candidate.article, candidate.start, candidate.end))
     if plan.intent == "commitments":
         names = place_names(plan, language)
         period = f" ({plan.period_text})" if plan.period_text else ""
@@ -286,24 +174,19 @@ def compose(
             )
         else:
             lines.append(template(language, "commitments_nowho").format(period=period))
-        for n, (candidate, quote) in enumerate(zip(selected, quotes, strict=True), start=1):
+        for n, candidate in enumerate(selected, start=1):
             deadline = commitment_deadline(plan, candidate)
-            who = find_person(quote.text) or find_person(candidate.text)
-            who = who or (", ".join(names) if names else None)
+            who = find_person(candidate.text) or (", ".join(names) if names else None)
             commitments.append(
-                Commitment(what=quote.text, who=who, deadline=deadline, citation_n=n)
+                Commitment(what=candidate.text, who=who, deadline=deadline, citation_n=n)
             )
-            label = quoted_in(language, quote.article.lang)
-            line = f"{n}. {display_text(quote.text)} [{n}]{label}"
+            line = f"{n}. {display_text(candidate.text)} [{n}]"
             if deadline:
                 line += f" ({template(language, 'deadline')}: {deadline.isoformat()})"
             lines.append(line)
         text = "\n".join(lines)
     else:
-        body = " ".join(
-            f"{display_text(q.text)} [{n}]{quoted_in(language, q.article.lang)}"
-            for n, q in enumerate(quotes, start=1)
-        )
+        body = " ".join(f"{display_text(c.text)} [{n}]" for n, c in enumerate(selected, start=1))
         text = f"{template(language, 'fact')} {body}"
     return Answer(
         answer=text,

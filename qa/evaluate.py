@@ -188,8 +188,8 @@ def sweep_min_support(
     answer_fn: Callable[[EvalQuestion, float], Answer],
     thresholds: Iterable[float],
 ) -> list[ThresholdRow]:
-    """Refusal accuracy of each threshold on support alone (`answer_fn(question,
-    min_support)`): a diagnostic beside the fitted refusal model (`qa.refusal`)."""
+    """Refusal accuracy of each candidate threshold (`answer_fn(question, min_support)`),
+    for calibrating `qa.extractive.MIN_SUPPORT_BY_PROFILE` for an embedder."""
     parsed = [as_question(q, n) for n, q in enumerate(questions)]
     rows = []
     for threshold in thresholds:

@@ -1,21 +1,16 @@
 """Retrieval fusion: a `QueryPlan` plus the user's filters become a few index searches,
-whose hits are fused, scored by the question's constraints and grouped by story.
+whose hits are fused, boosted by the question's constraints and grouped by story.
 
-Only the filters the user sets (`--province`, `filters` in `/ask`) filter: every search
-call carries them. What the question itself pins down (places, the publication period,
-deadlines, document numbers) is evidence that scores candidates, never a gate that could
-empty the candidate list, because metadata is incomplete and the same date or document
-is written differently from one article to the next:
+The user's filters are hard (every search call carries them). The question's own
+constraints are applied twice, so that none is silently dropped and none hides an
+article whose metadata is incomplete:
 
-- every question gets a search with the user's filters only, and, when the index offers
-  it, a dense-only search, so the pipeline ranks at least what plain dense retrieval finds;
-- places: an extra search restricted to the place's units, and a boost for passages
-  whose article belongs to the place or whose text names it (in any spelling);
-- publication period: an extra search restricted to the period (widened a little before
-  and more after) and a boost for articles published in it;
-- deadlines ("by May 2025"): an extra search restricted to chunks that mention a date in
-  the period, and a boost for chunks that do;
-- document numbers: a boost for chunks that mention one.
+- places: a search filtered to the place's units, and an unfiltered search whose hits
+  are boosted when the article belongs to the place or its text names it (in any of
+  the gazetteer's spellings);
+- publication period: a hard filter (the question asked about that period);
+- deadlines ("by May 2025"): a search filtered on dates mentioned in the chunk, and a
+  boost for chunks that mention a date in the period.
 
 One story is counted once across its translations: hits are grouped by
 `translation_group`, and each group is represented by the version in the asker's
@@ -31,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 
 from facts.doc_numbers import normalize_doc_number
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
@@ -44,20 +38,16 @@ logger = logging.getLogger(__name__)
 # Reciprocal-rank-fusion constant and the weight of each search call.
 RRF_K = 60
 WEIGHT_PRIMARY = 1.0
-WEIGHT_DENSE = 1.0
-WEIGHT_PLACE = 0.8
 WEIGHT_EXPANDED = 0.8
-WEIGHT_PERIOD = 0.6
+WEIGHT_UNFILTERED = 0.6
 WEIGHT_DEADLINE = 0.8
 # Boosts, in RRF units (one first place in one call is about 1/61 = 0.016).
 BOOST_PLACE_ARTICLE = 0.012
 BOOST_PLACE_TEXT = 0.008
-BOOST_PERIOD = 0.008
 BOOST_DEADLINE = 0.010
 BOOST_DOC_NUMBER = 0.012
 BOOST_LANGUAGE = 0.002
-# How far a publication period taken from the question is widened: a story dated the
-# evening before in Vietnam time, and reports that follow what they report on.
+# How far a publication period taken from the question is widened (see merge_filters).
 QUESTION_SLACK_BEFORE = timedelta(days=2)
 QUESTION_SLACK_AFTER = timedelta(days=45)
 
@@ -81,7 +71,6 @@ class Evidence:
     place_match: bool = False
     deadline_match: bool = False
     doc_number_match: bool = False
-    period_match: bool = False
     # The story's other versions (translations or the original), reachable for the reader.
     alternates: tuple[IndexedArticle, ...] = ()
 
@@ -103,32 +92,26 @@ class RetrievalResult:
     place_variants: tuple[str, ...] = ()
 
 
-def question_period(plan: QueryPlan) -> tuple[date | None, date | None]:
-    """The publication period the question names, widened (see QUESTION_SLACK_*)."""
-    since = plan.published_since - QUESTION_SLACK_BEFORE if plan.published_since else None
-    until = plan.published_until + QUESTION_SLACK_AFTER if plan.published_until else None
-    return since, until
+def merge_filters(user: SearchFilters, plan: QueryPlan) -> SearchFilters:
+    """The user's filters with the question's publication period (their intersection).
 
-
-def period_filters(user: SearchFilters, plan: QueryPlan) -> SearchFilters | None:
-    """The user's filters narrowed to the question's publication period, for one extra
-    search call; None when the question names no period or it does not meet the
-    user's own period."""
-    question_since, question_until = question_period(plan)
-    if question_since is None and question_until is None:
-        return None
+    A period named in a question is widened by a little before (a story dated the evening
+    before in Vietnam time) and more after: reports on a quarter or a meeting appear during
+    it and in the weeks that follow. The user's own filters are taken as given.
+    """
+    question_since = plan.published_since - QUESTION_SLACK_BEFORE if plan.published_since else None
+    question_until = plan.published_until + QUESTION_SLACK_AFTER if plan.published_until else None
     since = _latest(user.since, question_since)
     until = _earliest(user.until, question_until)
     if since and until and since > until:
-        return None
+        # The question's period and the filter do not overlap; the filter wins.
+        logger.info(
+            "question period %s..%s is outside the filters; keeping the filters",
+            plan.published_since,
+            plan.published_until,
+        )
+        since, until = user.since, user.until
     return replace(user, since=since, until=until)
-
-
-def published_in_period(article: IndexedArticle, plan: QueryPlan) -> bool:
-    since, until = question_period(plan)
-    if (since is None and until is None) or article.published is None:
-        return False
-    return _in_period(article.published.date(), since, until)
 
 
 def _latest(a: date | None, b: date | None) -> date | None:
@@ -226,21 +209,20 @@ def retrieve(
     At most `max_groups` stories, each with up to `per_group` passages of the version
     chosen for citing.
     """
-    base = filters or SearchFilters()
+    user = filters or SearchFilters()
+    base = merge_filters(user, plan)
     keys = plan.province_keys
     variants = place_variants(plan)
     expanded = _expanded_query(plan, variants)
 
-    # (query, filters, weight) for each search call; every one carries the user's filters.
-    calls: list[tuple[str, SearchFilters, float]] = [(plan.search_text, base, WEIGHT_PRIMARY)]
+    # (query, filters, weight) for each search call.
+    calls: list[tuple[str, SearchFilters, float]] = []
     place_filtered = replace(base, province=keys) if keys and not base.province else base
-    if place_filtered != base:
-        calls.append((plan.search_text, place_filtered, WEIGHT_PLACE))
+    calls.append((plan.search_text, place_filtered, WEIGHT_PRIMARY))
     if expanded:
         calls.append((expanded, place_filtered, WEIGHT_EXPANDED))
-    in_period = period_filters(base, plan)
-    if in_period is not None:
-        calls.append((expanded or plan.search_text, in_period, WEIGHT_PERIOD))
+    if place_filtered != base:
+        calls.append((expanded or plan.search_text, base, WEIGHT_UNFILTERED))
     if plan.deadline_since or plan.deadline_until:
         deadline_filters = replace(
             place_filtered, mentioned_since=plan.deadline_since, mentioned_until=plan.deadline_until
@@ -255,14 +237,12 @@ def retrieve(
         retriever.embedder.embed_queries(queries)
     fused: dict[str, float] = {}
     hits_by_id: dict[str, SearchHit] = {}
-    rankings: list[tuple[list[SearchHit], float]] = []
     for query, call_filters, weight in calls:
         try:
-            rankings.append((retriever.search(query, k=k, filters=call_filters), weight))
+            hits = retriever.search(query, k=k, filters=call_filters)
         except ValueError as error:  # e.g. a filter the backend cannot apply
             logger.warning("search %r with %s failed: %s", query, call_filters, error)
-    rankings.append((_dense_only(retriever, plan.search_text, base, k), WEIGHT_DENSE))
-    for hits, weight in rankings:
+            continue
         for rank, hit in enumerate(hits, start=1):
             chunk_id = hit.chunk.chunk_id
             hits_by_id.setdefault(chunk_id, hit)
@@ -276,9 +256,8 @@ def retrieve(
         place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", keys)
         deadline = _chunk_mentions_period(hit.chunk, plan)
         doc = _chunk_has_doc(hit.chunk, wanted_docs)
-        period = published_in_period(hit.article, plan)
         score += BOOST_PLACE_ARTICLE * place_article + BOOST_PLACE_TEXT * place_text
-        score += BOOST_DEADLINE * deadline + BOOST_DOC_NUMBER * doc + BOOST_PERIOD * period
+        score += BOOST_DEADLINE * deadline + BOOST_DOC_NUMBER * doc
         score += BOOST_LANGUAGE * (hit.article.lang == plan.language)
         scored.append(
             Evidence(
@@ -288,7 +267,6 @@ def retrieve(
                 place_match=place_article or place_text,
                 deadline_match=deadline,
                 doc_number_match=doc,
-                period_match=period,
             )
         )
     scored.sort(key=lambda e: e.score, reverse=True)
@@ -305,23 +283,6 @@ def retrieve(
     return RetrievalResult(
         evidence=evidence, filters=base, queries=queries, place_keys=keys, place_variants=variants
     )
-
-
-def _dense_only(
-    retriever: Retriever, query: str, filters: SearchFilters, k: int
-) -> list[SearchHit]:
-    """Plain dense retrieval under the user's filters, when the index offers it: what the
-    fused ranking must never fall below."""
-    search_dense: Any = getattr(retriever, "search_dense", None)
-    if search_dense is None:
-        return []
-    try:
-        vector = retriever.embedder.embed_queries([query])[0]
-        hits: list[SearchHit] = search_dense(vector, k=k, filters=filters)
-    except ValueError as error:
-        logger.warning("dense search %r with %s failed: %s", query, filters, error)
-        return []
-    return hits
 
 
 def _group_stories(

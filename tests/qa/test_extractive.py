@@ -98,7 +98,7 @@ def test_refuses_on_weak_support_not_only_on_no_hits(retriever: MemoryRetriever)
     )
     result = retrieve(plan, retriever)
     assert result.evidence  # there were hits about Lam Dong ...
-    answer, _ = extractive_answer(plan, result.evidence, retriever.embedder, min_support=0.30)
+    answer, _ = extractive_answer(plan, result.evidence, retriever.embedder)
     assert answer.refused  # ... but none carries the answer
     assert "period: in 2025" in answer.answer and "Lam Dong" in answer.answer
     assert answer.searched["support"] < 0.30

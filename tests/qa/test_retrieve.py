@@ -5,7 +5,7 @@ from datetime import date
 from index.models import SearchFilters
 from qa.lexicon import fold
 from qa.models import PlaceMatch, QueryPlan
-from qa.retrieve import names_place, period_filters, place_variants, retrieve
+from qa.retrieve import merge_filters, names_place, place_variants, retrieve
 from tests.qa.conftest import MemoryRetriever
 
 LAM_DONG = PlaceMatch("Лам Донг", "lam-dong", ("lam-dong",))
@@ -91,17 +91,13 @@ def test_preferred_version_is_searched_when_only_another_was_hit() -> None:
     assert any(f.translation_group == ("g-ld",) and f.lang == ("en",) for _q, f in retriever.calls)
 
 
-def test_question_period_is_evidence_not_a_filter(retriever: MemoryRetriever) -> None:
+def test_question_period_is_a_hard_filter_widened_after(retriever: MemoryRetriever) -> None:
     plan = _plan("Lâm Đồng cam kết gì?", "vi", published_until=date(2025, 2, 20))
     result = retrieve(plan, retriever)
-    # An extra search is restricted to the period, widened up to 45 days after it ...
-    assert any(f.until == date(2025, 4, 6) for _q, f in retriever.calls)
-    # ... but the story published on 10 April stays a candidate, and only the user's
-    # filters filter.
-    assert [e for e in result.evidence if e.group == "g-ld"]
-    assert result.filters.until is None
-    in_period = [e for e in result.evidence if e.period_match]
-    assert all(e.article.published.date() <= date(2025, 4, 6) for e in in_period)
+    # Up to 45 days after the period: reports follow what they report on.
+    assert all(e.article.published.date() <= date(2025, 4, 6) for e in result.evidence)
+    assert result.filters.until == date(2025, 4, 6)
+    assert not [e for e in result.evidence if e.group == "g-ld"]  # published 10 April
 
 
 def test_deadline_period_adds_a_filtered_search_and_a_boost(retriever: MemoryRetriever) -> None:
@@ -117,22 +113,20 @@ def test_deadline_period_adds_a_filtered_search_and_a_boost(retriever: MemoryRet
     assert top.deadline_match and "May 30, 2025" in top.chunk.text
 
 
-def test_period_search_intersects_the_users_period() -> None:
+def test_merge_filters_intersects_periods() -> None:
     plan = _plan("q", "en", published_since=date(2025, 3, 1), published_until=date(2025, 6, 30))
-    narrowed = period_filters(SearchFilters(since=date(2025, 4, 1), province=("x",)), plan)
-    assert narrowed is not None
-    assert (narrowed.since, narrowed.until, narrowed.province) == (
+    merged = merge_filters(SearchFilters(since=date(2025, 4, 1), province=("x",)), plan)
+    assert (merged.since, merged.until, merged.province) == (
         date(2025, 4, 1),
         date(2025, 8, 14),
         ("x",),
     )
-    narrowed = period_filters(SearchFilters(until=date(2025, 7, 1)), plan)
-    assert narrowed is not None
-    assert (narrowed.since, narrowed.until) == (date(2025, 2, 27), date(2025, 7, 1))
-    # Disjoint periods: no extra search; the user's filter stands alone.
+    merged = merge_filters(SearchFilters(until=date(2025, 7, 1)), plan)
+    assert (merged.since, merged.until) == (date(2025, 2, 27), date(2025, 7, 1))
+    # Disjoint periods: the user's filter wins.
     plan = _plan("q", "en", published_until=date(2024, 1, 1))
-    assert period_filters(SearchFilters(since=date(2025, 4, 1)), plan) is None
-    assert period_filters(SearchFilters(), _plan("q", "en")) is None
+    merged = merge_filters(SearchFilters(since=date(2025, 4, 1)), plan)
+    assert (merged.since, merged.until) == (date(2025, 4, 1), None)
 
 
 def test_no_hits_gives_no_evidence() -> None:
