@@ -117,8 +117,8 @@ def test_refuses_non_loopback(built_site: tuple[Path, Tree]) -> None:
         make_server(built_site[0], host="0.0.0.0", port=0)
 
 
-def test_command_line_starts_fast(built_site: tuple[Path, Tree]) -> None:
-    started = time.monotonic()
+def test_command_line_announces_its_address(built_site: tuple[Path, Tree]) -> None:
+    # How fast it starts is for the benchmarks: a timed assertion here fails on a busy machine.
     proc = subprocess.Popen(
         [sys.executable, "-m", "demo.serve", "--root", str(built_site[0]), "--port", "0"],
         stderr=subprocess.PIPE,
@@ -128,7 +128,6 @@ def test_command_line_starts_fast(built_site: tuple[Path, Tree]) -> None:
         assert proc.stderr is not None
         line = proc.stderr.readline()
         assert "demo server ready on http://127.0.0.1:" in line
-        assert time.monotonic() - started < 1.0
     finally:
         proc.terminate()
         proc.wait(timeout=5)
@@ -222,13 +221,14 @@ def test_reset_halfway_through_the_body(built_site: tuple[Path, Tree]) -> None:
 
 
 def test_slow_responses(built_site: tuple[Path, Tree]) -> None:
-    with running(built_site[0], faults=Faults(slow_rate=1.0, slow_seconds=0.3)) as base:
+    with running(built_site[0], faults=Faults(slow_rate=1.0, slow_seconds=1.0)) as base:
+        # A wide gap between slowed and unslowed, so a busy machine cannot blur the two.
         started = time.monotonic()
         assert get(base, "/sitemap.xml", "baohagiang.vn").status == 200
-        assert time.monotonic() - started >= 0.3
+        assert time.monotonic() - started >= 1.0
         started = time.monotonic()
         assert get(base, "/robots.txt", "baohagiang.vn").status == 200
-        assert time.monotonic() - started < 0.3
+        assert time.monotonic() - started < 1.0
 
 
 @pytest.mark.parametrize(
