@@ -21,12 +21,12 @@ import hashlib
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -67,6 +67,8 @@ from index.sentences import split_sentences
 from index.vector_store import VectorStore, load_vector_store
 
 logger = logging.getLogger(__name__)
+# A chunk id (int) or a sentence key (bytes): what an embedded text is stored under.
+_KeyT = TypeVar("_KeyT")
 
 LOCK_FILE = "build.lock"
 STAGING_PREFIX = ".building-"
@@ -565,7 +567,6 @@ class _Build:
         *,
         carried: bool,
     ) -> None:
-        dims = self.embedder.dimensions
         id_parts: list[np.ndarray] = []
         vector_parts: list[np.ndarray] = []
         if previous is not None:
@@ -578,10 +579,28 @@ class _Build:
                 id_parts.append(pairs[:, 0])
                 vector_parts.append(previous.store.reconstruct(pairs[:, 1]))
         embedded: dict[int, np.ndarray] = {}
-        bar = _progress_bar(len(to_embed), self.progress)
+        for batch, vectors in self._embed_in_batches(to_embed, unit="chunk"):
+            ids = np.array([chunk_id for chunk_id, _ in batch], dtype=np.int64)
+            id_parts.append(ids)
+            vector_parts.append(vectors)
+            if reuse_here:
+                embedded.update(zip(ids.tolist(), vectors, strict=True))
+        if reuse_here:
+            id_parts.append(np.array([new for new, _ in reuse_here], dtype=np.int64))
+            vector_parts.append(np.stack([embedded[source] for _, source in reuse_here]))
+        if id_parts:
+            store.add(np.concatenate(id_parts), np.concatenate(vector_parts))
+
+    def _embed_in_batches(
+        self, items: Sequence[tuple[_KeyT, str]], *, unit: str
+    ) -> Iterator[tuple[Sequence[tuple[_KeyT, str]], np.ndarray]]:
+        """(key, text) items in embedder-sized batches, each with its passage vectors,
+        checked against the embedder's dimensions; progress shown as `unit`s."""
+        dims = self.embedder.dimensions
+        bar = _progress_bar(len(items), self.progress, unit=unit)
         try:
-            for start in range(0, len(to_embed), self.embed_batch_size):
-                batch = to_embed[start : start + self.embed_batch_size]
+            for start in range(0, len(items), self.embed_batch_size):
+                batch = items[start : start + self.embed_batch_size]
                 vectors = np.asarray(
                     self.embedder.embed_passages([text for _, text in batch]), dtype=np.float32
                 )
@@ -590,19 +609,10 @@ class _Build:
                         f"the embedder {self.embedder.name!r} returned vectors of shape "
                         f"{vectors.shape}, expected ({len(batch)}, {dims})"
                     )
-                ids = np.array([chunk_id for chunk_id, _ in batch], dtype=np.int64)
-                id_parts.append(ids)
-                vector_parts.append(vectors)
-                if reuse_here:
-                    embedded.update(zip(ids.tolist(), vectors, strict=True))
+                yield batch, vectors
                 bar.update(len(batch))
         finally:
             bar.close()
-        if reuse_here:
-            id_parts.append(np.array([new for new, _ in reuse_here], dtype=np.int64))
-            vector_parts.append(np.stack([embedded[source] for _, source in reuse_here]))
-        if id_parts:
-            store.add(np.concatenate(id_parts), np.concatenate(vector_parts))
 
     def _write_sentences(self, staging: Path, sentences: _SentenceCollector) -> int:
         """Store the vector of every distinct sentence in `staging`: the previous
@@ -619,23 +629,9 @@ class _Build:
                 part = targets[start : start + 50_000]
                 out[part] = previous.vectors[source[part]]
         todo = list(sentences.new_texts.items())
-        bar = _progress_bar(len(todo), self.progress, unit="sentence")
-        try:
-            for start in range(0, len(todo), self.embed_batch_size):
-                batch = todo[start : start + self.embed_batch_size]
-                vectors = np.asarray(
-                    self.embedder.embed_passages([text for _, text in batch]), dtype=np.float32
-                )
-                if vectors.shape != (len(batch), dims):
-                    raise BackendError(
-                        f"the embedder {self.embedder.name!r} returned vectors of shape "
-                        f"{vectors.shape}, expected ({len(batch)}, {dims})"
-                    )
-                rows = np.searchsorted(keys, np.array([key for key, _ in batch], dtype=KEY_DTYPE))
-                out[rows] = vectors
-                bar.update(len(batch))
-        finally:
-            bar.close()
+        for batch, vectors in self._embed_in_batches(todo, unit="sentence"):
+            rows = np.searchsorted(keys, np.array([key for key, _ in batch], dtype=KEY_DTYPE))
+            out[rows] = vectors
         out.flush()
         del out
         return len(todo)
