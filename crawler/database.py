@@ -114,12 +114,14 @@ class SqliteDatabase:
         with self._lock:
             self._db.close()
 
-    def write(self, statements: list[Statement]) -> None:
+    @contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """One immediate write transaction: committed when the block ends, rolled back
+        on a database error, which is reported as a StoreError naming the store."""
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                for sql, params in statements:
-                    self._db.execute(sql, params)
+                yield
                 self._db.execute("COMMIT")
             except sqlite3.Error as error:
                 if self._db.in_transaction:
@@ -127,6 +129,11 @@ class SqliteDatabase:
                 raise StoreError(
                     f"cannot write to the article store {self.path}: {error}"
                 ) from error
+
+    def write(self, statements: list[Statement]) -> None:
+        with self._write_transaction():
+            for sql, params in statements:
+                self._db.execute(sql, params)
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         with self._lock:
@@ -146,17 +153,8 @@ class SqliteDatabase:
             raise StoreError(f"cannot read the article store {self.path}: {error}") from error
 
     def insert_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany(sql, rows)
-                self._db.execute("COMMIT")
-            except sqlite3.Error as error:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise StoreError(
-                    f"cannot write to the article store {self.path}: {error}"
-                ) from error
+        with self._write_transaction():
+            self._db.executemany(sql, rows)
 
     def schema_version(self) -> int:
         rows = self.query(
@@ -262,18 +260,25 @@ class PostgresDatabase:
         with self._lock:
             self._db.close()
 
-    def write(self, statements: list[Statement]) -> None:
+    @contextmanager
+    def _write_cursor(self) -> Iterator[Any]:
+        """A cursor in one transaction: committed when the block ends, rolled back on a
+        database error, which is reported as a StoreError naming the store."""
         import psycopg
 
         with self._lock:
             try:
                 with self._db.transaction(), self._db.cursor() as cursor:
-                    for sql, params in statements:
-                        cursor.execute(_postgres_sql(sql), params)
+                    yield cursor
             except psycopg.Error as error:
                 raise StoreError(
                     f"cannot write to the article store {self.description}: {error}"
                 ) from error
+
+    def write(self, statements: list[Statement]) -> None:
+        with self._write_cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(_postgres_sql(sql), params)
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         import psycopg
@@ -307,16 +312,8 @@ class PostgresDatabase:
             connection.close()
 
     def insert_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        import psycopg
-
-        with self._lock:
-            try:
-                with self._db.transaction(), self._db.cursor() as cursor:
-                    cursor.executemany(_postgres_sql(sql), rows)
-            except psycopg.Error as error:
-                raise StoreError(
-                    f"cannot write to the article store {self.description}: {error}"
-                ) from error
+        with self._write_cursor() as cursor:
+            cursor.executemany(_postgres_sql(sql), rows)
 
     def schema_version(self) -> int:
         rows = self.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
