@@ -4,7 +4,7 @@ code, or an HTTP status with a JSON body. No stack traces leave this layer.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
 
 from crawler.errors import CrawlerError, CrawlLockedError, ImportFormatError, SourcesError
 from index.errors import (
@@ -15,14 +15,11 @@ from index.errors import (
 )
 from qa.errors import QAError, QuestionError
 
-
-class NotAvailableError(Exception):
-    """A command whose implementation has not landed yet."""
+logger = logging.getLogger(__name__)
 
 
 # (error type, CLI exit code, HTTP status), most specific first.
 _TABLE: list[tuple[type[BaseException], int, int]] = [
-    (NotAvailableError, 2, 501),
     (SourcesError, 2, 400),
     (ImportFormatError, 2, 400),
     (CrawlLockedError, 1, 409),
@@ -64,13 +61,14 @@ ERROR_TYPES: dict[int, str] = {
     422: "invalid_request",
     429: "rate_limited",
     500: "internal_error",
-    501: "not_available",
     503: "unavailable",
     504: "timeout",
 }
 
 
-def error_body(status: int, message: str, error_type: str | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, message: str, error_type: str | None = None
+) -> dict[str, dict[str, str]]:
     """The JSON body of every HTTP error: `{"error": {"type", "message"}}`."""
     return {"error": {"type": error_type or ERROR_TYPES.get(status, "error"), "message": message}}
 
@@ -79,3 +77,35 @@ def message_for(error: BaseException) -> str:
     if isinstance(error, FileNotFoundError):
         return f"file not found: {error.filename or error}"
     return str(error) or error.__class__.__name__
+
+
+class ApiError(Exception):
+    """An error already phrased for the caller: HTTP status, type and message."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        error_type: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_type = error_type or ERROR_TYPES.get(status, "error")
+        self.headers = headers
+
+
+def api_error_from(error: BaseException) -> ApiError:
+    """Convert an error from any layer through the table; unknown errors are logged,
+    never shown."""
+    if isinstance(error, ApiError):
+        return error
+    if exit_code_for(error) is None:
+        logger.error("unexpected error: %s", error, exc_info=error)
+        return ApiError(500, "internal error; the server log has the details")
+    message = message_for(error)
+    if isinstance(error, IndexNotBuiltError) and "policyqa index" not in message:
+        message = f"{message}; run `policyqa index` to build the index"
+    return ApiError(http_status_for(error), message)

@@ -12,12 +12,14 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.schemas import CrawlRunOut, IndexInfoOut
 
 logger = logging.getLogger(__name__)
 
@@ -27,35 +29,43 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
+State = TypeVar("State", IndexInfoOut, CrawlRunOut)
+
 
 class StateCollector(Collector):
     """Reads index and crawl figures at scrape time (they change without a restart)."""
 
     def __init__(
         self,
-        index_info: Callable[[], dict[str, Any] | None],
-        last_crawl: Callable[[], dict[str, Any] | None],
+        index_info: Callable[[], IndexInfoOut | None],
+        last_crawl: Callable[[], CrawlRunOut | None],
     ) -> None:
         self._index_info = index_info
         self._last_crawl = last_crawl
 
     def collect(self) -> Iterator[Metric]:
-        info = _safely(self._index_info) or {}
+        info = _safely(self._index_info)
         up = GaugeMetricFamily("policyqa_index_ready", "1 when an index is loaded and queryable.")
-        up.add_metric([], 1.0 if info else 0.0)
+        up.add_metric([], 1.0 if info is not None else 0.0)
         yield up
         sizes = GaugeMetricFamily(
             "policyqa_index_size", "Items in the current index version.", labels=["kind"]
         )
-        for kind, keys in (
-            ("articles", ("articles", "article_count", "n_articles")),
-            ("chunks", ("chunks", "chunk_count", "n_chunks")),
+        for kind, value in (
+            ("articles", info.articles if info else None),
+            ("chunks", info.chunks if info else None),
         ):
-            value = _first_number(info, keys)
             if value is not None:
-                sizes.add_metric([kind], value)
+                sizes.add_metric([kind], float(value))
         yield sizes
-        labels = {k: str(info[k]) for k in ("version", "embedder") if info.get(k) is not None}
+        labels = {
+            name: str(value)
+            for name, value in (
+                ("version", info.version if info else None),
+                ("embedder", info.embedder if info else None),
+            )
+            if value is not None
+        }
         if labels:
             version = GaugeMetricFamily(
                 "policyqa_index_info", "The current index version.", labels=list(labels)
@@ -63,30 +73,23 @@ class StateCollector(Collector):
             version.add_metric(list(labels.values()), 1.0)
             yield version
 
-        crawl = _safely(self._last_crawl) or {}
+        crawl = _safely(self._last_crawl)
         counters = GaugeMetricFamily(
             "policyqa_last_crawl", "Figures of the last crawl run, by field.", labels=["field"]
         )
-        for field, value in sorted(crawl.items()):
+        figures = crawl.model_dump() if crawl else {}
+        for field, value in sorted(figures.items()):
             if isinstance(value, int | float):  # bools count as 0/1
                 counters.add_metric([field], float(value))
         yield counters
 
 
-def _safely(read: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+def _safely(read: Callable[[], State | None]) -> State | None:
     try:
         return read()
     except Exception as error:  # a scrape must never fail because the index is missing
         logger.debug("metrics: could not read state: %s", error)
         return None
-
-
-def _first_number(info: dict[str, Any], keys: tuple[str, ...]) -> float | None:
-    for key in keys:
-        value = info.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    return None
 
 
 class Metrics:
@@ -113,10 +116,13 @@ class Metrics:
             registry=self.registry,
         )
 
+    def count_answer(self, endpoint: str, *, refused: bool) -> None:
+        self.answers.labels(endpoint, str(refused).lower()).inc()
+
     def watch_state(
         self,
-        index_info: Callable[[], dict[str, Any] | None],
-        last_crawl: Callable[[], dict[str, Any] | None],
+        index_info: Callable[[], IndexInfoOut | None],
+        last_crawl: Callable[[], CrawlRunOut | None],
     ) -> None:
         self._state = StateCollector(index_info, last_crawl)
         self.registry.register(self._state)

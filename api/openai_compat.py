@@ -14,9 +14,19 @@ import re
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import Any
 
-from api.schemas import MAX_HISTORY_TURNS, ChatMessageIn
+from api.schemas import (
+    MAX_HISTORY_TURNS,
+    AskResponse,
+    ChatChoice,
+    ChatCompletionResponse,
+    ChatMessageIn,
+    ChatMessageOut,
+    CitationOut,
+    ModelList,
+    ModelOut,
+    Usage,
+)
 from crawler.urls import display_url
 from facts.limits import MAX_QUESTION_CHARS
 from qa.errors import QuestionError
@@ -63,13 +73,8 @@ def strip_sources(content: str) -> str:
     return _SOURCES_BLOCK.sub("", content)
 
 
-def model_list() -> dict[str, Any]:
-    return {
-        "object": "list",
-        "data": [
-            {"id": MODEL_ID, "object": "model", "created": MODEL_CREATED, "owned_by": "policyqa"}
-        ],
-    }
+def model_list() -> ModelList:
+    return ModelList(data=[ModelOut(id=MODEL_ID, created=MODEL_CREATED, owned_by="policyqa")])
 
 
 def _escape_markdown(text: str) -> str:
@@ -81,7 +86,7 @@ def _defuse(text: str) -> str:
     return _ACTIVE_MARKDOWN.sub(lambda m: "\\" + m.group(0), text)
 
 
-def sources_text(citations: Sequence[dict[str, Any]]) -> str:
+def sources_text(citations: Sequence[CitationOut]) -> str:
     """The numbered sources as text, one per line, under a "Sources:" heading."""
     if not citations:
         return ""
@@ -91,59 +96,54 @@ def sources_text(citations: Sequence[dict[str, Any]]) -> str:
         # is shown without a user:password part and with unsafe characters escaped.
         details = ", ".join(
             _escape_markdown(str(part))
-            for part in (citation.get("site"), str(citation.get("published") or "")[:10])
+            for part in (citation.site, (citation.published or "")[:10])
             if part
         )
-        title = _escape_markdown(str(citation.get("title") or ""))
-        quote = _escape_markdown(str(citation.get("quote") or ""))
-        line = f"- [{_escape_markdown(str(citation.get('n', '')))}] {title}"
+        title = _escape_markdown(citation.title)
+        quote = _escape_markdown(citation.quote)
+        line = f"- [{_escape_markdown(str(citation.n))}] {title}"
         if details:
             line += f" ({details})"
-        line += f": “{quote}” {display_url(str(citation.get('url') or ''))}"
+        line += f": “{quote}” {display_url(citation.url)}"
         lines.append(line.rstrip())
     return "\n".join(lines)
 
 
-def message_content(answer: dict[str, Any]) -> str:
-    text = _defuse(answer.get("answer", ""))
-    sources = sources_text(answer.get("citations", []))
+def message_content(answer: AskResponse) -> str:
+    text = _defuse(answer.answer)
+    sources = sources_text(answer.citations)
     return f"{text}\n\n{sources}" if sources else text
 
 
-def _usage(question: str, content: str) -> dict[str, int]:
+def _usage(question: str, content: str) -> Usage:
     # Word counts: answers are extractive, so there is no tokenizer to count with.
     prompt, completion = len(question.split()), len(content.split())
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-    }
+    return Usage(
+        prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+    )
+
+
+def _source_urls(answer: AskResponse) -> list[str]:
+    return [display_url(c.url) for c in answer.citations]
 
 
 def _completion_id() -> str:
     return "chatcmpl-" + uuid.uuid4().hex
 
 
-def completion(answer: dict[str, Any], model: str, question: str) -> dict[str, Any]:
+def completion(answer: AskResponse, model: str, question: str) -> ChatCompletionResponse:
     content = message_content(answer)
-    citations = answer.get("citations", [])
-    return {
-        "id": _completion_id(),
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model or MODEL_ID,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "citations": citations},
-                "finish_reason": "stop",
-                "logprobs": None,
-            }
+    return ChatCompletionResponse(
+        id=_completion_id(),
+        created=int(time.time()),
+        model=model or MODEL_ID,
+        choices=[
+            ChatChoice(index=0, message=ChatMessageOut(content=content, citations=answer.citations))
         ],
-        "usage": _usage(question, content),
-        "citations": [display_url(str(c.get("url") or "")) for c in citations],
-        "policyqa": answer,
-    }
+        usage=_usage(question, content),
+        citations=_source_urls(answer),
+        policyqa=answer,
+    )
 
 
 def _pieces(text: str) -> Iterator[str]:
@@ -152,17 +152,21 @@ def _pieces(text: str) -> Iterator[str]:
         yield "".join(words[i : i + WORDS_PER_CHUNK])
 
 
+# A server-sent event's JSON: built here, dumped at once (never read back).
+JsonObject = dict[str, object]
+
+
 def stream_events(
-    answer: dict[str, Any], model: str, question: str, *, include_usage: bool = False
+    answer: AskResponse, model: str, question: str, *, include_usage: bool = False
 ) -> Iterator[dict[str, str]]:
     """Server-sent events in chat.completion.chunk format, ending with `[DONE]`."""
     completion_id = _completion_id()
     created = int(time.time())
     model = model or MODEL_ID
-    citations = answer.get("citations", [])
+    citations = [c.model_dump(mode="json") for c in answer.citations]
     content = message_content(answer)
 
-    def event(choices: list[dict[str, Any]], **extra: Any) -> dict[str, str]:
+    def event(choices: list[JsonObject], **extra: object) -> dict[str, str]:
         body = {
             "id": completion_id,
             "object": "chat.completion.chunk",
@@ -173,9 +177,7 @@ def stream_events(
         }
         return {"data": json.dumps(body, ensure_ascii=False)}
 
-    def choice(
-        delta: dict[str, Any], finish_reason: str | None = None, **extra: Any
-    ) -> dict[str, Any]:
+    def choice(delta: JsonObject, finish_reason: str | None = None, **extra: object) -> JsonObject:
         return {
             "index": 0,
             "delta": delta,
@@ -189,9 +191,9 @@ def stream_events(
         yield event([choice({"content": piece})])
     yield event(
         [choice({}, "stop", citations=citations)],
-        citations=[display_url(str(c.get("url") or "")) for c in citations],
-        policyqa=answer,
+        citations=_source_urls(answer),
+        policyqa=answer.model_dump(mode="json"),
     )
     if include_usage:
-        yield event([], usage=_usage(question, content))
+        yield event([], usage=_usage(question, content).model_dump())
     yield {"data": "[DONE]"}

@@ -8,9 +8,17 @@ without breaking clients.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from facts.limits import MAX_QUESTION_CHARS
 
@@ -18,13 +26,33 @@ MAX_HISTORY_TURNS = 20
 MAX_FILTER_VALUES = 20
 
 
-def _as_list(value: Any) -> Any:
+def _as_list(value: object) -> object:
     """Filters take one value or several: "lam-dong" and ["lam-dong"] mean the same."""
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
     return value
+
+
+# The raw filters `qa.answer.answer(filters=...)` and the CLI take.
+RawFilters = dict[str, list[str] | str | None]
+
+
+class AsGiven(BaseModel):
+    """A record whose keys vary with who wrote it (an answer's `searched`, the index's
+    info, a crawl run): every known key is typed, unknown ones pass through, and a key
+    the writer left out stays out of the JSON instead of appearing as null."""
+
+    model_config = ConfigDict(extra="allow")
+
+    # No return annotation on purpose: pydantic would publish it as this model's
+    # serialization schema, and the OpenAPI document would lose the typed fields.
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler):
+        data = handler(self)
+        given = self.model_fields_set | set(self.model_extra or {})
+        return {key: value for key, value in data.items() if key in given}
 
 
 class Filters(BaseModel):
@@ -63,7 +91,7 @@ class Filters(BaseModel):
             raise ValueError("since is after until; swap the dates")
         return self
 
-    def raw(self) -> dict[str, Any]:
+    def raw(self) -> RawFilters:
         """The filters as `qa.answer.answer(filters=...)` and the CLI take them."""
         return {
             "province": list(self.province),
@@ -116,8 +144,42 @@ class CitationOut(BaseModel):
     end: int
 
 
+class CommitmentOut(BaseModel):
+    """One item of a "what did X commit to" answer; `n` is its citation's number."""
+
+    model_config = ConfigDict(extra="allow")
+
+    what: str
+    who: str | None = None
+    deadline: str | None = Field(default=None, description="YYYY-MM-DD, when one is stated.")
+    n: int
+
+
+class SearchedOut(AsGiven):
+    """What was searched, as data (the answer states it in words when it refuses)."""
+
+    places: list[str] = Field(default_factory=list, description="Places, as named.")
+    place_keys: list[str] = Field(default_factory=list, description="Gazetteer keys searched.")
+    period: str | None = Field(default=None, description="The period asked about, in words.")
+    published_since: str | None = None
+    published_until: str | None = None
+    deadline_since: str | None = None
+    deadline_until: str | None = None
+    filters: dict[str, list[str] | str] = Field(
+        default_factory=dict, description="The caller's filters that were applied."
+    )
+    passages: int | None = Field(default=None, description="Passages read.")
+    support: float | None = Field(default=None, description="How well the best passage fits.")
+    reason: str | None = Field(default=None, description="Why the question was refused.")
+    generated: bool | None = Field(default=None, description="Whether a chat model wrote it.")
+    period_asked: str | None = Field(
+        default=None, description="The period first assumed, when another year answered."
+    )
+    year_relaxed: bool | None = None
+
+
 class AskResponse(BaseModel):
-    """`Answer.to_json()`; fields beyond the contract (commitments, searched) pass through."""
+    """`Answer.to_json()`; fields added by qa/ later pass through."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -125,6 +187,8 @@ class AskResponse(BaseModel):
     language: str
     refused: bool
     citations: list[CitationOut]
+    commitments: list[CommitmentOut] = Field(default_factory=list)
+    searched: SearchedOut = Field(default_factory=SearchedOut)
 
 
 class PassageOut(BaseModel):
@@ -196,6 +260,42 @@ class ProvinceOut(BaseModel):
     current: bool = Field(description="Whether the unit exists after the 1 July 2025 merger.")
 
 
+class IndexInfoOut(AsGiven):
+    """The served index version (`IndexHandle.info()`)."""
+
+    version: int | None = None
+    articles: int | None = None
+    chunks: int | None = None
+    embedder: str | None = None
+    dimensions: int | None = None
+    built_at: str | None = None
+    backend: str | None = None
+    vector_index: str | None = None
+
+
+class CrawlRunOut(AsGiven):
+    """The figures of a crawl run, as the store recorded them."""
+
+    recorded_at: str | None = None
+    started_at: str | None = None
+    sources: str | None = None
+    sites: int | None = None
+    discovered: int | None = None
+    fetched: int | None = None
+    new: int | None = None
+    changed: int | None = None
+    unchanged: int | None = None
+    skipped: int | None = None
+    failed: int | None = None
+    seconds: float | None = None
+    downloaded: int | None = None
+    not_modified: int | None = None
+    not_articles: int | None = None
+    requests: int | None = None
+    interrupted: bool | None = None
+    failures: list[str] | None = None
+
+
 class HealthResponse(BaseModel):
     """Everything for key holders (or when no keys are configured); `status` alone for
     callers without a key."""
@@ -203,9 +303,9 @@ class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"]
     version: str | None = None
     embedder: str | None = None
-    index: dict[str, Any] | None = None
+    index: IndexInfoOut | None = None
     index_error: str | None = None
-    last_crawl: dict[str, Any] | None = None
+    last_crawl: CrawlRunOut | None = None
     store: bool | None = Field(default=None, description="Whether the article store is present.")
 
 
@@ -296,9 +396,7 @@ class ChatCompletionResponse(BaseModel):
     citations: list[str] = Field(
         default_factory=list, description="Source URLs in citation order (as [1], [2], ...)."
     )
-    policyqa: dict[str, Any] = Field(
-        default_factory=dict, description="The full answer, as `POST /ask` returns it."
-    )
+    policyqa: AskResponse = Field(description="The full answer, as `POST /ask` returns it.")
 
 
 class ModelOut(BaseModel):

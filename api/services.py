@@ -5,12 +5,13 @@ same things the same way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from api.settings import Settings
 
 if TYPE_CHECKING:
-    from index.models import Embedder, Retriever
+    from index.models import Embedder
+    from index.reader import IndexHandle
 
 
 def load_embedder(settings: Settings) -> Embedder:
@@ -26,14 +27,14 @@ def load_embedder(settings: Settings) -> Embedder:
     )
 
 
-def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
+def open_retriever(settings: Settings, embedder: Embedder | None = None) -> IndexHandle:
     """A handle on the current index version; it follows new versions without a restart."""
     from index.reader import IndexHandle
 
     return IndexHandle(settings.index_dir, embedder or load_embedder(settings))
 
 
-def load_chat_model(settings: Settings) -> Any | None:
+def load_chat_model(settings: Settings) -> object | None:
     """A langchain chat model when an OpenAI-compatible endpoint is configured, else None."""
     if not settings.llm_base_url:
         return None

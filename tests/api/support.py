@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from api.schemas import CitationOut
 from crawler.models import article_id_for
 from index.models import Chunk, IndexedArticle, SearchFilters, SearchHit
 from qa.answer import resolve_filters
@@ -182,3 +183,26 @@ def fake_answer(
 
 
 fake_answer.calls = []  # type: ignore[attr-defined]
+
+
+def citation(
+    *,
+    n: int,
+    title: str,
+    url: str,
+    quote: str,
+    site: str | None = None,
+    published: str | None = None,
+) -> CitationOut:
+    """A citation as the API sends it, with the fields a sources list shows."""
+    return CitationOut(
+        n=n,
+        article_id=f"a{n}",
+        url=url,
+        title=title,
+        site=site,
+        published=published,
+        quote=quote,
+        start=0,
+        end=len(quote),
+    )

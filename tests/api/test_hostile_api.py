@@ -23,7 +23,7 @@ from api.http_server import server_options
 from api.openai_compat import sources_text
 from api.security import InsecureBindError, check_bind
 from api.settings import Settings
-from tests.api.support import FakeRetriever, fake_answer
+from tests.api.support import FakeRetriever, citation, fake_answer
 
 KEY = "a-key-long-enough-to-pass-16"
 
@@ -88,16 +88,16 @@ def test_short_api_keys_are_refused_at_start(settings: Settings, key: str) -> No
 def test_the_sources_line_escapes_every_field_and_drops_userinfo() -> None:
     text = sources_text(
         [
-            {
-                "n": 1,
-                "title": "Tin <b>mới</b>",
-                "site": "x<img src=x onerror=alert(1)>",
-                "published": "2025-03-01<script>",
-                "quote": "Lâm Đồng [link](https://evil.example/)",
-                "url": "https://a<img src=x onerror=alert(1)>@baolamdong.vn/tin-1.html",
-            },
-            {"n": 2, "title": "t", "quote": "q", "url": "javascript:alert(document.cookie)"},
-            {"n": 3, "title": "t", "quote": "q", "url": 'https://b.vn/a"onclick=x<b>'},
+            citation(
+                n=1,
+                title="Tin <b>mới</b>",
+                site="x<img src=x onerror=alert(1)>",
+                published="2025-03-01<script>",
+                quote="Lâm Đồng [link](https://evil.example/)",
+                url="https://a<img src=x onerror=alert(1)>@baolamdong.vn/tin-1.html",
+            ),
+            citation(n=2, title="t", quote="q", url="javascript:alert(document.cookie)"),
+            citation(n=3, title="t", quote="q", url='https://b.vn/a"onclick=x<b>'),
         ]
     )
     # Markup arrives escaped (shown as text), never active.

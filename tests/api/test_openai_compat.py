@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi.testclient import TestClient
 
 from api.openai_compat import sources_text, strip_sources
-from tests.api.support import DA_NANG_RU, fake_answer
+from tests.api.support import DA_NANG_RU, citation, fake_answer
 
 
 def _events(text: str) -> list[str]:
@@ -131,15 +130,15 @@ def test_streaming_errors_before_the_stream_keep_their_status(client: TestClient
 
 
 def test_sources_neutralise_markdown_from_articles() -> None:
-    citations: list[dict[str, Any]] = [
-        {
-            "n": 1,
-            "title": "Evil ![x](http://evil.example/t.png) title",
-            "site": "a.vn",
-            "published": "2025-01-02T00:00:00+07:00",
-            "url": "https://a.vn/1",
-            "quote": "<script>alert(1)</script> [click](http://evil.example)",
-        }
+    citations = [
+        citation(
+            n=1,
+            title="Evil ![x](http://evil.example/t.png) title",
+            site="a.vn",
+            published="2025-01-02T00:00:00+07:00",
+            url="https://a.vn/1",
+            quote="<script>alert(1)</script> [click](http://evil.example)",
+        )
     ]
 
     text = sources_text(citations)

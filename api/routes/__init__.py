@@ -1,0 +1,1 @@
+"""The HTTP routes, one module per area; `api.app` includes their routers."""
