@@ -23,255 +23,82 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import html
 import json
 import logging
 import re
 import shutil
-import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from email.utils import format_datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit
 
+from demo.corpus import DEFAULT_CORPUS, CorpusArticle, load_corpus
+from demo.families import SiteFamily, family_named
+from demo.families.cardcms import CARD_ARTICLE
+from demo.families.hexcms import HEX_ARTICLE
+from demo.markup import (
+    UI,
+    WEEKDAYS_VI,
+    ad_slot,
+    analytics,
+    cookie_banner,
+    encode_windows_1258,
+    esc,
+    http_date,
+    ld_json,
+    rss_date,
+    short_hash,
+    slugify,
+)
+from demo.profiles import (
+    ALIASES,
+    DATELINE_ONLY_ARTICLE,
+    LARGE_PAGE_ARTICLE,
+    LARGE_PAGE_BYTES,
+    LEGACY_CHAIN_ARTICLE,
+    LISTING_PAGE_SIZE,
+    OLD_SLUG_ARTICLE,
+    REDIRECT_HOSTS,
+    SECOND_SECTION_ARTICLE,
+    SITES,
+    WINDOWS_1258_ARTICLE,
+    WRONG_CHARSET_ARTICLE,
+    SiteProfile,
+)
 from facts.vietnam_time import VIETNAM_TZ
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CORPUS = Path(__file__).with_name("corpus.jsonl")
+# A value recorded about a page in pages.json (its article, pitfalls, canonical, page number...).
+PageInfo = str | int | list[str] | None
+
 META_DIR = "_meta"
 ROUTES_FILE = "routes.json"
 PAGES_FILE = "pages.json"
-WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
-WINDOWS_1258_ARTICLE = "hg-03"
-# Hex-id CMS pages answer under any section segment; this one is linked under another.
-SECOND_SECTION_ARTICLE = ("hg-04", "thoi-su-chinh-tri")
-# The paper's former URL scheme (section "tin-tuc", no trailing slash): 301 -> 301 -> page.
-LEGACY_CHAIN_ARTICLE = ("ld-04", "tin-tuc")
-# The headline was edited after the feed went out; the old slug answers 302.
-OLD_SLUG_ARTICLE = ("hy-02", "hung-yen-ty-le-ho-so-truc-tuyen-dat-76")
-# UTF-8 bytes and <meta charset="utf-8">, but the HTTP header names another charset.
-WRONG_CHARSET_ARTICLE = ("hy-03-ru", "iso-8859-1")
-# A 2025-CMS page carrying its client-side state inline, about this many bytes of it.
-LARGE_PAGE_ARTICLE = "ld-06"
-LARGE_PAGE_BYTES = 3_000_000
-# No date in metadata, byline, feed or sitemap: only "<province>, ngày D tháng MM năm Y".
-DATELINE_ONLY_ARTICLE = "ld-05"
-LISTING_PAGE_SIZE = 3
-LATEST_PATHS = {"hexcms": "/tin-moi/", "cardcms": "/tin-moi-nhat", "detailcms": "/tin-tuc-24h"}
 
-
-@dataclass(frozen=True)
-class SiteProfile:
-    """A host: its paper's name, the family of its current CMS and its province."""
-
-    name: str
-    family: str
-    province: str
-    initials: str = ""
-
-
-SITES: dict[str, SiteProfile] = {
-    "baolamdong.vn": SiteProfile("Báo Lâm Đồng", "detailcms", "Lâm Đồng", "LĐ"),
-    "baohagiang.vn": SiteProfile("Báo Hà Giang", "hexcms", "Hà Giang", "BHG"),
-    "baohungyen.vn": SiteProfile("Báo Hưng Yên", "cardcms", "Hưng Yên"),
-    "www.vietnam.vn": SiteProfile("Vietnam.vn", "vietnamvn", ""),
-}
-# Hosts that serve the same tree as another host; `vietnam.vn` redirects instead.
-ALIASES: dict[str, str] = {
-    "www.baolamdong.vn": "baolamdong.vn",
-    "www.baohagiang.vn": "baohagiang.vn",
-    "www.baohungyen.vn": "baohungyen.vn",
-}
-REDIRECT_HOSTS: dict[str, str] = {"vietnam.vn": "www.vietnam.vn"}
-
-UI: dict[str, dict[str, str]] = {
-    "vi": {"home": "Trang chủ", "comment": "Bình luận", "related": "Tin liên quan",
-           "most_read": "Đọc nhiều", "share": "Chia sẻ", "tags": "Từ khóa",
-           "cookie": "Chúng tôi sử dụng cookie để cải thiện trải nghiệm của bạn.", "ok": "Đồng ý"},
-    "en": {"home": "Home", "comment": "Comment", "related": "Related news",
-           "most_read": "Most read", "share": "Share", "tags": "Tags",
-           "cookie": "We use cookies to improve your experience.", "ok": "Accept"},
-    "ru": {"home": "Главная", "comment": "Комментарий", "related": "Похожие новости",
-           "most_read": "Самое читаемое", "share": "Поделиться", "tags": "Теги",
-           "cookie": "Мы используем файлы cookie.", "ok": "Принять"},
-    "uk": {"home": "Головна", "comment": "Коментар", "related": "Схожі новини",
-           "most_read": "Найпопулярніше", "share": "Поділитися", "tags": "Теги",
-           "cookie": "Ми використовуємо файли cookie.", "ok": "Прийняти"},
-    "fr": {"home": "Accueil", "comment": "Commentaire", "related": "Articles liés",
-           "most_read": "Les plus lus", "share": "Partager", "tags": "Mots-clés",
-           "cookie": "Nous utilisons des cookies.", "ok": "Accepter"},
-    "zh-cn": {"home": "首页", "comment": "评论", "related": "相关新闻", "most_read": "最多阅读",
-              "share": "分享", "tags": "标签", "cookie": "我们使用 Cookie。", "ok": "同意"},
-}  # fmt: skip
-
-HEX_ARTICLE = re.compile(r"^/([a-z0-9-]+)/(\d{6})/([a-z0-9-]+)-([0-9a-f]{6,7})/$")
-CARD_ARTICLE = re.compile(r"^/([a-z0-9-]+)-(\d{7})\.html$")
-DETAIL_ARTICLE = re.compile(r"^/([a-z0-9-]+)-(\d{6})\.html$")
-
-
-def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def slugify(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
-
-
-def short_hash(*parts: object, n: int = 8) -> str:
-    return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:n]
-
-
-def ld_json(obj: dict[str, Any]) -> str:
-    text = json.dumps(obj, ensure_ascii=False, indent=1).replace("</", "<\\/")
-    return f'<script type="application/ld+json">{text}</script>'
-
-
-def utc_z(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def http_date(dt: datetime) -> str:
-    return format_datetime(dt.astimezone(UTC), usegmt=True)
-
-
-def rss_date(dt: datetime) -> str:
-    return format_datetime(dt.astimezone(VIETNAM_TZ))
-
-
-def fmt_hexcms(dt: datetime) -> str:
-    return dt.strftime("%H:%M, %d/%m/%Y")
-
-
-def fmt_cardcms(dt: datetime) -> str:
-    return f"{WEEKDAYS_VI[dt.weekday()]}, {dt.strftime('%d/%m/%Y %H:%M')}"
-
-
-def fmt_detailcms(dt: datetime) -> str:
-    return f"{WEEKDAYS_VI[dt.weekday()]}, {dt.strftime('%d/%m/%Y %H:%M')} (GMT+7)"
-
-
-_CP1258_LETTER_MARKS = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn
-
-
-def encode_windows_1258(text: str) -> bytes:
-    """Encode as windows-1258 writes Vietnamese: a base letter plus a combining tone mark."""
-    out: list[bytes] = []
-    for ch in text:
-        try:
-            out.append(ch.encode("cp1258"))
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        base, marks = decomposed[0], []
-        for mark in decomposed[1:]:
-            joined = unicodedata.normalize("NFC", base + mark)
-            if mark in _CP1258_LETTER_MARKS and len(joined) == 1:
-                try:
-                    joined.encode("cp1258")
-                    base = joined
-                    continue
-                except UnicodeEncodeError:
-                    pass
-            marks.append(mark)
-        try:
-            out.append((base + "".join(marks)).encode("cp1258"))
-        except UnicodeEncodeError:
-            out.append(ch.encode("ascii", "xmlcharrefreplace"))
-    return b"".join(out)
-
-
-@dataclass
-class Article:
-    """One corpus record, with what the site builder derives from its URL."""
-
-    id: str
-    url: str
-    host: str
-    path: str
-    lang: str
-    title: str
-    sapo: str
-    published: datetime
-    author: str
-    section: str
-    section_slug: str
-    paragraphs: list[str]
-    captions: list[str]
-    province: str
-    family: str
-    translation_of: str | None = None
-    original: Article | None = None
-    translations: list[Article] = field(default_factory=list)
-
-    @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> Article:
-        parts = urlsplit(rec["url"])
-        host, path = parts.netloc.lower(), parts.path
-        if host == "www.vietnam.vn":
-            family = "vietnamvn"
-        elif HEX_ARTICLE.match(path):
-            family = "hexcms"
-        elif CARD_ARTICLE.match(path):
-            family = "cardcms"
-        elif DETAIL_ARTICLE.match(path):
-            family = "detailcms"
-        else:
-            raise ValueError(f"{rec['id']}: URL {rec['url']!r} matches no site family")
-        section = rec.get("section") or "Tin tức"
-        hex_match = HEX_ARTICLE.match(path)
-        section_slug = hex_match.group(1) if hex_match else slugify(section)
-        return cls(
-            id=rec["id"],
-            url=rec["url"],
-            host=host,
-            path=path,
-            lang=rec.get("lang") or "vi",
-            title=rec["title"],
-            sapo=rec.get("sapo") or "",
-            published=datetime.fromisoformat(rec["published"]).astimezone(VIETNAM_TZ),
-            author=rec.get("author") or "",
-            section=section,
-            section_slug=section_slug,
-            paragraphs=list(rec["paragraphs"]),
-            captions=list(rec.get("captions") or []),
-            province=rec.get("province") or "",
-            family=family,
-            translation_of=rec.get("translation_of"),
-        )
-
-    @property
-    def vnvn_slug(self) -> str:
-        return self.path.rsplit("/", 1)[-1]
-
-
-def load_corpus(path: Path = DEFAULT_CORPUS) -> list[Article]:
-    """Read the corpus and link every translation to its original."""
-    articles = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    articles.append(Article.from_record(json.loads(line)))
-                except (KeyError, ValueError) as exc:
-                    raise ValueError(f"{path}:{lineno}: bad article record: {exc}") from exc
-    by_url = {a.url: a for a in articles}
-    for a in articles:
-        if a.translation_of:
-            original = by_url.get(a.translation_of)
-            if original is None:
-                logger.debug("%s: its original %s is not in the corpus", a.id, a.translation_of)
-                continue
-            a.original = original
-            original.translations.append(a)
-    return articles
+__all__ = [
+    "DATELINE_ONLY_ARTICLE",
+    "DEFAULT_CORPUS",
+    "LARGE_PAGE_ARTICLE",
+    "LARGE_PAGE_BYTES",
+    "LEGACY_CHAIN_ARTICLE",
+    "META_DIR",
+    "OLD_SLUG_ARTICLE",
+    "PAGES_FILE",
+    "ROUTES_FILE",
+    "SECOND_SECTION_ARTICLE",
+    "SITES",
+    "WINDOWS_1258_ARTICLE",
+    "WRONG_CHARSET_ARTICLE",
+    "CorpusArticle",
+    "SiteBuilder",
+    "Tree",
+    "build_site",
+    "is_current",
+    "load_corpus",
+    "main",
+]
 
 
 @dataclass
@@ -289,8 +116,8 @@ class Tree:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.routes: dict[str, dict[str, Route]] = defaultdict(dict)
-        self.redirects: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        self.pages: list[dict[str, Any]] = []
+        self.redirects: dict[str, dict[str, dict[str, str | int]]] = defaultdict(dict)
+        self.pages: list[dict[str, PageInfo]] = []
         self.fingerprint = ""
 
     @staticmethod
@@ -317,8 +144,10 @@ class Tree:
         status: int = 200,
         modified: datetime,
         query: str = "",
-        **info: Any,
+        details: Mapping[str, PageInfo] | None = None,
+        **info: PageInfo,
     ) -> str:
+        """Write a page; `info` and `details` are recorded with it in pages.json."""
         rel = self.file_for(path, query)
         target = self.out / host / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -326,11 +155,11 @@ class Tree:
         key = f"{path}?{query}" if query else path
         self.routes[host][key] = Route(rel, ctype, charset, status, http_date(modified))
         url = f"https://{host}{key}"
-        self.pages.append({"url": url, "kind": kind, "status": status, **info})
+        self.pages.append({"url": url, "kind": kind, "status": status, **info, **(details or {})})
         return url
 
     def redirect(
-        self, host: str, path: str, location: str, *, status: int, kind: str, **info: Any
+        self, host: str, path: str, location: str, *, status: int, kind: str, **info: PageInfo
     ) -> str:
         """A path answered with `status` and `Location: location` (an absolute URL)."""
         self.redirects[host][path] = {"status": status, "location": location}
@@ -358,132 +187,59 @@ class Tree:
         )
 
 
-# ---------------------------------------------------------------------------------------
-# Noise shared by every family
-# ---------------------------------------------------------------------------------------
-def analytics(tag: str) -> str:
-    return (
-        f'<script async src="https://www.googletagmanager.com/gtag/js?id={tag}"></script>\n'
-        "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
-        f"gtag('js',new Date());gtag('config','{tag}');</script>"
-    )
-
-
-def ad_slot(zone: str) -> str:
-    return (
-        f'<div class="banner-ads" data-zone="{esc(zone)}"><script>(function(){{document.write('
-        f'\'<div class="ads-inner" data-z="{esc(zone)}"><\\/div>\');}})();</script></div>'
-    )
-
-
-def share_buttons(url: str, lang: str) -> str:
-    u = quote(url, safe="")
-    return (
-        f'<div class="social box-share"><span>{esc(UI[lang]["share"])}:</span>'
-        f'<a class="share-fb" rel="nofollow" href="https://www.facebook.com/sharer/sharer.php?u={u}">Facebook</a>'
-        f'<div class="zalo-share-button" data-href="{esc(url)}" data-layout="1"></div>'
-        f'<a class="share-x" rel="nofollow" href="https://twitter.com/intent/tweet?url={u}">X</a></div>'
-    )
-
-
-def comment_box(lang: str) -> str:
-    return (
-        f'<div class="box-comment" id="comment"><div class="comment-count">{esc(UI[lang]["comment"])} (0)</div>'
-        '<form method="post" action="/api/comment"><textarea name="content"></textarea>'
-        '<input name="fullname" placeholder="Họ tên"><button type="submit">Gửi</button></form></div>'
-    )
-
-
-def cookie_banner(lang: str) -> str:
-    return (
-        f'<div id="cookie-consent" class="cookie-banner" role="dialog"><p>{esc(UI[lang]["cookie"])}</p>'
-        f'<button type="button" onclick="this.parentNode.remove()">{esc(UI[lang]["ok"])}</button></div>'
-    )
-
-
-def caption_block(family: str, img: str, caption: str) -> str:
-    """An image with its caption, the way each family marks captions up."""
-    if family == "hexcms":
-        return (
-            '<table class="image center"><tbody><tr><td>'
-            f'<img src="{esc(img)}" alt="{esc(caption)}"></td></tr>'
-            f'<tr><td class="image_desc">{esc(caption)}</td></tr></tbody></table>'
-        )
-    if family == "cardcms":
-        return (
-            f'<table class="picture" align="center"><tbody><tr><td class="pic"><img src="{esc(img)}"></td></tr>'
-            f'<tr><td class="caption">{esc(caption)}</td></tr></tbody></table>'
-        )
-    return f'<figure class="image"><img src="{esc(img)}" alt=""><figcaption>{esc(caption)}</figcaption></figure>'
-
-
-# ---------------------------------------------------------------------------------------
-# The builder
-# ---------------------------------------------------------------------------------------
 class SiteBuilder:
-    def __init__(self, articles: list[Article], out: Path, today: date) -> None:
+    """Renders every page of the demo sites. What differs between template families is
+    asked of the family (`demo.families`): the article's own for its page, the host's for
+    the host's listings, feeds and sitemaps."""
+
+    def __init__(self, articles: list[CorpusArticle], out: Path, today: date) -> None:
         self.articles = articles
         self.tree = Tree(out)
         self.today = today
         self.built_at = datetime(today.year, today.month, today.day, 6, 0, tzinfo=VIETNAM_TZ)
-        self.by_host: dict[str, list[Article]] = defaultdict(list)
+        self.by_host: dict[str, list[CorpusArticle]] = defaultdict(list)
         for a in sorted(articles, key=lambda x: x.published, reverse=True):
             self.by_host[a.host].append(a)
 
+    # ----- families ---------------------------------------------------------------------
+    @staticmethod
+    def profile(host: str) -> SiteProfile:
+        return SITES[host]
+
+    @staticmethod
+    def host_family(host: str) -> SiteFamily:
+        """The family of the host's current CMS (its listings, feeds and sitemaps)."""
+        return family_named(SITES[host].family)
+
+    @staticmethod
+    def family_of(a: CorpusArticle) -> SiteFamily:
+        """The family whose URL `a` has (it renders `a`'s page)."""
+        return family_named(a.family)
+
     # ----- URL schemes ---------------------------------------------------------------
     def soft_404_path(self, host: str) -> str:
-        family = SITES[host].family
-        if family == "hexcms":
-            return "/thoi-su/202503/bai-viet-da-go-0f0e0d1/"
-        if family == "cardcms":
-            return "/bai-viet-da-go-3100001.html"
-        if family == "detailcms":
-            return "/bai-viet-da-go-380001.html"
-        return "/bai-viet-da-go"
+        return self.host_family(host).soft_404_path()
 
     def section_path(
         self, host: str, slug: str, page: int = 1, lang: str = "vi"
     ) -> tuple[str, str]:
-        """(path, query) of a section listing page; each family paginates its own way."""
-        family = SITES[host].family
-        if family == "hexcms":
-            return (f"/{slug}/" if page == 1 else f"/{slug}/trang-{page}/"), ""
-        if family == "cardcms":
-            return (f"/{slug}" if page == 1 else f"/{slug}/p{page}"), ""
-        if family == "vietnamvn":
-            base = f"/category/{slug}" if lang == "vi" else f"/{lang}/category/{slug}"
-            return base, ("" if page == 1 else f"page={page}")
-        return f"/{slug}", ("" if page == 1 else f"page={page}")
+        """(path, query) of a section listing page, in the host's scheme."""
+        return self.host_family(host).section_path(slug, page, lang)
 
     def tag_path(self, host: str, slug: str, lang: str = "vi") -> str:
-        family = SITES[host].family
-        if family == "hexcms":
-            return f"/tags/{slug}/"
-        if family == "cardcms":
-            return f"/tag/{slug}-{int(short_hash(host, slug, n=4), 16) % 9000 + 1000}.html"
-        if family == "vietnamvn":
-            return f"/tag/{slug}" if lang == "vi" else f"/{lang}/tag/{slug}"
-        return f"/tag/{slug}"
+        return self.host_family(host).tag_path(host, slug, lang)
 
-    def image_url(self, a: Article, i: int) -> str:
-        dt = a.published + timedelta(seconds=17 * (i + 1))
-        if a.family == "hexcms":
-            tenant = short_hash(a.host, n=32)
-            return f"https://{a.host}/file/{tenant}/{dt:%m%Y}/{i + 1}_{dt:%Y%m%d%H%M%S}.jpg"
-        if a.family == "cardcms":
-            return f"https://media.{a.host}/upload/image/{dt:%Y%m}/medium/{short_hash(a.id, i, n=5)}_{dt:%Y%m%d%H%M%S}.jpg"
-        if a.family == "vietnamvn":
-            ms = int(dt.timestamp() * 1000)
-            return f"https://vstatic.vietnam.vn/vietnam/resource/IMAGE/{dt:%Y/%m/%d}/{ms}-{short_hash(a.id, i)}.jpeg"
-        return f"https://{a.host}/images/upload/{dt:%Y/%m/%d}/{short_hash(a.id, i)}.jpg"
+    def image_url(self, a: CorpusArticle, i: int) -> str:
+        return self.family_of(a).image_url(a, i)
 
-    def host_lang(self, host: str, lang: str) -> list[Article]:
-        return [a for a in self.by_host[host] if host != "www.vietnam.vn" or a.lang == lang]
+    def host_lang(self, host: str, lang: str) -> list[CorpusArticle]:
+        multilingual = self.host_family(host).multilingual
+        return [a for a in self.by_host[host] if not multilingual or a.lang == lang]
 
     # ----- page pieces -----------------------------------------------------------------
     def top_bar(self, host: str) -> str:
         today = f"{WEEKDAYS_VI[self.today.weekday()]}, {self.today:%d/%m/%Y}"
-        search = "/search" if SITES[host].family in ("cardcms", "vietnamvn") else "/tim-kiem"
+        search = self.host_family(host).search_path
         return (
             f'<div class="topbar"><span id="datenow" class="date-now">{today}</span>'
             f'<form class="search" action="https://{host}{search}" method="get"><input name="q"></form>'
@@ -518,7 +274,7 @@ class SiteBuilder:
             f"<ol>{items}</ol></div>{ad_slot('sidebar-300x600')}</aside>"
         )
 
-    def related(self, a: Article) -> list[tuple[str, str]]:
+    def related(self, a: CorpusArticle) -> list[tuple[str, str]]:
         """Related links; the first one carries a tracking parameter, as shared links do."""
         same = [x for x in self.host_lang(a.host, a.lang) if x.id != a.id]
         same.sort(
@@ -530,7 +286,7 @@ class SiteBuilder:
         return out
 
     def head(
-        self, a: Article | None, title: str, canonical: str, lang: str, extra: str = ""
+        self, a: CorpusArticle | None, title: str, canonical: str, lang: str, extra: str = ""
     ) -> str:
         desc = a.sapo if a else title
         og = "article" if a else "website"
@@ -552,13 +308,13 @@ class SiteBuilder:
             f'<body class="{body_class}">\n{body}\n{cookie_banner(lang)}\n</body>\n</html>\n'
         )
 
-    def body_html(self, a: Article, paragraph: str = "<p>{}</p>") -> str:
+    def body_html(self, a: CorpusArticle, paragraph: str = "<p>{}</p>") -> str:
         """Paragraphs with the captioned images placed after the first paragraphs."""
         blocks = []
         for i, text in enumerate(a.paragraphs):
             blocks.append(paragraph.format(esc(text)))
             if i < len(a.captions):
-                blocks.append(caption_block(a.family, self.image_url(a, i), a.captions[i]))
+                blocks.append(self.family_of(a).caption_block(self.image_url(a, i), a.captions[i]))
         return "\n".join(blocks)
 
     def footer(self, host: str) -> str:
@@ -568,8 +324,8 @@ class SiteBuilder:
             f'<a href="https://{host}/rss/home.rss">RSS</a></footer>'
         )
 
-    def article_ld(self, a: Article, published: str | None, **extra: Any) -> str:
-        obj: dict[str, Any] = {
+    def article_ld(self, a: CorpusArticle, published: str | None, **extra: object) -> str:
+        obj: dict[str, object] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": a.title,
@@ -585,243 +341,13 @@ class SiteBuilder:
         return ld_json(obj)
 
     # ----- article pages --------------------------------------------------------------------
-    def render_hexcms(self, a: Article) -> str:
-        host = a.host
-        dateline_only = a.id == DATELINE_ONLY_ARTICLE
-        sec = f"https://{host}{self.section_path(host, a.section_slug)[0]}"
-        tags = [(a.section, a.section_slug), (a.province, slugify(a.province))]
-        tag_links = "".join(
-            f'<a href="https://{host}{self.tag_path(host, s)}">{esc(n)}</a>' for n, s in tags
-        )
-        related = "".join(
-            f'<li><a class="title3" href="{esc(u)}">{esc(t)}</a></li>' for u, t in self.related(a)
-        )
-        head = self.head(
-            a,
-            f"{a.title} - {SITES[host].name} điện tử",
-            a.url,
-            "vi",
-            "\n".join(
-                [
-                    self.article_ld(a, None if dateline_only else a.published.strftime("%Y-%m-%d")),
-                    f'<base href="https://{host}/static/templates/version1/">',
-                    '<link rel="stylesheet" href="css/style.css">',
-                    f'<link rel="alternate" type="application/rss+xml" href="https://{host}/rss/home.rss">',
-                    analytics("G-HEX0000001"),
-                ]
-            ),
-        )
-        author = (
-            f'<p style="text-align: right;"><strong>{esc(a.author)}</strong></p>'
-            if a.author
-            else ""
-        )
-        time_shown = "" if dateline_only else f'<span class="time">{fmt_hexcms(a.published)}</span>'
-        dateline = ""
-        if dateline_only:
-            place = a.province or SITES[host].province
-            dateline = (
-                f"<p><em>{esc(place)}, ngày {a.published.day} tháng {a.published.month:02d} "
-                f"năm {a.published.year}</em></p>\n"
-            )
-        main = (
-            f'<div class="breadcrumb"><a href="https://{host}/">Trang chủ</a> » '
-            f'<a class="title color1" href="{esc(sec)}">{esc(a.section)}</a></div>\n'
-            f'<h1 class="title-detail">{esc(a.title)}</h1>\n'
-            f'<div class="info-detail">{time_shown}'
-            f'<span class="views">Lượt xem: {int(short_hash(a.id, n=3), 16)}</span></div>\n'
-            f'<div class="desc">{esc(a.sapo)}</div>\n{ad_slot("detail-top")}\n'
-            f'<div class="content-detail"><div class="td-post-content">\n{dateline}{self.body_html(a)}\n{author}\n</div></div>\n'
-            f'<div class="tag_list"><span>Từ khóa: </span>{tag_links}</div>\n'
-            f"{share_buttons(a.url, 'vi')}\n{comment_box('vi')}\n"
-            f'<div class="box-related"><h3>Tin liên quan</h3><ul>{related}</ul></div>'
-        )
-        body = (
-            f'<header id="header">{self.top_bar(host)}<div class="logo"><a href="https://{host}/">'
-            f"{esc(SITES[host].name)}</a></div>{self.nav(host)}</header>\n"
-            f'<div class="container"><div class="main-detail">{main}</div>{self.most_read(host, "vi", a.id)}</div>\n'
-            f"{self.footer(host)}"
-        )
-        return self.page("vi", head, body, "detail hexcms")
-
-    def render_cardcms(self, a: Article, amp: bool = False) -> str:
-        host = a.host
-        sec_path = self.section_path(host, a.section_slug)[0]
-        naive = a.published.strftime("%Y-%m-%dT%H:%M:%S")
-        extra = [
-            f'<meta property="article:published_time" content="{naive}">',
-            self.article_ld(a, naive, dateModified=naive),
-        ]
-        if not amp:
-            extra += [
-                f'<link rel="amphtml" href="https://{host}/amp{a.path}">',
-                analytics("G-CARD000001"),
-            ]
-        head = self.head(
-            a, f"{a.title} | {SITES[host].name} điện tử", a.url, "vi", "\n".join(extra)
-        )
-        related = "".join(
-            f'<article class="card"><div class="card-content"><a href="{esc(u)}">{esc(t)}</a></div></article>'
-            for u, t in self.related(a)
-        )
-        topic_links = "".join(
-            f'<a href="{self.tag_path(host, s)}">{esc(n)}</a>'
-            for n, s in [(a.province, slugify(a.province)), (a.section, a.section_slug)]
-        )
-        main = (
-            f'<div class="breadcrumbs"><ol class="breadcrumb"><li><a href="/">Trang chủ</a></li>'
-            f'<li><a href="{sec_path}">{esc(a.section)}</a></li></ol></div>\n'
-            f'<div class="content-article">\n<h1 class="name">{esc(a.title)}</h1>\n'
-            f'<div class="meta"><span class="time">{fmt_cardcms(a.published)}</span> '
-            f'<a href="#comment">Bình luận (0)</a></div>\n'
-            f"{share_buttons(a.url, 'vi')}\n"
-            f'<div class="summary"><strong>{esc(a.sapo)}</strong></div>\n'
-            f'<div id="content-detail">\n{self.body_html(a)}\n</div>\n'
-            f'<div class="pseudonym">{esc(a.author)}</div>\n'
-            '<div class="print_page"><a href="javascript:window.print()">In bài viết</a></div>\n'
-            f'<div class="topics">Chủ đề: {topic_links}</div>\n'
-            f'<div class="relates"><h3>Tin liên quan</h3>{related}</div>\n{comment_box("vi")}\n</div>'
-        )
-        if amp:
-            return (
-                '<!doctype html>\n<html amp lang="vi">\n<head>\n'
-                f'{head}\n<script async src="https://cdn.ampproject.org/v0.js"></script>\n'
-                "<style amp-boilerplate>body{visibility:hidden}</style>\n</head>\n<body>\n"
-                f'<header class="amp-header"><a href="/">{esc(SITES[host].name)}</a></header>\n{main}\n</body>\n</html>\n'
-            )
-        body = (
-            f'<header id="header">{self.top_bar(host)}{self.nav(host)}</header>\n'
-            f'<div class="container"><div class="col-main">{main}</div>{self.most_read(host, "vi", a.id)}</div>\n'
-            f"{self.footer(host)}"
-        )
-        return self.page("vi", head, body, "detail cardcms")
-
-    def render_detailcms(self, a: Article) -> str:
-        host = a.host
-        related = "".join(f'<li><a href="{esc(u)}">{esc(t)}</a></li>' for u, t in self.related(a))
-        head = self.head(
-            a,
-            f"{a.title} - {SITES[host].name}",
-            a.url,
-            "vi",
-            "\n".join(
-                [
-                    f'<meta property="article:published_time" content="{a.published.isoformat()}">',
-                    self.article_ld(a, a.published.isoformat()),
-                    analytics("G-DETAIL0001"),
-                ]
-            ),
-        )
-        main = (
-            f'<div class="detail-cate"><a href="{self.section_path(host, a.section_slug)[0]}">{esc(a.section)}</a></div>\n'
-            f'<h1 class="detail-title">{esc(a.title)}</h1>\n'
-            f'<div class="detail-meta"><span class="detail-time">{fmt_detailcms(a.published)}</span></div>\n'
-            f'<h2 class="detail-sapo">{esc(a.sapo)}</h2>\n'
-            f'<div class="detail-content">\n{self.body_html(a)}\n</div>\n'
-            f'<p class="detail-author">{esc(a.author)}</p>\n'
-            f'<div class="detail-tags"><a href="{self.tag_path(host, slugify(a.province))}">{esc(a.province)}</a></div>\n'
-            f"{share_buttons(a.url, 'vi')}\n{comment_box('vi')}\n"
-            f'<div class="related-news"><h3>Tin liên quan</h3><ul>{related}</ul></div>'
-        )
-        body = (
-            f'<header id="header">{self.top_bar(host)}{self.nav(host)}</header>\n'
-            f'<div class="container"><article class="detail">{main}</article>{self.most_read(host, "vi", a.id)}</div>\n'
-            f"{self.footer(host)}"
-        )
-        return self.page("vi", head, body, "detail detailcms")
-
-    def render_vietnamvn(self, a: Article) -> str:
-        host, lang = a.host, a.lang
-        group = [a.original, *a.original.translations] if a.original else [a]
-        copies = sorted((x for x in group if x.host == host), key=lambda x: x.lang)
-        alternates = [
-            f'<link rel="alternate" hreflang="{x.lang}" href="{esc(x.url)}">' for x in copies
-        ]
-        default = next((x for x in copies if x.lang == "en"), copies[0])
-        alternates.append(f'<link rel="alternate" hreflang="x-default" href="{esc(default.url)}">')
-        extra_ld: dict[str, Any] = {"publisher": {"@type": "Organization", "name": "Vietnam.vn"}}
-        if a.translation_of:
-            extra_ld["isBasedOn"] = a.translation_of
-            source_site = SITES.get(urlsplit(a.translation_of).netloc)
-            if source_site:
-                extra_ld["sourceOrganization"] = {"@type": "Organization", "name": source_site.name}
-        head = self.head(
-            a,
-            f"{a.title} - Vietnam.vn",
-            a.url,
-            lang,
-            "\n".join(
-                [
-                    *alternates,
-                    f'<meta property="article:published_time" content="{utc_z(a.published)}">',
-                    self.article_ld(a, utc_z(a.published), **extra_ld),
-                    analytics("G-VNVN000001"),
-                ]
-            ),
-        )
-        paragraphs = []
-        for i, text in enumerate(a.paragraphs):
-            source = re.match(r"^(.{1,12}?\s?[:：]\s?)(https?://\S+)$", text)
-            if source:
-                label, url = source.groups()
-                paragraphs.append(
-                    f'<p class="source-link" style="text-align:right"><em>{esc(label)}'
-                    f'<a href="{esc(url)}" rel="nofollow noopener">{esc(url)}</a></em></p>'
-                )
-            else:
-                paragraphs.append(f"<p>{esc(text)}</p>")
-            if i < len(a.captions):
-                paragraphs.append(caption_block("vietnamvn", self.image_url(a, i), a.captions[i]))
-        related = "".join(f'<li><a href="{esc(u)}">{esc(t)}</a></li>' for u, t in self.related(a))
-        category = self.section_path(host, a.section_slug, lang=lang)[0]
-        main = (
-            f'<div class="post-category"><a href="{category}">{esc(a.section)}</a></div>\n'
-            f'<h1 class="post-title">{esc(a.title)}</h1>\n'
-            f'<div class="post-meta"><time class="post-date" datetime="{utc_z(a.published)}">'
-            f"{a.published.astimezone(UTC):%d/%m/%Y %H:%M} UTC</time></div>\n"
-            f'<div class="post-sapo"><p><strong>{esc(a.sapo)}</strong></p></div>\n'
-            f'<div class="post-content" id="post-content">\n{chr(10).join(paragraphs)}\n</div>\n'
-            f"{share_buttons(a.url, lang)}\n"
-            f'<div class="post-comment"><span class="comment-count">{esc(UI[lang]["comment"])} (0)</span></div>\n'
-            f'<div class="related"><h3>{esc(UI[lang]["related"])}</h3><ul>{related}</ul></div>'
-        )
-        langs = "".join(
-            f'<li><a hreflang="{code}" href="/{"" if code == "vi" else code}">{code.upper()}</a></li>'
-            for code in ("vi", "en", "fr", "ru", "uk", "zh-cn")
-        )
-        body = (
-            f'<header class="site-header">{self.top_bar(host)}<a class="logo" href="/">Vietnam.vn</a>'
-            f'{self.nav(host, lang)}<div class="lang-switcher"><ul>{langs}</ul></div></header>\n'
-            f'<main class="container"><article class="post-detail">{main}</article>{self.most_read(host, lang, a.id)}</main>\n'
-            '<footer class="site-footer"><p>Vietnam.vn</p></footer>'
-        )
-        return self.page(lang, head, body, "post vietnamvn")
-
-    def render_article(self, a: Article) -> str:
-        renderer = {
-            "hexcms": self.render_hexcms,
-            "cardcms": self.render_cardcms,
-            "detailcms": self.render_detailcms,
-            "vietnamvn": self.render_vietnamvn,
-        }[a.family]
-        return renderer(a)
+    def render_article(self, a: CorpusArticle) -> str:
+        return self.family_of(a).render_article(self, a)
 
     # ----- listings -----------------------------------------------------------------------
-    def listing_items(self, host: str, items: list[Article]) -> str:
-        family = SITES[host].family
-        out = []
-        for i, a in enumerate(items):
-            if family == "hexcms":
-                cls = f"title{min(i + 1, 5)}"
-                out.append(f'<div class="box-news"><a class="{cls}" href="{esc(a.url)}">{esc(a.title)}</a>'
-                           f'<span class="time">{fmt_hexcms(a.published)}</span><div class="desc">{esc(a.sapo)}</div></div>')  # fmt: skip
-            elif family == "cardcms":
-                out.append(f'<article class="card"><div class="card-content"><a href="{esc(urlsplit(a.url).path)}">'
-                           f'{esc(a.title)}</a><p class="sapo">{esc(a.sapo)}</p></div></article>')  # fmt: skip
-            else:
-                out.append(f'<div class="news-item"><h3><a href="{esc(a.url)}">{esc(a.title)}</a></h3>'
-                           f'<p class="sapo">{esc(a.sapo)}</p></div>')  # fmt: skip
-        return "\n".join(out)
+    def listing_items(self, host: str, items: list[CorpusArticle]) -> str:
+        family = self.host_family(host)
+        return "\n".join(family.listing_item(i, a) for i, a in enumerate(items))
 
     def listing_page(
         self, host: str, lang: str, title: str, canonical: str, items: str, pager: str
@@ -838,19 +364,20 @@ class SiteBuilder:
         return self.page(lang, head, body, "listing")
 
     def write_listings(self, host: str) -> None:
-        langs = sorted({a.lang for a in self.by_host[host]}) if host == "www.vietnam.vn" else ["vi"]
+        family = self.host_family(host)
+        langs = sorted({a.lang for a in self.by_host[host]}) if family.multilingual else ["vi"]
         for lang in langs:
             articles = self.host_lang(host, lang)
             home = "/" if lang == "vi" else f"/{lang}"
             self.tree.put(host, home, self.listing_page(host, lang, UI[lang]["home"], f"https://{host}{home}",
                                                         self.listing_items(host, articles[:10]), ""),
                           kind="home", modified=self.built_at)  # fmt: skip
-            latest = LATEST_PATHS.get(SITES[host].family)
+            latest = family.latest_path
             if latest:
                 self.tree.put(host, latest, self.listing_page(host, lang, "Tin mới nhất", f"https://{host}{latest}",
                                                               self.listing_items(host, articles[:10]), ""),
                               kind="listing", modified=self.built_at, page=1)  # fmt: skip
-            sections: dict[str, list[Article]] = defaultdict(list)
+            sections: dict[str, list[CorpusArticle]] = defaultdict(list)
             for a in articles:
                 sections[a.section_slug].append(a)
             for slug, items in sections.items():
@@ -882,7 +409,7 @@ class SiteBuilder:
         return f"https://{host}{path}" + (f"?{query}" if query else "")
 
     # ----- feeds, sitemaps, robots ------------------------------------------------------------
-    def rss(self, host: str, title: str, link: str, items: list[Article], lang: str) -> str:
+    def rss(self, host: str, title: str, link: str, items: list[CorpusArticle], lang: str) -> str:
         entries = "".join(
             f"<item><title>{esc(a.title)}</title><link>{esc(self.feed_link(a))}</link>"
             f'<guid isPermaLink="true">{esc(self.feed_link(a))}</guid><description>{esc(a.sapo)}</description>'
@@ -900,28 +427,7 @@ class SiteBuilder:
         )
 
     def write_feeds(self, host: str) -> list[str]:
-        feeds = []
-        family = SITES[host].family
-        if family == "vietnamvn":
-            for lang in sorted({a.lang for a in self.by_host[host]}):
-                path = "/sitemap.rss" if lang == "vi" else f"/{lang}/sitemap.rss"
-                feeds.append(path)
-                self.tree.put(host, path, self.rss(host, "Vietnam.vn", f"https://{host}/", self.host_lang(host, lang)[:20], lang),
-                              kind="feed", ctype="application/rss+xml", modified=self.built_at)  # fmt: skip
-            return feeds
-        articles = self.by_host[host]
-        homes = ["/rss/home.rss", "/rss/home"] if family == "detailcms" else ["/rss/home.rss"]
-        for path in homes:
-            feeds.append(path)
-            self.tree.put(host, path, self.rss(host, SITES[host].name, f"https://{host}/", articles[:8], "vi"),
-                          kind="feed", ctype="application/rss+xml", modified=self.built_at)  # fmt: skip
-        for slug in sorted({a.section_slug for a in articles}):
-            path = f"/rss/{slug}" if family == "detailcms" else f"/rss/{slug}.rss"
-            feeds.append(path)
-            items = [a for a in articles if a.section_slug == slug]
-            self.tree.put(host, path, self.rss(host, SITES[host].name, f"https://{host}/", items, "vi"),
-                          kind="feed", ctype="application/rss+xml", modified=self.built_at)  # fmt: skip
-        return feeds
+        return self.host_family(host).write_feeds(self, host)
 
     @staticmethod
     def urlset(entries: list[str], news: bool = False) -> str:
@@ -933,56 +439,25 @@ class SiteBuilder:
         )
 
     def write_sitemaps(self, host: str) -> None:
-        family = SITES[host].family
+        family = self.host_family(host)
         articles = self.by_host[host]
         children: list[tuple[str, str]] = []
-        buckets: dict[str, list[Article]] = defaultdict(list)
+        buckets: dict[str, list[CorpusArticle]] = defaultdict(list)
         for a in articles:
-            key = f"{a.published:%Y-%m-%d}" if family == "vietnamvn" else f"{a.published:%Y-%m}"
-            buckets[key].append(a)
-
-        def lastmod(a: Article) -> str:
-            if family == "vietnamvn":
-                return utc_z(a.published)
-            if family == "cardcms":
-                return f"{a.published:%Y-%m-%d}"
-            return a.published.isoformat()
-
+            buckets[family.sitemap_bucket(a)].append(a)
         for key, items in sorted(buckets.items(), reverse=True):
-            path = (
-                f"/sitemap/sitemap-post/{key}.xml"
-                if family == "vietnamvn"
-                else f"/sitemaps/articles-{key}.xml"
-            )
+            path = family.sitemap_path(key)
             entries = [
-                f"<url><loc>{esc(a.url)}</loc><lastmod>{lastmod(a)}</lastmod></url>"
+                f"<url><loc>{esc(a.url)}</loc><lastmod>{family.sitemap_lastmod(a)}</lastmod></url>"
                 if a.id != DATELINE_ONLY_ARTICLE
                 else f"<url><loc>{esc(a.url)}</loc></url>"
                 for a in items
             ]
             self.tree.put(host, path, self.urlset(entries), kind="sitemap", ctype="application/xml",
                           modified=self.built_at, article_ids=[a.id for a in items])  # fmt: skip
-            children.append((path, lastmod(max(items, key=lambda x: x.published))))
-        if family == "vietnamvn":
-            entries = [
-                f"<url><loc>{esc(a.url)}</loc><news:news><news:publication><news:name>Vietnam.vn</news:name>"
-                f"<news:language>{a.lang}</news:language></news:publication>"
-                f"<news:publication_date>{utc_z(a.published)}</news:publication_date>"
-                f"<news:title>{esc(a.title)}</news:title></news:news></url>"
-                for a in articles[:20]
-            ]
-            self.tree.put(host, "/news-sitemap.xml", self.urlset(entries, news=True), kind="news_sitemap",
-                          ctype="application/xml", modified=self.built_at, article_ids=[a.id for a in articles[:20]])  # fmt: skip
-            children.append(("/news-sitemap.xml", utc_z(articles[0].published)))
-        else:
-            sections = sorted({a.section_slug for a in articles})
-            entries = [
-                f"<url><loc>https://{host}{self.section_path(host, s)[0]}</loc></url>"
-                for s in sections
-            ]
-            self.tree.put(host, "/sitemaps/categories.xml", self.urlset(entries), kind="sitemap",
-                          ctype="application/xml", modified=self.built_at, article_ids=[])  # fmt: skip
-            children.append(("/sitemaps/categories.xml", self.built_at.isoformat()))
+            newest = max(items, key=lambda x: x.published)
+            children.append((path, family.sitemap_lastmod(newest)))
+        children.append(family.write_extra_sitemap(self, host, articles))
         index = "".join(
             f"<sitemap><loc>https://{host}{p}</loc><lastmod>{m}</lastmod></sitemap>\n"
             for p, m in children
@@ -993,18 +468,15 @@ class SiteBuilder:
                       kind="sitemap_index", ctype="application/xml", modified=self.built_at)  # fmt: skip
 
     def write_robots(self, host: str) -> None:
-        search = "/search" if SITES[host].family in ("cardcms", "vietnamvn") else "/tim-kiem"
+        family = self.host_family(host)
         text = (
             "User-agent: *\n"
-            f"Disallow: {search}\n"
+            f"Disallow: {family.search_path}\n"
             "Disallow: /api/\n"
             "Disallow: /print/\n"
             "Allow: /\n\n"
             "User-agent: GPTBot\nDisallow: /\n\n"
-            f"Sitemap: https://{host}/sitemap.xml\n"
-        )
-        if SITES[host].family == "vietnamvn":
-            text += f"Sitemap: https://{host}/news-sitemap.xml\n"
+        ) + "".join(f"Sitemap: {url}\n" for url in family.robots_sitemaps(host))
         self.tree.put(
             host, "/robots.txt", text, kind="robots", ctype="text/plain", modified=self.built_at
         )
@@ -1022,7 +494,7 @@ class SiteBuilder:
 
     # ----- planted pitfalls ------------------------------------------------------------------
     @staticmethod
-    def _hex_path_under(a: Article, planted: tuple[str, str], tail: str) -> str | None:
+    def _hex_path_under(a: CorpusArticle, planted: tuple[str, str], tail: str) -> str | None:
         """`a`'s hex-id CMS path under the planted section, when `a` is the planted article."""
         article_id, section = planted
         match = HEX_ARTICLE.match(a.path)
@@ -1031,29 +503,29 @@ class SiteBuilder:
         _, month, slug, hex_id = match.groups()
         return f"/{section}/{month}/{slug}-{hex_id}{tail}"
 
-    def second_section_path(self, a: Article) -> str | None:
+    def second_section_path(self, a: CorpusArticle) -> str | None:
         return self._hex_path_under(a, SECOND_SECTION_ARTICLE, "/")
 
-    def legacy_path(self, a: Article) -> str | None:
+    def legacy_path(self, a: CorpusArticle) -> str | None:
         return self._hex_path_under(a, LEGACY_CHAIN_ARTICLE, "")
 
-    def old_slug_path(self, a: Article) -> str | None:
+    def old_slug_path(self, a: CorpusArticle) -> str | None:
         match = CARD_ARTICLE.match(a.path)
         if a.id != OLD_SLUG_ARTICLE[0] or not match:
             return None
         return f"/{OLD_SLUG_ARTICLE[1]}-{match.group(2)}.html"
 
-    def feed_link(self, a: Article) -> str:
+    def feed_link(self, a: CorpusArticle) -> str:
         """The URL the feeds give for `a`: its own, or the stale one planted on it."""
         stale = self.second_section_path(a) or self.legacy_path(a) or self.old_slug_path(a)
         return f"https://{a.host}{stale}" if stale else a.url
 
     @staticmethod
-    def state_script(a: Article, size: int) -> str:
+    def state_script(a: CorpusArticle, size: int) -> str:
         """An inline client-side state of about `size` bytes, as single-page CMSs ship it:
         the story itself plus a long cache of other (invented) items."""
         story = {"id": a.id, "title": a.title, "sapo": a.sapo, "body": a.paragraphs}
-        cache: list[dict[str, Any]] = []
+        cache: list[dict[str, object]] = []
         used = 0
         while used < size:
             n = len(cache)
@@ -1070,18 +542,17 @@ class SiteBuilder:
         state = state.replace("</", "<\\/")  # no "</script>" inside the script
         return f"<script>window.__INITIAL_STATE__ = {state};</script>"
 
-    def write_article(self, a: Article) -> None:
+    def write_article(self, a: CorpusArticle) -> None:
         """The article page, and the duplicates and redirects planted on it."""
         page = self.render_article(a)
         modified = a.published + timedelta(minutes=30)
         pitfalls: list[str] = []
         charset = "utf-8"
-        info: dict[str, Any] = {}
+        info: dict[str, PageInfo] = {}
         if a.id == LARGE_PAGE_ARTICLE:
             page = page.replace("</head>", f"{self.state_script(a, LARGE_PAGE_BYTES)}\n</head>", 1)
             pitfalls.append("very_large_page")
-        if a.id == DATELINE_ONLY_ARTICLE and a.family == "hexcms":
-            pitfalls.append("date_only_in_body")
+        pitfalls += self.family_of(a).planted_pitfalls(a)
         if a.id == WRONG_CHARSET_ARTICLE[0]:
             charset = WRONG_CHARSET_ARTICLE[1]
             pitfalls.append("wrong_charset_header")
@@ -1097,7 +568,7 @@ class SiteBuilder:
                           pitfalls=pitfalls)  # fmt: skip
         else:
             self.tree.put(a.host, a.path, page, charset=charset, kind="article", modified=modified,
-                          article_id=a.id, pitfalls=pitfalls, **info)  # fmt: skip
+                          article_id=a.id, pitfalls=pitfalls, details=info)  # fmt: skip
         second = self.second_section_path(a)
         if second:
             self.tree.put(a.host, second, page, kind="duplicate", modified=modified,
@@ -1119,9 +590,7 @@ class SiteBuilder:
         for a in self.articles:
             self.write_article(a)
             modified = a.published + timedelta(minutes=30)
-            if a.family == "cardcms":
-                self.tree.put(a.host, f"/amp{a.path}", self.render_cardcms(a, amp=True), kind="duplicate",
-                              modified=modified, article_id=a.id, canonical=a.url, pitfall="amp_copy")  # fmt: skip
+            self.family_of(a).extra_pages(self, a, modified)
         for host in SITES:
             if not self.by_host[host]:
                 continue
@@ -1129,15 +598,29 @@ class SiteBuilder:
             self.write_feeds(host)
             self.write_sitemaps(host)
             self.write_robots(host)
-            if host != "www.vietnam.vn":
+            if self.host_family(host).serves_soft_404:
                 self.write_soft_404(host)
         self.tree.finish()
         return self.tree
 
 
+# The renderer: every module whose code shapes a built page.
+RENDERER_FILES = sorted(
+    [
+        *(
+            Path(__file__).parent / name
+            for name in ("site.py", "markup.py", "profiles.py", "corpus.py")
+        ),
+        *(Path(__file__).parent / "families").glob("*.py"),
+    ]
+)
+
+
 def site_fingerprint(corpus: Path = DEFAULT_CORPUS) -> str:
-    """What a built tree depends on: this renderer and the corpus."""
-    digest = hashlib.sha1(Path(__file__).read_bytes())
+    """What a built tree depends on: the renderer and the corpus."""
+    digest = hashlib.sha1()
+    for path in RENDERER_FILES:
+        digest.update(path.read_bytes())
     digest.update(corpus.read_bytes())
     return digest.hexdigest()
 
@@ -1194,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     kinds: dict[str, int] = defaultdict(int)
     for p in tree.pages:
-        kinds[p["kind"]] += 1
+        kinds[str(p["kind"])] += 1
     print(
         f"{len(tree.pages)} pages in {args.out}: "
         + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
