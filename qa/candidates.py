@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from index.models import IndexedArticle
+from index.models import IndexedArticle, MentionedDate
 from index.sentences import split_sentences
 from qa.injection import looks_like_injection
 from qa.retrieve import Evidence
@@ -41,6 +41,10 @@ class Candidate:
     cue: int = 0  # qa.lexicon.commitment_strength()
     intent_match: bool = False
     deadlines: list[date] = field(default_factory=list)
+    # Dates the sentence itself names (a year, a quarter, a day...), offsets in the sentence.
+    mentioned: list[MentionedDate] = field(default_factory=list)
+    # The sentence states a value of the kind the question asks for (qa.answer_type).
+    states_value: bool = False
     # The same sentence in another version of the story (for a candidate written in another
     # language than the question's), and that version's language.
     sibling: str | None = None

@@ -13,14 +13,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from facts.doc_numbers import normalize_doc_number
+from index.mentions import period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.candidates import Candidate
 from qa.lexicon import content_tokens, meeting_ordinals
 from qa.models import QueryPlan
-from qa.retrieve import places_named
+from qa.retrieve import asks_period, places_named
 from qa.scoring import doc_numbers_in, within
 
+# The opening share of a sentence whose periods say when what it states happened.
+OPENING_SHARE = 0.4
+# Intents answered by one value; a list, a comparison or commitments are not.
+FACT_INTENTS = frozenset({"fact", "who", "when", "other"})
 MAX_FACT_SENTENCES = 3
 MAX_LIST_SENTENCES = 5
 MAX_COMMITMENTS = 6
@@ -38,8 +43,10 @@ class RefusalReason(enum.Enum):
     NO_PASSAGES = "no passages matched"
     OTHER_PLACE = "no passage is about the place asked about"
     NO_DOCUMENT = "no article mentions the document number asked about"
+    OTHER_PERIOD = "no passage is from the period asked about or names it"
     OTHER_TIME = "no passage reports on the time of the event asked about"
     OTHER_MEETING = "no article reports the numbered meeting asked about"
+    NO_VALUE = "no sentence states the kind of value asked for"
     WEAK_SUPPORT = "the best sentence does not carry the question"
     NO_COMMITMENT = "no sentence commits to anything in the period"
 
@@ -82,11 +89,28 @@ def reports_event(plan: QueryPlan, candidate: Candidate) -> bool:
     return any(within(d.value, since, until) for d in candidate.evidence.chunk.dates)
 
 
+def names_other_time(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence dates what it says to another period than the one asked about:
+    it opens on a year, quarter or month and none of those overlaps the question's period
+    ("In 2024 the rate was 55%" does not answer a question about 2025). Only the opening
+    part counts: a period named further on is mostly a comparison ("..., up from 49% in
+    2024"). Days are left out: a sentence's day is mostly when something was reported."""
+    opening = OPENING_SHARE * len(candidate.text)
+    periods = [d for d in candidate.mentioned if d.precision != "day" and d.start < opening]
+    if not periods:
+        return False
+    since, until = plan.published_since, plan.published_until
+    return not any(
+        (until is None or d.value <= until) and (since is None or period_end(d) >= since)
+        for d in periods
+    )
+
+
 def meets_constraints(
     plan: QueryPlan, ranked: list[Candidate]
 ) -> tuple[list[Candidate], RefusalReason | None]:
     """The candidates whose evidence meets what the question pins down beyond its topic:
-    the place, a document number, a numbered meeting; and why none does."""
+    the place, the period, a document number, a numbered meeting; and why none does."""
     if plan.places:
         ranked = [c for c in ranked if (c.place or c.evidence.place_match) and not c.other_place]
         if not ranked:
@@ -100,6 +124,11 @@ def meets_constraints(
         ]
         if not ranked:
             return [], RefusalReason.NO_DOCUMENT
+    if asks_period(plan):
+        # Retrieval looked beyond the period; only passages from it or naming it answer.
+        ranked = [c for c in ranked if c.evidence.period_match and not names_other_time(plan, c)]
+        if not ranked:
+            return [], RefusalReason.OTHER_PERIOD
     if plan.event_since or plan.event_until:
         ranked = [c for c in ranked if reports_event(plan, c)]
         if not ranked:
@@ -130,6 +159,14 @@ def decide(
     if best_support < min_support:
         detail = f"best support {best_support:.2f} < {min_support:.2f}"
         return Decision([], True, RefusalReason.WEAK_SUPPORT, best_support, detail)
+    if plan.answer_type is not None and plan.intent in FACT_INTENTS:
+        # "What share...?" is answered by a sentence that states a percentage; the one
+        # that states such a value best leads, and without one there is no answer.
+        typed = next((c for c in ranked if c.states_value and c.support >= min_support), None)
+        if typed is None:
+            detail = f"no sentence states a value of the kind asked for ({plan.answer_type})"
+            return Decision([], True, RefusalReason.NO_VALUE, best_support, detail)
+        ranked = [typed] + [c for c in ranked if c is not typed]
     top = ranked[0].score
     if plan.intent == "commitments":
         pool = [c for c in ranked if c.cue and c.score >= LIST_SHARE_OF_TOP * top]

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from qa.answer_type import AnswerType
+
 Role = Literal["user", "assistant", "system"]
 
 
@@ -121,6 +123,8 @@ class QueryPlan:
     follow_up: bool = False
     # The year of the period was guessed ("in May" -> the latest May); see qa/temporal.py.
     year_inferred: bool = False
+    # The kind of value asked for ("percent", "rank", "money", "count"; qa/answer_type.py).
+    answer_type: AnswerType | None = None
 
     @property
     def province_keys(self) -> tuple[str, ...]:

@@ -8,7 +8,12 @@ article whose metadata is incomplete:
 - places: a search filtered to the place's units, and an unfiltered search whose hits
   are boosted when the article belongs to the place or its text names it (in any of
   the gazetteer's spellings);
-- publication period: a hard filter (the question asked about that period);
+- publication period ("in 2024", "after the merger"): searches filtered to the period
+  come first, then searches for passages that mention a date in it whatever their
+  publication day (a year's results are reported in the next one; a target year such as
+  "by 2030" is only ever mentioned), and last an unfiltered search at a low weight.
+  `Evidence.period_match` says whether a passage is from the period or names it, and
+  `qa.decide` only quotes passages that are;
 - deadlines ("by May 2025"): a search filtered on dates mentioned in the chunk, and a
   boost for chunks that mention a date in the period.
 
@@ -28,6 +33,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from facts.doc_numbers import normalize_doc_number
+from index.mentions import period_end
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
 from qa.lexicon import fold
@@ -41,12 +47,15 @@ WEIGHT_PRIMARY = 1.0
 WEIGHT_EXPANDED = 0.8
 WEIGHT_UNFILTERED = 0.6
 WEIGHT_DEADLINE = 0.8
+WEIGHT_PERIOD_MENTIONED = 0.8
+WEIGHT_OUT_OF_PERIOD = 0.3
 # Boosts, in RRF units (one first place in one call is about 1/61 = 0.016).
 BOOST_PLACE_ARTICLE = 0.012
 BOOST_PLACE_TEXT = 0.008
 BOOST_DEADLINE = 0.010
 BOOST_DOC_NUMBER = 0.012
 BOOST_LANGUAGE = 0.002
+BOOST_PERIOD = 0.010
 # How far a publication period taken from the question is widened (see merge_filters).
 QUESTION_SLACK_BEFORE = timedelta(days=2)
 QUESTION_SLACK_AFTER = timedelta(days=45)
@@ -71,6 +80,9 @@ class Evidence:
     place_match: bool = False
     deadline_match: bool = False
     doc_number_match: bool = False
+    # Published in the period the question names, or naming a date in it (True when the
+    # question names no period).
+    period_match: bool = True
     # The story's other versions (translations or the original), reachable for the reader.
     alternates: tuple[IndexedArticle, ...] = ()
 
@@ -180,6 +192,34 @@ def _chunk_mentions_period(chunk: Chunk, plan: QueryPlan) -> bool:
     return any(_in_period(d.value, since, until) for d in chunk.dates for since, until in periods)
 
 
+def asks_period(plan: QueryPlan) -> bool:
+    """Whether the question names a publication period of its own (not an event's time,
+    which `qa.decide.reports_event` checks)."""
+    has_period = plan.published_since is not None or plan.published_until is not None
+    return has_period and plan.event_since is None and plan.event_until is None
+
+
+def about_period(article: IndexedArticle, chunk: Chunk, plan: QueryPlan) -> bool:
+    """Whether a passage is from the period the question names: published in it (widened
+    as in `merge_filters`) or naming a date that overlaps it. True when no period is named."""
+    since, until = plan.published_since, plan.published_until
+    if since is None and until is None:
+        return True
+    if article.published is not None:
+        day = article.published.date()
+        if _in_period(
+            day,
+            since - QUESTION_SLACK_BEFORE if since else None,
+            until + QUESTION_SLACK_AFTER if until else None,
+        ):
+            return True
+    return any(
+        (until is None or mention.value <= until)
+        and (since is None or period_end(mention) >= since)
+        for mention in chunk.dates
+    )
+
+
 def _chunk_has_doc(chunk: Chunk, wanted: set[str]) -> bool:
     if not wanted:
         return False
@@ -228,6 +268,15 @@ def retrieve(
             place_filtered, mentioned_since=plan.deadline_since, mentioned_until=plan.deadline_until
         )
         calls.append((expanded or plan.search_text, deadline_filters, WEIGHT_DEADLINE))
+    if base != user:
+        # The question's period narrowed the filters: also look beyond its publication
+        # days, for passages that name a date in it, then for anything about the topic.
+        open_period = replace(user, province=keys) if keys and not user.province else user
+        mentioned = replace(
+            open_period, mentioned_since=plan.published_since, mentioned_until=plan.published_until
+        )
+        calls.append((expanded or plan.search_text, mentioned, WEIGHT_PERIOD_MENTIONED))
+        calls.append((expanded or plan.search_text, open_period, WEIGHT_OUT_OF_PERIOD))
 
     queries = list(dict.fromkeys(q for q, _f, _w in calls))
     if len(queries) > 1:
@@ -256,8 +305,10 @@ def retrieve(
         place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", keys)
         deadline = _chunk_mentions_period(hit.chunk, plan)
         doc = _chunk_has_doc(hit.chunk, wanted_docs)
+        period = about_period(hit.article, hit.chunk, plan)
         score += BOOST_PLACE_ARTICLE * place_article + BOOST_PLACE_TEXT * place_text
         score += BOOST_DEADLINE * deadline + BOOST_DOC_NUMBER * doc
+        score += BOOST_PERIOD * (period and asks_period(plan))
         score += BOOST_LANGUAGE * (hit.article.lang == plan.language)
         scored.append(
             Evidence(
@@ -267,12 +318,15 @@ def retrieve(
                 place_match=place_article or place_text,
                 deadline_match=deadline,
                 doc_number_match=doc,
+                period_match=period,
             )
         )
     scored.sort(key=lambda e: e.score, reverse=True)
 
+    # Versions of a story are looked up with the user's filters only: a translation may
+    # be published a day after the period the question names.
     evidence = _group_stories(
-        scored, plan, retriever, base, max_groups=max_groups, per_group=per_group, k=k
+        scored, plan, retriever, user, max_groups=max_groups, per_group=per_group, k=k
     )
     logger.debug(
         "retrieved %d passages in %d stories for %r",
@@ -379,6 +433,7 @@ def _search_version(
                 hit=hit,
                 score=best.score - rank * 1e-4,
                 deadline_match=_chunk_mentions_period(hit.chunk, plan),
+                period_match=about_period(hit.article, hit.chunk, plan),
             )
         )
     return found

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -38,6 +38,7 @@ from qa.align import (
     sibling_version,
     words_comparable,
 )
+from qa.answer_type import states_answer_type
 from qa.candidates import Candidate
 from qa.lexicon import (
     NULL_SENTENCES,
@@ -216,10 +217,14 @@ def weighted_overlap(
 
 
 def dates_in_span(candidate: Candidate, reference: date | None) -> list[MentionedDate]:
-    """Dates written in the sentence: the index's, else found again in the sentence (whose
-    offsets then point into the sentence; only the values are used)."""
+    """Dates written in the sentence, with offsets into the sentence: the index's, else
+    found again in the sentence."""
     chunk = candidate.evidence.chunk
-    inside = [d for d in chunk.dates if d.start >= candidate.start and d.end <= candidate.end]
+    inside = [
+        replace(d, start=d.start - candidate.start, end=d.end - candidate.start)
+        for d in chunk.dates
+        if d.start >= candidate.start and d.end <= candidate.end
+    ]
     if inside:
         return inside
     return find_dates(candidate.text, candidate.article.lang, reference=reference)
@@ -267,6 +272,7 @@ def _read_constraints(
     candidate.cue = commitment_strength(candidate.text)
     published = candidate.article.published.date() if candidate.article.published else None
     mentioned = dates_in_span(candidate, published)
+    candidate.mentioned = mentioned
     # Only dates worded as deadlines ("by", "before", "trước ngày", "до") are deadlines;
     # when something was issued or held is not.
     candidate.deadlines = sorted({period_end(d) for d in mentioned if d.kind == "deadline"})
@@ -275,6 +281,9 @@ def _read_constraints(
         candidate.intent_match = find_person(candidate.text) is not None
     elif plan.intent == "when":
         candidate.intent_match = bool(mentioned)
+    if plan.answer_type is not None:
+        candidate.states_value = states_answer_type(candidate.text, plan.answer_type)
+        candidate.intent_match = candidate.intent_match or candidate.states_value
     if plan.deadline_since or plan.deadline_until:
         candidate.deadline_match = any(
             within(d, plan.deadline_since, plan.deadline_until) for d in candidate.deadlines

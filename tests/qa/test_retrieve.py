@@ -91,13 +91,38 @@ def test_preferred_version_is_searched_when_only_another_was_hit() -> None:
     assert any(f.translation_group == ("g-ld",) and f.lang == ("en",) for _q, f in retriever.calls)
 
 
-def test_question_period_is_a_hard_filter_widened_after(retriever: MemoryRetriever) -> None:
+def test_question_period_ranks_first_and_marks_passages_outside_it(
+    retriever: MemoryRetriever,
+) -> None:
     plan = _plan("Lâm Đồng cam kết gì?", "vi", published_until=date(2025, 2, 20))
     result = retrieve(plan, retriever)
     # Up to 45 days after the period: reports follow what they report on.
-    assert all(e.article.published.date() <= date(2025, 4, 6) for e in result.evidence)
     assert result.filters.until == date(2025, 4, 6)
-    assert not [e for e in result.evidence if e.group == "g-ld"]  # published 10 April
+    in_period = [e.period_match for e in result.evidence]
+    # Passages from the period first; the rest are there, marked, for the answerer to skip.
+    assert in_period == sorted(in_period, reverse=True)
+    late = [e for e in result.evidence if e.group == "g-ld"]  # published 10 April
+    assert late and not any(e.period_match for e in late)
+    assert all(
+        e.article.published.date() <= date(2025, 4, 6) for e in result.evidence if e.period_match
+    )
+
+
+def test_a_period_mentioned_counts_like_a_period_published(retriever: MemoryRetriever) -> None:
+    """A year's results are reported in the next year: a passage published later that
+    names a date in the period matches it."""
+    plan = _plan(
+        "Lâm Đồng cam kết gì?",
+        "vi",
+        published_since=date(2025, 5, 1),
+        published_until=date(2025, 5, 31),
+    )
+    result = retrieve(plan, retriever)
+    assert any(
+        f.mentioned_since == date(2025, 5, 1) and f.since is None for _q, f in retriever.calls
+    )
+    mentions_may = [e for e in result.evidence if "30/5/2025" in e.chunk.text]
+    assert mentions_may and all(e.period_match for e in mentions_may)
 
 
 def test_deadline_period_adds_a_filtered_search_and_a_boost(retriever: MemoryRetriever) -> None:
