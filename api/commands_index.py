@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -24,6 +25,7 @@ def build_index(settings: Settings) -> int:
         approximate_threshold=settings.faiss_approximate_threshold,
         approximate_kind=settings.faiss_approximate_kind,
         embed_batch_size=settings.embed_batch_size,
+        workers=settings.index_workers or min(4, os.cpu_count() or 1),
         progress=sys.stderr.isatty(),
     )
     typer.echo(

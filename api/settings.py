@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # Matryoshka truncation (gemma: 768, 512, 256 or 128); None keeps the model's size.
     embedding_dimensions: int | None = None
     embed_batch_size: int = 16
+    # Processes that chunk and tokenize articles while indexing (large builds only);
+    # None: one per core, at most 4.
+    index_workers: int | None = None
 
     # Vector backend: embedded FAISS by default, Milvus for scale-out.
     vector_backend: Literal["faiss", "milvus"] = "faiss"

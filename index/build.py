@@ -18,7 +18,9 @@ are kept (a reader may still be using the previous one).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import multiprocessing
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -43,7 +45,7 @@ from index.catalog import (
 )
 from index.errors import BackendError, IndexError_
 from index.faiss_store import FaissStore, choose_kind
-from index.keyword import KEYWORD_DIR, KeywordIndex, Tokenizer
+from index.keyword import KEYWORD_DIR, KeywordIndex, Tokenizer, default_tokenizer
 from index.models import Chunk, Embedder, chunk_sizes
 from index.reader import (
     MANIFEST_FILE,
@@ -147,9 +149,14 @@ def update_index(
     progress: bool = False,
     chunker: Chunker | None = None,
     tokenizer: Tokenizer | None = None,
+    workers: int = 1,
 ) -> BuildReport:
     """Bring the index in `index_dir` up to date with the article store at `store_path`
     (an SQLite path or a PostgreSQL URL).
+
+    `workers` processes chunk and tokenize new and changed articles (the text work,
+    most of a build without a model); 1 does it in this process. Either way the version
+    is the same.
 
     Raises IndexError_ when another build holds the lock, BackendError when the vector
     backend fails; in every failure the previous version keeps serving.
@@ -174,6 +181,7 @@ def update_index(
             progress=progress,
             chunker=chunker or _default_chunker(),
             tokenizer=tokenizer,
+            workers=max(1, workers),
         ).run()
 
 
@@ -230,6 +238,90 @@ def _read_articles(store_path: StoreLocation) -> Iterator[Article]:
             yield article if article.id and article.content_hash else article.with_identity()
 
 
+@dataclass(frozen=True)
+class _ArticleJob:
+    """The text work on one article: its chunks, their keyword tokens, its sentences."""
+
+    chunker: Chunker
+    chunking: dict[str, int]
+    tokenize: Tokenizer
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    chunks: list[Chunk]
+    # Keyword tokens of each chunk's keyword text (context, then text), as
+    # `Catalog.keyword_texts` gives it to the keyword index.
+    tokens: list[list[str]]
+    sentences: list[tuple[int, int]]
+
+
+def _prepare(job: _ArticleJob, article: Article, needs_chunks: bool) -> _Prepared:
+    sentences = split_sentences(article.text, article_lang(article))
+    if not needs_chunks:
+        return _Prepared([], [], sentences)
+    chunks = job.chunker(article, **job.chunking)
+    tokens = [job.tokenize(f"{c.context}\n{c.text}" if c.context else c.text) for c in chunks]
+    return _Prepared(chunks, tokens, sentences)
+
+
+# The job of a pool's workers: set before the pool forks, so the workers inherit it
+# (chunkers and tokenizers need not be picklable).
+_POOL_JOB: _ArticleJob | None = None
+# Articles sent to the workers at a time; the next batch is read and sent while the
+# results of the one before are stored.
+_POOL_BATCH = 256
+# Fewer articles than this to chunk are not worth starting processes for.
+_POOL_MINIMUM = 512
+
+
+def _prepare_in_worker(item: tuple[Article, bool]) -> _Prepared:
+    assert _POOL_JOB is not None
+    return _prepare(_POOL_JOB, *item)
+
+
+def _prepare_articles(
+    job: _ArticleJob, planned: Iterable[tuple[Article, str, bool]], workers: int
+) -> Iterator[tuple[Article, str, _Prepared]]:
+    """(article, fingerprint, its text work) in store order, done by `workers`
+    processes once there are enough articles to share out, else here."""
+    planned = iter(planned)
+    head: list[tuple[Article, str, bool]] = []
+    if workers > 1:
+        for item in planned:
+            head.append(item)
+            if len(head) >= _POOL_MINIMUM:
+                break
+    if workers <= 1 or len(head) < _POOL_MINIMUM:
+        for article, fingerprint, needs in itertools.chain(head, planned):
+            yield article, fingerprint, _prepare(job, article, needs)
+        return
+    global _POOL_JOB
+    _POOL_JOB = job
+    try:
+        # fork: the workers inherit the job and the loaded modules; they only compute
+        # (no store, catalog or model in use there).
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            items = itertools.chain(head, planned)
+            pending: tuple[list[tuple[Article, str, bool]], Any] | None = None
+            while True:
+                batch = list(itertools.islice(items, _POOL_BATCH))
+                submitted = (
+                    (batch, pool.map_async(_prepare_in_worker, [(a, n) for a, _, n in batch], 8))
+                    if batch
+                    else None
+                )
+                if pending is not None:
+                    done, result = pending
+                    for (article, fingerprint, _), prepared in zip(done, result.get(), strict=True):
+                        yield article, fingerprint, prepared
+                if submitted is None:
+                    break
+                pending = submitted
+    finally:
+        _POOL_JOB = None
+
+
 @dataclass
 class _Build:
     store_path: StoreLocation
@@ -244,6 +336,7 @@ class _Build:
     progress: bool
     chunker: Chunker
     tokenizer: Tokenizer | None
+    workers: int = 1
 
     def run(self) -> BuildReport:
         started = time.perf_counter()
@@ -377,14 +470,24 @@ class _Build:
             reuse_previous: list[tuple[int, int]] = []  # (new id, previous id)
             reuse_here: list[tuple[int, int]] = []  # (new id, id embedded in this run)
             first_with_text: dict[str, int] = {}
-            for article in _read_articles(self.store_path):
+            pretokenized: dict[int, list[str]] = {}
+            job = _ArticleJob(self.chunker, chunking, self.tokenizer or default_tokenizer())
+            planned = (
+                (
+                    article,
+                    fingerprint,
+                    not (reusable and old_fingerprints.get(article.id or "") == fingerprint),
+                )
+                for article in _read_articles(self.store_path)
+                for fingerprint in (article_fingerprint(article, salt=salt),)
+            )
+            for article, fingerprint, prepared in _prepare_articles(job, planned, self.workers):
                 assert article.id is not None
                 if article.id in fingerprints:
                     continue
-                fingerprint = article_fingerprint(article, salt=salt)
                 fingerprints[article.id] = fingerprint
                 catalog.add_article(article, fingerprint)
-                sentences.add(article.text, article_lang(article))
+                sentences.add(article.text, prepared.sentences)
                 old = old_fingerprints.get(article.id)
                 counts[
                     "new" if old is None else "changed" if old != fingerprint else "unchanged"
@@ -393,7 +496,8 @@ class _Build:
                     unchanged.append(article.id)
                     continue
                 records = []
-                for chunk in self.chunker(article, **chunking):
+                for chunk, tokens in zip(prepared.chunks, prepared.tokens, strict=True):
+                    pretokenized[next_id] = tokens
                     digest = embedding_hash(chunk.embedding_text)
                     records.append(ChunkRecord(next_id, chunk, digest))
                     if digest in first_with_text:
@@ -451,7 +555,9 @@ class _Build:
             )
             if len(gone):
                 store.remove(gone)
-            KeywordIndex.build(catalog.keyword_texts(), self.tokenizer).save(staging / KEYWORD_DIR)
+            KeywordIndex.build(
+                catalog.keyword_texts(), self.tokenizer, pretokenized=pretokenized
+            ).save(staging / KEYWORD_DIR)
             catalog.finish()
             articles_count, chunks_count = catalog.counts()
         finally:
@@ -646,9 +752,10 @@ class _SentenceCollector:
         self.keys: set[bytes] = set()
         self.new_texts: dict[bytes, str] = {}
 
-    def add(self, text: str, lang: str | None) -> None:
+    def add(self, text: str, spans: Sequence[tuple[int, int]]) -> None:
+        """Collect the sentences of `text` at `spans` (`split_sentences` of it)."""
         fresh: dict[bytes, str] = {}
-        for start, end in split_sentences(text, lang):
+        for start, end in spans:
             sentence = text[start:end]
             key = sentence_key(sentence)
             if key not in self.keys:

@@ -172,13 +172,18 @@ class HashingEmbedder:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for row, text in enumerate(texts):
             words = _WORD.findall(text.lower())
-            keys = [w.encode() for w in words]
-            keys += [f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)]
+            # Words, then word pairs ("a b"); built-in maps keep the per-word work in C.
+            keys = words + list(map(" ".join, zip(words, words[1:], strict=False)))
             if not keys:
                 continue
-            hashes = np.fromiter((zlib.crc32(key) for key in keys), dtype=np.uint32)
-            signs = np.where(hashes & 1, 1.0, -1.0).astype(np.float32)
-            np.add.at(out[row], (hashes >> 1) % self.dimensions, signs)
+            hashes = np.fromiter(
+                map(zlib.crc32, map(str.encode, keys)), dtype=np.uint32, count=len(keys)
+            )
+            signs = np.where(hashes & 1, 1.0, -1.0)
+            # Sums of +-1 are exact in float64 and float32 alike.
+            out[row] = np.bincount(
+                (hashes >> 1) % self.dimensions, weights=signs, minlength=self.dimensions
+            )
         return _normalised(out)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

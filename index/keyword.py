@@ -48,15 +48,25 @@ class KeywordIndex:
 
     @classmethod
     def build(
-        cls, documents: Iterable[tuple[int, str]], tokenizer: Tokenizer | None = None
+        cls,
+        documents: Iterable[tuple[int, str]],
+        tokenizer: Tokenizer | None = None,
+        *,
+        pretokenized: dict[int, list[str]] | None = None,
     ) -> KeywordIndex:
-        """Index (chunk id, text) pairs; ids must come in increasing order."""
+        """Index (chunk id, text) pairs; ids must come in increasing order.
+
+        `pretokenized` holds the tokens of some ids already (made by the same tokenizer,
+        e.g. in worker processes); they are taken from it (and removed) instead of
+        tokenizing those texts again."""
         tokenize = tokenizer or default_tokenizer()
+        ready = pretokenized if pretokenized is not None else {}
         ids: list[int] = []
         corpus: list[list[str]] = []
         for chunk_id, text in documents:
             ids.append(chunk_id)
-            corpus.append(tokenize(text))
+            tokens = ready.pop(chunk_id, None)
+            corpus.append(tokens if tokens is not None else tokenize(text))
         id_array = np.array(ids, dtype=np.int64)
         if len(id_array) > 1 and np.any(np.diff(id_array) <= 0):
             raise BackendError("keyword index documents must come in increasing id order")

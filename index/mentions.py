@@ -47,9 +47,10 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 
 from facts.doc_numbers import find_doc_numbers
@@ -239,13 +240,14 @@ def _year(match: re.Match[str], reference: date | None) -> tuple[date, Precision
 
 _I = re.IGNORECASE
 # A pattern's span is its `date` group where it has one (context words stay outside).
-_PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
+_PATTERNS: list[tuple[re.Pattern[str], _Handler, str]] = [
     # 2025-03-17
     (
         re.compile(
             r"(?<![\d.\-/])(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"
         ),
         _numeric_day,
+        "dash_date",
     ),
     # 17/03/2025, 17.03.2025, 17-03-2025, ngày 17/3/2025, ngày 17/3
     (
@@ -255,6 +257,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _numeric_day,
+        "sep_year",
     ),
     (
         re.compile(
@@ -263,6 +266,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _numeric_day,
+        "day_word",
     ),
     # ngày 17 tháng 3 năm 2025, 17 tháng 3, 2025
     (
@@ -271,6 +275,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _numeric_day,
+        "thang",
     ),
     # March 17, 2025 / March 17 / Mar. 17th
     (
@@ -279,6 +284,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _named_day,
+        "month_word",
     ),
     # 17 March 2025 / 13 марта 2025 года / 31 травня 2025 року / 1er mars 2025 / 17 марта
     (
@@ -288,6 +294,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _named_day,
+        "month_word",
     ),
     # 2025 年 5 月 31 日, 2025년 5월 31일, 5月31日
     (
@@ -296,11 +303,13 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             r"(?P<day>[0-3]?\d)\s*[日일]"
         ),
         _numeric_day,
+        "cjk_month",
     ),
     # 2025 年 5 月
     (
         re.compile(r"(?P<year>(?:19|20)\d\d)\s*[年년]\s*(?P<month>[01]?\d)\s*[月월](?!\s*\d)"),
         _numeric_month,
+        "cjk_year",
     ),
     # tháng 5/2025, tháng 5 năm 2025, tháng 05-2025, tháng 09
     (
@@ -308,16 +317,19 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             rf"tháng\s+(?P<month>[01]?\d)(?:\s*(?:/|-|\.|,?\s*năm)\s*{_YEAR})?(?![\d/])", _I
         ),
         _numeric_month,
+        "thang",
     ),
     # 05/2025 (month and year only; not the start of a document number "01/2025/TT-BTC")
     (
         re.compile(rf"(?<![\d.\-/])(?P<month>[01]?\d)/{_YEAR}(?![\d/\-])"),
         _numeric_month,
+        "slash_year",
     ),
     # May 2025, в мае 2025 года, травня 2025 року, mai 2025
     (
         re.compile(rf"(?<!\w){_MONTH}\s*,?\s+{_YEAR}{_YEAR_SUFFIX}(?!\d)", _I),
         _named_month,
+        "month_word",
     ),
     # Month names with a preposition and no year: "in May", "в марте", "з березня", "en mai"
     (
@@ -327,6 +339,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _named_month,
+        "month_word",
     ),
     # quý II/2025, quý 2 năm 2025, quý II
     (
@@ -335,14 +348,16 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _quarter,
+        "quy",
     ),
     # Q2 2025, Q2/2025, Q2-2025
     (
         re.compile(rf"(?<!\w)Q(?P<quarter>[1-4])\s*[/\-]?\s*{_YEAR}(?!\d)", _I),
         _quarter,
+        "q_number",
     ),
     # 2025 Q2
-    (re.compile(rf"(?<!\d){_YEAR}\s*[/\-]?\s*Q(?P<quarter>[1-4])(?!\w)", _I), _quarter),
+    (re.compile(rf"(?<!\d){_YEAR}\s*[/\-]?\s*Q(?P<quarter>[1-4])(?!\w)", _I), _quarter, "q_number"),
     # second quarter of 2025, the 2nd quarter
     (
         re.compile(
@@ -351,6 +366,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _quarter,
+        "quarter",
     ),
     # второй квартал 2025 года, II квартал 2025 г., другий квартал 2025 року, 1 квартале
     (
@@ -360,6 +376,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             _I,
         ),
         _quarter,
+        "kvartal",
     ),
     # năm 2025, 2025 году, in 2025, 2030
     (
@@ -367,8 +384,76 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
             rf"(?:năm\s+)?(?<![\d.,/]){_YEAR}{_YEAR_SUFFIX}(?![\d%]|[.,/]\d|{_COUNTED})", _I
         ),
         _year,
+        "year",
     ),
 ]
+
+# Gates: a piece of text every match of a pattern contains, with the pattern's flags. A
+# pattern whose gate does not occur in a text cannot match it and is not run: most
+# articles have no month names, quarters or CJK dates, and each pattern skipped is a scan
+# of the whole article saved. A gate is implied by its patterns, so what is found is the
+# same as running every pattern.
+_GATES: dict[str, re.Pattern[str]] = {
+    "dash_date": re.compile(r"(?:19|20)\d\d-"),
+    "sep_year": re.compile(r"[/.\-](?:19|20)\d\d"),
+    "day_word": re.compile(r"ngày|hôm|sáng|chiều|trưa|tối", _I),
+    "thang": re.compile(r"tháng", _I),
+    "cjk_month": re.compile(r"[月월]"),
+    "cjk_year": re.compile(r"[年년]"),
+    "slash_year": re.compile(r"/(?:19|20)\d\d"),
+    "quy": re.compile(r"quý", _I),
+    "q_number": re.compile(r"Q[1-4]", _I),
+    "quarter": re.compile(r"quarter", _I),
+    "kvartal": re.compile(r"квартал", _I),
+    "year": re.compile(_YEAR),
+}
+
+
+# Month names are the costliest patterns: a long case-insensitive alternation tried at
+# every position. In each of them the name is a whole word (nothing word-like before or
+# after it), and a match starts at the name itself, at the day or preposition word just
+# before it, or at "end" of "end of": so they are tried only at the start of a month-name
+# word and of the two words before it, which gives the same matches as scanning the text.
+# Words repeat across articles, so each distinct word is checked once.
+_MONTH_NAME = re.compile(rf"(?:{'|'.join(_MONTH_FORMS.values())})", _I)
+_ANY_WORD = re.compile(r"\w+")
+_WORDS_BEFORE_A_MONTH = 2
+
+
+@lru_cache(maxsize=100_000)
+def _is_month_name(word: str) -> bool:
+    return _MONTH_NAME.fullmatch(word) is not None
+
+
+def _month_match_starts(text: str) -> list[int]:
+    """Where a month pattern may match: the starts of month-name words and of the two
+    words before each, in text order."""
+    starts: list[int] = []
+    positions: set[int] = set()
+    for match in _ANY_WORD.finditer(text):
+        starts.append(match.start())
+        if _is_month_name(match.group()):
+            positions.update(starts[-1 - _WORDS_BEFORE_A_MONTH :])
+    return sorted(positions)
+
+
+def _matches_from(
+    pattern: re.Pattern[str], text: str, starts: list[int]
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` when every match starts at one of `starts` (sorted): each
+    position is tried in turn, and those inside the last match are skipped, as finditer
+    does (lookbehinds still see the text before a position)."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match
+
+
+assert {gate for _, _, gate in _PATTERNS} <= set(_GATES) | {"month_word"}
 
 # ---------------------------------------------------------------------------------------
 # Kinds
@@ -424,8 +509,21 @@ def find_dates(
     """Dates written in `text`, in text order, without overlaps (the longest reading wins)."""
     blocked = [(start, end) for _, start, end in find_doc_numbers(text)]
     candidates: list[_Candidate] = []
-    for pattern, handler in _PATTERNS:
-        for match in pattern.finditer(text):
+    gate_open: dict[str, bool] = {}
+    month_starts: list[int] | None = None
+    for pattern, handler, gate in _PATTERNS:
+        matches: Iterator[re.Match[str]]
+        if gate == "month_word":
+            if month_starts is None:
+                month_starts = _month_match_starts(text)
+            matches = _matches_from(pattern, text, month_starts)
+        else:
+            if gate not in gate_open:
+                gate_open[gate] = _GATES[gate].search(text) is not None
+            if not gate_open[gate]:
+                continue
+            matches = pattern.finditer(text)
+        for match in matches:
             span = "date" if "date" in pattern.groupindex else 0
             start, end = match.start(span), match.end(span)
             if any(start < b_end and b_start < end for b_start, b_end in blocked):
