@@ -20,7 +20,7 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -232,7 +232,15 @@ def advisory_key(name: str) -> int:
 
 class PostgresDatabase:
     """PostgreSQL through psycopg 3: one autocommit connection guarded by a lock; each
-    write an explicit transaction. Rows come back as dicts, read by column name."""
+    write an explicit transaction. Rows come back as dicts, read by column name.
+
+    A connection lost to a server restart or a network cut is replaced on next use:
+    reads are tried once more on a new connection, and so are writes whose transaction
+    never began (its BEGIN failed, so nothing of it can have been applied). A write
+    that fails after it began is reported, not repeated: whether its COMMIT reached the
+    server cannot be known. While the server is down, each call fails with a StoreError
+    and the next one tries to connect again.
+    """
 
     engine = "postgresql"
 
@@ -260,38 +268,63 @@ class PostgresDatabase:
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def _write_cursor(self) -> Iterator[Any]:
-        """A cursor in one transaction: committed when the block ends, rolled back on a
-        database error, which is reported as a StoreError naming the store."""
+    def _connection(self) -> Any:
+        """The shared connection; a new one when the last was lost. Call under the lock."""
+        if self._db.broken or self._db.closed:
+            logger.warning("store %s: connection lost; connecting again", self.description)
+            self._db = self._connect()
+        return self._db
+
+    def _lost(self, connection: Any) -> bool:
+        """Whether a failed call failed because its connection is gone."""
+        return bool(connection.broken or connection.closed)
+
+    def _transaction(self, body: Callable[[Any], None]) -> None:
+        """Run `body(cursor)` in one transaction, committed at its end and rolled back on
+        a database error, which is reported as a StoreError naming the store."""
         import psycopg
 
         with self._lock:
-            try:
-                with self._db.transaction(), self._db.cursor() as cursor:
-                    yield cursor
-            except psycopg.Error as error:
-                raise StoreError(
-                    f"cannot write to the article store {self.description}: {error}"
-                ) from error
+            for attempt in (1, 2):
+                connection = self._connection()
+                began = False
+                try:
+                    with connection.transaction():
+                        began = True
+                        with connection.cursor() as cursor:
+                            body(cursor)
+                    return
+                except psycopg.Error as error:
+                    if attempt == 1 and not began and self._lost(connection):
+                        continue
+                    raise StoreError(
+                        f"cannot write to the article store {self.description}: {error}"
+                    ) from error
 
     def write(self, statements: list[Statement]) -> None:
-        with self._write_cursor() as cursor:
+        def run(cursor: Any) -> None:
             for sql, params in statements:
                 cursor.execute(_postgres_sql(sql), params)
+
+        self._transaction(run)
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         import psycopg
 
         with self._lock:
-            try:
-                with self._db.cursor() as cursor:
-                    cursor.execute(_postgres_sql(sql), params)
-                    return list(cursor.fetchall())
-            except psycopg.Error as error:
-                raise StoreError(
-                    f"cannot read the article store {self.description}: {error}"
-                ) from error
+            for attempt in (1, 2):
+                connection = self._connection()
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute(_postgres_sql(sql), params)
+                        return list(cursor.fetchall())
+                except psycopg.Error as error:
+                    if attempt == 1 and self._lost(connection):
+                        continue
+                    raise StoreError(
+                        f"cannot read the article store {self.description}: {error}"
+                    ) from error
+        raise AssertionError("unreachable")
 
     def stream(self, sql: str, *, batch_size: int = 1000) -> Iterator[list[Any]]:
         """A large result in batches, through a server-side cursor on its own connection
@@ -312,8 +345,7 @@ class PostgresDatabase:
             connection.close()
 
     def insert_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        with self._write_cursor() as cursor:
-            cursor.executemany(_postgres_sql(sql), rows)
+        self._transaction(lambda cursor: cursor.executemany(_postgres_sql(sql), rows))
 
     def schema_version(self) -> int:
         rows = self.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
@@ -330,8 +362,9 @@ class PostgresDatabase:
 
         applied: list[Migration] = []
         with self._lock:
+            connection = self._connection()
             try:
-                with self._db.transaction(), self._db.cursor() as cursor:
+                with connection.transaction(), connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("migrate"),))
                     cursor.execute(
                         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY"

@@ -16,8 +16,9 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 UNPRIVILEGED_USER = "nobody"
@@ -61,9 +62,26 @@ def _run(command: list[str], *, as_user: str | None, cwd: Path) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A running private cluster: its server URL (no database name), and `stop` and
+    `start`, which end every client connection as a server restart in production does."""
+
+    url: str
+    start: Callable[[], None]
+    stop: Callable[..., None]
+
+
 @contextmanager
 def private_cluster() -> Iterator[str]:
     """Start a throwaway cluster; yield its server URL (no database name)."""
+    with private_cluster_handle() as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def private_cluster_handle() -> Iterator[Cluster]:
+    """Start a throwaway cluster; yield it (URL, stop and start)."""
     bin_dir = server_bin_dir()
     as_user = UNPRIVILEGED_USER if os.geteuid() == 0 else None
     base = Path(tempfile.mkdtemp(prefix="policyqa-pg-"))
@@ -93,31 +111,23 @@ def private_cluster() -> Iterator[str]:
             f"-p {port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off"
         )
-        _run(
-            [
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-l",
-                str(base / "server.log"),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-            as_user=as_user,
-            cwd=base,
-        )
-        try:
-            yield f"postgresql://postgres@127.0.0.1:{port}"
-        finally:
+        pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(data)]
+
+        def start() -> None:
             _run(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                [*pg_ctl, "-l", str(base / "server.log"), "-o", options, "-w", "-t", "60", "start"],
                 as_user=as_user,
                 cwd=base,
             )
+
+        def stop(mode: str = "immediate") -> None:
+            _run([*pg_ctl, "-m", mode, "-w", "stop"], as_user=as_user, cwd=base)
+
+        start()
+        try:
+            yield Cluster(f"postgresql://postgres@127.0.0.1:{port}", start, stop)
+        finally:
+            stop()
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
