@@ -392,6 +392,16 @@ class Gazetteer:
         for name in self._index:
             self._by_length.setdefault(len(name), []).append(name)
         self._max_words = max(len(_WORD.findall(name)) for name in self._all_surface_names())
+        # Every start of every name, case form and not-a-place phrase (folded, joined):
+        # a run of words whose joined form is not among them cannot grow into a name, so
+        # matching at a word stops after a word or two instead of trying every length.
+        self._name_starts: set[str] = {
+            name[:end]
+            for names in (self._index, self._inflected, self._not_places)
+            for name in names
+            for end in range(len(name) + 1)
+        }
+        self._fuzzy_found: dict[tuple[str, str | None], str | None] = {}
 
     # -- loading ------------------------------------------------------------------------
 
@@ -595,16 +605,20 @@ class Gazetteer:
         """
         text = unicodedata.normalize("NFC", text or "")
         words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
-        folded_words = [fold(word) for word, _, _ in words]
+        folded_words = [_fold_word(word) for word, _, _ in words]
         # breaks[j]: punctuation between word j and word j+1 that a name cannot span.
         breaks = [
             bool(_BREAK.search(text[words[j][2] : words[j + 1][1]])) for j in range(len(words) - 1)
         ]
+        # next_break[j]: the first break at or after j (len(words) when there is none).
+        next_break = [len(words)] * (len(words) + 1)
+        for j in range(len(breaks) - 1, -1, -1):
+            next_break[j] = j if breaks[j] else next_break[j + 1]
         all_lower = text == text.lower()
         found: list[tuple[str, str, int, int]] = []
         i = 0
         while i < len(words):
-            match = self._match_at(words, folded_words, breaks, i, all_lower)
+            match = self._match_at(words, folded_words, next_break, i, all_lower)
             if match is None:
                 i += 1
                 continue
@@ -619,7 +633,8 @@ class Gazetteer:
             start, end = words[i][1], words[i + n - 1][2]
             found.append((key, text[start:end], start, end))
             i += n
-        for name, key in self._cjk:
+        # Chinese names need a Chinese character in the text.
+        for name, key in self._cjk if _CJK_RUN.search(text) else ():
             for m in re.finditer(re.escape(name), text):
                 if not any(s <= m.start() < e for _, _, s, e in found):
                     found.append((key, name, m.start(), m.end()))
@@ -630,28 +645,42 @@ class Gazetteer:
         self,
         words: list[tuple[str, int, int]],
         folded_words: list[str],
-        breaks: list[bool],
+        next_break: list[int],
         i: int,
         all_lower: bool,
     ) -> tuple[str, int] | None:
         """(key, number of words) of the longest name starting at word `i`; key "" for a
         phrase that looks like a place name but is not one."""
-        longest = min(self._max_words, len(words) - i)
-        # Windows must not run across sentence punctuation ("Ha. Noi").
-        for n in range(longest, 0, -1):
-            if n > 1 and self._crosses_break(breaks, i, n):
-                continue
-            window = "".join(folded_words[i : i + n])
+        # Windows must not run across sentence punctuation ("Ha. Noi"): the longest one
+        # ends at the word before the first break after word i.
+        longest = min(self._max_words, len(words) - i, next_break[i] - i + 1)
+        # Exact names, longest first: grow the window while it is the start of some name.
+        hit = 0
+        window = ""
+        for n in range(1, longest + 1):
+            window += folded_words[i + n - 1]
+            if window not in self._name_starts:
+                break
+            if (
+                window in self._not_places
+                or window in self._index
+                or (len(folded_words[i + n - 1]) > 3 and window in self._inflected)
+            ):
+                hit = n
+        if hit:
+            window = "".join(folded_words[i : i + hit])
             if window in self._not_places:
-                return "", n
+                return "", hit
             key = self._index.get(window)
-            if key is None and len(folded_words[i + n - 1]) > 3:
-                key = self._inflected.get(window)
-            if key is not None:
-                return key, n
+            return (key, hit) if key is not None else (self._inflected[window], hit)
+        # One typo, in capitalised words without Vietnamese marks (all of them, so the
+        # first word decides for every window).
+        first = words[i][0]
+        if not all_lower and not first[:1].isupper():
+            return None
+        if _has_vietnamese_marks(first):
+            return None
         for n in range(longest, 0, -1):
-            if n > 1 and self._crosses_break(breaks, i, n):
-                continue
             window = "".join(folded_words[i : i + n])
             if len(window) < FUZZY_MIN_LENGTH or not window.isalpha():
                 continue
@@ -659,15 +688,14 @@ class Gazetteer:
                 continue
             if any(_has_vietnamese_marks(w[0]) for w in words[i : i + n]):
                 continue
-            initials = "".join(word[:1] for word in folded_words[i : i + n])
-            key = self._fuzzy(window, initials if n > 1 else None)
+            initials = "".join(word[:1] for word in folded_words[i : i + n]) if n > 1 else None
+            lookup = (window, initials)
+            if lookup not in self._fuzzy_found:
+                self._fuzzy_found[lookup] = self._fuzzy(window, initials)
+            key = self._fuzzy_found[lookup]
             if key is not None:
                 return key, n
         return None
-
-    @staticmethod
-    def _crosses_break(breaks: list[bool], i: int, n: int) -> bool:
-        return any(breaks[j] for j in range(i, i + n - 1))
 
     @cached_property
     def _sound_index(self) -> dict[str, set[str]]:
@@ -769,6 +797,11 @@ def _is_surname(word: str) -> bool:
     return word[:1].isupper() and fold(word) in _SURNAMES
 
 
+# Folding and mark checks are per word, and words repeat from passage to passage.
+_fold_word = lru_cache(maxsize=200_000)(fold)
+
+
+@lru_cache(maxsize=200_000)
 def _has_vietnamese_marks(word: str) -> bool:
     # Cyrillic letters carry marks of their own (й is и with a breve): not Vietnamese tones.
     if _CYRILLIC.search(word):
