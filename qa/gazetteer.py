@@ -618,6 +618,14 @@ class Gazetteer:
         found: list[tuple[str, str, int, int]] = []
         i = 0
         while i < len(words):
+            word = words[i][0]
+            if folded_words[i] not in self._name_starts and (
+                (not all_lower and not word[:1].isupper()) or _has_vietnamese_marks(word)
+            ):
+                # Neither the start of a name nor a word a typo match may begin with
+                # (the checks `_match_at` would make first).
+                i += 1
+                continue
             match = self._match_at(words, folded_words, next_break, i, all_lower)
             if match is None:
                 i += 1
