@@ -17,7 +17,8 @@ help: ## List the targets
 
 # Every package's version, pinned (torch aside); `make lock` refreshes it.
 LOCK := requirements.lock
-TYPED := facts crawler index qa api demo
+# Every Python package of the repository, tests included; mypy runs in strict mode (pyproject.toml).
+TYPED := facts crawler index qa api demo bench fuzz scripts tests
 
 $(VENV)/.installed: pyproject.toml $(LOCK) requirements/torch.txt
 	python3 -m venv $(VENV)
@@ -51,12 +52,12 @@ test-fast: setup ## Unit tests only (no browser, no real model, no servers)
 fuzz: setup ## Hostile input: schemathesis, junk requests, slow clients, hostile pages and imports
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 timeout 1500 $(PY) -m fuzz.run
 
-lint: setup ## ruff check, ruff format --check and mypy (what CI and pre-commit run)
+lint: setup ## ruff check, ruff format --check and mypy --strict on every package (what CI and pre-commit run)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(TYPED)
 
-typecheck: setup ## mypy on every package
+typecheck: setup ## mypy --strict on every package, tests included
 	$(VENV)/bin/mypy $(TYPED)
 
 bench: setup ## Benchmarks; results in bench/results/

@@ -40,9 +40,10 @@ def load_chat_model(settings: Settings) -> object | None:
         return None
     from qa.generative import chat_model_from_settings
 
-    return chat_model_from_settings(
+    model: object = chat_model_from_settings(
         base_url=settings.llm_base_url,
         model=settings.llm_model or "default",
         api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         timeout=settings.llm_timeout_seconds,
     )
+    return model

@@ -163,7 +163,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited: {self.process.stderr.read()[-2000:]}")
+                stderr = self.process.stderr.read() if self.process.stderr else ""
+                raise RuntimeError(f"the server exited: {stderr[-2000:]}")
             try:
                 health = httpx.get(f"{self.url}/health", timeout=5).json()
                 if health.get("status") == "ok":

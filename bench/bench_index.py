@@ -117,7 +117,8 @@ def noisy_queries(vectors: np.ndarray, count: int, *, seed: int = 1) -> np.ndarr
     # Noise of norm about 0.5: a query close to, but not the same as, a stored passage.
     scale = 0.5 / np.sqrt(vectors.shape[1])
     queries = picks + scale * rng.standard_normal(picks.shape).astype(np.float32)
-    return queries / np.linalg.norm(queries, axis=1, keepdims=True)
+    normalised: np.ndarray = queries / np.linalg.norm(queries, axis=1, keepdims=True)
+    return normalised
 
 
 def exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int) -> list[set[int]]:
@@ -235,7 +236,8 @@ def _run_one(kind: str, size: int, dim: int, query_count: int, k: int) -> dict[s
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{kind} at {size} failed: {done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def bench_vectors(

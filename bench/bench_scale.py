@@ -339,8 +339,8 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"{'chunks':>9} {'build c/s':>9} {'search p50/p95':>15} {'ask p50/p95':>15} "
           f"{'RSS MB':>7} {'disk MB':>8} {'recall':>6}")  # fmt: skip
-    for size in sorted(runs, key=int):
-        r = runs[size]
+    for size_key in sorted(runs, key=int):
+        r = runs[size_key]
         disk = r["disk_mb"]["store"] + r["disk_mb"]["index"]
         print(
             f"{r['chunks']:>9} {r['build_chunks_per_second']:>9} "

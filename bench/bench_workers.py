@@ -37,6 +37,12 @@ RESULTS = ROOT / "bench" / "results" / "workers.json"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--embedder", default="e5-small")
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=Path(os.environ.get("POLICYQA_HOME", ROOT / "data")) / "models",
+        help="Where the provisioned embedding models are (default $POLICYQA_HOME/models).",
+    )
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--requests", type=int, default=80)
     parser.add_argument("--workers", default="1,2")
@@ -53,7 +59,7 @@ def main() -> int:
 
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="policyqa-bench-workers-") as home:
-        prepare_home(Path(home), args.embedder)
+        prepare_home(Path(home), args.embedder, args.models_dir)
         for workers in [int(w) for w in args.workers.split(",")]:
             server = Server(Path(home), args.embedder, workers)
             try:

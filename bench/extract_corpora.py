@@ -115,7 +115,8 @@ def _original_url(record: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> s
     original = record.get("translation_of")
     if not original:
         return None
-    return by_id[original]["url"] if original in by_id else original
+    url: str = by_id[original]["url"] if original in by_id else original
+    return url
 
 
 def demo_pages(work: Path) -> list[Page]:

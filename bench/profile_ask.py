@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _questions(path: Path) -> list[dict]:
+def _questions(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
@@ -53,7 +53,7 @@ def main() -> int:
     embedder = load_embedder(settings)
     retriever = open_retriever(settings, embedder)
 
-    def ask(item: dict) -> Any:
+    def ask(item: dict[str, Any]) -> Any:
         return answer(
             item["question"],
             retriever,

@@ -135,17 +135,21 @@ class FetchResult:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
+    def header(self, name: str) -> str | None:
+        value: str | None = self.headers.get(name)
+        return value
+
     @property
     def content_type(self) -> str | None:
-        return self.headers.get("content-type")
+        return self.header("content-type")
 
     @property
     def etag(self) -> str | None:
-        return self.headers.get("etag")
+        return self.header("etag")
 
     @property
     def last_modified(self) -> str | None:
-        return self.headers.get("last-modified")
+        return self.header("last-modified")
 
 
 class _RequestGuard(threading.local):
@@ -637,7 +641,7 @@ class Fetcher:
         if retry_after is not None:
             return float(retry_after)
         exponential = self.config.backoff_base * 2 ** (retry_state.attempt_number - 1)
-        return min(self.config.backoff_max, exponential) * (0.5 + random.random() / 2)
+        return float(min(self.config.backoff_max, exponential) * (0.5 + random.random() / 2))
 
     @staticmethod
     def _log_retry(retry_state: RetryCallState) -> None:

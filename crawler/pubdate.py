@@ -161,12 +161,15 @@ def _dateparser_read(text: str, lang: str | None) -> datetime | None:
     if not _YEAR.search(text):
         return None
     settings = {"STRICT_PARSING": True, "DATE_ORDER": "DMY"}
+    parsed: datetime | None
     if lang:
         try:
-            return dateparser.parse(text, languages=[lang], settings=settings)
+            parsed = dateparser.parse(text, languages=[lang], settings=settings)
+            return parsed
         except ValueError as exc:  # a language dateparser does not know
             logger.debug("dateparser has no language %r: %s", lang, exc)
-    return dateparser.parse(text, settings=settings)
+    parsed = dateparser.parse(text, settings=settings)
+    return parsed
 
 
 def parse_date_text(text: str, lang: str | None = None) -> tuple[datetime, bool] | None:

@@ -634,7 +634,7 @@ def is_current(root: Path, corpus: Path = DEFAULT_CORPUS) -> bool:
         built = json.loads(routes.read_text("utf-8")).get("fingerprint")
     except (OSError, ValueError):
         return False
-    return built == site_fingerprint(corpus)
+    return isinstance(built, str) and built == site_fingerprint(corpus)
 
 
 def build_site(

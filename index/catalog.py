@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -271,7 +272,7 @@ class Catalog:
 
     # Reading ---------------------------------------------------------------------------
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
@@ -424,7 +425,7 @@ class Catalog:
         return found
 
 
-def _indexed_article(row: Sequence) -> IndexedArticle:
+def _indexed_article(row: Sequence[Any]) -> IndexedArticle:
     (
         article_id,
         url,

@@ -227,7 +227,8 @@ class FaissStore:
             return np.empty((0, self.dimensions), dtype=np.float32)
         if self._index is None:
             raise BackendError("the FAISS index is empty")
-        return self._index.reconstruct_batch(ids)
+        vectors: np.ndarray = self._index.reconstruct_batch(ids)
+        return vectors
 
     # Internals ------------------------------------------------------------------------------
 

@@ -134,7 +134,9 @@ def chunk_sizes(embedder: object) -> dict[str, int]:
 class Retriever(Protocol):
     """What qa/ needs from the index."""
 
-    embedder: Embedder
+    # Read-only here, so a retriever may hold any particular Embedder.
+    @property
+    def embedder(self) -> Embedder: ...
 
     def search(
         self, query: str, k: int = 10, filters: SearchFilters | None = None

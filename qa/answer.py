@@ -42,7 +42,7 @@ def answer(
     retriever: Retriever,
     llm: Any | None = None,
     *,
-    filters: dict | None = None,
+    filters: dict[str, Any] | None = None,
     history: Sequence[Turn] = (),
     today: date | None = None,
     min_support: float | None = None,
@@ -186,7 +186,7 @@ def _as_date(value: Any, name: str) -> date | None:
         ) from None
 
 
-def resolve_filters(raw: dict | None) -> tuple[SearchFilters, dict[str, Any]]:
+def resolve_filters(raw: dict[str, Any] | None) -> tuple[SearchFilters, dict[str, Any]]:
     """The user's raw filters as SearchFilters, and as shown back to the user.
 
     Province names in any spelling resolve through the gazetteer; an unknown one, a bad

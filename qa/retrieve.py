@@ -33,10 +33,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from facts.doc_numbers import normalize_doc_number
+from facts.folding import fold_for_matching as fold
 from index.mentions import period_end
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
-from qa.lexicon import fold
 from qa.models import QueryPlan
 
 logger = logging.getLogger(__name__)

@@ -36,7 +36,8 @@ class HashingEmbedder:
                 vectors[row, bucket % self.dimensions] += 1.0
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return vectors / norms
+        normalised: np.ndarray = vectors / norms
+        return normalised
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         self.calls.append(("query", len(texts)))

@@ -25,7 +25,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings, retriever: FakeRetriever) -> Iterator[TestClient]:
-    fake_answer.calls.clear()  # type: ignore[attr-defined]
+    fake_answer.calls.clear()
     app = create_app(settings, retriever=retriever, answer_fn=fake_answer)
     with TestClient(app) as test_client:
         yield test_client

@@ -147,42 +147,49 @@ class FakeRetriever:
         return [None] * len(texts)
 
 
-def fake_answer(
-    question: str,
-    retriever: Any,
-    llm: Any | None = None,
-    *,
-    filters: dict[str, Any] | None = None,
-    history: Sequence[Turn] = (),
-    today: date | None = None,
-) -> Answer:
-    """Quotes the first sentence of the two best passages, each with its citation."""
-    if not question.strip():
-        raise QuestionError("the question is empty; write a question")
-    fake_answer.calls.append({"question": question, "filters": filters, "history": list(history)})
-    search_filters, _shown = resolve_filters(filters)
-    hits = retriever.search(question, 2, search_filters)
-    if not hits:
+class FakeAnswer:
+    """Quotes the first sentence of the two best passages, each with its citation; keeps
+    every call (question, filters, history) in `calls`."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(
+        self,
+        question: str,
+        retriever: Any,
+        llm: Any | None = None,
+        *,
+        filters: dict[str, Any] | None = None,
+        history: Sequence[Turn] = (),
+        today: date | None = None,
+    ) -> Answer:
+        if not question.strip():
+            raise QuestionError("the question is empty; write a question")
+        self.calls.append({"question": question, "filters": filters, "history": list(history)})
+        search_filters, _shown = resolve_filters(filters)
+        hits = retriever.search(question, 2, search_filters)
+        if not hits:
+            return Answer(
+                answer="No article in the index answers this question.", language="en", refused=True
+            )
+        citations = []
+        for n, hit in enumerate(hits, 1):
+            sentence = re.match(r".+?[.!?](?=\s|$)", hit.chunk.text)
+            quote = sentence.group(0) if sentence else hit.chunk.text
+            start = hit.chunk.start + hit.chunk.text.index(quote)
+            citations.append(citation_for(n, hit.article, start, start + len(quote)))
+        text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Answer(
-            answer="No article in the index answers this question.", language="en", refused=True
+            answer=text,
+            language="en",
+            refused=False,
+            citations=citations,
+            searched={"question": question},
         )
-    citations = []
-    for n, hit in enumerate(hits, 1):
-        sentence = re.match(r".+?[.!?](?=\s|$)", hit.chunk.text)
-        quote = sentence.group(0) if sentence else hit.chunk.text
-        start = hit.chunk.start + hit.chunk.text.index(quote)
-        citations.append(citation_for(n, hit.article, start, start + len(quote)))
-    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-    return Answer(
-        answer=text,
-        language="en",
-        refused=False,
-        citations=citations,
-        searched={"question": question},
-    )
 
 
-fake_answer.calls = []  # type: ignore[attr-defined]
+fake_answer = FakeAnswer()
 
 
 def citation(

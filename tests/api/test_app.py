@@ -36,7 +36,8 @@ def _error(response: Any) -> dict[str, str]:
     assert set(body) == {"error"}, body
     assert set(body["error"]) == {"type", "message"}, body
     assert "Traceback" not in body["error"]["message"]
-    return body["error"]
+    error: dict[str, str] = body["error"]
+    return error
 
 
 # -- POST /ask --------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def test_ask_passes_filters_and_history_to_the_answer_function(client: TestClien
     )
 
     assert response.status_code == 200
-    call = fake_answer.calls[-1]  # type: ignore[attr-defined]
+    call = fake_answer.calls[-1]
     assert call["filters"] == {
         "province": ["Đà Nẵng"],
         "since": "2025-01-01",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.api.support import fake_answer
 
 
-def test_docs_page_loads_swagger_ui_from_this_server(tmp_path) -> None:
-    app = create_app(Settings(home=tmp_path), retriever=None, answer_fn=lambda *a, **k: None)
+def test_docs_page_loads_swagger_ui_from_this_server(tmp_path: Path) -> None:
+    app = create_app(Settings(home=tmp_path), retriever=None, answer_fn=fake_answer)
     client = TestClient(app)
     page = client.get("/docs")
     assert page.status_code == 200

@@ -254,11 +254,16 @@ def test_asking_and_opening_a_citation_highlights_the_quote(
 
 
 def test_article_text_with_markup_is_shown_as_text(live_server: str, browser_page: object) -> None:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import Dialog, Page, expect
 
     page: Page = browser_page  # type: ignore[assignment]
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(f"{live_server}/")
     page.get_by_label("Search passages").check()
     page.locator("#filters summary").click()

@@ -63,7 +63,7 @@ def test_earlier_turns_become_history_without_their_sources(client: TestClient) 
         },
     )
 
-    call = fake_answer.calls[-1]  # type: ignore[attr-defined]
+    call = fake_answer.calls[-1]
     assert call["question"] == "And the funds?"
     assert [(t.role, t.content) for t in call["history"]] == [
         ("user", "What did Lam Dong commit to?"),
@@ -80,7 +80,7 @@ def test_chat_filters_extension_is_passed_on(client: TestClient) -> None:
         },
     )
 
-    assert fake_answer.calls[-1]["filters"]["province"] == ["Khánh Hòa"]  # type: ignore[attr-defined]
+    assert fake_answer.calls[-1]["filters"]["province"] == ["Khánh Hòa"]
 
 
 def test_chat_without_a_user_message_is_422(client: TestClient) -> None:

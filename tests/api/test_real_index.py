@@ -4,6 +4,7 @@ hashing embedder standing in for the model: start-up, health, answers, hot reloa
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -37,7 +38,7 @@ LAM_DONG = Article(
     lang="vi",
     province="Lâm Đồng",
     site="baolamdong.vn",
-    published="2025-03-17T14:34:00+07:00",
+    published=datetime.fromisoformat("2025-03-17T14:34:00+07:00"),
 )
 
 

@@ -84,7 +84,7 @@ def test_crawl_rejects_an_unknown_site_and_a_bad_date(tmp_path: Path) -> None:
 
 def test_import_dedupes_and_versions_like_crawling(tmp_path: Path) -> None:
     original = "https://baolamdong.vn/xa-hoi/202503/lam-dong-cam-ket-abc1234/"
-    lines = [
+    lines: list[dict[str, str | list[str]]] = [
         {
             "url": original,
             "title": "Lâm Đồng cam kết",

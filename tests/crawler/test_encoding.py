@@ -11,7 +11,7 @@ def _cp1258_decomposed(text: str) -> bytes:
     """Vietnamese as windows-1258 writes it: base letters plus combining tone marks."""
     decomposed = unicodedata.normalize("NFD", text)
     # cp1258 has precomposed â ê ô ơ ư ă đ; recompose only those letter marks.
-    out = []
+    out: list[str] = []
     for ch in decomposed:
         if out and unicodedata.combining(ch) and ch in "\u0302\u0306\u031b":
             merged = unicodedata.normalize("NFC", out[-1] + ch)

@@ -18,8 +18,10 @@ from crawler.pubdate import (
 from facts.vietnam_time import VIETNAM_TZ
 
 
-def vn(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VIETNAM_TZ)
+def vn(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=VIETNAM_TZ)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +40,8 @@ def test_parse_iso(value: str, expected: datetime, has_time: bool) -> None:
     parsed = parse_iso(value)
     assert parsed is not None
     assert parsed == (expected, has_time)
-    assert parsed[0].utcoffset().total_seconds() == 7 * 3600
+    offset = parsed[0].utcoffset()
+    assert offset is not None and offset.total_seconds() == 7 * 3600
 
 
 @pytest.mark.parametrize("value", ["", "not a date", "2025-13-45", "1890-01-01"])

@@ -12,6 +12,7 @@ import json
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 CASES = sorted(PAGES.glob("*/*.json"))
 
 
-def _load(case: Path) -> tuple[dict, Article | None]:
+def _load(case: Path) -> tuple[dict[str, Any], Article | None]:
     spec = json.loads(case.read_text(encoding="utf-8"))
     raw = case.with_suffix(".html").read_bytes()
     html = decode_html(raw, spec.get("content_type"))
@@ -55,7 +56,8 @@ def test_saved_page(case: Path) -> None:
         actual = getattr(article, field)
         if isinstance(actual, datetime):
             assert actual.isoformat() == expected, field
-            assert actual.utcoffset() is not None and actual.utcoffset().total_seconds() == 7 * 3600
+            offset = actual.utcoffset()
+            assert offset is not None and offset.total_seconds() == 7 * 3600
         else:
             assert actual == expected, field
     for snippet in spec.get("must_include", []):

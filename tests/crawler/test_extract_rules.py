@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def page(head: str = "", body: str = "", lang: str = "vi") -> str:
     )
 
 
-def saved(family: str, name: str) -> tuple[str, dict]:
+def saved(family: str, name: str) -> tuple[str, dict[str, Any]]:
     spec = json.loads((PAGES / family / f"{name}.json").read_text(encoding="utf-8"))
     html = (PAGES / family / f"{name}.html").read_text(encoding="utf-8")
     return html, spec

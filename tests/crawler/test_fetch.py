@@ -4,7 +4,7 @@ size limit and the connect_to transport, against httpx.MockTransport."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -105,7 +105,7 @@ def test_descriptive_user_agent_is_sent() -> None:
 
 def test_server_errors_and_resets_are_retried_honouring_retry_after() -> None:
     clock = FakeClock()
-    answers = iter(
+    answers: Iterator[httpx.Response | Exception] = iter(
         [
             httpx.Response(503, headers={"Retry-After": "7"}),
             httpx.ReadError("connection reset by peer"),

@@ -14,10 +14,11 @@ PLACES = {
 }
 
 
-def article(url: str, lang: str, text: str, published: datetime, **extra: object) -> Article:
-    return Article(
-        url=url, title=text.split(".")[0], text=text, lang=lang, published=published, **extra
-    )
+def article(url: str, lang: str, text: str, published: datetime, **extra: str) -> Article:
+    return Article.model_validate(
+        {"url": url, "title": text.split(".")[0], "text": text, "lang": lang,
+         "published": published, **extra}
+    )  # fmt: skip
 
 
 T0 = datetime(2025, 5, 15, 9, 0, tzinfo=VN)

@@ -14,12 +14,14 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from crawler.encoding import decode_html
 from crawler.extract import extract
+from crawler.models import Article
 from crawler.sources import Sources, parse_sources
 from crawler.store import ArticleStore
 from demo.serve import Faults, make_server
@@ -58,7 +60,7 @@ PATTERNS = {
 
 
 @pytest.fixture(scope="module")
-def records(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+def records(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     """The demo articles that carry a pitfall, and the originals of those translations."""
     every = [json.loads(line) for line in DEFAULT_CORPUS.read_text("utf-8").splitlines() if line]
     by_url = {record["url"]: record for record in every}
@@ -73,7 +75,9 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, records: list[dict]) -> tuple[Path, Tree]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, records: list[dict[str, Any]]
+) -> tuple[Path, Tree]:
     folder = tmp_path_factory.mktemp("mirror-like")
     corpus = folder / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
@@ -81,8 +85,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, records: list[dict]) -> tuple
     return root, build_site(root, corpus)
 
 
-def _pages(root: Path) -> list[dict]:
-    return json.loads((root / META_DIR / PAGES_FILE).read_text("utf-8"))
+def _pages(root: Path) -> list[dict[str, Any]]:
+    pages: list[dict[str, Any]] = json.loads((root / META_DIR / PAGES_FILE).read_text("utf-8"))
+    return pages
 
 
 def _served(root: Path, tree: Tree, url: str) -> tuple[bytes, str]:
@@ -93,7 +98,7 @@ def _served(root: Path, tree: Tree, url: str) -> tuple[bytes, str]:
     return body, route.type + (f"; charset={route.charset}" if route.charset else "")
 
 
-def _extract(root: Path, tree: Tree, url: str, record: dict):
+def _extract(root: Path, tree: Tree, url: str, record: dict[str, Any]) -> Article | None:
     body, content_type = _served(root, tree, url)
     host = urlsplit(record["url"]).netloc
     return extract(
@@ -104,14 +109,16 @@ def _extract(root: Path, tree: Tree, url: str, record: dict):
     )
 
 
-def _record(records: list[dict], article_id: str) -> dict:
+def _record(records: list[dict[str, Any]], article_id: str) -> dict[str, Any]:
     return next(record for record in records if record["id"] == article_id)
 
 
 # --------------------------------------------------------------------------- extraction
 
 
-def test_every_pitfall_page_gives_its_article(site: tuple[Path, Tree], records: list[dict]) -> None:
+def test_every_pitfall_page_gives_its_article(
+    site: tuple[Path, Tree], records: list[dict[str, Any]]
+) -> None:
     root, tree = site
     for record in records:
         article = _extract(root, tree, record["url"], record)
@@ -124,7 +131,7 @@ def test_every_pitfall_page_gives_its_article(site: tuple[Path, Tree], records: 
 
 
 def test_date_only_in_a_dateline_gets_its_time_from_the_story_images(
-    site: tuple[Path, Tree], records: list[dict]
+    site: tuple[Path, Tree], records: list[dict[str, Any]]
 ) -> None:
     root, tree = site
     record = _record(records, DATELINE_ONLY_ARTICLE)
@@ -141,7 +148,7 @@ def test_date_only_in_a_dateline_gets_its_time_from_the_story_images(
 
 
 def test_large_page_is_an_article_without_its_state_blob(
-    site: tuple[Path, Tree], records: list[dict]
+    site: tuple[Path, Tree], records: list[dict[str, Any]]
 ) -> None:
     root, tree = site
     record = _record(records, LARGE_PAGE_ARTICLE)
@@ -154,7 +161,7 @@ def test_large_page_is_an_article_without_its_state_blob(
 
 
 def test_wrong_charset_header_and_windows_1258_decode_to_clean_text(
-    site: tuple[Path, Tree], records: list[dict]
+    site: tuple[Path, Tree], records: list[dict[str, Any]]
 ) -> None:
     root, tree = site
     for article_id in (WRONG_CHARSET_ARTICLE[0], WINDOWS_1258_ARTICLE):
@@ -166,7 +173,7 @@ def test_wrong_charset_header_and_windows_1258_decode_to_clean_text(
 
 
 def test_second_section_path_is_the_same_article(
-    site: tuple[Path, Tree], records: list[dict]
+    site: tuple[Path, Tree], records: list[dict[str, Any]]
 ) -> None:
     root, tree = site
     second = next(p for p in _pages(root) if p.get("pitfall") == "second_section_path")
@@ -177,7 +184,7 @@ def test_second_section_path_is_the_same_article(
 
 
 def test_a_duplicate_fetched_last_keeps_the_canonical_url(
-    site: tuple[Path, Tree], records: list[dict], tmp_path: Path
+    site: tuple[Path, Tree], records: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     root, tree = site
     second = next(p for p in _pages(root) if p.get("pitfall") == "second_section_path")
@@ -195,7 +202,7 @@ def test_a_duplicate_fetched_last_keeps_the_canonical_url(
 # --------------------------------------------------------------------------- the crawl
 
 
-def _sources(records: list[dict], address: str) -> Sources:
+def _sources(records: list[dict[str, Any]], address: str) -> Sources:
     hosts = sorted({urlsplit(record["url"]).netloc for record in records})
     connect = {name: address for host in hosts for name in (host, host.removeprefix("www."))}
     connect.update({f"www.{host}": address for host in hosts if not host.startswith("www.")})
@@ -249,7 +256,7 @@ def _article_downloads(log: Path, start: int) -> list[str]:
 @pytest.mark.integration
 def test_crawl_under_faults_stores_each_article_once_and_rechecks_conditionally(
     site: tuple[Path, Tree],
-    records: list[dict],
+    records: list[dict[str, Any]],
     faulty_server: tuple[str, Path],
     tmp_path: Path,
 ) -> None:
@@ -260,7 +267,7 @@ def test_crawl_under_faults_stores_each_article_once_and_rechecks_conditionally(
         _crawl(sources, store, tmp_path)  # pages that failed in the first run
         # One row per article, under its canonical URL (which copy is stored last varies with
         # the faults; see test_a_duplicate_fetched_last_keeps_the_canonical_url).
-        stored = {article.canonical_url: article for article in store.articles()}
+        stored = {str(article.canonical_url): article for article in store.articles()}
         assert store.count() == len(records)
         assert sorted(stored) == sorted(record["url"] for record in records)
         for record in records:

@@ -27,6 +27,6 @@ def demo_server(built_site: tuple[Path, Tree]) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
+    yield f"http://{host!s}:{port}"
     server.shutdown()
     server.server_close()

@@ -39,7 +39,8 @@ FIELDS = {"id", "site", "url", "lang", "title", "sapo", "published", "author", "
 
 
 def group_key(article: dict[str, Any]) -> str:
-    return article.get("translation_of") or article["url"]
+    key: str = article.get("translation_of") or article["url"]
+    return key
 
 
 def group_articles(url: str) -> list[dict[str, Any]]:

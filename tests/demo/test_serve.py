@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -51,7 +52,7 @@ def test_content_types(demo_server: str) -> None:
     )
     assert (
         get(demo_server, "/sitemap.xml", "www.vietnam.vn")
-        .getheader("Content-Type")
+        .getheader("Content-Type", "")
         .startswith("application/xml")
     )
     legacy = get(
@@ -146,8 +147,11 @@ def running(root: Path, **options: object) -> Iterator[str]:
         server.server_close()
 
 
-def _pages(built_site: tuple[Path, Tree]) -> list[dict]:
-    return json.loads((built_site[0] / META_DIR / PAGES_FILE).read_text("utf-8"))
+def _pages(built_site: tuple[Path, Tree]) -> list[dict[str, Any]]:
+    pages: list[dict[str, Any]] = json.loads(
+        (built_site[0] / META_DIR / PAGES_FILE).read_text("utf-8")
+    )
+    return pages
 
 
 def test_legacy_url_reaches_the_article_through_two_301s(
@@ -235,7 +239,7 @@ def test_slow_responses(built_site: tuple[Path, Tree]) -> None:
     "faults",
     [{"error_rate": 1.5}, {"reset_rate": -0.1}, {"reset_mode": "sideways"}, {"slow_seconds": -1}],
 )
-def test_bad_fault_options(faults: dict) -> None:
+def test_bad_fault_options(faults: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Faults(**faults)
 

@@ -8,6 +8,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ from demo.site import (
     META_DIR,
     PAGES_FILE,
     ROUTES_FILE,
+    CorpusArticle,
     Tree,
     build_site,
     is_current,
@@ -34,7 +36,7 @@ def page_text(root: Path, tree: Tree, url: str) -> str:
     route = tree.routes[parts.netloc][parts.path + (f"?{parts.query}" if parts.query else "")]
     raw = (root / parts.netloc / route.file).read_bytes()
     true_encoding = next((p.get("encoding") for p in tree.pages if p["url"] == url), None)
-    if route.charset is not None and true_encoding not in (None, route.charset):
+    if isinstance(true_encoding, str) and route.charset not in (None, true_encoding):
         return raw.decode(true_encoding)  # the page served with a wrong charset header
     if route.charset is None:
         declared = re.search(rb'charset=([\w-]+)"', raw)
@@ -59,7 +61,7 @@ def test_build_writes_meta(built_site: tuple[Path, Tree]) -> None:
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=[a.id for a in ARTICLES])
-def test_every_article_has_its_page(built_site: tuple[Path, Tree], article) -> None:
+def test_every_article_has_its_page(built_site: tuple[Path, Tree], article: CorpusArticle) -> None:
     root, tree = built_site
     text = page_text(root, tree, article.url)
     assert html.escape(article.title, quote=True) in text
@@ -155,11 +157,12 @@ def test_pitfalls(built_site: tuple[Path, Tree]) -> None:
     assert any(p["kind"] == "listing" and p.get("page") == 2 for p in pages)
 
 
-def _pages(root: Path) -> list[dict]:
-    return json.loads((root / META_DIR / PAGES_FILE).read_text("utf-8"))
+def _pages(root: Path) -> list[dict[str, Any]]:
+    pages: list[dict[str, Any]] = json.loads((root / META_DIR / PAGES_FILE).read_text("utf-8"))
+    return pages
 
 
-def _with_pitfall(pages: list[dict], pitfall: str) -> dict:
+def _with_pitfall(pages: list[dict[str, Any]], pitfall: str) -> dict[str, Any]:
     return next(p for p in pages if pitfall in p.get("pitfalls", []))
 
 

@@ -11,13 +11,14 @@ import re
 import sys
 import types
 import unicodedata
-from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from crawler.database import StoreLocation
 from crawler.models import Article
+from index.build import BuildReport
 from index.models import Chunk, MentionedDate
 from tests.fakes import HashingEmbedder
 
@@ -186,7 +187,7 @@ def index_dir(tmp_path: Path) -> Path:
     return tmp_path / "index"
 
 
-def fill_store(store_path: Path, articles: list[Article]) -> None:
+def fill_store(store_path: StoreLocation, articles: list[Article]) -> None:
     from crawler.store import ArticleStore
 
     with ArticleStore(store_path) as store:
@@ -212,7 +213,7 @@ def delete_from_store(store_path: Path, article_url: str) -> None:
 @pytest.fixture
 def built(
     text_seams: None, store_path: Path, index_dir: Path, embedder: HashingEmbedder
-) -> Callable[..., object]:
+) -> BuildReport:
     """Fill the store with CORPUS and build the index once; returns the report."""
     from index.build import update_index
 

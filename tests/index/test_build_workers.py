@@ -14,6 +14,7 @@ from index import build
 from index.build import update_index
 from index.catalog import Catalog
 from index.keyword import KEYWORD_DIR, KeywordIndex
+from index.models import Chunk
 from index.reader import IndexHandle, version_dir
 from tests.fakes import HashingEmbedder
 from tests.index.conftest import fill_store
@@ -81,7 +82,7 @@ def test_keyword_tokens_made_while_chunking_equal_tokenizing_the_stored_text(
         assert served.search(query, 10) == fresh.search(query, 10)
 
 
-def _failing_chunker(article: Article, **sizes: int) -> list[object]:
+def _failing_chunker(article: Article, **sizes: int) -> list[Chunk]:
     raise ValueError(f"cannot chunk {article.url}")
 
 

@@ -12,7 +12,8 @@ from index.faiss_store import FaissStore, choose_kind
 def _vectors(n: int, d: int = 32, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, d)).astype(np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    normalised: np.ndarray = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return normalised
 
 
 def _exact(x: np.ndarray, ids: np.ndarray, q: np.ndarray, k: int) -> list[int]:

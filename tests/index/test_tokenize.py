@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.tokenize import fold_diacritics, keyword_tokens
+from facts.folding import fold_latin_diacritics as fold_diacritics
+from index.tokenize import keyword_tokens
 
 
 def test_vietnamese_names_meet_with_and_without_diacritics() -> None:

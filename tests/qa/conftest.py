@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from facts.folding import fold_for_matching as fold
 from index.models import Chunk, IndexedArticle, MentionedDate, SearchFilters, SearchHit
-from qa.lexicon import fold
 from tests.fakes import HashingEmbedder
 
 VN = timezone(timedelta(hours=7))
@@ -172,6 +172,8 @@ def _build_article(spec: dict[str, Any]) -> tuple[IndexedArticle, list[Chunk]]:
             else None
         ),
     )
+    published = article.published
+    assert published is not None, f"{spec['id']} has no publication date"
     chunks = []
     offset = 0
     for ordinal, paragraph in enumerate(spec["paragraphs"]):
@@ -180,7 +182,7 @@ def _build_article(spec: dict[str, Any]) -> tuple[IndexedArticle, list[Chunk]]:
         offset = end
         dates = tuple(
             MentionedDate(d.value, d.kind, d.precision, d.start + start, d.end + start, d.surface)
-            for d in find_dates(paragraph, spec["lang"], reference=article.published.date())
+            for d in find_dates(paragraph, spec["lang"], reference=published.date())
         )
         docs = tuple(n for n, _s, _e in find_doc_numbers(paragraph))
         chunks.append(

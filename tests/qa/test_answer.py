@@ -113,7 +113,7 @@ def test_history_is_passed_to_understanding(retriever: MemoryRetriever) -> None:
     ],
 )
 def test_bad_filters_raise_question_error(
-    retriever: MemoryRetriever, raw: dict, message: str
+    retriever: MemoryRetriever, raw: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(QuestionError, match=message):
         answer("What did Lam Dong commit to?", retriever, filters=raw)

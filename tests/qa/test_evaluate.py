@@ -226,7 +226,7 @@ def _run(retriever: MemoryRetriever) -> Any:
         "q4": Answer("Budget of 500 tỷ [1]", "vi", False, [hg_vi]),
         "q5": Answer("Các nguồn tin không trả lời.", "vi", True),
     }
-    questions = [
+    questions: list[EvalQuestion | dict[str, Any]] = [
         {
             "id": "q1",
             "question": "What did Lam Dong commit to?",
@@ -345,7 +345,7 @@ def test_report_text_and_json(retriever: MemoryRetriever) -> None:
 def test_evaluation_with_the_real_pipeline(retriever: MemoryRetriever) -> None:
     from qa.answer import answer
 
-    questions = [
+    questions: list[EvalQuestion | dict[str, Any]] = [
         {
             "id": "a",
             "question": "Lâm Đồng phấn đấu giải ngân bao nhiêu phần trăm vốn đầu tư công?",
@@ -372,7 +372,7 @@ def test_threshold_sweep_counts_answers_and_refusals(retriever: MemoryRetriever)
     from qa.answer import answer
     from qa.evaluate import sweep_min_support
 
-    questions = [
+    questions: list[EvalQuestion | dict[str, Any]] = [
         {"question": "Hà Giang đã giao nhiệm vụ gì cho quý II/2025?", "answerable": True},
         {"question": "Đà Nẵng đã quyết định gì về tàu cá?", "answerable": False},
     ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,11 +19,11 @@ from tests.qa.conftest import ARTICLES, MemoryRetriever
 LAM_DONG_EN = PlaceMatch("Lam Dong", "lam-dong", ("lam-dong",))
 
 
-def _plan(question: str, language: str, **kwargs) -> QueryPlan:
+def _plan(question: str, language: str, **kwargs: Any) -> QueryPlan:
     return QueryPlan(question=question, language=language, search_text=question, **kwargs)
 
 
-def _run(plan: QueryPlan, retriever: MemoryRetriever, **kwargs) -> Answer:
+def _run(plan: QueryPlan, retriever: MemoryRetriever, **kwargs: Any) -> Answer:
     result = retrieve(plan, retriever)
     answer, _ranked = extractive_answer(
         plan, result.evidence, retriever.embedder, place_variants=result.place_variants, **kwargs

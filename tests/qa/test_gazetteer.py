@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from crawler.models import place_key
-from qa.gazetteer import Gazetteer, fold, transliterate, within_one_edit
+from facts.folding import fold_place_name as fold
+from qa.gazetteer import Gazetteer, transliterate, within_one_edit
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)

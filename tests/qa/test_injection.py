@@ -107,7 +107,7 @@ def _gap(text: str, rng: random.Random) -> str:
 
 
 def _leet(text: str, _rng: random.Random) -> str:
-    return text.translate(str.maketrans({"i": "1", "o": "0", "e": "3", "a": "4", "s": "$"}))
+    return text.translate(str.maketrans("ioeas", "1034$"))
 
 
 def _case(text: str, rng: random.Random) -> str:

@@ -149,6 +149,7 @@ def test_an_event_in_a_month() -> None:
     assert (constraint.event_since, constraint.event_until) == (date(2025, 5, 1), date(2025, 5, 31))
     # Reports follow the event by a few days.
     assert constraint.published_since == date(2025, 5, 1)
+    assert constraint.published_until is not None
     assert date(2025, 5, 31) < constraint.published_until <= date(2025, 6, 10)
 
 
