@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from index.errors import EmbedderMismatchError, IndexError_, IndexNotBuiltError
+from index.keyword import Tokenizer
 from index.models import Embedder, IndexedArticle, SearchFilters, SearchHit
 from index.search import HybridIndex
 
@@ -117,8 +118,14 @@ def check_embedder(manifest: Manifest, embedder: Embedder) -> None:
 
 
 def open_version(
-    index_dir: Path, version: int, embedder: Embedder, *, milvus_uri: str | None = None
+    index_dir: Path,
+    version: int,
+    embedder: Embedder,
+    *,
+    milvus_uri: str | None = None,
+    tokenizer: Tokenizer | None = None,
 ) -> HybridIndex:
+    """`tokenizer` must be the one the version was built with (default: the packaged one)."""
     directory = version_dir(index_dir, version)
     manifest = read_manifest(directory)
     check_embedder(manifest, embedder)
@@ -127,6 +134,7 @@ def open_version(
         embedder,
         backend=manifest.backend,
         milvus_uri=milvus_uri,
+        tokenizer=tokenizer,
         info=index_info(manifest),
     )
 
@@ -191,9 +199,11 @@ class IndexHandle:
         *,
         check_interval: float = 1.0,
         milvus_uri: str | None = None,
+        tokenizer: Tokenizer | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.embedder = embedder
+        self.tokenizer = tokenizer
         self.check_interval = check_interval
         self.milvus_uri = milvus_uri
         self._index: HybridIndex | None = None
@@ -230,7 +240,11 @@ class IndexHandle:
                 )
             if self._index is None or version != self._version:
                 self._index = open_version(
-                    self.index_dir, version, self.embedder, milvus_uri=self.milvus_uri
+                    self.index_dir,
+                    version,
+                    self.embedder,
+                    milvus_uri=self.milvus_uri,
+                    tokenizer=self.tokenizer,
                 )
                 if self._version is not None:
                     logger.info("switched to index version %d (was %d)", version, self._version)

@@ -1,5 +1,8 @@
 """Fixtures for index tests: an article store, deterministic text seams and builds.
 
+The seams are injected (`build_index`, `open_handle` pass them to `update_index` and
+`IndexHandle`), never patched into modules.
+
 The chunker and tokenizer stand-ins are simple and predictable (one chunk per paragraph,
 dd/mm/yyyy dates, folded word tokens with document numbers kept whole), so the tests pin
 down storage, filtering and life-cycle behaviour independently of the text pipeline.
@@ -8,18 +11,18 @@ down storage, filtering and life-cycle behaviour independently of the text pipel
 from __future__ import annotations
 
 import re
-import sys
-import types
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crawler.database import StoreLocation
 from crawler.models import Article
 from index.build import BuildReport
-from index.models import Chunk, MentionedDate
+from index.models import Chunk, Embedder, MentionedDate
+from index.reader import IndexHandle
 from tests.fakes import HashingEmbedder
 
 VN = timezone(timedelta(hours=7))
@@ -79,17 +82,21 @@ def fake_chunk(
     return chunks
 
 
-@pytest.fixture
-def text_seams(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Route `index.chunk.chunk` and `index.tokenize.keyword_tokens` to the stand-ins
-    (for the storage and search tests that use it; the text pipeline has its own tests).
-    """
-    chunk_module = types.ModuleType("index.chunk")
-    chunk_module.chunk = fake_chunk  # type: ignore[attr-defined]
-    tokenize_module = types.ModuleType("index.tokenize")
-    tokenize_module.keyword_tokens = fake_keyword_tokens  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "index.chunk", chunk_module)
-    monkeypatch.setitem(sys.modules, "index.tokenize", tokenize_module)
+def build_index(
+    store: StoreLocation, index_dir: Path, embedder: Embedder, **options: Any
+) -> BuildReport:
+    """`update_index` with the stand-in chunker and tokenizer (the storage and search
+    tests; the text pipeline has its own tests)."""
+    from index.build import update_index
+
+    return update_index(
+        store, index_dir, embedder, chunker=fake_chunk, tokenizer=fake_keyword_tokens, **options
+    )
+
+
+def open_handle(index_dir: Path, embedder: Embedder, **options: Any) -> IndexHandle:
+    """An `IndexHandle` that tokenizes queries as `build_index` tokenized the passages."""
+    return IndexHandle(index_dir, embedder, tokenizer=fake_keyword_tokens, **options)
 
 
 def make_article(
@@ -211,11 +218,7 @@ def delete_from_store(store_path: Path, article_url: str) -> None:
 
 
 @pytest.fixture
-def built(
-    text_seams: None, store_path: Path, index_dir: Path, embedder: HashingEmbedder
-) -> BuildReport:
+def built(store_path: Path, index_dir: Path, embedder: HashingEmbedder) -> BuildReport:
     """Fill the store with CORPUS and build the index once; returns the report."""
-    from index.build import update_index
-
     fill_store(store_path, CORPUS)
-    return update_index(store_path, index_dir, embedder)
+    return build_index(store_path, index_dir, embedder)

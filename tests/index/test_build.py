@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,14 +13,19 @@ import numpy as np
 import pytest
 
 from crawler.models import Article
-from index.build import BuildReport, update_index
+from index.build import BuildReport
 from index.errors import IndexError_
 from index.faiss_store import FaissStore
-from index.reader import IndexHandle, current_version, version_dir
+from index.reader import current_version, version_dir
 from tests.fakes import HashingEmbedder
-from tests.index.conftest import CORPUS, delete_from_store, fill_store, make_article
-
-pytestmark = pytest.mark.usefixtures("text_seams")
+from tests.index.conftest import (
+    CORPUS,
+    build_index,
+    delete_from_store,
+    fill_store,
+    make_article,
+    open_handle,
+)
 
 NEW_ARTICLE = make_article(
     "dien-mat-troi",
@@ -53,7 +59,7 @@ def test_second_run_without_changes_is_a_no_op(
     built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
 ) -> None:
     calls = _passages_embedded(embedder)
-    report = update_index(store_path, index_dir, embedder)
+    report = build_index(store_path, index_dir, embedder)
     assert report.up_to_date and report.version == 1
     assert report.articles_unchanged == len(CORPUS)
     assert _passages_embedded(embedder) == calls
@@ -75,7 +81,7 @@ def test_incremental_update_embeds_only_new_text(
     delete_from_store(store_path, "https://hanoimoi.vn/ha-noi-giao-thong.html")
     calls = _passages_embedded(embedder)
 
-    report = update_index(store_path, index_dir, embedder)
+    report = build_index(store_path, index_dir, embedder)
 
     assert report.version == 2 and report.previous_version == 1
     assert (report.articles_new, report.articles_changed, report.articles_deleted) == (1, 1, 1)
@@ -94,7 +100,7 @@ def test_incremental_update_embeds_only_new_text(
     assert len(kept) >= 6
     assert np.allclose(first.reconstruct(kept), second.reconstruct(kept))
 
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     assert handle.info()["version"] == 2
     assert all(h.article.lang != "ru" for h in handle.search("метро Ханоя", k=10))
     assert handle.search("điện mặt trời áp mái", k=1)[0].article.url == NEW_ARTICLE.url
@@ -106,7 +112,7 @@ def test_keeps_the_last_two_versions(
 ) -> None:
     for n, slug in enumerate(["a", "b", "c"]):
         fill_store(store_path, [make_article(f"extra-{slug}", f"Bài {slug}", [f"Nội dung {n}."])])
-        update_index(store_path, index_dir, embedder)
+        build_index(store_path, index_dir, embedder)
     names = sorted(p.name for p in (index_dir / "versions").iterdir())
     assert names == ["3", "4"]
     assert current_version(index_dir) == 4
@@ -116,9 +122,9 @@ def test_another_embedder_rebuilds_everything(
     built: BuildReport, store_path: Path, index_dir: Path
 ) -> None:
     other = HashingEmbedder(dimensions=32, name="other")
-    report = update_index(store_path, index_dir, other)
+    report = build_index(store_path, index_dir, other)
     assert report.full_rebuild and report.chunks_embedded == 10 and report.version == 2
-    assert IndexHandle(index_dir, other).info()["dimensions"] == 32
+    assert open_handle(index_dir, other).info()["dimensions"] == 32
 
 
 def test_a_concurrent_build_is_refused(
@@ -130,12 +136,12 @@ def test_a_concurrent_build_is_refused(
         FileLock(str(index_dir / "build.lock")),
         pytest.raises(IndexError_, match="already updating"),
     ):
-        update_index(store_path, index_dir, embedder)
+        build_index(store_path, index_dir, embedder)
 
 
 def test_missing_store_says_what_to_do(index_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(IndexError_, match="policyqa crawl"):
-        update_index(tmp_path / "none.sqlite", index_dir, HashingEmbedder(64))
+        build_index(tmp_path / "none.sqlite", index_dir, HashingEmbedder(64))
 
 
 class _FailingEmbedder(HashingEmbedder):
@@ -146,17 +152,17 @@ class _FailingEmbedder(HashingEmbedder):
 def test_failure_mid_build_keeps_the_previous_version_serving(
     built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
 ) -> None:
-    handle = IndexHandle(index_dir, embedder, check_interval=0)
+    handle = open_handle(index_dir, embedder, check_interval=0)
     before = [h.chunk.text for h in handle.search("cao tốc", k=3)]
     fill_store(store_path, [NEW_ARTICLE])
     failing = _FailingEmbedder(dimensions=64)
     with pytest.raises(RuntimeError, match="model crashed"):
-        update_index(store_path, index_dir, failing)
+        build_index(store_path, index_dir, failing)
     assert current_version(index_dir) == 1
     assert [h.chunk.text for h in handle.search("cao tốc", k=3)] == before
     assert sorted(p.name for p in (index_dir / "versions").iterdir()) == ["1"]
     # The next run recovers.
-    report = update_index(store_path, index_dir, embedder)
+    report = build_index(store_path, index_dir, embedder)
     assert report.version == 2 and report.articles_new == 1
     assert handle.search("điện mặt trời", k=1)[0].article.url == NEW_ARTICLE.url
 
@@ -165,12 +171,8 @@ _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-import tests.index.conftest as seams
-import types
-sys.modules["index.chunk"] = types.SimpleNamespace(chunk=seams.fake_chunk)
-sys.modules["index.tokenize"] = types.SimpleNamespace(keyword_tokens=seams.fake_keyword_tokens)
+from tests.index.conftest import build_index
 from tests.fakes import HashingEmbedder
-from index.build import update_index
 
 class Slow(HashingEmbedder):
     def embed_passages(self, texts):
@@ -178,7 +180,7 @@ class Slow(HashingEmbedder):
         time.sleep(60)
         return super().embed_passages(texts)
 
-update_index(Path({store!r}), Path({index!r}), Slow(dimensions=64))
+build_index(Path({store!r}), Path({index!r}), Slow(dimensions=64))
 """
 
 
@@ -212,9 +214,9 @@ def test_killed_build_leaves_the_previous_version_and_the_next_run_recovers(
             process.kill()
             process.wait()
     assert current_version(index_dir) == 1
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     assert handle.search("cao tốc", k=1)
-    report = update_index(store_path, index_dir, embedder)
+    report = build_index(store_path, index_dir, embedder)
     assert report.version == 2 and report.articles_new == 1
     assert sorted(p.name for p in (index_dir / "versions").iterdir()) == ["1", "2"]
 
@@ -232,38 +234,37 @@ def test_policyqa_index_command_prints_one_summary_line(
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
     parts = out[0].split("; ")
-    assert parts[:2] == [
-        "articles: 5 new, 0 changed, 0 deleted, 0 unchanged",
-        "chunks: 10 embedded, 0 reused (10 in the index)",
-    ]
+    # The command runs the packaged chunker: how many chunks it makes is its own business.
+    assert parts[0] == "articles: 5 new, 0 changed, 0 deleted, 0 unchanged"
+    assert re.fullmatch(r"chunks: (\d+) embedded, 0 reused \(\1 in the index\)", parts[1])
     assert parts[2].startswith("sentences: ") and parts[2].endswith(" embedded, 0 reused")
     assert parts[-1] == "version 1"
 
 
 def test_approximate_index_past_the_threshold_stays_correct_across_updates(
-    text_seams: None, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+    store_path: Path, index_dir: Path, embedder: HashingEmbedder
 ) -> None:
     fill_store(store_path, CORPUS[:2])
-    first = update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    first = build_index(store_path, index_dir, embedder, approximate_threshold=6)
     assert first.chunks == 4
     assert FaissStore.load(version_dir(index_dir, 1)).kind == "flat"
     # Crossing the threshold switches to HNSW.
     fill_store(store_path, CORPUS[2:])
-    update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    build_index(store_path, index_dir, embedder, approximate_threshold=6)
     second = FaissStore.load(version_dir(index_dir, 2))
     assert second.kind == "hnsw" and len(second) == 10
     # Only additions: the HNSW graph is carried over and extended.
     fill_store(store_path, [NEW_ARTICLE])
-    update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    build_index(store_path, index_dir, embedder, approximate_threshold=6)
     third = FaissStore.load(version_dir(index_dir, 3))
     assert third.kind == "hnsw" and len(third) == 12
     assert np.allclose(third.reconstruct(second.ids()), second.reconstruct(second.ids()))
     # A deletion: rebuilt from the vectors that stay.
     delete_from_store(store_path, NEW_ARTICLE.url)
-    update_index(store_path, index_dir, embedder, approximate_threshold=6)
+    build_index(store_path, index_dir, embedder, approximate_threshold=6)
     fourth = FaissStore.load(version_dir(index_dir, 4))
     assert np.array_equal(fourth.ids(), second.ids())
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     assert handle.search("cà phê tái canh", k=1)[0].article.url == CORPUS[1].url
 
 
@@ -271,22 +272,21 @@ def test_a_damaged_current_version_is_rebuilt(
     built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
 ) -> None:
     (version_dir(index_dir, 1) / "vectors.faiss").unlink()
-    report = update_index(store_path, index_dir, embedder)
+    report = build_index(store_path, index_dir, embedder)
     assert report.version == 2 and report.full_rebuild and report.chunks_embedded == 10
-    assert IndexHandle(index_dir, embedder).search("cao tốc", k=1)
+    assert open_handle(index_dir, embedder).search("cao tốc", k=1)
 
 
 def test_an_empty_store_builds_an_empty_index(
-    text_seams: None, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+    store_path: Path, index_dir: Path, embedder: HashingEmbedder
 ) -> None:
     fill_store(store_path, [])
-    report = update_index(store_path, index_dir, embedder)
+    report = build_index(store_path, index_dir, embedder)
     assert report.version == 1 and report.chunks == 0
-    assert IndexHandle(index_dir, embedder).search("cao tốc") == []
+    assert open_handle(index_dir, embedder).search("cao tốc") == []
 
 
 def test_every_file_of_a_new_version_is_on_disk_before_current_names_it(
-    text_seams: None,
     store_path: Path,
     index_dir: Path,
     embedder: HashingEmbedder,
@@ -308,7 +308,7 @@ def test_every_file_of_a_new_version_is_on_disk_before_current_names_it(
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
     fill_store(store_path, CORPUS)
-    update_index(store_path, index_dir, embedder)
+    build_index(store_path, index_dir, embedder)
 
     switch = events.index(("replace", str(index_dir / "CURRENT")))
     synced_before = {path for kind, path in events[:switch] if kind == "fsync"}
@@ -331,7 +331,7 @@ def test_every_sentence_has_a_stored_vector_equal_to_embedding_it(
 ) -> None:
     sentences = list(dict.fromkeys(_sentences_of(CORPUS)))
     assert built.sentences == len(sentences) and built.sentences_embedded == len(sentences)
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     stored = handle.sentence_vectors(sentences)
     vectors = [v for v in stored if v is not None]
     assert len(vectors) == len(stored)
@@ -355,10 +355,10 @@ def test_sentence_vectors_are_reused_by_text_across_versions(
             embedded.extend(texts)
             return super().embed_passages(texts)
 
-    report = update_index(store_path, index_dir, Recording(dimensions=64))
+    report = build_index(store_path, index_dir, Recording(dimensions=64))
     assert report.sentences_embedded == 1 and report.sentences == built.sentences + 1
     assert "Câu hoàn toàn mới ở đây." in embedded and known not in embedded
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     assert all(v is not None for v in handle.sentence_vectors([known, "Câu hoàn toàn mới ở đây."]))
 
 
@@ -373,18 +373,18 @@ def test_a_version_without_sentence_vectors_serves_and_the_next_build_adds_them(
     del manifest["sentences"]
     (folder / "manifest.json").write_text(json.dumps(manifest))
     sentence = CORPUS[0].paragraphs[0]
-    assert IndexHandle(index_dir, embedder).sentence_vectors([sentence]) == [None]
+    assert open_handle(index_dir, embedder).sentence_vectors([sentence]) == [None]
 
-    report = update_index(store_path, index_dir, embedder)
+    report = build_index(store_path, index_dir, embedder)
     assert not report.up_to_date and report.version == 2
     assert report.chunks_embedded == 0 and report.sentences == built.sentences
-    assert IndexHandle(index_dir, embedder).sentence_vectors([sentence])[0] is not None
+    assert open_handle(index_dir, embedder).sentence_vectors([sentence])[0] is not None
 
 
 def test_damaged_sentence_vectors_read_as_missing(
     built: BuildReport, index_dir: Path, embedder: HashingEmbedder
 ) -> None:
     (version_dir(index_dir, 1) / "sentence_vectors.npy").write_bytes(b"not numpy")
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     assert handle.sentence_vectors([CORPUS[0].paragraphs[0]]) == [None]
     assert handle.search("cao tốc", k=1)

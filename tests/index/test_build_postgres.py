@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 
 from crawler.store import ArticleStore
-from index.build import update_index
 from index.errors import IndexError_
-from index.reader import IndexHandle
 from tests.fakes import HashingEmbedder
-from tests.index.conftest import CORPUS, fill_store
+from tests.index.conftest import CORPUS, build_index, fill_store, open_handle
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("text_seams")]
+pytestmark = pytest.mark.integration
 
 
 def test_an_index_built_from_postgres_matches_one_built_from_sqlite(
@@ -23,17 +21,17 @@ def test_an_index_built_from_postgres_matches_one_built_from_sqlite(
     embedder = HashingEmbedder(dimensions=64)
     fill_store(tmp_path / "a.sqlite", CORPUS)
     fill_store(postgres_url, CORPUS)
-    from_sqlite = update_index(tmp_path / "a.sqlite", tmp_path / "i1", embedder)
-    from_postgres = update_index(postgres_url, tmp_path / "i2", embedder)
+    from_sqlite = build_index(tmp_path / "a.sqlite", tmp_path / "i1", embedder)
+    from_postgres = build_index(postgres_url, tmp_path / "i2", embedder)
     assert (from_postgres.articles_new, from_postgres.chunks) == (
         from_sqlite.articles_new,
         from_sqlite.chunks,
     )
     query = "dự án điện mặt trời Lâm Đồng"
-    one = IndexHandle(tmp_path / "i1", embedder).search(query, k=3)
-    two = IndexHandle(tmp_path / "i2", embedder).search(query, k=3)
+    one = open_handle(tmp_path / "i1", embedder).search(query, k=3)
+    two = open_handle(tmp_path / "i2", embedder).search(query, k=3)
     assert [hit.chunk.article_id for hit in one] == [hit.chunk.article_id for hit in two]
-    again = update_index(postgres_url, tmp_path / "i2", embedder)
+    again = build_index(postgres_url, tmp_path / "i2", embedder)
     assert again.up_to_date
 
 
@@ -47,6 +45,6 @@ def test_a_second_builder_on_the_same_postgres_store_is_refused(
         other_host.writer_lock("index"),
         pytest.raises(IndexError_, match="already building"),
     ):
-        update_index(postgres_url, tmp_path / "elsewhere", HashingEmbedder(dimensions=64))
-    report = update_index(postgres_url, tmp_path / "elsewhere", HashingEmbedder(dimensions=64))
+        build_index(postgres_url, tmp_path / "elsewhere", HashingEmbedder(dimensions=64))
+    report = build_index(postgres_url, tmp_path / "elsewhere", HashingEmbedder(dimensions=64))
     assert report.version == 1

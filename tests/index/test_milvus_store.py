@@ -8,15 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import update_index
 from index.faiss_store import FaissStore
 from index.milvus_store import MilvusStore, close_clients
 from index.models import SearchFilters
-from index.reader import IndexHandle
 from tests.fakes import HashingEmbedder
-from tests.index.conftest import CORPUS, fill_store, make_article
+from tests.index.conftest import CORPUS, build_index, fill_store, make_article, open_handle
 
-pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("text_seams")]
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
@@ -63,19 +61,19 @@ def test_build_and_search_through_milvus(
 ) -> None:
     embedder = HashingEmbedder(dimensions=64)
     fill_store(store_path, CORPUS)
-    report = update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    report = build_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
     assert report.backend == "milvus" and report.chunks == 10
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     assert handle.info()["backend"] == "milvus"
     hits = handle.search("cao tốc", k=10, filters=SearchFilters(province=("da-nang",)))
     assert {h.article.site for h in hits} == {"baodanang.vn"}
     assert handle.search("15/2025/NQ-HĐND", k=1)[0].keyword_rank == 1
 
     fill_store(store_path, [make_article("moi", "Bài mới", ["Khu công nghiệp Lộc Sơn mở rộng."])])
-    second = update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    second = build_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
     assert second.version == 2 and second.chunks_embedded == 1 and second.chunks_reused == 10
     assert second.sentences_embedded == 1 and second.sentences == report.sentences + 1
-    handle = IndexHandle(index_dir, embedder)
+    handle = open_handle(index_dir, embedder)
     assert handle.search("Khu công nghiệp Lộc Sơn", k=1)[0].article.title == "Bài mới"
     # Sentence vectors live beside the Milvus collection, in the version folder.
     stored = handle.sentence_vectors(["Khu công nghiệp Lộc Sơn mở rộng."])[0]
@@ -107,15 +105,15 @@ def test_switching_backends_reuses_vectors_and_drops_old_collections(
 
     embedder = HashingEmbedder(dimensions=64)
     fill_store(store_path, CORPUS)
-    update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
-    to_faiss = update_index(store_path, index_dir, embedder, backend="faiss")
+    build_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    to_faiss = build_index(store_path, index_dir, embedder, backend="faiss")
     assert to_faiss.chunks_embedded == 0 and to_faiss.chunks_reused == 10
     assert to_faiss.sentences_embedded == 0 and to_faiss.sentences_reused == to_faiss.sentences
     assert len(milvus_client(milvus_uri).list_collections()) == 1  # version 1 is still kept
     fill_store(store_path, [make_article("them", "Bài thêm", ["Nội dung mới."])])
-    update_index(store_path, index_dir, embedder, backend="faiss")
+    build_index(store_path, index_dir, embedder, backend="faiss")
     assert milvus_client(milvus_uri).list_collections() == []
-    assert IndexHandle(index_dir, embedder).info()["backend"] == "faiss"
+    assert open_handle(index_dir, embedder).info()["backend"] == "faiss"
 
 
 def test_a_new_version_inserts_only_new_rows_and_old_readers_keep_their_view(
@@ -126,13 +124,13 @@ def test_a_new_version_inserts_only_new_rows_and_old_readers_keep_their_view(
 
     embedder = HashingEmbedder(dimensions=64)
     fill_store(store_path, CORPUS)
-    update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    build_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
     first = MilvusStore.load(version_dir(index_dir, 1))
 
     # One article changes (its old chunks go away, new ones come), one is new.
     changed = CORPUS[0].model_copy(update={"text": "Văn bản sửa đổi về đường cao tốc mới."})
     fill_store(store_path, [changed, make_article("moi", "Bài mới", ["Khu công nghiệp Lộc Sơn."])])
-    second = update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    second = build_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
     assert second.version == 2
     client = milvus_client(milvus_uri)
     assert len(client.list_collections()) == 1, "one collection shared by both versions"
@@ -154,7 +152,7 @@ def test_a_new_version_inserts_only_new_rows_and_old_readers_keep_their_view(
 
     # The next build deletes the rows version 2 no longer sees.
     fill_store(store_path, [make_article("them", "Bài thêm", ["Nội dung khác hẳn."])])
-    update_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
+    build_index(store_path, index_dir, embedder, backend="milvus", milvus_uri=milvus_uri)
     third = MilvusStore.load(version_dir(index_dir, 3))
     assert _rows(third) == second.chunks + 1
 

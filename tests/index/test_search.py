@@ -9,13 +9,12 @@ from index.models import SearchFilters
 from index.reader import IndexHandle
 from index.search import reciprocal_rank_fusion
 from tests.fakes import HashingEmbedder
-
-pytestmark = pytest.mark.usefixtures("text_seams")
+from tests.index.conftest import open_handle
 
 
 @pytest.fixture
 def handle(built: object, index_dir: Path, embedder: HashingEmbedder) -> IndexHandle:
-    return IndexHandle(index_dir, embedder)
+    return open_handle(index_dir, embedder)
 
 
 def test_hits_carry_chunk_article_and_ranks(handle: IndexHandle) -> None:
