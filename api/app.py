@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from api.container import Container
 from api.deps import error_response
 from api.engine import AnswerFn, Engine, ServedIndex, package_version
 from api.errors import ApiError, api_error_from
@@ -41,13 +42,17 @@ def create_app(
     retriever: ServedIndex | None = None,
     answer_fn: AnswerFn | None = None,
     llm: object | None = None,
+    container: Container | None = None,
 ) -> FastAPI:
     """The HTTP app. Without `retriever`, the index is opened from `settings` at start-up
     (and reopened on later requests while it is missing); without `answer_fn`,
-    `qa.answer.answer` is used; without `llm`, one is built from settings when configured.
+    `qa.answer.answer` is used (through `container`, one per app by default); without
+    `llm`, one is built from settings when configured.
     """
     settings = settings or get_settings()
-    engine = Engine(settings, retriever=retriever, answer_fn=answer_fn, llm=llm)
+    engine = Engine(
+        settings, retriever=retriever, answer_fn=answer_fn, llm=llm, container=container
+    )
     metrics = Metrics()
     metrics.watch_state(engine.index_info, engine.last_crawl)
 

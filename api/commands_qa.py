@@ -89,11 +89,11 @@ def _print_answer(result: Answer) -> None:
 
 def ask(settings: Settings, *, question: str, as_json: bool, raw_filters: dict[str, Any]) -> int:
     """Answer one question with citations; exit 0 for answers and refusals alike."""
-    from qa.answer import answer
+    from api.container import Container
 
     retriever = open_retriever(settings)
     llm = load_chat_model(settings)
-    result = answer(
+    result = Container().answer(
         question,
         retriever,
         llm,
@@ -130,7 +130,7 @@ def evaluate(
 ) -> int:
     """Answer a question set (or one half of the dev set) and report metrics overall, per
     kind and per language, retrieval against plain dense search, and the error taxonomy."""
-    from qa.answer import answer
+    from api.container import Container
     from qa.evaluate import evaluate as run_evaluation
     from qa.evaluate import format_report
     from qa.evaluation.questions import EvalQuestion, load_questions
@@ -148,8 +148,10 @@ def evaluate(
     llm = load_chat_model(settings)
     timeout = settings.llm_timeout_seconds if llm else None
 
+    container = Container()
+
     def answer_fn(question: EvalQuestion) -> Answer:
-        return answer(
+        return container.answer(
             question.question,
             retriever,
             llm,

@@ -16,6 +16,7 @@ from datetime import datetime
 from importlib import metadata
 from typing import TYPE_CHECKING, Protocol
 
+from api.container import Container
 from api.errors import api_error_from, message_for
 from api.schemas import (
     ArticleLink,
@@ -64,12 +65,6 @@ class AnswerFn(Protocol):
     ) -> Answer: ...
 
 
-def default_answer_fn() -> AnswerFn:
-    from qa.answer import answer
-
-    return answer
-
-
 class Engine:
     """The loaded parts: retriever, answer function, chat model, article store access.
 
@@ -84,11 +79,13 @@ class Engine:
         retriever: ServedIndex | None,
         answer_fn: AnswerFn | None,
         llm: object | None,
+        container: Container | None = None,
     ) -> None:
         self.settings = settings
+        self.container = container or Container()
         self._retriever = retriever
         self._owns_retriever = retriever is None
-        self._answer_fn = answer_fn or default_answer_fn()
+        self._answer_fn = answer_fn or self.container.answer
         self.llm = llm
         self._load_llm = llm is None
         self._embedder: Embedder | None = None

@@ -48,10 +48,12 @@ def main() -> int:
     from api.settings import get_settings
     from qa.answer import answer
     from qa.models import Turn
+    from qa.scoring import NullBaseline
 
     settings = get_settings()
     embedder = load_embedder(settings)
     retriever = open_retriever(settings, embedder)
+    baseline = NullBaseline()  # as the API keeps it: embedded once, not per question
 
     def ask(item: dict[str, Any]) -> Any:
         return answer(
@@ -59,6 +61,7 @@ def main() -> int:
             retriever,
             filters={k: v for k, v in (item.get("filters") or {}).items() if v} or None,
             history=[Turn(t["role"], t["content"]) for t in item.get("history") or ()],
+            baseline=baseline,
         )
 
     for item in _questions(args.warmup)[:5]:

@@ -28,6 +28,7 @@ from qa.gazetteer import Gazetteer
 from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn
 from qa.retrieve import retrieve
+from qa.scoring import NullBaseline
 from qa.understand import understand
 
 logger = logging.getLogger(__name__)
@@ -47,14 +48,18 @@ def answer(
     today: date | None = None,
     min_support: float | None = None,
     llm_timeout: float | None = None,
+    baseline: NullBaseline | None = None,
 ) -> Answer:
     """Answer `question` from the index, citing the sentences that say it.
 
     `filters` are the user's raw filters ({province, since, until, lang, site}; province
     names in any spelling, dates as YYYY-MM-DD). `min_support` overrides the refusal
-    threshold calibrated for the retriever's embedder. Raises QuestionError for an empty
-    or overlong question or unusable filters.
+    threshold calibrated for the retriever's embedder. `baseline` keeps the embedder's
+    similarity floor between questions (built once by the caller; without it, it is
+    embedded for this question). Raises QuestionError for an empty or overlong question
+    or unusable filters.
     """
+    baseline = baseline or NullBaseline()
     question = _check_question(question)
     search_filters, shown = resolve_filters(filters)
     day = today or datetime.now(VIETNAM_TZ).date()
@@ -67,6 +72,7 @@ def answer(
         shown_filters=shown,
         min_support=min_support,
         llm_timeout=llm_timeout,
+        baseline=baseline,
     )
     if not result.refused or not plan.year_inferred:
         return result
@@ -83,6 +89,7 @@ def answer(
             shown_filters=shown,
             min_support=min_support,
             llm_timeout=llm_timeout,
+            baseline=baseline,
         )
         if not relaxed.refused:
             logger.info("no answer for %s; answering for %s", plan.period_text, earlier.period_text)
@@ -131,6 +138,7 @@ def answer_plan(
     shown_filters: dict[str, Any] | None = None,
     min_support: float | None = None,
     llm_timeout: float | None = None,
+    baseline: NullBaseline | None = None,
 ) -> Answer:
     """`answer()` for a question already understood."""
     if min_support is None:
@@ -144,10 +152,13 @@ def answer_plan(
         place_variants=result.place_variants,
         min_support=min_support,
         sentence_vectors=retriever.sentence_vectors,
+        baseline=baseline,
     )
     if llm is None or extractive.refused:
         return extractive
-    return generative_answer(plan, ranked, llm, retriever.embedder, extractive, timeout=llm_timeout)
+    return generative_answer(
+        plan, ranked, llm, retriever.embedder, extractive, timeout=llm_timeout, baseline=baseline
+    )
 
 
 def _check_question(question: str) -> str:

@@ -25,7 +25,7 @@ from qa.compose import compose, refusal, searched_description
 from qa.decide import decide
 from qa.models import Answer, QueryPlan
 from qa.retrieve import Evidence
-from qa.scoring import SentenceLookup, score_candidates
+from qa.scoring import NullBaseline, SentenceLookup, score_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def extractive_answer(
     place_variants: Sequence[str] = (),
     min_support: float = DEFAULT_MIN_SUPPORT,
     sentence_vectors: SentenceLookup | None = None,
+    baseline: NullBaseline | None = None,
 ) -> tuple[Answer, list[Candidate]]:
     """The extractive answer and the ranked candidates (for the generative step).
 
@@ -57,6 +58,7 @@ def extractive_answer(
         embedder,
         place_variants=place_variants,
         sentence_vectors=sentence_vectors,
+        baseline=baseline,
     )
     decision = decide(plan, ranked, min_support=min_support)
     searched_text, searched = searched_description(plan, filters or {}, len(evidence))

@@ -160,7 +160,13 @@ def _numbers(text: str) -> set[str]:
 
 
 def _supported(
-    claim: str, quotes: list[str], embedder: Embedder, *, min_words: float, min_meaning: float
+    claim: str,
+    quotes: list[str],
+    embedder: Embedder,
+    *,
+    min_words: float,
+    min_meaning: float,
+    baseline: NullBaseline,
 ) -> bool:
     tokens = content_tokens(claim)
     if not tokens:
@@ -172,7 +178,7 @@ def _supported(
         return True
     vectors = np.asarray(embedder.embed_passages([claim, *quotes]))
     sims = vectors[1:] @ vectors[0]
-    meaning = NullBaseline.calibrate(embedder, vectors[0], sims)
+    meaning = baseline.calibrate(embedder, vectors[0], sims)
     return bool(np.max(meaning) >= min_meaning)
 
 
@@ -184,9 +190,11 @@ def verify(
     *,
     min_words: float = MIN_WORDS,
     min_meaning: float = MIN_MEANING,
+    baseline: NullBaseline | None = None,
 ) -> tuple[str, list[Citation]]:
     """Keep the generated sentences that the quotes they cite support; renumber citations
     in order of first use. Returns ("", []) when nothing is supported."""
+    baseline = baseline or NullBaseline()
     kept: list[str] = []
     order: dict[int, int] = {}  # source number -> citation number
     for sentence in _split(text, language):
@@ -199,7 +207,15 @@ def verify(
             logger.info("dropping generated sentence without a valid citation: %r", sentence)
             continue
         quotes = [sources[n - 1].text for n in cited]
-        if not _supported(claim, quotes, embedder, min_words=min_words, min_meaning=min_meaning):
+        supported = _supported(
+            claim,
+            quotes,
+            embedder,
+            min_words=min_words,
+            min_meaning=min_meaning,
+            baseline=baseline,
+        )
+        if not supported:
             logger.info("dropping unsupported generated sentence: %r", sentence)
             continue
         for n in cited:
@@ -230,6 +246,7 @@ def generative_answer(
     *,
     timeout: float | None = None,
     max_sources: int = MAX_SOURCES,
+    baseline: NullBaseline | None = None,
 ) -> Answer:
     """A verified generative answer, or `fallback` (the extractive answer) when the model
     fails, times out, declines, or writes nothing the sources support."""
@@ -245,7 +262,7 @@ def generative_answer(
     if reply.strip().startswith(NO_ANSWER):
         logger.info("the language model found no answer in the sources; using the extractive one")
         return fallback
-    text, citations = verify(reply, sources, embedder, plan.language)
+    text, citations = verify(reply, sources, embedder, plan.language, baseline=baseline)
     if not text:
         logger.info("no generated sentence was supported; using the extractive answer")
         return fallback

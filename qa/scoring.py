@@ -110,21 +110,21 @@ def passage_vectors(
 
 class NullBaseline:
     """Similarity of a text to unrelated sentences: the floor that the embedder's scale
-    puts under any pair of texts. Embedded once per embedder."""
+    puts under any pair of texts. Embedded once per embedder and instance: a long-lived
+    caller (the API, a CLI command) builds one and passes it to `answer()`."""
 
-    _cache: dict[str, np.ndarray] = {}
+    def __init__(self) -> None:
+        self._vectors: dict[str, np.ndarray] = {}
 
-    @classmethod
-    def vectors(cls, embedder: Embedder) -> np.ndarray:
+    def vectors(self, embedder: Embedder) -> np.ndarray:
         key = getattr(embedder, "name", repr(embedder))
-        if key not in cls._cache:
-            cls._cache[key] = np.asarray(embedder.embed_passages(list(NULL_SENTENCES)))
-        return cls._cache[key]
+        if key not in self._vectors:
+            self._vectors[key] = np.asarray(embedder.embed_passages(list(NULL_SENTENCES)))
+        return self._vectors[key]
 
-    @classmethod
-    def calibrate(cls, embedder: Embedder, query: np.ndarray, sims: np.ndarray) -> np.ndarray:
+    def calibrate(self, embedder: Embedder, query: np.ndarray, sims: np.ndarray) -> np.ndarray:
         """Map cosine similarities to 0..1, where 0 is "as close as an unrelated sentence"."""
-        floor = float(np.mean(cls.vectors(embedder) @ query))
+        floor = float(np.mean(self.vectors(embedder) @ query))
         floor = min(floor, 0.95)
         return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)
 
@@ -302,11 +302,13 @@ def score_candidates(
     place_variants: Sequence[str] = (),
     config: ScoringConfig = SCORING,
     sentence_vectors: SentenceLookup | None = None,
+    baseline: NullBaseline | None = None,
 ) -> list[Candidate]:
     """Score every candidate; returns them best first (only the embedded ones are kept).
 
     `sentence_vectors` gives the index's stored sentence vectors; without it (or for a
-    sentence it lacks) the embedder embeds the sentence."""
+    sentence it lacks) the embedder embeds the sentence. Without `baseline`, the null
+    sentences are embedded for this call."""
     if not candidates:
         return []
     stems = StemSets()
@@ -333,7 +335,7 @@ def score_candidates(
     siblings = [c for c in kept if c.sibling][: config.max_embedded_siblings]
     texts = [c.text for c in kept] + [c.sibling or "" for c in siblings]
     vectors = passage_vectors(texts, embedder, sentence_vectors)
-    dense = NullBaseline.calibrate(embedder, query_vector, vectors @ query_vector)
+    dense = (baseline or NullBaseline()).calibrate(embedder, query_vector, vectors @ query_vector)
     through_sibling = dict(zip((id(c) for c in siblings), dense[len(kept) :], strict=True))
     language = base_language(plan.language)
 

@@ -543,3 +543,22 @@ def test_unknown_static_files_are_404_json(client: TestClient) -> None:
 
     assert response.status_code == 404
     assert _error(response)["type"] == "not_found"
+
+
+def test_the_app_keeps_the_similarity_floor_across_questions(
+    settings: Settings, retriever: FakeRetriever
+) -> None:
+    from api.container import Container
+
+    container = Container()
+    app = create_app(settings, retriever=retriever, container=container)
+    with TestClient(app) as client:
+        for question in ("What did Lam Dong commit to?", "What is Da Nang digitising?"):
+            assert client.post("/ask", json={"question": question}).status_code == 200
+    embedded = len(retriever.embedder.calls)
+    container.baseline.vectors(retriever.embedder)
+    # The requests embedded the floor into the app's container: nothing is embedded again.
+    assert len(retriever.embedder.calls) == embedded
+    Container().baseline.vectors(retriever.embedder)
+    # Another container starts empty: nothing is shared through the module.
+    assert len(retriever.embedder.calls) == embedded + 1

@@ -193,9 +193,10 @@ def test_answers_read_stored_sentence_vectors_and_embed_only_the_question(
 
     question = "What did Lam Dong commit to by May 2025?"
     today = date(2025, 6, 1)
-    NullBaseline.vectors(retriever.embedder)  # once per process, not per question
+    baseline = NullBaseline()  # kept by the caller: embedded once, not per question
+    baseline.vectors(retriever.embedder)
     retriever.embedder.calls.clear()
-    embedded_live = answer(question, retriever, today=today)
+    embedded_live = answer(question, retriever, today=today, baseline=baseline)
     assert any(kind == "passage" for kind, _ in retriever.embedder.calls)
 
     # The index stores a vector for every sentence (as `policyqa index` does).
@@ -206,7 +207,7 @@ def test_answers_read_stored_sentence_vectors_and_embed_only_the_question(
             text = article.text[start:end]
             retriever.stored_sentences[text] = retriever.embedder.embed_passages([text])[0]
     retriever.embedder.calls.clear()
-    from_store = answer(question, retriever, today=today)
+    from_store = answer(question, retriever, today=today, baseline=baseline)
     assert [kind for kind, _ in retriever.embedder.calls if kind == "passage"] == []
     assert from_store == embedded_live
 

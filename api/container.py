@@ -1,0 +1,48 @@
+"""What a process builds once and hands to the layers below, instead of module-level
+caches: today the similarity floor of the embedder (`qa.scoring.NullBaseline`), which
+`answer()` would otherwise embed for every question. The HTTP app builds one container
+per app, each CLI command one per run; tests build their own, so nothing is shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from qa.scoring import NullBaseline
+
+if TYPE_CHECKING:
+    from index.models import Retriever
+    from qa.models import Answer, Turn
+
+
+@dataclass
+class Container:
+    baseline: NullBaseline = field(default_factory=NullBaseline)
+
+    def answer(
+        self,
+        question: str,
+        retriever: Retriever,
+        llm: object | None = None,
+        *,
+        filters: dict[str, list[str] | str | None] | None = None,
+        history: Sequence[Turn] = (),
+        today: date | None = None,
+        llm_timeout: float | None = None,
+    ) -> Answer:
+        """`qa.answer.answer` with this container's baseline."""
+        from qa.answer import answer
+
+        return answer(
+            question,
+            retriever,
+            llm,
+            filters=filters,
+            history=history,
+            today=today,
+            llm_timeout=llm_timeout,
+            baseline=self.baseline,
+        )
