@@ -20,6 +20,8 @@ from typing import Literal
 from facts.folding import fold_latin_diacritics
 
 AnswerType = Literal["percent", "rank", "money", "count"]
+# Everything a question may ask for: a value, a person, a date, a document's number.
+AnswerPart = Literal["percent", "rank", "money", "count", "person", "date", "document"]
 
 _I = re.IGNORECASE
 
@@ -125,6 +127,59 @@ def expected_answer_type(question: str) -> AnswerType | None:
         if cue.search(folded):
             return kind
     return None
+
+
+# Cues of the other parts a question may ask for; "ai" is "who" in Vietnamese only.
+_PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
+    (
+        "person",
+        re.compile(
+            r"\bwho(?:m|se)?\b|(?<!\w)(?:кто|кого|кем|хто|кого|ким)(?!\w)|\bqui\b|谁",
+            _I,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\bwhen\b|\bwhat\s+date\b|\bwhich\s+day\b|khi\s+nào|ngày\s+nào|bao\s+giờ"
+            r"|(?<!\w)(?:когда|коли)(?!\w)|какого\s+числа|якого\s+числа|\bquand\b|何时|什么时候",
+            _I,
+        ),
+    ),
+    (
+        "document",
+        re.compile(
+            r"\b(?:plan|decision|resolution|programme|program|document|notice)\s+(?:no\b|number)"
+            r"|\bnumber\s+of\s+(?:\S+\s+){0,3}?(?:plan|decision|programme|notice)"
+            r"|\bwhich\s+(?:plan|decision|programme|notice)\b|\bwhat\s+(?:action\s+)?(?:plan|decision|programme)\b"
+            r"|số\s+(?:mấy|bao\s+nhiêu|hiệu)|(?<!\w)номер",
+            _I,
+        ),
+    ),
+)
+_VI_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
+
+
+def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
+    """Every kind of thing the question asks for, in the order the question asks them
+    ("When was the session and who chaired it?" -> date, person)."""
+    text = unicodedata.normalize("NFC", question)
+    found: dict[AnswerPart, int] = {}
+    for kind, cue in (*_QUESTION_CUES, *_PART_CUES):
+        match = cue.search(text)
+        if match and kind not in found:
+            found[kind] = match.start()
+    if language == "vi" and "person" not in found:
+        match = _VI_WHO.search(text)
+        if match:
+            found["person"] = match.start()
+    value = expected_answer_type(question)
+    if value is not None and value not in found:
+        found[value] = len(text)
+    if "count" in found and found.keys() & {"percent", "rank", "money", "document"}:
+        # "bao nhiêu %", "how many billion", "số mấy": the count cue asks for that value.
+        del found["count"]
+    return tuple(sorted(found, key=found.__getitem__))
 
 
 def states_answer_type(sentence: str, kind: AnswerType) -> bool:

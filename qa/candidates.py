@@ -45,6 +45,8 @@ class Candidate:
     mentioned: list[MentionedDate] = field(default_factory=list)
     # The sentence states a value of the kind the question asks for (qa.answer_type).
     states_value: bool = False
+    # The parts of the question (plan.answer_parts) the sentence answers.
+    parts: frozenset[str] = frozenset()
     # The same sentence in another version of the story (for a candidate written in another
     # language than the question's), and that version's language.
     sibling: str | None = None

@@ -199,7 +199,29 @@ def decide(
         ]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
+    if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
+        selected = cover_parts(plan, selected, ranked, min_support)
     return Decision(selected, False, best_support=best_support)
+
+
+def cover_parts(
+    plan: QueryPlan, selected: list[Candidate], ranked: list[Candidate], min_support: float
+) -> list[Candidate]:
+    """The answer with a sentence added for each part of the question it leaves open
+    ("When was the session and who chaired it?" needs a date and a person): the best one
+    that gives it from the story of the answer, else one that carries the question."""
+    lead_group = selected[0].evidence.group
+    for part in plan.answer_parts:
+        if any(part in c.parts for c in selected):
+            continue
+        # The answer's story already carries the question; from another story a
+        # sentence must carry it on its own.
+        same_story = [c for c in ranked if part in c.parts and c.evidence.group == lead_group]
+        elsewhere = [c for c in ranked if part in c.parts and c.support >= min_support]
+        givers = same_story or elsewhere
+        if givers and givers[0] not in selected:
+            selected.append(givers[0])
+    return selected
 
 
 def best_about(ranked: list[Candidate], key: str, min_support: float) -> Candidate | None:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from qa.answer_type import AnswerType
+from qa.answer_type import AnswerPart, AnswerType
 
 Role = Literal["user", "assistant", "system"]
 
@@ -125,6 +125,8 @@ class QueryPlan:
     year_inferred: bool = False
     # The kind of value asked for ("percent", "rank", "money", "count"; qa/answer_type.py).
     answer_type: AnswerType | None = None
+    # Everything the question asks for, in its order ("when ... and who ..."); qa/answer_type.py.
+    answer_parts: tuple[AnswerPart, ...] = ()
 
     @property
     def province_keys(self) -> tuple[str, ...]:

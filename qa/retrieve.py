@@ -34,6 +34,7 @@ from functools import lru_cache
 
 from facts.doc_numbers import normalize_doc_number
 from facts.folding import fold_for_matching as fold
+from facts.provinces import MERGER_DATE
 from index.mentions import period_end
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
@@ -169,6 +170,21 @@ def names_place(text: str, keys: Sequence[str]) -> bool:
     return bool(keys) and bool(places_named(text) & set(keys))
 
 
+def place_keys_for(plan: QueryPlan, article: IndexedArticle) -> tuple[str, ...]:
+    """The units an article must be about to be about the question's places.
+
+    A place asked about covers the units merged with it on 1 July 2025, but only in
+    articles from then on: before the merger each unit's paper spoke for that unit alone
+    (a Bắc Ninh budget of March 2025 is not Bắc Giang's)."""
+    published = article.published.date() if article.published else None
+    if published is None or published >= MERGER_DATE or not plan.places:
+        return plan.province_keys
+    gazetteer = Gazetteer.load()
+    before = MERGER_DATE - timedelta(days=1)
+    keys = [key for p in plan.places for key in gazetteer.covering_units(p.key, None, before)]
+    return tuple(dict.fromkeys(keys))
+
+
 def _article_in_places(article: IndexedArticle, keys: Sequence[str]) -> bool:
     if not article.province or not keys:
         return False
@@ -301,8 +317,9 @@ def retrieve(
     scored: list[Evidence] = []
     for chunk_id, score in fused.items():
         hit = hits_by_id[chunk_id]
-        place_article = _article_in_places(hit.article, keys)
-        place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", keys)
+        article_keys = place_keys_for(plan, hit.article)
+        place_article = _article_in_places(hit.article, article_keys)
+        place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", article_keys)
         deadline = _chunk_mentions_period(hit.chunk, plan)
         doc = _chunk_has_doc(hit.chunk, wanted_docs)
         period = about_period(hit.article, hit.chunk, plan)

@@ -38,7 +38,7 @@ from qa.align import (
     sibling_version,
     words_comparable,
 )
-from qa.answer_type import states_answer_type
+from qa.answer_type import AnswerPart, states_answer_type
 from qa.candidates import Candidate
 from qa.lexicon import (
     NULL_SENTENCES,
@@ -50,7 +50,7 @@ from qa.lexicon import (
     stem,
 )
 from qa.models import QueryPlan
-from qa.retrieve import places_named
+from qa.retrieve import place_keys_for, places_named
 
 
 @dataclass(frozen=True)
@@ -230,6 +230,30 @@ def dates_in_span(candidate: Candidate, reference: date | None) -> list[Mentione
     return find_dates(candidate.text, candidate.article.lang, reference=reference)
 
 
+def value_text(candidate: Candidate) -> str:
+    """The sentence with its dates and document numbers blanked out: "7 May 2025" and
+    "Plan 151-KH/TU" are not the count or the amount a question asks for."""
+    spans = [(d.start, d.end) for d in candidate.mentioned]
+    spans.extend((start, end) for _n, start, end in find_doc_numbers(candidate.text))
+    chars = list(candidate.text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(chars), end)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def answers_part(part: AnswerPart, candidate: Candidate, values: str) -> bool:
+    """Whether the sentence gives what one part of the question asks for (`values`: the
+    sentence as `value_text` leaves it)."""
+    if part == "person":
+        return find_person(candidate.text) is not None
+    if part == "date":
+        return any(d.precision in ("day", "month") for d in candidate.mentioned)
+    if part == "document":
+        return bool(doc_numbers_in(candidate.text))
+    return states_answer_type(values, part)
+
+
 def doc_numbers_in(text: str) -> set[str]:
     return {number for number, _s, _e in find_doc_numbers(text)}
 
@@ -267,7 +291,7 @@ def _read_constraints(
                 candidate.keyword, weighted_overlap(weights, candidate.sibling, stems)
             )
     named = places_named(candidate.text)
-    candidate.place = bool(named & set(plan.province_keys))
+    candidate.place = bool(named & set(place_keys_for(plan, candidate.article)))
     candidate.other_place = bool(named) and not candidate.place
     candidate.cue = commitment_strength(candidate.text)
     published = candidate.article.published.date() if candidate.article.published else None
@@ -281,9 +305,11 @@ def _read_constraints(
         candidate.intent_match = find_person(candidate.text) is not None
     elif plan.intent == "when":
         candidate.intent_match = bool(mentioned)
+    values = value_text(candidate)
     if plan.answer_type is not None:
-        candidate.states_value = states_answer_type(candidate.text, plan.answer_type)
+        candidate.states_value = states_answer_type(values, plan.answer_type)
         candidate.intent_match = candidate.intent_match or candidate.states_value
+    candidate.parts = frozenset(p for p in plan.answer_parts if answers_part(p, candidate, values))
     if plan.deadline_since or plan.deadline_until:
         candidate.deadline_match = any(
             within(d, plan.deadline_since, plan.deadline_until) for d in candidate.deadlines

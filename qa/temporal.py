@@ -243,6 +243,7 @@ _RELATIVE: list[tuple[re.Pattern[str], tuple[str, int]]] = [
 
 _MERGER = re.compile(
     r"(?:the\s+)?(?:province\s+)?(?:merger|merging|amalgamation|consolidation)s?(?:\s+of\s+provinces)?"
+    r"|(?:(?:it|they|the\s+(?:two\s+|three\s+)?provinces?)\s+(?:was|were|had\s+been)\s+)?merged"
     r"|(?:khi\s+)?(?:sáp\s+nhập|sap\s+nhap|hợp\s+nhất)(?:\s+tỉnh)?"
     r"|(?:объединени|слияни|укрупнени)\w*(?:\s+провинций)?"
     r"|(?:об['’]?єднанн|злитт)\w*(?:\s+провінцій)?"

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from facts.doc_numbers import doc_numbers_in_question
 from facts.limits import MAX_QUESTION_CHARS
 from facts.vietnam_time import VIETNAM_TZ
-from qa.answer_type import expected_answer_type
+from qa.answer_type import asked_parts, expected_answer_type
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
@@ -223,6 +223,7 @@ def understand(
     doc_numbers = doc_numbers_in_question(text)
     intent = detect_intent(text, language)
     answer_type = expected_answer_type(text)
+    answer_parts = asked_parts(text, language)
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
     search_text = text
     follow_up = False
@@ -251,6 +252,7 @@ def understand(
         if intent == "fact" and earlier.intent != "fact":
             intent = earlier.intent
         answer_type = answer_type or earlier.answer_type
+        answer_parts = answer_parts or earlier.answer_parts
         topic = _cut_spans(topic, cut)[-MAX_CARRIED_CHARS:]
         search_text = f"{topic} {text}".strip() if topic else text
         logger.debug("follow-up %r resolved with %r", text, topic)
@@ -275,6 +277,7 @@ def understand(
         follow_up=follow_up,
         year_inferred=temporal.year_inferred if temporal else False,
         answer_type=answer_type,
+        answer_parts=answer_parts,
     )
 
 

@@ -10,6 +10,10 @@ import pytest
 
 from qa.answer import answer
 from qa.answer_type import expected_answer_type, states_answer_type
+from qa.candidates import Candidate
+from qa.decide import cover_parts
+from qa.models import QueryPlan
+from qa.retrieve import Evidence
 from tests.qa.conftest import MemoryRetriever
 from tests.qa.test_extractive import assert_contract
 
@@ -96,3 +100,49 @@ def test_share_reported_for_another_year_does_not_answer(retriever: MemoryRetrie
     )
     assert not asked_2025.refused
     assert "60%" in asked_2025.answer
+
+
+def _candidate(
+    retriever: MemoryRetriever, group: str, text: str, parts: set[str], support: float
+) -> Candidate:
+    hit = retriever.search(text, k=1)[0]
+    candidate = Candidate(Evidence(hit=hit, score=1.0, group=group), 0, len(text), text, 0)
+    candidate.parts, candidate.support, candidate.score = frozenset(parts), support, support
+    return candidate
+
+
+def test_each_part_of_a_two_part_question_is_answered(retriever: MemoryRetriever) -> None:
+    plan = QueryPlan(
+        question="When was the first session and who chaired it?",
+        language="en",
+        search_text="When was the first session and who chaired it?",
+        answer_parts=("date", "person"),
+    )
+    when = _candidate(retriever, "g-a", "The first session was held on 7 April.", {"date"}, 0.6)
+    other_who = _candidate(retriever, "g-b", "Another session was chaired by X.", {"person"}, 0.5)
+    own_who = _candidate(retriever, "g-a", "It was chaired by Y.", {"person"}, 0.1)
+    ranked = [when, other_who, own_who]
+    # The person comes from the story of the answer, even with weak support of its own.
+    assert cover_parts(plan, [when], ranked, min_support=0.3) == [when, own_who]
+    # Without one there, another story's sentence must carry the question by itself.
+    assert cover_parts(plan, [when], [when, other_who], min_support=0.3) == [when, other_who]
+    assert cover_parts(plan, [when], [when, other_who], min_support=0.55) == [when]
+    # Nothing is added when the answer already gives every part.
+    both = _candidate(retriever, "g-a", "Y chaired it on 7 April.", {"date", "person"}, 0.6)
+    assert cover_parts(plan, [both], [both, own_who], min_support=0.3) == [both]
+
+
+def test_dates_and_document_numbers_are_not_counts() -> None:
+    from qa.answer_type import asked_parts
+
+    assert asked_parts("When was the session and who chaired it?", "en") == ("date", "person")
+    assert asked_parts("Ai chủ trì, bao nhiêu nhiệm vụ?", "vi") == ("person", "count")
+    assert asked_parts("Bắc Giang bố trí bao nhiêu tỷ đồng?", "vi") == ("money",)
+
+
+def test_a_count_asked_is_not_answered_by_a_date(retriever: MemoryRetriever) -> None:
+    # The Ha Giang story dates its meeting (25/4, quý II/2025) and gives no number of members.
+    result = answer(
+        "Ban Chỉ đạo tỉnh Hà Giang có bao nhiêu thành viên?", retriever, today=date(2025, 6, 1)
+    )
+    assert result.refused

@@ -157,3 +157,30 @@ def test_merge_filters_intersects_periods() -> None:
 def test_no_hits_gives_no_evidence() -> None:
     result = retrieve(_plan("anything", "en"), MemoryRetriever([]))
     assert result.evidence == []
+
+
+def test_a_merged_unit_speaks_for_the_new_province_only_after_the_merger() -> None:
+    from datetime import datetime
+
+    from facts.vietnam_time import VIETNAM_TZ
+    from index.models import IndexedArticle
+    from qa.retrieve import place_keys_for
+
+    thai_binh = PlaceMatch("Thái Bình", "thai-binh", ("hung-yen",))
+    plan = _plan("Thái Bình dành bao nhiêu tỷ đồng?", "vi", places=(thai_binh,))
+
+    def article(day: str) -> IndexedArticle:
+        published = datetime.fromisoformat(day).replace(tzinfo=VIETNAM_TZ)
+        return IndexedArticle(
+            id=day,
+            url=f"https://baohungyen.vn/{day}",
+            title="t",
+            text="x",
+            lang="vi",
+            site="baohungyen.vn",
+            province="hung-yen",
+            published=published,
+        )
+
+    assert "hung-yen" not in place_keys_for(plan, article("2025-03-18"))
+    assert "hung-yen" in place_keys_for(plan, article("2025-08-01"))

@@ -133,6 +133,8 @@ def test_before_the_merger(text: str, lang: str) -> None:
     ("text", "lang"),
     [
         ("after the merger", "en"),
+        ("plan number after it was merged?", "en"),
+        ("after the three provinces were merged", "en"),
         ("sau sáp nhập", "vi"),
         ("после объединения", "ru"),
         ("після об'єднання", "uk"),
