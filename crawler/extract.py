@@ -32,13 +32,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
-from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.bodyreader import (
+    CAPTION_CLASSES,
+    LINE_BREAKS,
+    MAX_CAPTION_CHARS,
+    Block,
+    BodyReader,
+    block_text,
+    pruned_copy,
+    story_images,
+)
 from crawler.generic import GenericRead, guess_published, read_generic
-from crawler.htmltree import clean_text, element_text, page_classes, parse_html, select_first
+from crawler.htmltree import (
+    clean_text,
+    element_text,
+    page_classes,
+    parse_html,
+    select_all,
+    select_first,
+)
 from crawler.language import detect_language, normalize_lang
 from crawler.models import Article
 from crawler.pagekind import MIN_BODY_CHARS, SEARCH_PATH, judge_body, judge_declared
@@ -65,70 +80,6 @@ TAIL_PARAGRAPHS = 5
 MAX_BYLINE_CHARS = 80
 # The language of a body shows in its first lines; the rest only costs time.
 LANGUAGE_SAMPLE_CHARS = 800
-# An emphasised line under an image longer than this is story text, not a caption.
-MAX_CAPTION_CHARS = 300
-
-SKIP_TAGS = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "iframe",
-        "svg",
-        "form",
-        "button",
-        "input",
-        "select",
-        "textarea",
-        "ins",
-        "video",
-        "audio",
-        "object",
-        "embed",
-        "canvas",
-        "nav",
-        "aside",
-        "footer",
-    }
-)
-BLOCK_TAGS = frozenset(
-    {
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "header",
-        "table",
-        "figure",
-        "ul",
-        "ol",
-        "dl",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "center",
-        "hr",
-    }
-)
-LEAF_BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "li", "dd", "dt"})
-CAPTION_CLASSES = re.compile(
-    r"(^|[-_ ])(caption|image_desc|img-desc|image-desc|photocms_caption|fig-?caption|"
-    r"expnoedit|desc_image|note-image|image_caption|img_caption)([-_ ]|$)",
-    re.IGNORECASE,
-)
-NOISE_CLASSES = re.compile(
-    r"(^|[-_ ])(share|sharing|social|comments?|related|relates|relate|tags?|tag_list|topics|"
-    r"print|print_page|ads?|banner|advert|advertisement|sidebar|most-read|newsletter|cookie|"
-    r"breadcrumbs?|subscribe|rating|toolbar|zalo|rss|hotline|fb-root|player)([-_ ]|$)",
-    re.IGNORECASE,
-)
 AGENCY_PREFIX = re.compile(
     r"^\s*\(?(?:[A-ZĐ][A-ZĐ.]{0,7}|[A-Za-z][\w-]*\.(?:vn|com|net|org))\)?\s*[-–—]{1,2}\s+"
 )
@@ -157,91 +108,11 @@ CREDIT_LINE = re.compile(
 INITIALS_BYLINE = re.compile(r"^[A-ZĐА-ЯЁІЇЄҐ]{1,4}(?:\s*[-–.]\s*[A-ZĐА-ЯЁІЇЄҐ]{1,4})?\.?$")
 # Captions flattened to text by a table-to-text step: "| caption |" or "caption |".
 PIPE_CAPTION = re.compile(r"^\|?\s*(?P<text>[^|]+?)\s+\|$")
-_LINE_BREAKS = re.compile(r"\n\s*\n|\n")
 # "Headline | Paper": the page title with the site name after it.
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def _raw_text(element: Tag, line_break: str) -> str:
-    """The visible text under `element`, with each <br> as `line_break`."""
-    parts: list[str] = []
-    for node in element.descendants:
-        if isinstance(node, Tag):
-            if node.name == "br":
-                parts.append(line_break)
-            continue
-        if isinstance(node, Comment | Doctype | ProcessingInstruction):
-            continue
-        if isinstance(node, NavigableString) and not _inside_skipped(node, element):
-            parts.append(str(node))
-    return "".join(parts)
-
-
-def _element_text(element: Tag) -> str:
-    return clean_text(_raw_text(element, " "))
-
-
-def _inside_skipped(node: NavigableString, stop: Tag) -> bool:
-    parent = node.parent
-    while parent is not None and parent is not stop:
-        if parent.name in SKIP_TAGS:
-            return True
-        parent = parent.parent
-    return False
-
-
-def _attribute_words(element: Tag, name: str) -> list[str]:
-    """A multi-valued attribute (class, rel) as a list of words, however it was parsed."""
-    value = element.get(name)
-    if not value:
-        return []
-    if isinstance(value, str):
-        return value.split()
-    return [str(word) for word in value]
-
-
-def _classes_and_id(element: Tag) -> str:
-    ident = element.get("id") or ""
-    return " ".join([*_attribute_words(element, "class"), str(ident)])
-
-
-def _is_noise(element: Tag) -> bool:
-    return bool(NOISE_CLASSES.search(_classes_and_id(element)))
-
-
-def _is_caption_element(element: Tag) -> bool:
-    return element.name == "figcaption" or bool(CAPTION_CLASSES.search(_classes_and_id(element)))
-
-
-def _style(element: Tag) -> str:
-    return str(element.get("style") or "").replace(" ", "").lower()
-
-
-def _right_aligned(element: Tag) -> bool:
-    align = str(element.get("align") or "").lower()
-    return "text-align:right" in _style(element) or align == "right"
-
-
-def _text_all_in(element: Tag, names: tuple[str, ...]) -> bool:
-    """True when every piece of text in `element` sits inside one of the `names` tags."""
-    found = False
-    for node in element.find_all(string=True):
-        if not node.strip() or isinstance(node, Comment):
-            continue
-        found = True
-        if not any(parent.name in names for parent in node.parents if parent is not element):
-            return False
-    return found
-
-
-IMAGE_TAGS = ("img", "picture", "amp-img")
-
-
-def _has_image(element: Tag) -> bool:
-    return element.name in IMAGE_TAGS or element.find(list(IMAGE_TAGS)) is not None
 
 
 _DENSE_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -274,159 +145,6 @@ def _is_capitalised_name(text: str) -> bool:
 def strip_agency_prefix(text: str) -> str:
     """ "BHG - Sáng 17/3, ..." -> "Sáng 17/3, ..." (the paper's tag, not the story)."""
     return AGENCY_PREFIX.sub("", text, count=1)
-
-
-# --------------------------------------------------------------------------- body blocks
-
-
-@dataclass
-class Block:
-    text: str
-    kind: str = "para"  # "para" or "caption"
-    right_aligned: bool = False
-    emphasised: bool = False  # all text bold or italic
-    after_image: bool = False
-
-
-class BodyReader:
-    """Walks a body container in document order and yields paragraphs and captions."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self._inline: list[str] = []
-        self._last_was_image = False
-
-    def read(self, container: Tag) -> list[Block]:
-        self._visit(container)
-        self._flush_inline()
-        return self.blocks
-
-    def _add(self, block: Block) -> None:
-        if block.text:
-            block.after_image = block.after_image or self._last_was_image
-            self.blocks.append(block)
-            self._last_was_image = False
-
-    def _flush_inline(self) -> None:
-        text = "".join(self._inline)
-        self._inline = []
-        for line in _LINE_BREAKS.split(text):
-            cleaned = clean_text(line)
-            if cleaned:
-                self._add(Block(cleaned))
-
-    def _visit(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment | Doctype | ProcessingInstruction):
-                continue
-            if isinstance(child, NavigableString):
-                self._inline.append(str(child))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name
-            if name in SKIP_TAGS or _is_noise(child):
-                continue
-            if name == "br":
-                self._inline.append("\n")
-                continue
-            if name in IMAGE_TAGS:
-                self._flush_inline()
-                self._last_was_image = True
-                continue
-            inline = name not in BLOCK_TAGS and name not in LEAF_BLOCK_TAGS
-            if inline and child.find(list(BLOCK_TAGS)) is None:
-                if _has_image(child) and not _element_text(child):
-                    self._flush_inline()
-                    self._last_was_image = True
-                else:
-                    self._inline.append(_raw_text(child, "\n"))
-                continue
-            self._flush_inline()
-            self._block(child)
-
-    def _block(self, element: Tag) -> None:
-        name = element.name
-        if name == "hr":
-            return
-        if name == "figure":
-            self._figure(element)
-            return
-        if name == "table":
-            self._table(element)
-            return
-        if _is_caption_element(element):
-            self._add(Block(_element_text(element), kind="caption"))
-            return
-        if name in ("ul", "ol", "dl"):
-            self._visit(element)
-            return
-        nested_blocks = element.find(list(BLOCK_TAGS - {"hr"}))
-        if nested_blocks is not None:
-            self._visit(element)
-            return
-        if name == "div" and element.find("br") is not None:
-            self._visit(element)
-            return
-        text = _element_text(element)
-        if not text:
-            if _has_image(element):
-                self._last_was_image = True
-            return
-        has_image = _has_image(element)
-        block = Block(
-            text,
-            right_aligned=_right_aligned(element),
-            emphasised=_text_all_in(element, ("strong", "b", "em", "i")),
-            after_image=has_image,
-        )
-        if has_image and len(text) <= MAX_CAPTION_CHARS:
-            block.kind = "caption"  # an image with its caption in the same paragraph
-        self._add(block)
-
-    def _figure(self, figure: Tag) -> None:
-        captions = figure.find_all(["figcaption"]) or [
-            el for el in figure.find_all(True) if _is_caption_element(el)
-        ]
-        for caption in captions:
-            self._add(Block(_element_text(caption), kind="caption"))
-        self._last_was_image = True
-
-    def _table(self, table: Tag) -> None:
-        rows = table.find_all("tr")
-        row_texts = [_element_text(row) for row in rows]
-        if _has_image(table):
-            if any(len(text) > MAX_CAPTION_CHARS for text in row_texts):
-                self._visit(table)  # a layout table around the story, not a captioned image
-                return
-            for text in row_texts:  # image row(s) and caption row(s)
-                if text:
-                    self.blocks.append(Block(text, kind="caption", after_image=True))
-            self._last_was_image = False
-            return
-        for row in rows:
-            cells = [_element_text(cell) for cell in row.find_all(["td", "th"])]
-            text = " | ".join(cell for cell in cells if cell)
-            if text:
-                self._add(Block(text))
-
-
-# --------------------------------------------------------------------------- the extractor
-
-
-def _select_first(root: Tag, selectors: Iterable[str]) -> Tag | None:
-    for selector in selectors:
-        found = root.select_one(selector)
-        if found is not None:
-            return found
-    return None
-
-
-def _select_text(root: Tag, selectors: Iterable[str]) -> str | None:
-    element = _select_first(root, selectors)
-    if element is None:
-        return None
-    return _element_text(element) or None
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -530,21 +248,10 @@ def _split_body(blocks: list[Block], lang: str | None) -> BodyParts:
 IMAGE_SOURCE_ATTRIBUTES = ("src", "data-src", "data-original")
 
 
-def _inside_noise(element: Tag, stop: Tag) -> bool:
-    parent = element.parent
-    while parent is not None and parent is not stop:
-        if parent.name in SKIP_TAGS or _is_noise(parent):
-            return True
-        parent = parent.parent
-    return False
-
-
-def _story_image_dates(root: Tag) -> list[DateCandidate]:
+def _story_image_dates(root: HtmlElement) -> list[DateCandidate]:
     """Upload stamps of the images in the story itself (not in boxes the reader skips)."""
     found: list[DateCandidate] = []
-    for image in root.find_all(list(IMAGE_TAGS)):
-        if _inside_noise(image, root):
-            continue
+    for image in story_images(root):
         for attribute in IMAGE_SOURCE_ATTRIBUTES:
             value = image.get(attribute)
             candidate = date_from_image_url(str(value)) if value else None
@@ -552,13 +259,6 @@ def _story_image_dates(root: Tag) -> list[DateCandidate]:
                 found.append(candidate)
                 break
     return found
-
-
-def _body_blocks(root: Tag, drops: Iterable[str]) -> list[Block]:
-    for selector in drops:
-        for element in root.select(selector):
-            element.decompose()
-    return BodyReader().read(root)
 
 
 def _parse_date_value(value: str, lang: str | None) -> tuple[datetime, bool] | None:
@@ -739,61 +439,71 @@ class Reading:
         return sum(text_weight(p) for p in self.paragraphs)
 
 
-def _body_root(soup: BeautifulSoup, profile: Profile) -> Tag | None:
+def _body_root(tree: HtmlElement, profile: Profile) -> HtmlElement | None:
     """The profile's body container, else a well-known article-body container."""
     if profile.body:
-        root = _select_first(soup, profile.body)
+        root = select_first(tree, profile.body)
         if root is not None:
             return root
-    root = _select_first(soup, GENERIC.body)
-    if root is not None and text_weight(_element_text(root)) >= MIN_BODY_CHARS:
+    root = select_first(tree, GENERIC.body)
+    if root is not None and text_weight(block_text(root)) >= MIN_BODY_CHARS:
         return root
     return None
 
 
-def _shown_date(element: Tag | None) -> tuple[str | None, str] | None:
+def _select_text(tree: HtmlElement, selectors: tuple[str, ...]) -> str | None:
+    element = select_first(tree, selectors)
+    return (block_text(element) or None) if element is not None else None
+
+
+def _shown_date(element: HtmlElement | None) -> tuple[str | None, str] | None:
     if element is None:
         return None
     attribute = element.get("datetime")
-    return (str(attribute) if attribute else None, _element_text(element))
+    return (str(attribute) if attribute else None, block_text(element))
+
+
+def _profile_tags(tree: HtmlElement, profile: Profile) -> list[str]:
+    tags = []
+    for selector in profile.tags:
+        for anchor in select_all(tree, selector):
+            nofollow = "nofollow" in (anchor.get("rel") or "").split()
+            if nofollow and SEARCH_PATH.search(anchor.get("href") or ""):
+                continue
+            tags.append(block_text(anchor))
+    return tags
 
 
 def read_with_profile(
-    html: str, url: str, profile: Profile, page: PageMeta, lang: str | None
+    tree: HtmlElement, url: str, profile: Profile, page: PageMeta, lang: str | None
 ) -> Reading | None:
     """The page read with its family's selectors (None when the body is not where the
-    profile says). The profile's selectors are CSS for BeautifulSoup, so this reading
-    parses the page into its own soup; only pages a profile matched get here."""
-    soup = BeautifulSoup(html, "lxml")
-    root = _body_root(soup, profile)
+    profile says), on the page's shared tree."""
+    root = _body_root(tree, profile)
     if root is None:
         return None
-    title = _select_text(soup, profile.title) if profile.title else None
-    sapo_element = _select_first(soup, profile.sapo or GENERIC.sapo)
-    sapo = _element_text(sapo_element) if sapo_element is not None else None
-    author_element = _select_first(soup, profile.author) if profile.author else None
-    author = _byline_name(_element_text(author_element)) if author_element is not None else None
-    shown = _shown_date(_select_first(soup, profile.date)) if profile.date else None
-    section = _select_text(soup, profile.section) if profile.section else None
-    tags = []
-    for selector in profile.tags:
-        for anchor in soup.select(selector):
-            href = str(anchor.get("href") or "")
-            if "nofollow" in _attribute_words(anchor, "rel") and SEARCH_PATH.search(href):
-                continue
-            tags.append(_element_text(anchor))
-    if sapo_element is not None and root in sapo_element.parents:
-        sapo_element.decompose()
-    for heading in root.find_all("h1"):
-        heading.decompose()  # the headline, when a wide container holds it
-    blocks = _body_blocks(root, (*profile.drop, *profile.author))
+    title = _select_text(tree, profile.title) if profile.title else None
+    sapo_element = select_first(tree, profile.sapo or GENERIC.sapo)
+    sapo = block_text(sapo_element) if sapo_element is not None else None
+    author_element = select_first(tree, profile.author) if profile.author else None
+    author = _byline_name(block_text(author_element)) if author_element is not None else None
+    shown = _shown_date(select_first(tree, profile.date)) if profile.date else None
+    section = _select_text(tree, profile.section) if profile.section else None
+    # Out of the body: the sapo when the container holds it, the headline when a wide
+    # container holds it, and what the profile cuts (share bars, related boxes, bylines).
+    doomed = [sapo_element] if sapo_element is not None else []
+    doomed.extend(root.iterdescendants("h1"))
+    for selector in (*profile.drop, *profile.author):
+        doomed.extend(select_all(tree, selector))
+    story = pruned_copy(root, doomed)
+    blocks = BodyReader().read(story)
     if sum(text_weight(b.text) for b in blocks if b.kind == "para") < MIN_BODY_CHARS:
         blocks = _ld_body_blocks(page) or blocks
     parts = _split_body(blocks, lang)
     dates = _published_candidates(page, shown, (url,), lang)
     if parts.dateline is not None:
         dates.append(parts.dateline)
-    dates.extend(_story_image_dates(root))
+    dates.extend(_story_image_dates(story))
     return Reading(
         path=profile.name,
         title=title,
@@ -804,7 +514,7 @@ def read_with_profile(
         source_url=parts.source_url,
         dates=dates,
         section=section,
-        tags=tags,
+        tags=_profile_tags(tree, profile),
     )
 
 
@@ -812,7 +522,7 @@ def _ld_body_blocks(page: PageMeta) -> list[Block]:
     body = page.ld_body
     if body is None:
         return []
-    return [Block(clean_text(part)) for part in _LINE_BREAKS.split(body) if clean_text(part)]
+    return [Block(clean_text(part)) for part in LINE_BREAKS.split(body) if clean_text(part)]
 
 
 _FIGCAPTIONS = etree.XPath("//figcaption")
@@ -988,7 +698,7 @@ def read_page(
     body_lang = lang_hint or generic_lang
     generic = read_generic_page(tree, url, page, generic_lines, body_lang)
     profiled = (
-        read_with_profile(html, url, chosen, page, body_lang) if chosen is not GENERIC else None
+        read_with_profile(tree, url, chosen, page, body_lang) if chosen is not GENERIC else None
     )
     reading = choose_reading(profiled, generic, page)
     verdict = judge_body(page, url, reading.paragraphs, reading.weight)
