@@ -1,7 +1,7 @@
 """Where things sit on each site family's article pages (docs SITES.md).
 
-A profile names CSS selectors (cssselect syntax, compiled once to XPath) for the title, sapo, body, visible date,
-author, section and tags, plus what to cut out of the body. Several selectors per field
+A profile names CSS selectors (cssselect syntax, compiled once to XPath) for the title,
+sapo, body, visible date, author, section and tags, plus what to cut out of the body. Several selectors per field
 are tried in order. The family is recognised from the markup first (a site that changes
 CMS keeps its host but not its markup), then from the host; anything else is read by the
 generic reader (trafilatura, see `crawler.generic`). Detection runs on the page's
