@@ -77,11 +77,12 @@ LEAF_BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "li
 _NESTED_BLOCK_TAGS = tuple(BLOCK_TAGS - {"hr"})
 IMAGE_TAGS = ("img", "picture", "amp-img")
 EMPHASIS_TAGS = frozenset({"strong", "b", "em", "i"})
-CAPTION_CLASSES = re.compile(
-    r"(^|[-_ ])(caption|image_desc|img-desc|image-desc|photocms_caption|fig-?caption|"
-    r"expnoedit|desc_image|note-image|image_caption|img_caption)([-_ ]|$)",
-    re.IGNORECASE,
+_CAPTION_NAMES = (
+    r"caption|image_desc|img-desc|image-desc|photocms_caption|fig-?caption|"
+    r"expnoedit|desc_image|note-image|image_caption|img_caption"
 )
+# A class (or id) naming a caption: one of the names, alone or as a dash/underscore part.
+CAPTION_CLASSES = re.compile(rf"(^|[-_ ])({_CAPTION_NAMES})([-_ ]|$)", re.IGNORECASE)
 NOISE_CLASSES = re.compile(
     r"(^|[-_ ])(share|sharing|social|comments?|related|relates|relate|tags?|tag_list|topics|"
     r"print|print_page|ads?|banner|advert|advertisement|sidebar|most-read|newsletter|cookie|"

@@ -96,9 +96,7 @@ def _vocabulary(root: HtmlElement) -> _Vocabulary:
         return last[1]
     # One join and one split in C, not a Python loop over every attribute.
     vocabulary = _Vocabulary(
-        set(" ".join(map(str, _CLASSES(top))).split()),
-        {str(v) for v in _IDS(top)},
-        {str(v) for v in _ITEMPROPS(top)},
+        set(" ".join(_CLASSES(top)).split()), set(_IDS(top)), set(_ITEMPROPS(top))
     )
     _last_vocabulary[:] = [(top, vocabulary)]
     return vocabulary
