@@ -74,16 +74,35 @@ def _needs(selector: str) -> _Needs:
     return _Needs(frozenset(classes), frozenset(ids), frozenset(itemprops))
 
 
-@dataclass
-class _Vocabulary:
-    classes: set[str]
-    ids: set[str]
-    itemprops: set[str]
-
-
 _CLASSES = etree.XPath("//@class", smart_strings=False)
 _IDS = etree.XPath("//@id", smart_strings=False)
 _ITEMPROPS = etree.XPath("//@itemprop", smart_strings=False)
+
+
+class _Vocabulary:
+    """The class names of a page, and its ids and itemprop values, each read from the
+    tree only when a selector first asks (each is one scan of the whole page)."""
+
+    def __init__(self, top: HtmlElement) -> None:
+        self._top = top
+        # One join and one split in C, not a Python loop over every attribute.
+        self.classes: set[str] = set(" ".join(_CLASSES(top)).split())
+        self._ids: set[str] | None = None
+        self._itemprops: set[str] | None = None
+
+    @property
+    def ids(self) -> set[str]:
+        if self._ids is None:
+            self._ids = set(_IDS(self._top))
+        return self._ids
+
+    @property
+    def itemprops(self) -> set[str]:
+        if self._itemprops is None:
+            self._itemprops = set(_ITEMPROPS(self._top))
+        return self._itemprops
+
+
 # The vocabulary of the page read last: pages are read one at a time, and the selectors of
 # every profile are checked against the same page (any thread recomputes it when it differs).
 _last_vocabulary: list[tuple[HtmlElement, _Vocabulary]] = []
@@ -94,10 +113,7 @@ def _vocabulary(root: HtmlElement) -> _Vocabulary:
     last = _last_vocabulary[-1] if _last_vocabulary else None
     if last is not None and last[0] is top:
         return last[1]
-    # One join and one split in C, not a Python loop over every attribute.
-    vocabulary = _Vocabulary(
-        set(" ".join(_CLASSES(top)).split()), set(_IDS(top)), set(_ITEMPROPS(top))
-    )
+    vocabulary = _Vocabulary(top)
     _last_vocabulary[:] = [(top, vocabulary)]
     return vocabulary
 
@@ -116,8 +132,8 @@ def _possible(root: HtmlElement, selector: str) -> bool:
     vocabulary = _vocabulary(root)
     return (
         needs.classes <= vocabulary.classes
-        and needs.ids <= vocabulary.ids
-        and needs.itemprops <= vocabulary.itemprops
+        and (not needs.ids or needs.ids <= vocabulary.ids)
+        and (not needs.itemprops or needs.itemprops <= vocabulary.itemprops)
     )
 
 

@@ -60,7 +60,8 @@ CARDCMS = Profile(
     section=(".breadcrumbs ol.breadcrumb li:last-child a", "ol.breadcrumb li:last-child a"),
     tags=("div.topics a",),
     drop=("div.relates", "div.topics", "div.social", "div.print_page", "div.pseudonym"),
-    markers=("#content-detail", "h1.name"),
+    # The class first: a page without it is ruled out before its ids are read.
+    markers=("h1.name", "#content-detail"),
     hosts=frozenset({"baohungyen.vn", "baoquangninh.vn"}),
 )
 
