@@ -11,17 +11,24 @@ A wrong link is worse than a missing one, so a link is only made when the eviden
 strong and one original clearly beats every other candidate; otherwise nothing is linked.
 
     link_translation(copy, originals, places=..., similarity=...) -> Link | None
+    link_unmarked(articles, places=..., similarity=...) -> list[Link]
+
+Each text's facts (figures, document numbers, places) are read once per call, and a copy
+is weighed only against the originals published in its time window, so linking a store
+of many articles stays far from comparing every pair of texts.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from crawler.models import Article
+from facts.doc_numbers import find_doc_numbers
 from facts.folding import fold_lower as _fold
 
 # A translation appears from a day before (time zones, dates without a time) to this long
@@ -41,7 +48,6 @@ Similarity = Callable[[Article, Article], float]
 # Digits next to Latin letters are part of a code ("COVID19"); next to CJK ("6月30日") they
 # are numbers.
 _NUMBER = re.compile(r"(?<![0-9A-Za-z])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![0-9A-Za-z])")
-_DOCUMENT = re.compile(r"\b\d{1,5}\s*[-/]\s*[A-ZĐ]{1,8}(?:\s*[-/]\s*[A-ZĐ0-9]{1,10}){0,3}\b")
 
 
 def figures(text: str) -> Counter[str]:
@@ -55,8 +61,9 @@ def figures(text: str) -> Counter[str]:
 
 
 def document_numbers(text: str) -> set[str]:
-    """Document numbers such as 57-NQ/TW or 112/KH-UBND, spacing and Đ normalised."""
-    return {re.sub(r"\s+", "", _fold(m.group(0))).upper() for m in _DOCUMENT.finditer(text)}
+    """Document numbers such as 57-NQ/TW or 112/KH-UBND, read and normalised as every
+    layer reads them (`facts.doc_numbers`)."""
+    return {number for number, _start, _end in find_doc_numbers(text)}
 
 
 def places_in(text: str, places: Mapping[str, Sequence[str]]) -> set[str]:
@@ -94,6 +101,24 @@ class Link:
     reasons: dict[str, float]
 
 
+@dataclass(frozen=True)
+class TextFacts:
+    """What a translation cannot change, read once from an article's title and text."""
+
+    figures: Counter[str]
+    documents: frozenset[str]
+    places: frozenset[str]
+
+
+def text_facts(article: Article, places: Mapping[str, Sequence[str]] | None = None) -> TextFacts:
+    text = _text(article)
+    return TextFacts(
+        figures(text),
+        frozenset(document_numbers(text)),
+        frozenset(places_in(text, places)) if places else frozenset(),
+    )
+
+
 def _overlap(mine: Counter[str], theirs: Counter[str]) -> tuple[float, int]:
     """Share of my facts the other text has too, and how many that is."""
     total = sum(mine.values())
@@ -112,6 +137,18 @@ def weigh(
 ) -> Evidence | None:
     """The evidence that `copy` translates `original`, or None when something rules it out
     (published too early or too late, about other places, the same language)."""
+    return _weigh(
+        copy, original, text_facts(copy, places), text_facts(original, places), similarity
+    )
+
+
+def _weigh(
+    copy: Article,
+    original: Article,
+    mine: TextFacts,
+    theirs: TextFacts,
+    similarity: Similarity | None,
+) -> Evidence | None:
     if original.lang == copy.lang:
         return None
     if copy.published and original.published:
@@ -121,14 +158,10 @@ def weigh(
         closeness = max(0.0, 1 - max(delay, timedelta(0)) / MAX_DELAY)
     else:
         closeness = 0.0
-    copy_text, original_text = _text(copy), _text(original)
-    if places:
-        mine, theirs = places_in(copy_text, places), places_in(original_text, places)
-        if mine and theirs and mine.isdisjoint(theirs):
-            return None
-    figure_share, shared_figures = _overlap(figures(copy_text), figures(original_text))
-    my_documents = document_numbers(copy_text)
-    their_documents = document_numbers(original_text)
+    if mine.places and theirs.places and mine.places.isdisjoint(theirs.places):
+        return None
+    figure_share, shared_figures = _overlap(mine.figures, theirs.figures)
+    my_documents, their_documents = mine.documents, theirs.documents
     if my_documents and their_documents and my_documents.isdisjoint(their_documents):
         return None  # about another decision, plan or resolution
     documents = (
@@ -153,11 +186,21 @@ def link_translation(
     similarity: Similarity | None = None,
 ) -> Link | None:
     """The original `copy` translates, when one candidate clearly has the evidence."""
+    candidates = [(original, text_facts(original, places)) for original in originals]
+    return _decide(copy, text_facts(copy, places), candidates, similarity)
+
+
+def _decide(
+    copy: Article,
+    facts: TextFacts,
+    candidates: Iterable[tuple[Article, TextFacts]],
+    similarity: Similarity | None,
+) -> Link | None:
     ranked = sorted(
         (
             evidence
-            for original in originals
-            if (evidence := weigh(copy, original, places=places, similarity=similarity))
+            for original, theirs in candidates
+            if (evidence := _weigh(copy, original, facts, theirs, similarity))
         ),
         key=lambda e: e.score,
         reverse=True,
@@ -172,6 +215,37 @@ def link_translation(
     return Link(copy.identity_url, best.original, best.score, round(margin, 3), best.reasons)
 
 
+class _OriginalsByTime:
+    """The originals with their facts, found by publication time: the candidates of a copy
+    are those published in its window, and those with no date (time cannot rule them out)."""
+
+    def __init__(
+        self, originals: Sequence[Article], places: Mapping[str, Sequence[str]] | None
+    ) -> None:
+        with_facts = [(original, text_facts(original, places)) for original in originals]
+        dated = sorted(
+            (item for item in with_facts if item[0].published is not None),
+            key=lambda item: _instant(item[0].published),
+        )
+        self._dated = dated
+        self._times = [_instant(item[0].published) for item in dated]
+        self._undated = [item for item in with_facts if item[0].published is None]
+        self._all = with_facts
+
+    def candidates(self, copy: Article) -> list[tuple[Article, TextFacts]]:
+        if copy.published is None:
+            return self._all
+        published = _instant(copy.published)
+        start = bisect_left(self._times, published - MAX_DELAY.total_seconds())
+        end = bisect_right(self._times, published - MIN_DELAY.total_seconds())
+        return self._dated[start:end] + self._undated
+
+
+def _instant(value: datetime | None) -> float:
+    """Seconds since the epoch, so that the window can be searched in a sorted list."""
+    return value.timestamp() if value is not None else 0.0
+
+
 def link_unmarked(
     articles: Sequence[Article],
     *,
@@ -181,12 +255,15 @@ def link_unmarked(
     """Links for every translation (not Vietnamese, no `translation_of`) among `articles`,
     to the Vietnamese originals among them (a Vietnamese copy that names its own original
     is not one: it would tie with that original)."""
-    originals = [a for a in articles if a.lang == "vi" and not a.translation_of]
+    originals = _OriginalsByTime(
+        [a for a in articles if a.lang == "vi" and not a.translation_of], places
+    )
     links = []
     for article in articles:
         if article.lang in (None, "vi") or article.translation_of:
             continue
-        link = link_translation(article, originals, places=places, similarity=similarity)
+        candidates = originals.candidates(article)
+        link = _decide(article, text_facts(article, places), candidates, similarity)
         if link is not None:
             links.append(link)
     return links

@@ -108,3 +108,23 @@ def test_a_supplied_similarity_takes_part_and_unmarked_copies_only_are_linked() 
         (ENGLISH.identity_url, ORIGINAL.identity_url)
     ]
     assert "similarity" in links[0].reasons and calls
+
+
+def test_only_originals_in_the_time_window_are_weighed() -> None:
+    """The windowed search finds the same original as weighing every candidate, and an
+    original published more than the window before the copy is never a candidate."""
+    from crawler.linking import MAX_DELAY, _OriginalsByTime
+
+    distant = ORIGINAL.model_copy(
+        update={
+            "url": "https://baolamdong.vn/ke-hoach-112-cu-100000.html",
+            "published": ENGLISH.published - MAX_DELAY - timedelta(hours=1),
+        }
+    )
+    everyone = [ORIGINAL, DISTRACTOR, OTHER_PROVINCE, distant]
+    window = _OriginalsByTime(everyone, PLACES)
+    urls = {original.identity_url for original, _facts in window.candidates(ENGLISH)}
+    assert ORIGINAL.identity_url in urls and distant.identity_url not in urls
+    links = link_unmarked([ENGLISH, *everyone], places=PLACES)
+    assert links == [link_translation(ENGLISH, everyone, places=PLACES)]
+    assert links[0].original == ORIGINAL.identity_url
