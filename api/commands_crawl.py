@@ -13,6 +13,7 @@ import sys
 from datetime import datetime, time
 from pathlib import Path
 
+from api.place_names import place_names
 from api.settings import Settings
 from crawler.errors import ImportFormatError
 from crawler.fetch import FetchConfig, Fetcher
@@ -83,7 +84,12 @@ def crawl(
     options = CrawlOptions(max_pages=max_pages, since=since_at)
     with ArticleStore(settings.store_location) as store, Fetcher(config) as fetcher:
         summary = run_crawl(
-            chosen, store, fetcher, lock_path=settings.crawl_lock_path, options=options
+            chosen,
+            store,
+            fetcher,
+            lock_path=settings.crawl_lock_path,
+            options=options,
+            places=place_names(),
         )
     print(summary.line())
     return EXIT_OK
@@ -123,7 +129,7 @@ def import_articles(settings: Settings, *, path: Path) -> int:
     """`policyqa import FILE.jsonl`: same dedupe and versioning as crawling."""
     problems: list[ImportFormatError] = []
     with ArticleStore(settings.store_location) as store:
-        outcomes = import_jsonl(store, path, problems)
+        outcomes = import_jsonl(store, path, problems, places=place_names())
         total = store.count()
     for problem in problems[:MAX_REPORTED_PROBLEMS]:
         print(f"policyqa: skipped {problem}", file=sys.stderr)
@@ -131,7 +137,8 @@ def import_articles(settings: Settings, *, path: Path) -> int:
         print(f"policyqa: ... and {len(problems) - MAX_REPORTED_PROBLEMS} more", file=sys.stderr)
     print(
         f"import: new={outcomes['new']} changed={outcomes['changed']} "
-        f"unchanged={outcomes['unchanged']} skipped={len(problems)} articles in store={total}"
+        f"unchanged={outcomes['unchanged']} skipped={len(problems)} "
+        f"linked={outcomes['linked']} articles in store={total}"
     )
     # Bad lines were skipped: the exit code tells scripts the file needs fixing.
     return EXIT_USAGE if problems else EXIT_OK

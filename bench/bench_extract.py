@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench.extract_corpora import Page, aeb_pages, demo_pages, mirror_pages  # noqa: E402
 from bench.textscore import score_page, summarise  # noqa: E402
+from api.place_names import place_names  # noqa: E402
 from crawler.extract import extract  # noqa: E402
 from crawler.models import Article  # noqa: E402
 
@@ -163,18 +164,6 @@ def site_report(pages: list[Page], profile: str | None = None) -> dict[str, Any]
     }
 
 
-def _gazetteer_places() -> dict[str, list[str]]:
-    """Place names in every language the gazetteer has, by key (what linking compares)."""
-    data = json.loads((ROOT / "qa" / "data" / "gazetteer.json").read_text(encoding="utf-8"))
-    places = {}
-    for unit in data["units"]:
-        names = [unit["vi"], unit["key"].replace("-", " ")]
-        for field in ("en", "ru", "uk", "fr", "zh", "aliases"):
-            names += unit.get(field) or []
-        places[unit["key"]] = names
-    return places
-
-
 def content_link_report(articles: list[tuple[Page, Article | None]]) -> dict[str, Any]:
     """Translations linked by content alone: every translation's markup link is removed
     and `crawler.linking` links it among the extracted Vietnamese originals. Precision and
@@ -182,7 +171,7 @@ def content_link_report(articles: list[tuple[Page, Article | None]]) -> dict[str
     one would be wrong)."""
     from crawler.linking import link_translation, link_unmarked
 
-    places = _gazetteer_places()
+    places = place_names()
     pool: list[Article] = []
     truth: dict[str, str] = {}
     for page, article in articles:

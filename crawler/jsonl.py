@@ -7,7 +7,8 @@ optional `published` (ISO 8601 with offset), `lang`, `site`, `province`, `author
 `fetched_at`, `version`.
 
 A bad line (not JSON, not an article, a URL that is not http(s), not UTF-8, too long) is
-reported with its number and skipped; the good lines are imported.
+reported with its number and skipped; the good lines are imported. Translations that name
+no original are then linked to it by content, as after a crawl.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
 
+from crawler.content_links import link_stored_translations
 from crawler.errors import ImportFormatError
 from crawler.models import Article
 from crawler.store import ArticleStore
@@ -123,17 +125,25 @@ def _prepared(article: Article) -> Article:
 
 
 def import_jsonl(
-    store: ArticleStore, path: Path, problems: list[ImportFormatError] | None = None
+    store: ArticleStore,
+    path: Path,
+    problems: list[ImportFormatError] | None = None,
+    *,
+    places: Mapping[str, Sequence[str]] | None = None,
 ) -> Counter[str]:
-    """Add every good article of a JSONL file; counts of "new", "changed", "unchanged"
-    and "skipped". Each bad line is added to `problems` (each names its line) and
-    skipped; the rest is imported."""
+    """Add every good article of a JSONL file; counts of "new", "changed", "unchanged",
+    "skipped" and "linked" (translations that named no original, linked to it by
+    content once the file is in: `crawler.content_links`). Each bad line is added to
+    `problems` (each names its line) and skipped; the rest is imported."""
     found: list[ImportFormatError] = [] if problems is None else problems
     outcomes: Counter[str] = Counter()
     for _number, article in read_articles(path, found):
         outcomes[store.add(_prepared(article))] += 1
     if found:
         outcomes["skipped"] = len(found)
+    linked = link_stored_translations(store, places=places).linked
+    if linked:
+        outcomes["linked"] = linked
     return outcomes
 
 

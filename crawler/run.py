@@ -24,7 +24,7 @@ import logging
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -34,6 +34,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from crawler.content_links import link_stored_translations
 from crawler.database import WriterLockHeld
 from crawler.discover import (
     MAX_SITEMAP_BYTES,
@@ -84,6 +85,8 @@ class CrawlSummary:
     downloaded: int = 0  # article pages answered 200 (a full download)
     not_modified: int = 0  # article pages answered 304
     not_articles: int = 0
+    # translations that named no original, linked to it by content after the crawl
+    linked_by_content: int = 0
     requests: int = 0  # every HTTP request, discovery and robots.txt included
     interrupted: bool = False
     started_at: str = ""
@@ -93,6 +96,7 @@ class CrawlSummary:
         return (
             f"crawl: sites={self.sites} discovered={self.discovered} fetched={self.fetched} "
             f"new={self.new} changed={self.changed} unchanged={self.unchanged} "
+            f"linked={self.linked_by_content} "
             f"skipped={self.skipped} failed={self.failed} seconds={self.seconds:.1f}"
             + (" (interrupted)" if self.interrupted else "")
         )
@@ -564,6 +568,17 @@ class CrawlRun:
         return self.summary
 
 
+def _link_by_content(store: ArticleStore, places: Mapping[str, Sequence[str]] | None) -> int:
+    """Translations linked by content; a store failure here is logged, not raised: the
+    crawl's articles are stored, the pass records all its links or none, and the next
+    run tries again."""
+    try:
+        return link_stored_translations(store, places=places).linked
+    except StoreError as error:
+        logger.error("could not link translations by content: %s", error)
+        return 0
+
+
 def _wait_first(
     futures: set[Future[_PageResult]],
 ) -> tuple[set[Future[_PageResult]], set[Future[_PageResult]]]:
@@ -589,8 +604,11 @@ def run_crawl(
     lock_path: Path,
     options: CrawlOptions | None = None,
     extractor: Extractor = extract,
+    places: Mapping[str, Sequence[str]] | None = None,
 ) -> CrawlSummary:
     """A locked crawl run whose summary is recorded in the store, even when interrupted.
+    After a completed run, stored translations that name no original are linked to it by
+    content (`crawler.content_links`; `places`: place key -> names in any language).
 
     The lock is a file at `lock_path` for an SQLite store, an advisory lock in the database
     for a PostgreSQL one (crawlers on different hosts exclude each other)."""
@@ -605,6 +623,7 @@ def run_crawl(
         run = CrawlRun(sources, store, fetcher, options, extractor=extractor)
         try:
             summary = run.run()
+            summary.linked_by_content = _link_by_content(store, places)
         finally:
             try:
                 store.record_run({**run.summary.as_dict(), "sources": sources.origin})

@@ -243,17 +243,22 @@ class ArticleStore:
         article_id = article_id_for(canonical)
         content_hash = content_hash_for(article.title, article.text)
         with self._lock:
+            rows = self._query(
+                "SELECT latest_version, content_hash, first_seen_at, translation_of_id,"
+                " translation_group FROM articles WHERE id = ?",
+                (article_id,),
+            )
+            previous = rows[0] if rows else None
+            if not article.translation_of and previous is not None:
+                # A translation linked earlier (by content, after a crawl) stays linked
+                # when the page, fetched again, still names no original.
+                article = self._with_kept_link(article, article_id, previous)
             group = (
                 self._resolve_group(article.translation_of)
                 if article.translation_of
                 else article_id
             )
             aliases = {canonical, canonicalize_url(article.url)}
-            rows = self._query(
-                "SELECT latest_version, content_hash, first_seen_at FROM articles WHERE id = ?",
-                (article_id,),
-            )
-            previous = rows[0] if rows else None
             filled = article.model_copy(
                 update={
                     # One row per canonical article: whichever duplicate URL (a second
@@ -358,6 +363,67 @@ class ArticleStore:
             self._write(statements)
         logger.debug("stored %s as %s (version %s): %s", canonical, article_id, version, outcome)
         return outcome
+
+    def _with_kept_link(self, article: Article, article_id: str, previous: Any) -> Article:
+        if not previous["translation_of_id"]:
+            return article
+        stored = self._version(article_id, int(previous["latest_version"]))
+        if stored is None or not stored.translation_of:
+            return article
+        return article.model_copy(update={"translation_of": stored.translation_of})
+
+    def link_translations(self, links: Iterable[tuple[str, str]]) -> int:
+        """Record the original of stored translations that name none: for each
+        (translation URL, original URL), the translation joins the original's translation
+        group and its latest version names the original in `translation_of`.
+
+        One transaction: all links are recorded or none. A translation that already names
+        an original keeps it, so recording the same links again changes nothing. Returns
+        how many translations were linked."""
+        linked = 0
+        with self._lock:
+            statements: list[tuple[str, tuple[Any, ...]]] = []
+            seen: set[str] = set()
+            for translation_url, original_url in links:
+                copy_id = self.article_id_for_url(translation_url)
+                original_id = self.article_id_for_url(original_url)
+                if copy_id is None or original_id is None or copy_id in seen:
+                    continue
+                rows = self._query(
+                    "SELECT c.latest_version AS version, c.translation_of_id AS linked,"
+                    " o.translation_group AS original_group FROM articles c, articles o"
+                    " WHERE c.id = ? AND o.id = ?",
+                    (copy_id, original_id),
+                )
+                if not rows or rows[0]["linked"]:
+                    continue
+                group = str(rows[0]["original_group"] or original_id)
+                version = int(rows[0]["version"])
+                stored = self._version(copy_id, version)
+                if stored is None or stored.translation_of or group == copy_id:
+                    continue
+                updated = stored.model_copy(
+                    update={
+                        "translation_of": canonicalize_url(original_url),
+                        "translation_group": group,
+                    }
+                )
+                statements += [
+                    (
+                        "UPDATE article_versions SET data = ? WHERE article_id = ? AND version = ?",
+                        (updated.model_dump_json(), copy_id, version),
+                    ),
+                    (
+                        "UPDATE articles SET translation_of_id = ?, translation_group = ?"
+                        " WHERE id = ? OR translation_group = ?",
+                        (group, group, copy_id, copy_id),
+                    ),
+                ]
+                seen.add(copy_id)
+                linked += 1
+            if statements:
+                self._write(statements)
+        return linked
 
     _SELECT = (
         "SELECT v.data AS data, a.translation_group AS translation_group,"

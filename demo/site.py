@@ -192,8 +192,13 @@ class SiteBuilder:
     asked of the family (`demo.families`): the article's own for its page, the host's for
     the host's listings, feeds and sitemaps."""
 
-    def __init__(self, articles: list[CorpusArticle], out: Path, today: date) -> None:
+    def __init__(
+        self, articles: list[CorpusArticle], out: Path, today: date, unmarked: bool = False
+    ) -> None:
         self.articles = articles
+        # vietnam.vn copies that name no original (no hreflang, JSON-LD or "Source:" line),
+        # as many real ones do: the crawler then links them by content.
+        self.unmarked = unmarked
         self.tree = Tree(out)
         self.today = today
         self.built_at = datetime(today.year, today.month, today.day, 6, 0, tzinfo=VIETNAM_TZ)
@@ -638,9 +643,15 @@ def is_current(root: Path, corpus: Path = DEFAULT_CORPUS) -> bool:
 
 
 def build_site(
-    out: Path, corpus: Path = DEFAULT_CORPUS, today: date | None = None, force: bool = True
+    out: Path,
+    corpus: Path = DEFAULT_CORPUS,
+    today: date | None = None,
+    force: bool = True,
+    *,
+    unmarked_translations: bool = False,
 ) -> Tree:
-    """Render `corpus` into `out` (replacing what is there when `force`)."""
+    """Render `corpus` into `out` (replacing what is there when `force`);
+    `unmarked_translations`: vietnam.vn copies name no original."""
     articles = load_corpus(corpus)
     unknown = sorted({a.host for a in articles} - set(SITES))
     if unknown:
@@ -650,7 +661,9 @@ def build_site(
             raise FileExistsError(f"{out} exists; pass --force to replace it")
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    builder = SiteBuilder(articles, out, today or datetime.now(VIETNAM_TZ).date())
+    builder = SiteBuilder(
+        articles, out, today or datetime.now(VIETNAM_TZ).date(), unmarked_translations
+    )
     builder.tree.fingerprint = site_fingerprint(corpus)
     tree = builder.build()
     logger.info("built %d pages for %d articles under %s", len(tree.pages), len(articles), out)
@@ -668,10 +681,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--today", type=date.fromisoformat, default=None, help="date shown in the top bars"
     )
+    parser.add_argument(
+        "--unmarked-translations",
+        action="store_true",
+        help="vietnam.vn copies name no original (no hreflang, JSON-LD or Source: line)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        tree = build_site(args.out, args.corpus, args.today)
+        tree = build_site(
+            args.out, args.corpus, args.today, unmarked_translations=args.unmarked_translations
+        )
     except (OSError, ValueError) as exc:
         logger.error("%s", exc)
         return 1

@@ -88,8 +88,10 @@ class VietnamVn(SiteFamily):
         ]
         default = next((x for x in copies if x.lang == "en"), copies[0])
         alternates.append(f'<link rel="alternate" hreflang="x-default" href="{esc(default.url)}">')
+        if site.unmarked:
+            alternates = []
         extra_ld: dict[str, object] = {"publisher": {"@type": "Organization", "name": "Vietnam.vn"}}
-        if a.translation_of:
+        if a.translation_of and not site.unmarked:
             extra_ld["isBasedOn"] = a.translation_of
             source_site = SITES.get(urlsplit(a.translation_of).netloc)
             if source_site:
@@ -111,7 +113,9 @@ class VietnamVn(SiteFamily):
         paragraphs = []
         for i, text in enumerate(a.paragraphs):
             source = re.match(r"^(.{1,12}?\s?[:：]\s?)(https?://\S+)$", text)
-            if source:
+            if source and site.unmarked:
+                pass  # an unmarked copy drops its "Source:" line
+            elif source:
                 label, url = source.groups()
                 paragraphs.append(
                     f'<p class="source-link" style="text-align:right"><em>{esc(label)}'
