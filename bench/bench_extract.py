@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from api.place_names import place_names  # noqa: E402
 from bench.extract_corpora import Page, aeb_pages, demo_pages, mirror_pages  # noqa: E402
 from bench.textscore import score_page, summarise  # noqa: E402
-from api.place_names import place_names  # noqa: E402
 from crawler.extract import extract  # noqa: E402
 from crawler.models import Article  # noqa: E402
 

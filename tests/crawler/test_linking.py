@@ -118,7 +118,7 @@ def test_only_originals_in_the_time_window_are_weighed() -> None:
     distant = ORIGINAL.model_copy(
         update={
             "url": "https://baolamdong.vn/ke-hoach-112-cu-100000.html",
-            "published": ENGLISH.published - MAX_DELAY - timedelta(hours=1),
+            "published": T0 + timedelta(hours=5) - MAX_DELAY - timedelta(hours=1),
         }
     )
     everyone = [ORIGINAL, DISTRACTOR, OTHER_PROVINCE, distant]
