@@ -428,6 +428,8 @@ def _is_month_name(word: str) -> bool:
 def _month_match_starts(text: str) -> list[int]:
     """Where a month pattern may match: the starts of month-name words and of the two
     words before each, in text order."""
+    if not any(map(_is_month_name, set(_ANY_WORD.findall(text)))):
+        return []  # most texts: no month name at all, so no word positions are needed
     starts: list[int] = []
     positions: set[int] = set()
     for match in _ANY_WORD.finditer(text):
