@@ -12,7 +12,10 @@ throughput = chunks in the index / seconds of `policyqa index`); `policyqa serve
 on a free loopback port and answers 50 `/search` and 50 `/ask` requests, one at a time,
 each a question it has not seen (a demo question moved to another province): p50/p95.
 Then the server's resident memory, the disk used by store and index, and recall@10 of the
-served vector index against exact search over the same vectors (50 query vectors).
+served vector index against exact search over the same vectors (50 query vectors). When
+the served index is HNSW, the same graph is searched at several efSearch, and HNSW graphs
+built with other M and efConstruction over the same vectors are timed and scored too
+(`--hnsw-grid`, sizes of 20k chunks and more): the sweep that chooses the index defaults.
 
 Writes bench/results/scale.json (merged per size) and prints a table.
 Sizes: --sizes 10000,100000 (default 10000,100000); the 1M size is asked for explicitly.
@@ -191,8 +194,14 @@ def _timed(client: httpx.Client, method: str, url: str, **kwargs: Any) -> float:
     return elapsed * 1000
 
 
-def recall_against_exact(home: Path, questions: list[str], k: int = 10) -> dict[str, Any]:
-    """recall@k of the served vector index against exact inner-product search."""
+def recall_against_exact(
+    home: Path,
+    questions: list[str],
+    k: int = 10,
+    hnsw_grid: tuple[tuple[int, int], ...] = (),
+) -> dict[str, Any]:
+    """recall@k of the served vector index against exact inner-product search; with
+    `hnsw_grid`, also of HNSW graphs built other ways over the same vectors."""
     from index.embed import HashingEmbedder
     from index.faiss_store import FaissStore
     from index.reader import current_version, version_dir
@@ -234,10 +243,68 @@ def recall_against_exact(home: Path, questions: list[str], k: int = 10) -> dict[
                 "mean_ms": round(per_query_ms, 2),
             }
         result["hnsw_ef_search_sweep"] = sweep
+    if hnsw_grid and len(ids) >= 20_000:
+        result["hnsw_graph_sweep"] = hnsw_graph_sweep(store, ids, queries, best_ids, hnsw_grid, k)
     return result
 
 
-def run_size(chunks: int, per_article: float, workdir: Path, workers: int) -> dict[str, Any]:
+# (M, efConstruction) pairs for the graph sweep; each is searched at every efSearch below.
+HNSW_GRID = ((32, 80), (32, 200), (48, 200), (64, 200))
+HNSW_EF_SEARCH = (128, 256, 512, 1024)
+
+
+def hnsw_graph_sweep(
+    store: Any,
+    ids: np.ndarray,
+    queries: np.ndarray,
+    exact: np.ndarray,
+    grid: tuple[tuple[int, int], ...],
+    k: int,
+) -> dict[str, Any]:
+    """recall@k against exact search and time per query of HNSW graphs built with other
+    M and efConstruction over the same vectors, at several efSearch: what to choose
+    for large indexes. One query at a time, as the server searches."""
+    import faiss
+
+    vectors = np.vstack(
+        [store.reconstruct(ids[s : s + 50_000]) for s in range(0, len(ids), 50_000)]
+    )
+    out: dict[str, Any] = {}
+    for m, ef_construction in grid:
+        base = faiss.IndexHNSWFlat(vectors.shape[1], m, faiss.METRIC_INNER_PRODUCT)
+        base.hnsw.efConstruction = ef_construction
+        graph = faiss.IndexIDMap2(base)
+        started = time.perf_counter()
+        graph.add_with_ids(vectors, ids)
+        build_s = time.perf_counter() - started
+        row: dict[str, Any] = {"build_seconds": round(build_s, 1)}
+        for ef in HNSW_EF_SEARCH:
+            params = faiss.SearchParametersHNSW(efSearch=max(ef, k))  # type: ignore[attr-defined]
+            times: list[float] = []
+            hits = 0
+            for query, truth in zip(queries, exact, strict=True):
+                started = time.perf_counter()
+                _, labels = graph.search(query.reshape(1, -1), k, params=params)
+                times.append((time.perf_counter() - started) * 1000)
+                hits += len(set(labels[0].tolist()) & set(truth.tolist()))
+            row[f"ef_search_{ef}"] = {
+                "recall_at_10": round(hits / (k * len(queries)), 4),
+                "p50_ms": round(percentile(times, 0.5), 2),
+                "p95_ms": round(percentile(times, 0.95), 2),
+            }
+        out[f"M{m}_efC{ef_construction}"] = row
+        logger.info("HNSW M=%d efConstruction=%d: %s", m, ef_construction, json.dumps(row))
+        del graph, base
+    return out
+
+
+def run_size(
+    chunks: int,
+    per_article: float,
+    workdir: Path,
+    workers: int,
+    hnsw_grid: tuple[tuple[int, int], ...] = (),
+) -> dict[str, Any]:
     home = workdir / f"home-{chunks}"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
@@ -276,7 +343,7 @@ def run_size(chunks: int, per_article: float, workdir: Path, workers: int) -> di
         rss = _tree_rss(server.process.pid)
     finally:
         server.stop()
-    recall = recall_against_exact(home, questions[:50])
+    recall = recall_against_exact(home, questions[:50], hnsw_grid=hnsw_grid)
     result = {
         "chunks": manifest.chunks,
         "articles": manifest.articles,
@@ -305,10 +372,24 @@ def main() -> int:
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SCALE_SIZES", "10000,100000"))
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="Keep the homes afterwards.")
+    parser.add_argument(
+        "--hnsw-grid",
+        default=",".join(f"{m}:{ef}" for m, ef in HNSW_GRID),
+        help="M:efConstruction pairs for the HNSW graph sweep (sizes of 20k chunks or more); "
+        "'none' skips it.",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     sizes = [int(size) for size in args.sizes.split(",") if size]
+    grid: tuple[tuple[int, int], ...] = (
+        ()
+        if args.hnsw_grid == "none"
+        else tuple(
+            (int(m), int(ef))
+            for m, ef in (pair.split(":") for pair in args.hnsw_grid.split(",") if pair)
+        )
+    )
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="policyqa-scale-"))
     per_article = chunks_per_article()
     logger.info("about %.2f chunks per synthetic article", per_article)
@@ -317,7 +398,7 @@ def main() -> int:
     try:
         for size in sizes:
             runs[str(size)] = {
-                **run_size(size, per_article, workdir, workers=1),
+                **run_size(size, per_article, workdir, workers=1, hnsw_grid=grid),
                 "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             }
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
