@@ -152,6 +152,7 @@ class Catalog:
             self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
+        self._columns: _FilterColumns | None = None
 
     @classmethod
     def create(cls, path: Path) -> Catalog:
@@ -318,43 +319,18 @@ class Catalog:
             last = rows[-1][0]
 
     def allowed_chunk_ids(self, filters: SearchFilters | None) -> np.ndarray | None:
-        """The chunk ids matching `filters`, sorted; None when nothing is filtered."""
+        """The chunk ids matching `filters`, sorted; None when nothing is filtered.
+
+        Evaluated over the filter columns held in arrays (`_FilterColumns`, read once per
+        open catalog): a filter costs a few vector operations over the chunks rather
+        than a query that joins every chunk to its article."""
         if filters is None or filters.is_empty():
             return None
-        where: list[str] = []
-        params: list[object] = []
-
-        def any_of(column: str, values: Sequence[str]) -> None:
-            if values:
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-
-        any_of("a.province_key", [place_key(p) for p in filters.province])
-        any_of("a.lang", [v.lower() for v in filters.lang])
-        any_of("a.site", [v.lower() for v in filters.site])
-        any_of("a.translation_group", list(filters.translation_group))
-        if filters.since:
-            where.append("a.published_day >= ?")
-            params.append(filters.since.isoformat())
-        if filters.until:
-            where.append("a.published_day <= ?")
-            params.append(filters.until.isoformat())
-        if filters.mentioned_since or filters.mentioned_until:
-            low = (filters.mentioned_since or date.min).isoformat()
-            high = (filters.mentioned_until or date.max).isoformat()
-            # A mentioned period ("May 2025", "Q2") matches when it overlaps the range.
-            where.append(
-                "EXISTS (SELECT 1 FROM chunk_dates d WHERE d.chunk_id = c.id "
-                "AND d.value_end >= ? AND d.value <= ?)"
-            )
-            params.extend((low, high))
-        sql = (
-            "SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id "
-            f"WHERE {' AND '.join(where)} ORDER BY c.id"
-        )
         with self._lock:
-            cursor = self._db.execute(sql, params)
-            return np.fromiter((row[0] for row in cursor), dtype=np.int64)
+            if self._columns is None:
+                self._columns = _FilterColumns.read(self._db)
+            columns = self._columns
+        return columns.allowed(filters)
 
     def article(self, article_id: str) -> IndexedArticle | None:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
@@ -423,6 +399,91 @@ class Catalog:
             )
             found[chunk_id] = (chunk, article)
         return found
+
+
+def _day_number(value: str | None) -> int:
+    """An ISO date as a day number; -1 for none (no comparison with a real day holds)."""
+    return date.fromisoformat(value).toordinal() if value else -1
+
+
+def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, dict[str, int]]:
+    """Each value's number in a table of the distinct values (None: -1, never matched)."""
+    table: dict[str, int] = {}
+    codes = np.fromiter(
+        (-1 if value is None else table.setdefault(value, len(table)) for value in values),
+        dtype=np.int32,
+        count=len(values),
+    )
+    return codes, table
+
+
+@dataclass(frozen=True)
+class _FilterColumns:
+    """What filters compare, as arrays: per article its province key, language, site,
+    translation group (as numbers in a table of distinct values) and publication day;
+    per chunk (sorted by id) its article; per mentioned date its chunk and the days its
+    period starts and ends."""
+
+    article_columns: dict[str, tuple[np.ndarray, dict[str, int]]]
+    published_day: np.ndarray
+    chunk_ids: np.ndarray
+    chunk_article: np.ndarray
+    date_chunk: np.ndarray
+    date_start: np.ndarray
+    date_end: np.ndarray
+
+    @classmethod
+    def read(cls, db: sqlite3.Connection) -> _FilterColumns:
+        articles = db.execute(
+            "SELECT id, province_key, lang, site, translation_group, published_day FROM articles"
+        ).fetchall()
+        row_of = {row[0]: n for n, row in enumerate(articles)}
+        names = ("province_key", "lang", "site", "translation_group")
+        article_columns = {
+            name: _codes([row[column] for row in articles])
+            for column, name in enumerate(names, start=1)
+        }
+        chunks = db.execute("SELECT id, article_id FROM chunks ORDER BY id").fetchall()
+        dates = db.execute("SELECT chunk_id, value, value_end FROM chunk_dates").fetchall()
+        return cls(
+            article_columns=article_columns,
+            published_day=np.array([_day_number(row[5]) for row in articles], dtype=np.int32),
+            chunk_ids=np.array([row[0] for row in chunks], dtype=np.int64),
+            # A chunk whose article is missing matches no filter (the join dropped it).
+            chunk_article=np.array([row_of.get(row[1], -1) for row in chunks], dtype=np.int64),
+            date_chunk=np.array([row[0] for row in dates], dtype=np.int64),
+            date_start=np.array([_day_number(row[1]) for row in dates], dtype=np.int32),
+            date_end=np.array([_day_number(row[2]) for row in dates], dtype=np.int32),
+        )
+
+    def allowed(self, filters: SearchFilters) -> np.ndarray:
+        articles = np.ones(len(self.published_day), dtype=bool)
+
+        def any_of(name: str, values: Sequence[str]) -> None:
+            nonlocal articles
+            if values:
+                codes, table = self.article_columns[name]
+                wanted = [table[value] for value in values if value in table]
+                articles &= np.isin(codes, np.array(wanted, dtype=np.int32))
+
+        any_of("province_key", [place_key(p) for p in filters.province])
+        any_of("lang", [v.lower() for v in filters.lang])
+        any_of("site", [v.lower() for v in filters.site])
+        any_of("translation_group", list(filters.translation_group))
+        day = self.published_day
+        if filters.since:
+            articles &= day >= filters.since.toordinal()
+        if filters.until:
+            articles &= (day >= 0) & (day <= filters.until.toordinal())
+        present = self.chunk_article >= 0
+        chunks = present & articles[np.where(present, self.chunk_article, 0)]
+        if filters.mentioned_since or filters.mentioned_until:
+            # A mentioned period ("May 2025", "Q2") matches when it overlaps the range.
+            low = (filters.mentioned_since or date.min).toordinal()
+            high = (filters.mentioned_until or date.max).toordinal()
+            overlapping = (self.date_end >= low) & (self.date_start <= high)
+            chunks &= np.isin(self.chunk_ids, self.date_chunk[overlapping])
+        return self.chunk_ids[chunks]
 
 
 def _indexed_article(row: Sequence[Any]) -> IndexedArticle:
