@@ -44,9 +44,13 @@ class FaissStore:
         dimensions: int,
         *,
         kind: IndexKind = "flat",
-        hnsw_m: int = 32,
-        ef_construction: int = 80,
-        ef_search: int = 128,
+        # Chosen by bench-scale's sweep at 100k chunks (2 cores, 768 dimensions): recall@10
+        # against exact search was 0.892 with M=32, efConstruction=80, efSearch=128, 0.96
+        # at efSearch 512; 0.968 with these at 2.2 ms a query (1.0 at efSearch 1024), for
+        # a graph that takes about three times as long to build.
+        hnsw_m: int = 48,
+        ef_construction: int = 200,
+        ef_search: int = 512,
         ivf_lists: int | None = None,
         ivf_probes: int = 16,
         exact_subset_limit: int = 20_000,
