@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from api.schemas import RawFilters
 
 app = typer.Typer(
     name="policyqa",
@@ -47,7 +51,7 @@ def _raw_filters(
     until: str | None,
     lang: list[str] | None,
     site: list[str] | None,
-) -> dict[str, Any]:
+) -> RawFilters:
     """Filters as the user typed them; qa/ resolves place names and dates."""
     return {
         "province": province or [],
@@ -76,7 +80,7 @@ def _configure_logging(settings: Settings) -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _run(command: Any, *args: Any, **kwargs: Any) -> None:
+def _run(command: Callable[..., int | None], *args: object, **kwargs: object) -> None:
     """Run a command function, turning known errors into a message and an exit code."""
     from api.errors import exit_code_for, message_for
 
@@ -88,11 +92,11 @@ def _run(command: Any, *args: Any, **kwargs: Any) -> None:
         typer.echo("interrupted; everything already stored is kept", err=True)
         raise typer.Exit(130) from None
     except Exception as error:  # converted at the edge: message, never a traceback
-        code = exit_code_for(error)
-        if code is None:
+        error_code = exit_code_for(error)
+        if error_code is None:
             raise
         typer.echo(f"policyqa: {message_for(error)}", err=True)
-        raise typer.Exit(code) from None
+        raise typer.Exit(error_code) from None
     raise typer.Exit(code or 0)
 
 

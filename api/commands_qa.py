@@ -9,22 +9,25 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from api.services import load_chat_model, open_retriever
 from api.settings import Settings
 from qa.errors import QuestionError
 from qa.models import Answer
 
+if TYPE_CHECKING:
+    from api.schemas import RawFilters
+
 logger = logging.getLogger(__name__)
 
 
-def _dump(data: Any) -> None:
+def _dump(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def search(
-    settings: Settings, *, query: str, k: int, as_json: bool, raw_filters: dict[str, Any]
+    settings: Settings, *, query: str, k: int, as_json: bool, raw_filters: RawFilters
 ) -> int:
     """Ranked passages for `query`, with article metadata."""
     from qa.answer import resolve_filters
@@ -35,7 +38,7 @@ def search(
     filters, _shown = resolve_filters(raw_filters)
     retriever = open_retriever(settings)
     hits = retriever.search(query, k=k, filters=filters)
-    passages: list[dict[str, Any]] = [
+    passages: list[dict[str, object]] = [
         {
             "rank": rank,
             "score": round(float(hit.score), 6),
@@ -60,14 +63,16 @@ def search(
     if not passages:
         print("no passages found")
         return 0
-    for p in passages:
-        date = (p["published"] or "")[:10]
+    for rank, hit in enumerate(hits, start=1):
+        article = hit.article
+        date = article.published.isoformat()[:10] if article.published else ""
+        score = round(float(hit.score), 6)
         print(
-            f"{p['rank']:>2}. [{p['score']:.4f}] {p['title']} ({p['site'] or ''} {date} "
-            f"{p['lang'] or ''})"
+            f"{rank:>2}. [{score:.4f}] {article.title} ({article.site or ''} {date} "
+            f"{article.lang or ''})"
         )
-        print(f"    {p['url']}")
-        snippet = " ".join(p["text"].split())
+        print(f"    {article.url}")
+        snippet = " ".join(hit.chunk.text.split())
         print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}")
     return 0
 
@@ -87,7 +92,7 @@ def _print_answer(result: Answer) -> None:
             print(f'    "{quote[:400]}{"…" if len(quote) > 400 else ""}"')
 
 
-def ask(settings: Settings, *, question: str, as_json: bool, raw_filters: dict[str, Any]) -> int:
+def ask(settings: Settings, *, question: str, as_json: bool, raw_filters: RawFilters) -> int:
     """Answer one question with citations; exit 0 for answers and refusals alike."""
     from api.container import Container
 

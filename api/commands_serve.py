@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 import uvicorn
@@ -22,6 +22,9 @@ import uvicorn
 from api.http_server import server_options
 from api.security import InsecureBindError, check_bind
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ EXIT_USAGE = 2
 METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 
-def worker_app() -> Any:
+def worker_app() -> FastAPI:
     """The app of one worker process, from the environment the supervisor passed on."""
     from api.app import create_app
     from api.settings import get_settings
