@@ -200,6 +200,38 @@ def content_link_report(articles: list[tuple[Page, Article | None]]) -> dict[str
         "precision": round(right / len(links), 3) if links else None,
         "recall": round(right / len(linkable), 3) if linkable else None,
         "links_with_original_withheld": withheld_links,
+        "through_the_store": _stored_link_report(pool, truth, linkable),
+    }
+
+
+def _stored_link_report(
+    pool: list[Article], truth: dict[str, str], linkable: set[str]
+) -> dict[str, Any]:
+    """The same articles stored (markup links removed) and linked by the pass that runs
+    after a crawl (`crawler.content_links`), read back from the store."""
+    from crawler.content_links import link_stored_translations
+    from crawler.store import ArticleStore
+    from crawler.urls import canonicalize_url
+
+    with tempfile.TemporaryDirectory() as tmp, ArticleStore(Path(tmp) / "a.sqlite") as store:
+        for article in pool:
+            store.add(article)
+        result = link_stored_translations(store, places=place_names())
+        named = {a.identity_url: a.translation_of for a in store.articles()}
+    right = wrong = 0
+    for url, original in truth.items():
+        found = named.get(canonicalize_url(url))
+        same = found and original and found.rstrip("/") == canonicalize_url(original).rstrip("/")
+        if same:
+            right += 1
+        elif found:
+            wrong += 1
+    return {
+        "linked": result.linked,
+        "right": right,
+        "wrong": wrong,
+        "precision": round(right / (right + wrong), 3) if right + wrong else None,
+        "recall": round(right / len(linkable), 3) if linkable else None,
     }
 
 
