@@ -151,6 +151,12 @@ def site_report(pages: list[Page], profile: str | None = None) -> dict[str, Any]
         "body": summarise(
             [score_page(p.truth["body"], "\n\n".join(a.paragraphs)) for p, a in found]
         ),
+        # The same without the closing "Source:" and credit lines of the truth, which the
+        # Article keeps in translation_of and author: the story text alone.
+        "body_story_lines": summarise(
+            [score_page(p.truth["story"], "\n\n".join(a.paragraphs)) for p, a in found]
+        ),
+        "closing_lines_kept_as_metadata": _closing_lines_report(found),
         "dates_right": round(dates_right / len(dated), 3) if dated else None,
         "junk": len(junk),
         "junk_urls": junk[:5],
@@ -161,6 +167,27 @@ def site_report(pages: list[Page], profile: str | None = None) -> dict[str, Any]
             "wrong": linked_wrong,
             "to_originals_outside_the_set": outside_set,
         },
+    }
+
+
+def _closing_lines_report(found: list[tuple[Page, Article]]) -> dict[str, int]:
+    """Articles whose truth closes with a "Source:" or credit line, and how many of them
+    have the original in translation_of or an author, where those lines belong."""
+    sources = credits = with_original = with_author = 0
+    for page, article in found:
+        body, story = page.truth["body"], page.truth["story"]
+        closing = body[len(story) :].split("\n\n") if story != body else []
+        if any("http" in line for line in closing):
+            sources += 1
+            with_original += bool(article.translation_of)
+        if any(line and "http" not in line for line in closing):
+            credits += 1
+            with_author += bool(article.author)
+    return {
+        "source_lines": sources,
+        "of_them_with_translation_of": with_original,
+        "credit_lines": credits,
+        "of_them_with_author": with_author,
     }
 
 

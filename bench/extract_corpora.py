@@ -50,6 +50,27 @@ def aeb_pages(root: Path) -> list[Page]:
     return pages
 
 
+# A closing line this short is a byline or credit ("ПВ", "Новости и фото: THU PHUONG").
+MAX_CREDIT_CHARS = 40
+
+
+def story_paragraphs(paragraphs: list[str]) -> list[str]:
+    """The record's paragraphs without its closing "Source: <URL>" and credit lines, which
+    an Article keeps apart (in `translation_of` and `author`), not in its body. Read from
+    the end: at most two closing lines, each naming a URL or at most MAX_CREDIT_CHARS long
+    (Chinese characters counted three times)."""
+    story = list(paragraphs)
+    for _ in range(2):
+        if len(story) > 1 and ("http" in story[-1] or _weight(story[-1]) <= MAX_CREDIT_CHARS):
+            story.pop()
+    return story
+
+
+def _weight(text: str) -> int:
+    """Length in Latin-script terms: a Chinese character says about as much as three letters."""
+    return len(text) + 2 * sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+
+
 def _html_routes(site_root: Path, routes: dict[str, dict[str, dict[str, Any]]]) -> dict[str, str]:
     """url -> decoded HTML for every 200 text/html route of a built site."""
     found = {}
@@ -101,6 +122,7 @@ def mirror_pages(mirror: Path, articles: Path, work: Path) -> list[Page]:
             truth = {
                 "id": record["id"],
                 "body": "\n\n".join(record.get("paragraphs") or []),
+                "story": "\n\n".join(story_paragraphs(record.get("paragraphs") or [])),
                 "published": entry.get("published") or record.get("published"),
                 "canonical": entry.get("canonical"),
                 # The page names its original even when the set does not hold it.
@@ -142,6 +164,7 @@ def demo_pages(work: Path) -> list[Page]:
             truth = {
                 "id": record["id"],
                 "body": "\n\n".join(record.get("paragraphs") or []),
+                "story": "\n\n".join(story_paragraphs(record.get("paragraphs") or [])),
                 "published": record.get("published"),
                 "canonical": record["url"],
                 "translation_of": _original_url(record, records),
