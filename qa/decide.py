@@ -9,7 +9,7 @@ down, or a question about commitments finds no sentence that commits to anything
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from facts.doc_numbers import normalize_doc_number
@@ -19,11 +19,13 @@ from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.candidates import Candidate
 from qa.lexicon import content_tokens, meeting_ordinals
 from qa.models import QueryPlan
-from qa.retrieve import asks_period, places_named
+from qa.retrieve import article_in_places, asks_period, place_keys_for, places_named
 from qa.scoring import doc_numbers_in, within
 
 # The opening share of a sentence whose periods say when what it states happened.
 OPENING_SHARE = 0.4
+# The stories compared when the question names no two places ("first and second session").
+COMPARISON_SIDES = 2
 # Intents answered by one value; a list, a comparison or commitments are not.
 FACT_INTENTS = frozenset({"fact", "who", "when", "other"})
 MAX_FACT_SENTENCES = 3
@@ -188,10 +190,9 @@ def decide(
         pool = [
             c for c in ranked if c.score >= LIST_SHARE_OF_TOP * top and c.support >= min_support
         ]
-        if len(plan.places) > 1:
-            # A comparison needs each side: the best sentence about each place first.
-            sides = [best_about(ranked, place.key, min_support) for place in plan.places]
-            pool = [c for c in sides if c is not None] + pool
+        if len(plan.places) > 1 or plan.intent == "comparison":
+            # A comparison needs each side, and each side every part asked for.
+            pool = side_answers(plan, ranked, min_support) + pool
         limit = MAX_LIST_SENTENCES
     else:
         pool = [
@@ -224,11 +225,46 @@ def cover_parts(
     return selected
 
 
-def best_about(ranked: list[Candidate], key: str, min_support: float) -> Candidate | None:
-    for candidate in ranked:
-        if candidate.support >= min_support and key in places_named(candidate.text):
-            return candidate
-    return None
+def side_answers(plan: QueryPlan, ranked: list[Candidate], min_support: float) -> list[Candidate]:
+    """The sentences that answer for each side of a comparison or list: each place the
+    question names (a sentence naming it, or from an article about it) or, with one place
+    or none ("the first and the second session"), each of the best stories. A side leads
+    with its best sentence that states the value asked for, then gets the other parts
+    from the same story."""
+    if len(plan.places) > 1:
+        sides = [
+            [
+                c
+                for c in ranked
+                if place.key in places_named(c.text) or article_about(c.article, place.key, plan)
+            ]
+            for place in plan.places
+        ]
+    else:
+        stories = [c.evidence.group for c in ranked if c.support >= min_support]
+        sides = [
+            [c for c in ranked if c.evidence.group == group]
+            for group in list(dict.fromkeys(stories))[:COMPARISON_SIDES]
+        ]
+    answers: list[Candidate] = []
+    for side in sides:
+        carrying = [c for c in side if c.support >= min_support]
+        typed = [c for c in carrying if c.states_value] if plan.answer_type else []
+        if not (typed or carrying):
+            continue
+        lead = (typed or carrying)[0]
+        for candidate in cover_parts(plan, [lead], side, min_support):
+            if candidate not in answers:
+                answers.append(candidate)
+    return answers
+
+
+def article_about(article: IndexedArticle, key: str, plan: QueryPlan) -> bool:
+    """Whether the article is about the place `key` of the question (merged units
+    counting from the merger on, as in `qa.retrieve.place_keys_for`)."""
+    place = next(p for p in plan.places if p.key == key)
+    single = replace(plan, places=(place,))
+    return article_in_places(article, place_keys_for(single, article))
 
 
 def dedupe(pool: list[Candidate], limit: int) -> list[Candidate]:

@@ -185,7 +185,8 @@ def place_keys_for(plan: QueryPlan, article: IndexedArticle) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def _article_in_places(article: IndexedArticle, keys: Sequence[str]) -> bool:
+def article_in_places(article: IndexedArticle, keys: Sequence[str]) -> bool:
+    """Whether the article's province is one of the units `keys` (in any spelling)."""
     if not article.province or not keys:
         return False
     return article.province in keys or Gazetteer.load().resolve(article.province) in keys
@@ -318,7 +319,7 @@ def retrieve(
     for chunk_id, score in fused.items():
         hit = hits_by_id[chunk_id]
         article_keys = place_keys_for(plan, hit.article)
-        place_article = _article_in_places(hit.article, article_keys)
+        place_article = article_in_places(hit.article, article_keys)
         place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", article_keys)
         deadline = _chunk_mentions_period(hit.chunk, plan)
         doc = _chunk_has_doc(hit.chunk, wanted_docs)

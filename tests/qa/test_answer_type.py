@@ -11,8 +11,8 @@ import pytest
 from qa.answer import answer
 from qa.answer_type import expected_answer_type, states_answer_type
 from qa.candidates import Candidate
-from qa.decide import cover_parts
-from qa.models import QueryPlan
+from qa.decide import cover_parts, side_answers
+from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
 from tests.qa.conftest import MemoryRetriever
 from tests.qa.test_extractive import assert_contract
@@ -103,11 +103,18 @@ def test_share_reported_for_another_year_does_not_answer(retriever: MemoryRetrie
 
 
 def _candidate(
-    retriever: MemoryRetriever, group: str, text: str, parts: set[str], support: float
+    retriever: MemoryRetriever,
+    group: str,
+    text: str,
+    parts: set[str],
+    support: float,
+    article_id: str | None = None,
 ) -> Candidate:
-    hit = retriever.search(text, k=1)[0]
+    hits = retriever.search(text, k=20)
+    hit = next(h for h in hits if article_id is None or h.article.id == article_id)
     candidate = Candidate(Evidence(hit=hit, score=1.0, group=group), 0, len(text), text, 0)
     candidate.parts, candidate.support, candidate.score = frozenset(parts), support, support
+    candidate.states_value = bool(parts & {"money", "count", "percent", "rank"})
     return candidate
 
 
@@ -146,3 +153,23 @@ def test_a_count_asked_is_not_answered_by_a_date(retriever: MemoryRetriever) -> 
         "Ban Chỉ đạo tỉnh Hà Giang có bao nhiêu thành viên?", retriever, today=date(2025, 6, 1)
     )
     assert result.refused
+
+
+def test_a_comparison_gives_the_value_asked_for_on_each_side(retriever: MemoryRetriever) -> None:
+    plan = QueryPlan(
+        question="Compare the money Lam Dong and Hung Yen spend",
+        language="en",
+        search_text="Compare the money Lam Dong and Hung Yen spend",
+        intent="comparison",
+        places=(
+            PlaceMatch("Lam Dong", "lam-dong", ()),
+            PlaceMatch("Hung Yen", "hung-yen", ()),
+        ),
+        answer_type="money",
+        answer_parts=("money",),
+    )
+    talk = _candidate(retriever, "g-ld", "The committee met on it.", set(), 0.6, "ld-vi")
+    amount = _candidate(retriever, "g-ld", "It costs 300 billion dong.", {"money"}, 0.4, "ld-vi")
+    other = _candidate(retriever, "g-hy", "It gives 12 tỷ đồng.", {"money"}, 0.5, "hy-vi")
+    # Neither sentence names its province: each side is known by its article.
+    assert side_answers(plan, [talk, other, amount], min_support=0.3) == [amount, other]
