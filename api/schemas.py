@@ -291,6 +291,7 @@ class CrawlRunOut(AsGiven):
     downloaded: int | None = None
     not_modified: int | None = None
     not_articles: int | None = None
+    linked_by_content: int | None = None
     requests: int | None = None
     interrupted: bool | None = None
     failures: list[str] | None = None
