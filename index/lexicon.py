@@ -9,20 +9,21 @@ spelling the index recognises in an article is also recognised in a question.
 from __future__ import annotations
 
 # Month names per month number, as regex alternatives: English, French, Russian and
-# Ukrainian with their case endings (nominative, genitive, locative, instrumental).
+# Ukrainian with their case endings (nominative, genitive, dative, locative, instrumental:
+# "к июню", "до червня").
 MONTH_FORMS: dict[int, str] = {
-    1: r"january|jan\.?|janvier|январ(?:ь|я|е|ём|ем)|січ(?:ень|ня|ні|нем)",
-    2: r"february|feb\.?|février|fevrier|феврал(?:ь|я|е|ём|ем)|лют(?:ий|ого|ому|им)",
-    3: r"march|mar\.?|mars|март(?:а|е|у|ом)?|берез(?:ень|ня|ні|нем)",
-    4: r"april|apr\.?|avril|апрел(?:ь|я|е|ем)|квіт(?:ень|ня|ні|нем)",
-    5: r"may|mai|ма(?:й|я|е|ю|ем)|трав(?:ень|ня|ні|нем)",
-    6: r"june|jun\.?|juin|июн(?:ь|я|е|ем)|черв(?:ень|ня|ні|нем)",
-    7: r"july|jul\.?|juillet|июл(?:ь|я|е|ем)|лип(?:ень|ня|ні|нем)",
-    8: r"august|aug\.?|août|aout|август(?:а|е|у|ом)?|серп(?:ень|ня|ні|нем)",
-    9: r"september|sept?\.?|septembre|сентябр(?:ь|я|е|ём|ем)|верес(?:ень|ня|ні|нем)",
-    10: r"october|oct\.?|octobre|октябр(?:ь|я|е|ём|ем)|жовт(?:ень|ня|ні|нем)",
-    11: r"november|nov\.?|novembre|ноябр(?:ь|я|е|ём|ем)|листопад(?:а|і|у|ом)?",
-    12: r"december|dec\.?|décembre|decembre|декабр(?:ь|я|е|ём|ем)|груд(?:ень|ня|ні|нем)",
+    1: r"january|jan\.?|janvier|январ(?:ь|я|е|ю|ём|ем)|січ(?:ень|ня|ні|ню|нем)",
+    2: r"february|feb\.?|février|fevrier|феврал(?:ь|я|е|ю|ём|ем)|лют(?:ий|ого|ому|им)",
+    3: r"march|mar\.?|mars|март(?:а|е|у|ом)?|берез(?:ень|ня|ні|ню|нем)",
+    4: r"april|apr\.?|avril|апрел(?:ь|я|е|ю|ем)|квіт(?:ень|ня|ні|ню|нем)",
+    5: r"may|mai|ма(?:й|я|е|ю|ем)|трав(?:ень|ня|ні|ню|нем)",
+    6: r"june|jun\.?|juin|июн(?:ь|я|е|ю|ем)|черв(?:ень|ня|ні|ню|нем)",
+    7: r"july|jul\.?|juillet|июл(?:ь|я|е|ю|ем)|лип(?:ень|ня|ні|ню|нем)",
+    8: r"august|aug\.?|août|aout|август(?:а|е|у|ом)?|серп(?:ень|ня|ні|ню|нем)",
+    9: r"september|sept?\.?|septembre|сентябр(?:ь|я|е|ю|ём|ем)|верес(?:ень|ня|ні|ню|нем)",
+    10: r"october|oct\.?|octobre|октябр(?:ь|я|е|ю|ём|ем)|жовт(?:ень|ня|ні|ню|нем)",
+    11: r"november|nov\.?|novembre|ноябр(?:ь|я|е|ю|ём|ем)|листопад(?:а|і|у|ом)?",
+    12: r"december|dec\.?|décembre|decembre|декабр(?:ь|я|е|ю|ём|ем)|груд(?:ень|ня|ні|ню|нем)",
 }
 
 # English month names that are also ordinary words ("may", "march"): a month only with a

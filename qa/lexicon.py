@@ -59,7 +59,17 @@ cam ket hua
 """
 
 
+# What a commitments question asks besides the pledge itself ("commit to finish what",
+# "cam kết hoàn thành gì"): the intent, not the topic.
+_COMMITMENT_FRAMING_RAW = """
+finish complete achieve accomplish deliver done
+hoàn thành thực hiện đạt làm xong
+сделать выполнить завершить достичь выполнит завершит
+зробити виконати завершити досягти виконає завершить
+"""
+
 STOPWORDS = frozenset(word_tokens(_STOPWORDS_RAW))
+COMMITMENT_FRAMING = frozenset(word_tokens(_COMMITMENT_FRAMING_RAW))
 QUESTION_ONLY = frozenset(word_tokens(_QUESTION_ONLY_RAW))
 
 # Commitment wording: pledges and targets (strong), and tasks assigned or to be done

@@ -125,6 +125,8 @@ class QueryPlan:
     year_inferred: bool = False
     # The kind of value asked for ("percent", "rank", "money", "count"; qa/answer_type.py).
     answer_type: AnswerType | None = None
+    # The question's time expressions as written ("до кінця 2025 року"): not its topic.
+    time_words: tuple[str, ...] = ()
     # Everything the question asks for, in its order ("when ... and who ..."); qa/answer_type.py.
     answer_parts: tuple[AnswerPart, ...] = ()
 

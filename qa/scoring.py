@@ -41,6 +41,7 @@ from qa.align import (
 from qa.answer_type import AnswerPart, states_answer_type
 from qa.candidates import Candidate
 from qa.lexicon import (
+    COMMITMENT_FRAMING,
     NULL_SENTENCES,
     QUESTION_ONLY,
     STRONG_CUES,
@@ -150,6 +151,9 @@ def topic_tokens(plan: QueryPlan, place_variants: Sequence[str] = ()) -> list[st
     }
     if plan.period_text:
         excluded.update(content_tokens(plan.period_text))
+    # "до кінця 2025 року", "II квартал": the period is checked on its own.
+    for words in plan.time_words:
+        excluded.update(content_tokens(words))
     for number in plan.doc_numbers:
         excluded.update(content_tokens(number))
     framing = plan.intent == "commitments"
@@ -157,7 +161,8 @@ def topic_tokens(plan: QueryPlan, place_variants: Sequence[str] = ()) -> list[st
     for token in content_tokens(plan.search_text):
         if token in QUESTION_ONLY or token in excluded or any(ch.isdigit() for ch in token):
             continue
-        if framing and STRONG_CUES.match(token):  # "commit", "зобов'язався": the intent
+        if framing and (STRONG_CUES.match(token) or token in COMMITMENT_FRAMING):
+            # "commit to finish", "зобов'язався", "cam kết hoàn thành": the intent
             continue
         if token not in tokens:
             tokens.append(token)

@@ -220,6 +220,7 @@ def understand(
     found = gazetteer.find_places(text) or gazetteer.find_places_by_sound(text)
     language = _question_language(text, found)
     temporal = parse_temporal(text, language, today=day)
+    time_words = tuple(text[start:end] for start, end in temporal.spans) if temporal else ()
     doc_numbers = doc_numbers_in_question(text)
     intent = detect_intent(text, language)
     answer_type = expected_answer_type(text)
@@ -253,6 +254,7 @@ def understand(
             intent = earlier.intent
         answer_type = answer_type or earlier.answer_type
         answer_parts = answer_parts or earlier.answer_parts
+        time_words = time_words + earlier.time_words
         topic = _cut_spans(topic, cut)[-MAX_CARRIED_CHARS:]
         search_text = f"{topic} {text}".strip() if topic else text
         logger.debug("follow-up %r resolved with %r", text, topic)
@@ -278,6 +280,7 @@ def understand(
         year_inferred=temporal.year_inferred if temporal else False,
         answer_type=answer_type,
         answer_parts=answer_parts,
+        time_words=time_words,
     )
 
 

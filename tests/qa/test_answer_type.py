@@ -173,3 +173,18 @@ def test_a_comparison_gives_the_value_asked_for_on_each_side(retriever: MemoryRe
     other = _candidate(retriever, "g-hy", "It gives 12 tỷ đồng.", {"money"}, 0.5, "hy-vi")
     # Neither sentence names its province: each side is known by its article.
     assert side_answers(plan, [talk, other, amount], min_support=0.3) == [amount, other]
+
+
+def test_time_expressions_and_framing_are_not_the_topic() -> None:
+    from qa.retrieve import place_variants
+    from qa.scoring import topic_tokens
+    from qa.understand import understand
+
+    for question in (
+        "Що Куангнінь зобов'язався зробити до кінця 2025 року?",
+        "Thái Bình cam kết hoàn thành gì trước tháng 6/2025?",
+        "What did Lam Dong commit to finish by the end of 2025?",
+    ):
+        plan = understand(question, (), today=date(2025, 12, 1))
+        assert plan.time_words, question
+        assert topic_tokens(plan, place_variants(plan)) == [], question

@@ -31,6 +31,22 @@ def parse(text: str, lang: str = "en") -> TemporalConstraint:
 def test_by_a_month_is_a_deadline_not_a_publication_limit(
     text: str, lang: str, period_text: str
 ) -> None:
+    _deadline_may_2025(text, lang, period_text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "period_text"),
+    [
+        # Month names in the dative ("к июню", "к травню"), as in "by June".
+        ("Что Бакзянг обещал сделать к маю 2025?", "ru", "не позднее мая 2025 г."),
+        ("Що Хазянг обіцяв зробити к травню 2025?", "uk", "не пізніше травня 2025 р."),
+    ],
+)
+def test_by_a_month_in_the_dative_is_a_deadline(text: str, lang: str, period_text: str) -> None:
+    _deadline_may_2025(text, lang, period_text)
+
+
+def _deadline_may_2025(text: str, lang: str, period_text: str) -> None:
     constraint = parse(text, lang)
     assert constraint.deadline_until == date(2025, 5, 31)
     assert constraint.published_until is None
