@@ -43,6 +43,7 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 
@@ -131,54 +132,91 @@ def _runs(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(runs)
 
 
+# What a word contributes, run by run, worked out once per distinct word (`_word_plan`):
+# the per-occurrence loop in `keyword_tokens` then only joins bigrams across words.
+_CJK, _CYRILLIC, _NUMBER, _STRAY, _LATIN, _OTHER = range(6)
+# (_CJK, bigrams) | (_CYRILLIC, is a stopword, key, lowered, is a short name) |
+# (_NUMBER, lowered) | (_STRAY,) | (_LATIN, lowered, folded, is a stopword, unigrams) |
+# (_OTHER, lowered)
+_RunPlan = tuple[Any, ...]
+
+
+@lru_cache(maxsize=200_000)
+def _word_plan(word: str) -> tuple[_RunPlan, ...]:
+    plans: list[_RunPlan] = []
+    for run, script in _runs(word):
+        surface = run.lower()
+        if script == "cjk":
+            plans.append((_CJK, tuple(_cjk_bigrams(surface))))
+        elif script == "cyrillic":
+            stop = surface in _STOPWORDS_CYRILLIC
+            key = "" if stop else _cyrillic_key(surface)
+            plans.append((_CYRILLIC, stop, key, surface, _is_short_name(run)))
+        elif script == "digit":
+            plans.append((_NUMBER, surface))
+        elif script == "latin":
+            if _is_stray_letter(surface):
+                plans.append((_STRAY,))
+                continue
+            folded = _fold_word(surface)
+            stop = surface in _STOPWORDS_LATIN
+            unigrams: tuple[str, ...] = ()
+            if not stop:
+                unigrams = ((surface,) if surface != folded else ()) + (_latin_key(folded),)
+            plans.append((_LATIN, surface, folded, stop, unigrams))
+        else:
+            plans.append((_OTHER, surface))
+    return tuple(plans)
+
+
 def keyword_tokens(text: str) -> list[str]:
     """BM25 tokens of `text` (documents and queries alike); see the module docstring."""
     normalised = unicodedata.normalize("NFC", text)
     tokens: list[str] = []
-    # (surface, folded, is a stopword) of the Latin word before, while a bigram may form.
-    previous_latin: tuple[str, str, bool] | None = None
-    previous_cyrillic: str | None = None  # the Cyrillic word before, as written
+    # The plan of the Latin word before (surface, folded, is a stopword), while a bigram
+    # may form; the plan of the Cyrillic word before, likewise.
+    previous_latin: _RunPlan | None = None
+    previous_cyrillic: _RunPlan | None = None
     previous_end = 0
     for match in _WORD.finditer(normalised):
-        if not _JOINING_GAP.fullmatch(normalised[previous_end : match.start()]):
-            previous_latin = previous_cyrillic = None
-        previous_end = match.end()
-        for run, script in _runs(match.group()):
-            surface = run.lower()
-            if script == "cjk":
-                tokens.extend(_cjk_bigrams(surface))
+        start = match.start()
+        if start != previous_end:
+            gap = normalised[previous_end:start]
+            if gap != " " and not _JOINING_GAP.fullmatch(gap):
                 previous_latin = previous_cyrillic = None
-            elif script == "cyrillic":
-                previous_latin = None
-                if surface in _STOPWORDS_CYRILLIC:
-                    previous_cyrillic = None
-                    continue
-                tokens.append(_cyrillic_key(surface))
-                if previous_cyrillic and _is_short_name(previous_cyrillic) and _is_short_name(run):
-                    tokens.append(_cyrillic_key(previous_cyrillic.lower() + surface))
-                previous_cyrillic = run
-            elif script in {"latin", "digit"}:
+        previous_end = match.end()
+        for plan in _word_plan(match.group()):
+            kind = plan[0]
+            if kind == _LATIN:
+                _, surface, folded, stop, unigrams = plan
                 previous_cyrillic = None
-                if script != "latin" or _is_stray_letter(surface):
-                    if script != "latin":
-                        tokens.append(surface)
-                    previous_latin = None
-                    continue
-                folded = _fold_word(surface)
-                stop = surface in _STOPWORDS_LATIN
-                if not stop:
-                    if surface != folded:
-                        tokens.append(surface)
-                    tokens.append(_latin_key(folded))
-                if previous_latin is not None and not (stop and previous_latin[2]):
-                    before_surface, before_folded, _ = previous_latin
+                tokens.extend(unigrams)
+                if previous_latin is not None and not (stop and previous_latin[3]):
+                    before_surface, before_folded = previous_latin[1], previous_latin[2]
                     if before_surface != before_folded or surface != folded:
                         tokens.append(f"{before_surface}_{surface}")
                     tokens.append(f"{before_folded}_{folded}")
-                previous_latin = (surface, folded, stop)
+                previous_latin = plan
+            elif kind == _CYRILLIC:
+                previous_latin = None
+                if plan[1]:  # a stopword
+                    previous_cyrillic = None
+                    continue
+                tokens.append(plan[2])
+                if previous_cyrillic is not None and previous_cyrillic[4] and plan[4]:
+                    tokens.append(_cyrillic_key(previous_cyrillic[3] + plan[3]))
+                previous_cyrillic = plan
+            elif kind == _NUMBER:
+                tokens.append(plan[1])
+                previous_latin = previous_cyrillic = None
+            elif kind == _STRAY:
+                previous_latin = previous_cyrillic = None
+            elif kind == _CJK:
+                tokens.extend(plan[1])
+                previous_latin = previous_cyrillic = None
             else:
                 # Other scripts (Greek, Thai, Arabic...) are kept as written words.
-                tokens.append(surface)
+                tokens.append(plan[1])
                 previous_latin = previous_cyrillic = None
     tokens.extend(number.lower() for number, _, _ in find_doc_numbers(normalised, any_case=True))
     return tokens
