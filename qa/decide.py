@@ -17,7 +17,7 @@ from index.mentions import period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.candidates import Candidate
-from qa.lexicon import content_tokens, meeting_ordinals
+from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
 from qa.retrieve import article_in_places, asks_period, place_keys_for, places_named
 from qa.scoring import doc_numbers_in, within
@@ -108,6 +108,15 @@ def names_other_time(plan: QueryPlan, candidate: Candidate) -> bool:
     )
 
 
+def asked_meetings(plan: QueryPlan) -> set[int]:
+    """The numbered meetings a question asks about. A follow-up that names another one
+    ("and at the second one?") replaces the meeting of the earlier turn."""
+    own = meeting_ordinals(plan.question)
+    if plan.follow_up and not own:
+        own = ordinals_named(plan.question)
+    return own or meeting_ordinals(plan.search_text)
+
+
 def meets_constraints(
     plan: QueryPlan, ranked: list[Candidate]
 ) -> tuple[list[Candidate], RefusalReason | None]:
@@ -135,7 +144,7 @@ def meets_constraints(
         ranked = [c for c in ranked if reports_event(plan, c)]
         if not ranked:
             return [], RefusalReason.OTHER_TIME
-    asked = meeting_ordinals(plan.search_text)
+    asked = asked_meetings(plan)
     if asked:
         cache: dict[str, set[int]] = {}
         # Reports of a numbered meeting name its number; one that does not is not its report.

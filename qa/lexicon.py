@@ -332,6 +332,27 @@ _MEETING_ORDINAL = re.compile(
 )
 
 
+_ORDINAL_WORD = re.compile(
+    r"(?<!\w)(first|second|third|fourth|fifth)(?!\w)"
+    r"|(?<!\w)(thu\s+(?:nhat|hai|ba|tu|nam))(?!\w)"
+    # Case endings as folded (й -> и): "первый" -> "первыи".
+    r"|(?<!\w)(перв|втор|трет|четверт|пят)(?:ыи|ои|ая|ое|ого|ом|ую|ые|ых|ым|ьем|ии|ья|ье)(?!\w)"
+    r"|(?<!\w)(перш|друг|трет|четверт|п['’ʼ]?ят)(?:ии|іи|ого|ому|ім|им|а|ои|ої|у|е|і|ия|іи)(?!\w)"
+)
+
+
+def ordinals_named(text: str) -> set[int]:
+    """Ordinal words in a text, with or without a meeting after them ("and at the second
+    one?", "А на втором?")."""
+    found = set()
+    for match in _ORDINAL_WORD.finditer(fold(text)):
+        word = next(g for g in match.groups() if g)
+        word = re.sub(r"['’ʼ]", "'", " ".join(word.split()))
+        if word in _ORDINALS:
+            found.add(_ORDINALS[word])
+    return found
+
+
 def meeting_ordinals(text: str) -> set[int]:
     """Which numbered meetings a text names ("the second meeting", "phiên họp lần thứ
     hai", "первое заседание", "друге засідання")."""

@@ -72,6 +72,8 @@ class ScoringConfig:
     # less than `off_topic_share` of its topic words.
     off_topic_penalty: float = 0.10
     off_topic_share: float = 0.2
+    # How much a topic word carried over from an earlier turn counts in a follow-up.
+    carried_word_weight: float = 0.5
     # Share of meaning (the rest: topic words) in a sentence's support.
     support_dense: float = 0.6
     # Pre-ranking before embedding: words, the passage's fused rank, its dense rank, and a
@@ -344,6 +346,12 @@ def score_candidates(
         return []
     stems = StemSets()
     weights = topic_weights(topic_tokens(plan, place_variants), candidates, stems)
+    if plan.follow_up:
+        # The follow-up itself says what is asked; the earlier turn's words set the scene.
+        own = {stem(t) for t in content_tokens(plan.question)}
+        for word in weights:
+            if word not in own:
+                weights[word] *= config.carried_word_weight
     wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
     n_passages = max(1, max(c.evidence.rank for c in candidates) + 1)
 

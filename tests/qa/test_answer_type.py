@@ -188,3 +188,20 @@ def test_time_expressions_and_framing_are_not_the_topic() -> None:
         plan = understand(question, (), today=date(2025, 12, 1))
         assert plan.time_words, question
         assert topic_tokens(plan, place_variants(plan)) == [], question
+
+
+def test_a_follow_up_naming_another_meeting_replaces_the_earlier_one() -> None:
+    from qa.decide import asked_meetings
+    from qa.models import Turn
+    from qa.understand import understand
+
+    history = (
+        Turn("user", "What did Quang Ninh's steering committee decide at its first session?"),
+    )
+    plan = understand("and at the second one? how many tasks?", history, today=date(2025, 12, 1))
+    assert plan.follow_up
+    assert asked_meetings(plan) == {2}
+    # A follow-up that names no meeting keeps the earlier turn's.
+    same = understand("how many tasks did it approve there?", history, today=date(2025, 12, 1))
+    assert same.follow_up
+    assert asked_meetings(same) == {1}
