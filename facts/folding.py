@@ -53,10 +53,25 @@ def is_latin_letter(char: str) -> bool:
     return char.isascii() or "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff"
 
 
+class _WithoutMarks(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks: each code point's entry is
+    worked out from `unicodedata.combining` the first time it is met, then read in C."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def fold_for_matching(text: str) -> str:
     """Lower case without diacritics (đ -> d), for matching across spellings."""
+    if text.isascii():  # nothing to decompose and no marks: the common English word
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_WITHOUT_MARKS)
 
 
 def fold_place_name(text: str) -> str:

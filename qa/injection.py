@@ -381,7 +381,11 @@ def instruction_roles(sentence: str) -> set[str]:
     return roles
 
 
+@functools.lru_cache(maxsize=16384)
 def looks_like_injection(sentence: str) -> bool:
-    """Whether the sentence addresses a language model (see the module docstring)."""
+    """Whether the sentence addresses a language model (see the module docstring).
+
+    Worked out once per sentence text and process: the same sentences are screened again
+    for every question that retrieves them."""
     roles = instruction_roles(sentence)
     return any(shape <= roles for shape in _INSTRUCTION_SHAPES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from facts.folding import fold_for_matching as fold
 
@@ -196,6 +197,12 @@ STRONG_CUES = _cue_pattern(_STRONG_CUES)
 DIRECTIVE_CUES = _cue_pattern(_DIRECTIVE_CUES)
 
 
+# The per-text readings below are pure functions of the text, and the same sentences and
+# passages come back question after question: each is worked out once per process.
+TEXT_CACHE_SIZE = 16384
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def commitment_strength(sentence: str) -> int:
     """2 for a pledge or target, 1 for a task assigned or to be done, 0 otherwise."""
     folded = fold(sentence)
@@ -255,6 +262,11 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def content_tokens(text: str) -> list[str]:
     """Folded content words; CJK text as character bigrams."""
+    return list(_content_tokens(text))
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _content_tokens(text: str) -> tuple[str, ...]:
     tokens: list[str] = []
     for token in word_tokens(text):
         if token in STOPWORDS or token.isdigit() and len(token) < 3:
@@ -263,7 +275,7 @@ def content_tokens(text: str) -> list[str]:
             tokens.extend(token[i : i + 2] for i in range(max(1, len(token) - 1)))
         elif len(token) > 1:
             tokens.append(token)
-    return tokens
+    return tuple(tokens)
 
 
 def stem(token: str) -> str:
@@ -272,6 +284,7 @@ def stem(token: str) -> str:
     return token[:5] if len(token) > 5 else token
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def find_person(sentence: str) -> str | None:
     """A person named after a title ("Comrade Nguyen Huu Nghia", "Bí thư Tỉnh ủy Hầu A
     Lềnh", "товарищ Хау А Лен"): the first run of two or more capitalised words, not part
