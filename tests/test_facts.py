@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ from pydantic import ValidationError
 
 from api.schemas import AskRequest
 from facts.doc_numbers import doc_numbers_in_question, find_doc_numbers
+from facts.folding import fold_for_matching
 from facts.limits import MAX_QUESTION_CHARS
 from facts.provinces import MERGER_DATE
 from facts.vietnam_time import VIETNAM_TZ
@@ -47,3 +50,24 @@ def test_documents_and_questions_read_document_numbers_alike() -> None:
         "1460-QD/TU",
         "57-NQ/TW",
     )
+
+
+def _fold_by_definition(text: str) -> str:
+    """fold_for_matching as its docstring defines it: case-folded, NFKD, every mark dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_matching_fold_is_its_definition_for_every_character_and_mixed_text() -> None:
+    characters = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    for char in characters:
+        assert fold_for_matching(char) == _fold_by_definition(char), hex(ord(char))
+    for text in (
+        "Lâm Đồng đặt mục tiêu",
+        "Зобов'язався ЗАВЕРШИТИ й ё",
+        "Ｆｕｌｌ-width ﬁ ligature, MAÑANA, Straße",
+        "Plain ASCII words",
+        "",
+    ):
+        assert fold_for_matching(text) == _fold_by_definition(text)
+    assert fold_for_matching("Lâm Đồng") == "lam dong"

@@ -223,3 +223,11 @@ def test_sentences_the_index_lacks_are_embedded(retriever: MemoryRetriever) -> N
     vectors = passage_vectors(texts, embedder, retriever.sentence_vectors)
     assert embedder.calls == [("passage", 2)]
     assert np.allclose(vectors, embedder.embed_passages(texts))
+
+
+def test_a_texts_content_words_do_not_change_when_a_caller_edits_its_copy() -> None:
+    # The words of a text are worked out once per process and shared between questions.
+    text = "Lâm Đồng committed to finishing 1000 houses"
+    first = content_tokens(text)
+    first.append("edited")
+    assert content_tokens(text) == ["dong", "committed", "finishing", "1000", "houses"]
