@@ -86,10 +86,6 @@ CREATE INDEX IF NOT EXISTS chunk_dates_value ON chunk_dates(value, value_end);
 CREATE INDEX IF NOT EXISTS chunk_doc_numbers_chunk ON chunk_doc_numbers(chunk_id);
 CREATE INDEX IF NOT EXISTS chunk_doc_numbers_value ON chunk_doc_numbers(doc_number);
 CREATE INDEX IF NOT EXISTS articles_group ON articles(translation_group);
-CREATE INDEX IF NOT EXISTS articles_province ON articles(province_key);
-CREATE INDEX IF NOT EXISTS articles_lang ON articles(lang);
-CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
-CREATE INDEX IF NOT EXISTS articles_published_day ON articles(published_day);
 """
 
 _ARTICLE_COLUMNS = (
