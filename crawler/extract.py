@@ -66,7 +66,9 @@ from crawler.pubdate import (
     choose_published,
     date_from_image_url,
     date_from_url,
+    dateline_candidate,
     find_date,
+    opening_dateline,
     parse_date_text,
     parse_iso,
 )
@@ -661,6 +663,19 @@ def read_generic_page(
     )
 
 
+def _opening_dateline_date(
+    reading: Reading, urls: list[str], lang: str | None
+) -> DateCandidate | None:
+    """The date of the dateline the story opens with (the sapo, else the first paragraph),
+    for a page that states no date anywhere else; its year by the rule of
+    `crawler.pubdate.dateline_candidate`."""
+    for text in (reading.sapo, reading.paragraphs[0] if reading.paragraphs else None):
+        found = opening_dateline(text, lang) if text else None
+        if found is not None:
+            return dateline_candidate(found, urls, reading.dates)
+    return None
+
+
 # A profile's body this much shorter than the generic reader's has missed part of the story.
 PROFILE_SHORTFALL = 0.5
 # A reading that holds less than this share of the JSON-LD articleBody's words missed it.
@@ -777,6 +792,9 @@ def read_page(
     if canonical != canonicalize_url(url):
         extra = date_from_url(canonical)
         reading.dates.extend([extra] if extra else [])
+    if all(d.source == IMAGE_SOURCE for d in reading.dates):
+        opened = _opening_dateline_date(reading, [url, canonical], body_lang)
+        reading.dates.extend([opened] if opened else [])
     if all(d.source == IMAGE_SOURCE for d in reading.dates):
         guessed = guess_published(tree, url)
         reading.dates.extend([guessed] if guessed else [])

@@ -7,8 +7,10 @@ same day from another source can refine it.
 
 Sources, in order of trust: JSON-LD `datePublished` ("jsonld"), `<meta>` tags such as
 `article:published_time` ("meta"), the date shown next to the headline by a known
-layout ("byline"), a date in the URL path ("url"), and a dateline paragraph in the body
-("dateline"), and last the day htmldate finds for a page in no known layout ("htmldate":
+layout ("byline"), a date in the URL path ("url"), and a dateline in the body
+("dateline": a line of its own, or, on a page that states no other date, the dateline a
+story opens with, its missing year taken from the URL or a story image; see
+`dateline_candidate`), and last the day htmldate finds for a page in no known layout ("htmldate":
 a guess from the whole page, so it only counts when the page states no date itself).
 Dates from page chrome (a "today" bar, sidebars) are never candidates of the others:
 callers only hand in text from the article itself.
@@ -232,3 +234,136 @@ def choose_published(candidates: list[DateCandidate]) -> DateCandidate | None:
         latest = max(same_day).replace(second=0, microsecond=0)
         return DateCandidate(latest, True, IMAGE_SOURCE)
     return best
+
+
+# --------------------------------------------------------------------------- opening datelines
+
+# A story that opens with its dateline: "HÀ GIANG, 12/5 – ...", "(Baohagiang.vn) Ngày 12/5,
+# ...", "BHG - Ngày 12/5, ...", "HA GIANG, May 12 – ...", "ХАЗЯНГ, 12 мая – ...". The leader
+# is an upper-case place name or the paper's tag (in parentheses, or initials and a dash); the date is followed by a dash, a comma or a
+# colon. A date in a sentence with no such leader ("Sáng 17/3, UBND tỉnh ...") is when
+# something happened, not when the story went out, so it is not read.
+_OPENING_LEADER = re.compile(
+    r"^\s*(?:\((?P<tag>[^()\d]{2,30})\)\s*[-–—:]?\s*"
+    r"|(?P<initials>[A-ZĐ]{2,8})\s*[-–—]{1,2}\s+"
+    r"|(?P<place>[A-ZÀ-ỸĐА-ЯЁІЇЄҐ][A-ZÀ-ỸĐА-ЯЁІЇЄҐ.'-]*(?:\s+[A-ZÀ-ỸĐА-ЯЁІЇЄҐ][A-ZÀ-ỸĐА-ЯЁІЇЄҐ.'-]*){0,3})"
+    r"\s*(?:\([^()]{1,20}\))?\s*,\s*)"
+    r"(?:(?:ngày|on)\s+)?",
+    re.IGNORECASE,
+)
+_OPENING_END = re.compile(r"\s*(?:[-–—,:]|$)")
+_OPENING_NUMERIC = re.compile(
+    r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
+)
+_OPENING_VI_WORDS = re.compile(
+    r"(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*(?:,|năm)\s*(?P<y>\d{4}))?(?!\d)",
+    re.IGNORECASE,
+)
+# A translated date ("May 12", "12 мая 2025"): a short run of letters and digits, read by
+# dateparser in the page's language.
+_OPENING_WORDS = re.compile(r"[^\W_][^-–—,:()]{1,22}?(?:,\s*\d{4})?(?=\s*(?:[-–—,:]|$))")
+_UPPER_PLACE_MIN_LETTERS = 2
+
+
+@dataclass(frozen=True)
+class OpeningDateline:
+    """The day and month a story's opening dateline names, and its year when it has one."""
+
+    day: int
+    month: int
+    year: int | None
+
+
+def _valid_day(day: int, month: int, year: int | None) -> bool:
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: 29/2 stays possible
+    except ValueError:
+        return False
+    return year is None or MIN_YEAR <= year <= MAX_YEAR
+
+
+def opening_dateline(text: str, lang: str | None = None) -> OpeningDateline | None:
+    """The dateline a story paragraph opens with (see `_OPENING_LEADER`), or None."""
+    leader = _OPENING_LEADER.match(text)
+    if leader is None:
+        return None
+    place = leader["place"] or leader["initials"]
+    if place is not None and (
+        not place.isupper() or sum(ch.isalpha() for ch in place) < _UPPER_PLACE_MIN_LETTERS
+    ):
+        return None  # "Theo kế hoạch, ..." is a sentence, not a place in capitals
+    rest = text[leader.end() :]
+    for pattern in (_OPENING_VI_WORDS, _OPENING_NUMERIC):
+        found = pattern.match(rest)
+        if found and _OPENING_END.match(rest, found.end()):
+            day, month = int(found["d"]), int(found["m"])
+            year = int(found["y"]) if found["y"] else None
+            return OpeningDateline(day, month, year) if _valid_day(day, month, year) else None
+    words = _OPENING_WORDS.match(rest)
+    if words is None or not any(ch.isdigit() for ch in words.group(0)):
+        return None
+    return _read_words(words.group(0).strip(), lang)
+
+
+def _read_words(chunk: str, lang: str | None) -> OpeningDateline | None:
+    """ "May 12", "12 мая 2025 г." in `lang`; the year only when the text names one."""
+    # Absolute dates only: "5 days ago" is relative to the day it is read, not a dateline.
+    settings = {
+        "REQUIRE_PARTS": ["day", "month"],
+        "DATE_ORDER": "DMY",
+        "PARSERS": ["absolute-time"],
+    }
+    try:
+        parsed = dateparser.parse(chunk, languages=[lang] if lang else None, settings=settings)
+    except ValueError as exc:  # a language dateparser does not know
+        logger.debug("dateparser has no language %r: %s", lang, exc)
+        return None
+    if parsed is None:
+        return None
+    named_year = _YEAR.search(chunk)
+    year = int(named_year.group(0)) if named_year else None
+    if year is not None and year != parsed.year:
+        return None
+    if not _valid_day(parsed.day, parsed.month, year):
+        return None
+    return OpeningDateline(parsed.day, parsed.month, year)
+
+
+def _url_year_month(url: str) -> tuple[int, int] | None:
+    """The `yyyymm` folder of the hex-id CMS URLs (`/thoi-su/202505/slug-a1c93f0/`)."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    found = re.search(r"/(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])/", path)
+    return (int(found["y"]), int(found["m"])) if found else None
+
+
+def dateline_candidate(
+    dateline: OpeningDateline, urls: list[str], image_dates: list[DateCandidate]
+) -> DateCandidate | None:
+    """A "dateline" candidate for an opening dateline; a dateline without a year takes it
+    from the page's own evidence of that month:
+
+    1. the URL's `yyyymm` folder when its month is the dateline's month;
+    2. else an upload stamp of a story image on the dateline's day and month (a story's
+       images are uploaded the day it goes out).
+
+    With neither, there is no date: a wrong year is worse than none.
+    """
+    year = dateline.year
+    if year is None:
+        for url in urls:
+            folder = _url_year_month(url)
+            if folder is not None and folder[1] == dateline.month:
+                year = folder[0]
+                break
+    if year is None:
+        same_day = sorted(
+            c.value.year
+            for c in image_dates
+            if c.source == IMAGE_SOURCE
+            and (c.value.month, c.value.day) == (dateline.month, dateline.day)
+        )
+        year = same_day[-1] if same_day else None
+    if year is None:
+        return None
+    parsed = _build(str(year), str(dateline.month), str(dateline.day))
+    return DateCandidate(to_vietnam_time(parsed), False, "dateline") if parsed else None
