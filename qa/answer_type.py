@@ -182,6 +182,24 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
     return tuple(sorted(found, key=found.__getitem__))
 
 
+# "What did the committee decide / discuss / approve at the meeting?", "what happened":
+# the answer is the event's outcomes, several sentences of its report.
+_OUTCOME = re.compile(
+    r"\bdecid|\bdecision(?:s)?\s+(?:were|was)\b|\bapprov|\bagree|\bdiscuss|\bconsider|\breview"
+    r"|\bwhat\s+happened\b|\bresult(?:s|ed)?\s+of\b|\boutcome"
+    r"|quyết\s+định\s+(?:gì|những\s+gì)|thống\s+nhất\s+(?:gì|những)|bàn\s+(?:gì|về)|xem\s+xét|thông\s+qua\s+(?:gì|những)"
+    r"|diễn\s+ra\s+(?:thế\s+nào|ra\s+sao)|kết\s+quả"
+    r"|(?<!\w)реш(?:ил|или|ила|ено|ение|ения)|рассматрива|обсужда|утверд|одобр|что\s+произошло|итог"
+    r"|виріш|розгляда|обговорю|ухвалил|затверд|схвал|що\s+сталося|підсумк",
+    _I,
+)
+
+
+def asks_outcome(question: str) -> bool:
+    """Whether the question asks what an event decided or discussed."""
+    return _OUTCOME.search(unicodedata.normalize("NFC", question)) is not None
+
+
 def states_answer_type(sentence: str, kind: AnswerType) -> bool:
     """Whether the sentence states a value of the kind asked for."""
     return _VALUE_PATTERNS[kind].search(unicodedata.normalize("NFC", sentence)) is not None

@@ -29,6 +29,9 @@ COMPARISON_SIDES = 2
 # Intents answered by one value; a list, a comparison or commitments are not.
 FACT_INTENTS = frozenset({"fact", "who", "when", "other"})
 MAX_FACT_SENTENCES = 3
+# An event's outcomes: sentences of its report scoring within this share of the best.
+MAX_OUTCOME_SENTENCES = 4
+OUTCOME_SHARE_OF_TOP = 0.5
 MAX_LIST_SENTENCES = 5
 MAX_COMMITMENTS = 6
 # Sentences scoring within this share of the best one are answers too.
@@ -211,7 +214,23 @@ def decide(
     selected = dedupe(pool or ranked[:1], limit)
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
         selected = cover_parts(plan, selected, ranked, min_support)
+    if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:
+        selected = add_outcomes(selected, ranked)
     return Decision(selected, False, best_support=best_support)
+
+
+def add_outcomes(selected: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:
+    """What an event decided or discussed is told over several sentences of its report:
+    the answer's story's next best sentences join it."""
+    lead = selected[0]
+    floor = OUTCOME_SHARE_OF_TOP * lead.score
+    for candidate in ranked:
+        if len(selected) >= MAX_OUTCOME_SENTENCES:
+            break
+        same_story = candidate.evidence.group == lead.evidence.group
+        if same_story and candidate.score >= floor and candidate not in selected:
+            selected.append(candidate)
+    return dedupe(selected, MAX_OUTCOME_SENTENCES)
 
 
 def cover_parts(

@@ -127,6 +127,8 @@ class QueryPlan:
     answer_type: AnswerType | None = None
     # The question's time expressions as written ("до кінця 2025 року"): not its topic.
     time_words: tuple[str, ...] = ()
+    # The question asks what an event decided or discussed (qa/answer_type.py).
+    asks_outcome: bool = False
     # Everything the question asks for, in its order ("when ... and who ..."); qa/answer_type.py.
     answer_parts: tuple[AnswerPart, ...] = ()
 

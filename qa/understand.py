@@ -25,7 +25,7 @@ from datetime import date, datetime
 from facts.doc_numbers import doc_numbers_in_question
 from facts.limits import MAX_QUESTION_CHARS
 from facts.vietnam_time import VIETNAM_TZ
-from qa.answer_type import asked_parts, expected_answer_type
+from qa.answer_type import asked_parts, asks_outcome, expected_answer_type
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
@@ -281,6 +281,7 @@ def understand(
         answer_type=answer_type,
         answer_parts=answer_parts,
         time_words=time_words,
+        asks_outcome=asks_outcome(text),
     )
 
 

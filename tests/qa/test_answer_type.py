@@ -205,3 +205,19 @@ def test_a_follow_up_naming_another_meeting_replaces_the_earlier_one() -> None:
     same = understand("how many tasks did it approve there?", history, today=date(2025, 12, 1))
     assert same.follow_up
     assert asked_meetings(same) == {1}
+
+
+def test_what_a_meeting_decided_is_told_by_several_sentences_of_its_report(
+    retriever: MemoryRetriever,
+) -> None:
+    from qa.answer_type import asks_outcome
+    from qa.decide import add_outcomes
+
+    assert asks_outcome("Что решил комитет провинции на первом заседании?")
+    assert asks_outcome("What did the steering committee decide in July 2025?")
+    assert not asks_outcome("Who chaired the first meeting?")
+    opening = _candidate(retriever, "g-a", "The committee met on 7 April.", set(), 0.6)
+    decided = _candidate(retriever, "g-a", "It approved 58 tasks.", set(), 0.4)
+    elsewhere = _candidate(retriever, "g-b", "Another committee met.", set(), 0.5)
+    weak = _candidate(retriever, "g-a", "The weather was fine.", set(), 0.2)
+    assert add_outcomes([opening], [opening, elsewhere, decided, weak]) == [opening, decided]
