@@ -31,11 +31,12 @@ def search(
 ) -> int:
     """Ranked passages for `query`, with article metadata."""
     from qa.answer import resolve_filters
+    from qa.gazetteer import Gazetteer
 
     query = (query or "").strip()
     if not query:
         raise QuestionError("the search query is empty")
-    filters, _shown = resolve_filters(raw_filters)
+    filters, _shown = resolve_filters(raw_filters, gazetteer=Gazetteer.packaged())
     retriever = open_retriever(settings)
     hits = retriever.search(query, k=k, filters=filters)
     passages: list[dict[str, object]] = [
@@ -179,7 +180,14 @@ def evaluate(
         # Latency depends on the machine and on what else runs on it.
         "machine": _machine(),
     }
-    report = run_evaluation(questions, answer_fn, retriever, stories=stories, about=about)
+    report = run_evaluation(
+        questions,
+        answer_fn,
+        retriever,
+        stories=stories,
+        about=about,
+        gazetteer=container.gazetteer,
+    )
     if save_json is not None:
         save_json.parent.mkdir(parents=True, exist_ok=True)
         save_json.write_text(

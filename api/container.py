@@ -1,6 +1,8 @@
 """What a process builds once and hands to the layers below, instead of module-level
-caches: today the similarity floor of the embedder (`qa.scoring.NullBaseline`), which
-`answer()` would otherwise embed for every question. The HTTP app builds one container
+caches: the similarity floor of the embedder (`qa.scoring.NullBaseline`), which
+`answer()` would otherwise embed for every question, and the gazetteer (`qa.gazetteer`),
+which reads every place name in questions, filters and passages and keeps the places each
+passage names between questions. The HTTP app builds one container
 per app, each CLI command one per run; tests build their own, so nothing is shared.
 """
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from qa.gazetteer import Gazetteer
 from qa.scoring import NullBaseline
 
 if TYPE_CHECKING:
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 @dataclass
 class Container:
     baseline: NullBaseline = field(default_factory=NullBaseline)
+    gazetteer: Gazetteer = field(default_factory=Gazetteer.packaged)
 
     def answer(
         self,
@@ -33,7 +37,7 @@ class Container:
         today: date | None = None,
         llm_timeout: float | None = None,
     ) -> Answer:
-        """`qa.answer.answer` with this container's baseline."""
+        """`qa.answer.answer` with this container's baseline and gazetteer."""
         from qa.answer import answer
 
         return answer(
@@ -45,4 +49,5 @@ class Container:
             today=today,
             llm_timeout=llm_timeout,
             baseline=self.baseline,
+            gazetteer=self.gazetteer,
         )

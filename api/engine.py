@@ -33,6 +33,7 @@ from api.schemas import (
 )
 from api.settings import Settings
 from index.models import Embedder, IndexedArticle, Retriever, SearchFilters, SearchHit
+from qa.gazetteer import Gazetteer
 from qa.models import Answer, Turn
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class Engine:
         return AskResponse.model_validate(result.to_json())
 
     def search(self, query: str, k: int, filters: Filters) -> list[PassageOut]:
-        hits = self.retriever().search(query, k, search_filters(filters))
+        hits = self.retriever().search(query, k, search_filters(filters, self.container.gazetteer))
         return [passage(rank, hit) for rank, hit in enumerate(hits, 1)]
 
     def article(self, article_id: str) -> ArticleOut | None:
@@ -288,11 +289,8 @@ def open_store(settings: Settings) -> ArticleStore | None:
     return ArticleStore(settings.store_location)
 
 
-def provinces() -> list[ProvinceOut]:
+def provinces(gazetteer: Gazetteer) -> list[ProvinceOut]:
     """Every province and city, by Vietnamese name, with its names in other languages."""
-    from qa.gazetteer import Gazetteer
-
-    gazetteer = Gazetteer.load()  # read once per process
     return [
         ProvinceOut(
             key=key,
@@ -304,11 +302,11 @@ def provinces() -> list[ProvinceOut]:
     ]
 
 
-def search_filters(filters: Filters) -> SearchFilters:
+def search_filters(filters: Filters, gazetteer: Gazetteer) -> SearchFilters:
     """Filters as `POST /ask` resolves them (province names in any spelling, sites)."""
     from qa.answer import resolve_filters
 
-    resolved, _shown = resolve_filters(filters.raw())
+    resolved, _shown = resolve_filters(filters.raw(), gazetteer=gazetteer)
     return resolved
 
 

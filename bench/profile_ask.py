@@ -47,6 +47,7 @@ def main() -> int:
     from api.services import load_embedder, open_retriever
     from api.settings import get_settings
     from qa.answer import answer
+    from qa.gazetteer import Gazetteer
     from qa.models import Turn
     from qa.scoring import NullBaseline
 
@@ -54,6 +55,7 @@ def main() -> int:
     embedder = load_embedder(settings)
     retriever = open_retriever(settings, embedder)
     baseline = NullBaseline()  # as the API keeps it: embedded once, not per question
+    gazetteer = Gazetteer.packaged()  # as the API keeps it: built once, shared by questions
 
     def ask(item: dict[str, Any]) -> Any:
         return answer(
@@ -62,6 +64,7 @@ def main() -> int:
             filters={k: v for k, v in (item.get("filters") or {}).items() if v} or None,
             history=[Turn(t["role"], t["content"]) for t in item.get("history") or ()],
             baseline=baseline,
+            gazetteer=gazetteer,
         )
 
     for item in _questions(args.warmup)[:5]:

@@ -49,21 +49,24 @@ def answer(
     min_support: float | None = None,
     llm_timeout: float | None = None,
     baseline: NullBaseline | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> Answer:
     """Answer `question` from the index, citing the sentences that say it.
 
-    `filters` are the user's raw filters ({province, since, until, lang, site}; province
-    names in any spelling, dates as YYYY-MM-DD). `min_support` overrides the refusal
-    threshold calibrated for the retriever's embedder. `baseline` keeps the embedder's
-    similarity floor between questions (built once by the caller; without it, it is
-    embedded for this question). Raises QuestionError for an empty or overlong question
-    or unusable filters.
+        `filters` are the user's raw filters ({province, since, until, lang, site}; province
+        names in any spelling, dates as YYYY-MM-DD). `min_support` overrides the refusal
+        threshold calibrated for the retriever's embedder. `baseline` keeps the embedder's
+        similarity floor between questions (built once by the caller; without it, it is
+        embedded for this question). `gazetteer` reads place names (built once by the caller;
+    without it, the packaged one is built for this question). Raises QuestionError for an empty or overlong question
+        or unusable filters.
     """
     baseline = baseline or NullBaseline()
+    gazetteer = gazetteer or Gazetteer.packaged()
     question = _check_question(question)
-    search_filters, shown = resolve_filters(filters)
+    search_filters, shown = resolve_filters(filters, gazetteer=gazetteer)
     day = today or datetime.now(VIETNAM_TZ).date()
-    plan = understand(question, history, today=day)
+    plan = understand(question, history, today=day, gazetteer=gazetteer)
     result = answer_plan(
         plan,
         retriever,
@@ -73,12 +76,15 @@ def answer(
         min_support=min_support,
         llm_timeout=llm_timeout,
         baseline=baseline,
+        gazetteer=gazetteer,
     )
     if not result.refused or not plan.year_inferred:
         return result
     # "In May" was read as the latest May; the story may be from an earlier one.
     for years_back in range(1, MAX_YEARS_RELAXED + 1):
-        earlier = understand(question, history, today=_years_before(day, years_back))
+        earlier = understand(
+            question, history, today=_years_before(day, years_back), gazetteer=gazetteer
+        )
         if _same_period(earlier, plan):
             break
         relaxed = answer_plan(
@@ -90,6 +96,7 @@ def answer(
             min_support=min_support,
             llm_timeout=llm_timeout,
             baseline=baseline,
+            gazetteer=gazetteer,
         )
         if not relaxed.refused:
             logger.info("no answer for %s; answering for %s", plan.period_text, earlier.period_text)
@@ -139,11 +146,12 @@ def answer_plan(
     min_support: float | None = None,
     llm_timeout: float | None = None,
     baseline: NullBaseline | None = None,
+    gazetteer: Gazetteer,
 ) -> Answer:
     """`answer()` for a question already understood."""
     if min_support is None:
         min_support = min_support_for(retriever.embedder)
-    result = retrieve(plan, retriever, filters)
+    result = retrieve(plan, retriever, filters, gazetteer=gazetteer)
     extractive, ranked = extractive_answer(
         plan,
         result.evidence,
@@ -153,6 +161,7 @@ def answer_plan(
         min_support=min_support,
         sentence_vectors=retriever.sentence_vectors,
         baseline=baseline,
+        gazetteer=gazetteer,
     )
     if llm is None or extractive.refused:
         return extractive
@@ -197,11 +206,14 @@ def _as_date(value: Any, name: str) -> date | None:
         ) from None
 
 
-def resolve_filters(raw: dict[str, Any] | None) -> tuple[SearchFilters, dict[str, Any]]:
+def resolve_filters(
+    raw: dict[str, Any] | None, *, gazetteer: Gazetteer | None = None
+) -> tuple[SearchFilters, dict[str, Any]]:
     """The user's raw filters as SearchFilters, and as shown back to the user.
 
-    Province names in any spelling resolve through the gazetteer; an unknown one, a bad
-    date or a reversed period raises QuestionError with what to do instead.
+    Province names in any spelling resolve through `gazetteer` (without one, the packaged
+    one is built when a province is given); an unknown one, a bad date or a reversed
+    period raises QuestionError with what to do instead.
     """
     raw = dict(raw or {})
     unknown = set(raw) - {"province", "since", "until", "lang", "site"}
@@ -213,7 +225,7 @@ def resolve_filters(raw: dict[str, Any] | None) -> tuple[SearchFilters, dict[str
     provinces = _as_list(raw.get("province"), "province")
     keys: list[str] = []
     if provinces:
-        gazetteer = Gazetteer.load()
+        gazetteer = gazetteer or Gazetteer.packaged()
         for name in provinces:
             key = gazetteer.resolve(name)
             if key is None:

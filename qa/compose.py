@@ -107,21 +107,21 @@ def citation_for(n: int, article: IndexedArticle, start: int, end: int) -> Citat
     )
 
 
-def place_names(plan: QueryPlan, language: str) -> list[str]:
+def place_names(plan: QueryPlan, language: str, gazetteer: Gazetteer) -> list[str]:
     names: list[str] = []
     for place in plan.places:
-        name = Gazetteer.load().display_name(place.key, language) or place.surface
+        name = gazetteer.display_name(place.key, language) or place.surface
         if name not in names:
             names.append(name)
     return names
 
 
 def searched_description(
-    plan: QueryPlan, filters: dict[str, Any], n_passages: int
+    plan: QueryPlan, filters: dict[str, Any], n_passages: int, gazetteer: Gazetteer
 ) -> tuple[str, dict[str, Any]]:
     """What was searched, as a phrase in the question's language and as data."""
     language = plan.language
-    places = place_names(plan, language)
+    places = place_names(plan, language, gazetteer)
     parts: list[str] = []
     if places:
         parts.append(template(language, "places").format(places=", ".join(places)))
@@ -157,7 +157,9 @@ def refusal(plan: QueryPlan, searched_text: str, searched: dict[str, Any]) -> An
     return Answer(answer=text, language=language, refused=True, searched=searched)
 
 
-def compose(plan: QueryPlan, selected: list[Candidate], searched: dict[str, Any]) -> Answer:
+def compose(
+    plan: QueryPlan, selected: list[Candidate], searched: dict[str, Any], gazetteer: Gazetteer
+) -> Answer:
     """The answer text in the question's language, one `[n]` per cited sentence."""
     language = plan.language
     citations: list[Citation] = []
@@ -166,7 +168,7 @@ def compose(plan: QueryPlan, selected: list[Candidate], searched: dict[str, Any]
     for n, candidate in enumerate(selected, start=1):
         citations.append(citation_for(n, candidate.article, candidate.start, candidate.end))
     if plan.intent == "commitments":
-        names = place_names(plan, language)
+        names = place_names(plan, language, gazetteer)
         period = f" ({plan.period_text})" if plan.period_text else ""
         if names:
             lines.append(

@@ -17,9 +17,10 @@ from index.mentions import period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.candidates import Candidate
+from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
-from qa.retrieve import article_in_places, asks_period, place_keys_for, places_named
+from qa.retrieve import article_in_places, asks_period, place_keys_for
 from qa.scoring import doc_numbers_in, within
 
 # The opening share of a sentence whose periods say when what it states happened.
@@ -162,8 +163,10 @@ def decide(
     ranked: list[Candidate],
     *,
     min_support: float = DEFAULT_MIN_SUPPORT,
+    gazetteer: Gazetteer,
 ) -> Decision:
-    """Pick the answering sentences, or refuse when the evidence does not carry them."""
+    """Pick the answering sentences, or refuse when the evidence does not carry them
+    (`gazetteer` tells which side of a comparison a sentence is about)."""
     if not ranked:
         return Decision([], True, RefusalReason.NO_PASSAGES)
     ranked, reason = meets_constraints(plan, ranked)
@@ -204,7 +207,7 @@ def decide(
         ]
         if len(plan.places) > 1 or plan.intent == "comparison":
             # A comparison needs each side, and each side every part asked for.
-            pool = side_answers(plan, ranked, min_support) + pool
+            pool = side_answers(plan, ranked, min_support, gazetteer) + pool
         limit = MAX_LIST_SENTENCES
     else:
         pool = [
@@ -253,7 +256,9 @@ def cover_parts(
     return selected
 
 
-def side_answers(plan: QueryPlan, ranked: list[Candidate], min_support: float) -> list[Candidate]:
+def side_answers(
+    plan: QueryPlan, ranked: list[Candidate], min_support: float, gazetteer: Gazetteer
+) -> list[Candidate]:
     """The sentences that answer for each side of a comparison or list: each place the
     question names (a sentence naming it, or from an article about it) or, with one place
     or none ("the first and the second session"), each of the best stories. A side leads
@@ -264,7 +269,8 @@ def side_answers(plan: QueryPlan, ranked: list[Candidate], min_support: float) -
             [
                 c
                 for c in ranked
-                if place.key in places_named(c.text) or article_about(c.article, place.key, plan)
+                if place.key in gazetteer.places_named(c.text)
+                or article_about(c.article, place.key, plan, gazetteer)
             ]
             for place in plan.places
         ]
@@ -287,12 +293,12 @@ def side_answers(plan: QueryPlan, ranked: list[Candidate], min_support: float) -
     return answers
 
 
-def article_about(article: IndexedArticle, key: str, plan: QueryPlan) -> bool:
+def article_about(article: IndexedArticle, key: str, plan: QueryPlan, gazetteer: Gazetteer) -> bool:
     """Whether the article is about the place `key` of the question (merged units
     counting from the merger on, as in `qa.retrieve.place_keys_for`)."""
     place = next(p for p in plan.places if p.key == key)
     single = replace(plan, places=(place,))
-    return article_in_places(article, place_keys_for(single, article))
+    return article_in_places(article, place_keys_for(single, article, gazetteer), gazetteer)
 
 
 def dedupe(pool: list[Candidate], limit: int) -> list[Candidate]:

@@ -35,6 +35,7 @@ from qa.evaluation.questions import EvalQuestion, as_question
 from qa.evaluation.report import EvalReport, format_report
 from qa.evaluation.stories import StoryMap
 from qa.evaluation.taxonomy import Outcome, classify
+from qa.gazetteer import Gazetteer
 from qa.models import Answer
 
 __all__ = [
@@ -138,16 +139,18 @@ def evaluate(
     probe: RankingProbe | None = None,
     depth: int = 50,
     about: dict[str, Any] | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> EvalReport:
     """Answer every question with `answer_fn` and measure the answers.
 
     `stories` says which URLs are versions of one story (else the index's translation
     groups alone do); `probe` gives the ranked story lists for the retrieval figures and
     the taxonomy (default: the pipeline's retrieval and plain dense search on
-    `retriever`). Only the `answer_fn` call is timed.
+    `retriever`, reading places with `gazetteer`, by default the packaged one). Only the
+    `answer_fn` call is timed.
     """
     resolver = StoryResolver(retriever, stories)
-    probe = probe or RetrievalProbe(retriever, resolver, depth=depth)
+    probe = probe or RetrievalProbe(retriever, resolver, depth=depth, gazetteer=gazetteer)
     results: list[QuestionResult] = []
     for number, item in enumerate(questions):
         question = as_question(item, number)

@@ -23,6 +23,7 @@ from index.profiles import DEFAULT_MIN_SUPPORT, profile_for
 from qa.candidates import Candidate, gather_candidates
 from qa.compose import compose, refusal, searched_description
 from qa.decide import decide
+from qa.gazetteer import Gazetteer
 from qa.models import Answer, QueryPlan
 from qa.retrieve import Evidence
 from qa.scoring import NullBaseline, SentenceLookup, score_candidates
@@ -46,6 +47,7 @@ def extractive_answer(
     min_support: float = DEFAULT_MIN_SUPPORT,
     sentence_vectors: SentenceLookup | None = None,
     baseline: NullBaseline | None = None,
+    gazetteer: Gazetteer,
 ) -> tuple[Answer, list[Candidate]]:
     """The extractive answer and the ranked candidates (for the generative step).
 
@@ -59,12 +61,13 @@ def extractive_answer(
         place_variants=place_variants,
         sentence_vectors=sentence_vectors,
         baseline=baseline,
+        gazetteer=gazetteer,
     )
-    decision = decide(plan, ranked, min_support=min_support)
-    searched_text, searched = searched_description(plan, filters or {}, len(evidence))
+    decision = decide(plan, ranked, min_support=min_support, gazetteer=gazetteer)
+    searched_text, searched = searched_description(plan, filters or {}, len(evidence), gazetteer)
     searched["support"] = round(decision.best_support, 3)
     if decision.refused:
         logger.info("refusing %r: %s", plan.question, decision.explanation)
         searched["reason"] = decision.explanation
         return refusal(plan, searched_text, searched), ranked
-    return compose(plan, decision.selected, searched), ranked
+    return compose(plan, decision.selected, searched, gazetteer), ranked

@@ -402,13 +402,23 @@ class Gazetteer:
             for end in range(len(name) + 1)
         }
         self._fuzzy_found: dict[tuple[str, str | None], str | None] = {}
+        # The same passages and sentences come back question after question: the keys each
+        # one names are kept with this gazetteer (bounded), not in a module-level cache.
+        self._keys_named = lru_cache(maxsize=8192)(self._find_keys_named)
 
     # -- loading ------------------------------------------------------------------------
 
     @classmethod
-    def load(cls) -> Gazetteer:
-        """The packaged gazetteer, read once per process."""
-        return _load_packaged()
+    def packaged(cls) -> Gazetteer:
+        """The gazetteer shipped with the package (`qa/data/gazetteer.json`), built anew on
+        every call: whoever needs one for many questions (the app's or a command's
+        container) builds it once and passes it down."""
+        raw = resources.files("qa").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
+        gazetteer = cls(json.loads(raw))
+        logger.debug(
+            "gazetteer loaded: %d units, %d names", len(gazetteer._units), len(gazetteer._index)
+        )
+        return gazetteer
 
     @staticmethod
     def _generated_names(unit: Unit) -> dict[str, tuple[str, ...]]:
@@ -595,6 +605,13 @@ class Gazetteer:
                     found.add(self._index[candidate])
         # Two different units one typo away: too ambiguous to guess.
         return found.pop() if len(found) == 1 else None
+
+    def places_named(self, text: str) -> set[str]:
+        """Keys of the units `text` names, in any spelling or script."""
+        return set(self._keys_named(text))
+
+    def _find_keys_named(self, text: str) -> frozenset[str]:
+        return frozenset(key for key, _surface, _s, _e in self.find_places(text))
 
     def find_places(self, text: str) -> list[tuple[str, str, int, int]]:
         """Places named in `text`: (key, surface, start, end), longest match first, in text order.
@@ -817,13 +834,3 @@ def _has_vietnamese_marks(word: str) -> bool:
     return "đ" in word.lower() or any(
         ch in _VIETNAMESE_MARKS for ch in unicodedata.normalize("NFD", word)
     )
-
-
-@lru_cache(maxsize=1)
-def _load_packaged() -> Gazetteer:
-    raw = resources.files("qa").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
-    gazetteer = Gazetteer(json.loads(raw))
-    logger.debug(
-        "gazetteer loaded: %d units, %d names", len(gazetteer._units), len(gazetteer._index)
-    )
-    return gazetteer

@@ -30,7 +30,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
 
 from facts.doc_numbers import normalize_doc_number
 from facts.folding import fold_for_matching as fold
@@ -135,13 +134,12 @@ def _earliest(a: date | None, b: date | None) -> date | None:
     return min(d for d in (a, b) if d) if (a or b) else None
 
 
-def place_variants(plan: QueryPlan) -> tuple[str, ...]:
+def place_variants(plan: QueryPlan, gazetteer: Gazetteer) -> tuple[str, ...]:
     """Spellings of the question's places for query expansion: as written, the plan's
     expansions, and the gazetteer's short list (Vietnamese, ASCII, Russian, Ukrainian,
     English) for every unit the places cover."""
     names: list[str] = [place.surface for place in plan.places]
     names.extend(plan.expansions)
-    gazetteer = Gazetteer.load()
     for key in plan.province_keys:
         names.extend(gazetteer.expansion_names(key))
     seen: set[str] = set()
@@ -154,23 +152,14 @@ def place_variants(plan: QueryPlan) -> tuple[str, ...]:
     return tuple(unique)
 
 
-def places_named(text: str) -> set[str]:
-    """Keys of the units `text` names, in any spelling or script."""
-    return set(_places_named(text))
-
-
-@lru_cache(maxsize=8192)
-def _places_named(text: str) -> frozenset[str]:
-    # The same passages and sentences come back question after question.
-    return frozenset(key for key, _surface, _s, _e in Gazetteer.load().find_places(text))
-
-
-def names_place(text: str, keys: Sequence[str]) -> bool:
+def names_place(text: str, keys: Sequence[str], gazetteer: Gazetteer) -> bool:
     """Whether `text` names one of the units `keys`, in any spelling or script."""
-    return bool(keys) and bool(places_named(text) & set(keys))
+    return bool(keys) and bool(gazetteer.places_named(text) & set(keys))
 
 
-def place_keys_for(plan: QueryPlan, article: IndexedArticle) -> tuple[str, ...]:
+def place_keys_for(
+    plan: QueryPlan, article: IndexedArticle, gazetteer: Gazetteer
+) -> tuple[str, ...]:
     """The units an article must be about to be about the question's places.
 
     A place asked about covers the units merged with it on 1 July 2025, but only in
@@ -179,17 +168,16 @@ def place_keys_for(plan: QueryPlan, article: IndexedArticle) -> tuple[str, ...]:
     published = article.published.date() if article.published else None
     if published is None or published >= MERGER_DATE or not plan.places:
         return plan.province_keys
-    gazetteer = Gazetteer.load()
     before = MERGER_DATE - timedelta(days=1)
     keys = [key for p in plan.places for key in gazetteer.covering_units(p.key, None, before)]
     return tuple(dict.fromkeys(keys))
 
 
-def article_in_places(article: IndexedArticle, keys: Sequence[str]) -> bool:
+def article_in_places(article: IndexedArticle, keys: Sequence[str], gazetteer: Gazetteer) -> bool:
     """Whether the article's province is one of the units `keys` (in any spelling)."""
     if not article.province or not keys:
         return False
-    return article.province in keys or Gazetteer.load().resolve(article.province) in keys
+    return article.province in keys or gazetteer.resolve(article.province) in keys
 
 
 def _in_period(value: date, since: date | None, until: date | None) -> bool:
@@ -260,16 +248,19 @@ def retrieve(
     k: int = 20,
     max_groups: int = 6,
     per_group: int = 3,
+    gazetteer: Gazetteer | None = None,
 ) -> RetrievalResult:
     """Search the index for the plan's question and return evidence, best first.
 
     At most `max_groups` stories, each with up to `per_group` passages of the version
-    chosen for citing.
+    chosen for citing. Places are read with `gazetteer` (without one, the packaged one is
+    built for this call).
     """
+    gazetteer = gazetteer or Gazetteer.packaged()
     user = filters or SearchFilters()
     base = merge_filters(user, plan)
     keys = plan.province_keys
-    variants = place_variants(plan)
+    variants = place_variants(plan, gazetteer)
     expanded = _expanded_query(plan, variants)
 
     # (query, filters, weight) for each search call.
@@ -318,9 +309,9 @@ def retrieve(
     scored: list[Evidence] = []
     for chunk_id, score in fused.items():
         hit = hits_by_id[chunk_id]
-        article_keys = place_keys_for(plan, hit.article)
-        place_article = article_in_places(hit.article, article_keys)
-        place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", article_keys)
+        article_keys = place_keys_for(plan, hit.article, gazetteer)
+        place_article = article_in_places(hit.article, article_keys, gazetteer)
+        place_text = names_place(f"{hit.article.title}\n{hit.chunk.text}", article_keys, gazetteer)
         deadline = _chunk_mentions_period(hit.chunk, plan)
         doc = _chunk_has_doc(hit.chunk, wanted_docs)
         period = about_period(hit.article, hit.chunk, plan)

@@ -40,6 +40,7 @@ from qa.align import (
 )
 from qa.answer_type import AnswerPart, states_answer_type
 from qa.candidates import Candidate
+from qa.gazetteer import Gazetteer
 from qa.lexicon import (
     COMMITMENT_FRAMING,
     NULL_SENTENCES,
@@ -51,7 +52,7 @@ from qa.lexicon import (
     stem,
 )
 from qa.models import QueryPlan
-from qa.retrieve import place_keys_for, places_named
+from qa.retrieve import place_keys_for
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,7 @@ def _read_constraints(
     wanted_docs: set[str],
     versions: VersionSentences,
     stems: StemSets,
+    gazetteer: Gazetteer,
 ) -> None:
     """The word overlap and constraint matches of one candidate (no embedding)."""
     sibling = sibling_version(candidate, base_language(plan.language))
@@ -297,8 +299,8 @@ def _read_constraints(
             candidate.keyword = max(
                 candidate.keyword, weighted_overlap(weights, candidate.sibling, stems)
             )
-    named = places_named(candidate.text)
-    candidate.place = bool(named & set(place_keys_for(plan, candidate.article)))
+    named = gazetteer.places_named(candidate.text)
+    candidate.place = bool(named & set(place_keys_for(plan, candidate.article, gazetteer)))
     candidate.other_place = bool(named) and not candidate.place
     candidate.cue = commitment_strength(candidate.text)
     published = candidate.article.published.date() if candidate.article.published else None
@@ -336,12 +338,14 @@ def score_candidates(
     config: ScoringConfig = SCORING,
     sentence_vectors: SentenceLookup | None = None,
     baseline: NullBaseline | None = None,
+    gazetteer: Gazetteer,
 ) -> list[Candidate]:
     """Score every candidate; returns them best first (only the embedded ones are kept).
 
     `sentence_vectors` gives the index's stored sentence vectors; without it (or for a
     sentence it lacks) the embedder embeds the sentence. Without `baseline`, the null
-    sentences are embedded for this call."""
+    sentences are embedded for this call. `gazetteer` tells which places a sentence
+    names."""
     if not candidates:
         return []
     stems = StemSets()
@@ -357,7 +361,7 @@ def score_candidates(
 
     versions = VersionSentences()
     for candidate in candidates:
-        _read_constraints(plan, candidate, weights, wanted_docs, versions, stems)
+        _read_constraints(plan, candidate, weights, wanted_docs, versions, stems, gazetteer)
 
     def prerank(c: Candidate) -> float:
         # Words are blind across languages; the passage's dense rank is not.

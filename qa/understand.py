@@ -202,9 +202,16 @@ def _expansions(
 
 
 def understand(
-    question: str, history: Sequence[Turn] = (), *, today: date | None = None
+    question: str,
+    history: Sequence[Turn] = (),
+    *,
+    today: date | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> QueryPlan:
-    """The plan for answering `question`, given the earlier turns of the conversation."""
+    """The plan for answering `question`, given the earlier turns of the conversation.
+
+    Places are read with `gazetteer` (without one, the packaged one is built for this
+    call)."""
     text = unicodedata.normalize("NFC", question or "").strip()
     if not text:
         raise QuestionError(
@@ -216,7 +223,7 @@ def understand(
             f"{MAX_QUESTION_CHARS} characters."
         )
     day = _today(today)
-    gazetteer = Gazetteer.load()
+    gazetteer = gazetteer or Gazetteer.packaged()
     found = gazetteer.find_places(text) or gazetteer.find_places_by_sound(text)
     language = _question_language(text, found)
     temporal = parse_temporal(text, language, today=day)
@@ -233,7 +240,7 @@ def understand(
     if previous is not None and _is_follow_up(text, bool(found), temporal is not None):
         index, turn = previous
         recent = history[-MAX_HISTORY_TURNS:]
-        earlier = understand(turn.content, recent[:index], today=day)
+        earlier = understand(turn.content, recent[:index], today=day, gazetteer=gazetteer)
         follow_up = True
         topic = earlier.search_text
         cut: list[tuple[int, int]] = []

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from qa.gazetteer import Gazetteer
 
 # Nothing in the suite may reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,6 +27,15 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    """The packaged gazetteer, built once and handed to whatever reads place names (as the
+    app's container does)."""
+    from qa.gazetteer import Gazetteer
+
+    return Gazetteer.packaged()
 
 
 @pytest.fixture(scope="session")

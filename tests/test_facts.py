@@ -40,7 +40,7 @@ def test_http_and_qa_refuse_the_same_overlong_question() -> None:
 
 
 def test_the_gazetteer_data_and_the_merger_date_agree() -> None:
-    assert Gazetteer.load().merger_date == MERGER_DATE
+    assert Gazetteer.packaged().merger_date == MERGER_DATE
 
 
 def test_documents_and_questions_read_document_numbers_alike() -> None:

@@ -45,6 +45,8 @@ async def search(
 
 
 @router.get("/provinces", response_model=list[ProvinceOut])
-async def province_list(_client: Authenticated, settings: SettingsDep) -> list[ProvinceOut]:
+async def province_list(
+    _client: Authenticated, settings: SettingsDep, engine: EngineDep
+) -> list[ProvinceOut]:
     """Provinces and cities known to the gazetteer (for filter pickers)."""
-    return await run_blocking(settings, provinces)
+    return await run_blocking(settings, lambda: provinces(engine.container.gazetteer))

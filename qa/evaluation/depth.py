@@ -18,6 +18,7 @@ from index.models import IndexedArticle, Retriever
 from qa.answer import MAX_YEARS_RELAXED
 from qa.evaluation.questions import EvalQuestion
 from qa.evaluation.stories import StoryMap
+from qa.gazetteer import Gazetteer
 from qa.models import Answer, QueryPlan
 
 logger = logging.getLogger(__name__)
@@ -91,29 +92,43 @@ class RankingProbe(Protocol):
 class RetrievalProbe:
     """Rankings through qa.retrieve's public functions and the index's dense search."""
 
-    def __init__(self, retriever: Retriever, resolver: StoryResolver, depth: int = 50) -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        resolver: StoryResolver,
+        depth: int = 50,
+        *,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
         self.retriever = retriever
         self.resolver = resolver
         self.depth = depth
+        # The places of questions and passages are read as the answerer reads them.
+        self.gazetteer = gazetteer or Gazetteer.packaged()
 
     def __call__(self, question: EvalQuestion, answer: Answer | None = None) -> Rankings:
         from qa.answer import resolve_filters
         from qa.retrieve import retrieve
 
-        filters, _shown = resolve_filters(question.filters or None)
+        filters, _shown = resolve_filters(question.filters or None, gazetteer=self.gazetteer)
         plan = self._plan(question, answer)
         deep = retrieve(
-            plan, self.retriever, filters, k=self.depth, max_groups=self.depth, per_group=1
+            plan,
+            self.retriever,
+            filters,
+            k=self.depth,
+            max_groups=self.depth,
+            per_group=1,
+            gazetteer=self.gazetteer,
         )
-        hand = retrieve(plan, self.retriever, filters)
+        hand = retrieve(plan, self.retriever, filters, gazetteer=self.gazetteer)
         return Rankings(
             pipeline=self._stories(e.article for e in deep.evidence),
             in_hand=self._stories(e.article for e in hand.evidence),
             dense=self.dense(question),
         )
 
-    @staticmethod
-    def _plan(question: EvalQuestion, answer: Answer | None) -> QueryPlan:
+    def _plan(self, question: EvalQuestion, answer: Answer | None) -> QueryPlan:
         """The reading of the question the answer was given for: a period named without a
         year is first read as the latest one, and `answer()` falls back to earlier years
         when that finds nothing; the answer's `searched` data says which one it used."""
@@ -121,7 +136,9 @@ class RetrievalProbe:
         from qa.understand import understand
 
         today = datetime.now(VIETNAM_TZ).date()
-        plan = understand(question.question, question.history, today=today)
+        plan = understand(
+            question.question, question.history, today=today, gazetteer=self.gazetteer
+        )
         searched = answer.searched if answer else {}
         if not (plan.year_inferred and searched.get("year_relaxed")):
             return plan
@@ -130,7 +147,9 @@ class RetrievalProbe:
                 earlier_day = today.replace(year=today.year - years_back)
             except ValueError:  # 29 February
                 earlier_day = today.replace(year=today.year - years_back, day=28)
-            earlier = understand(question.question, question.history, today=earlier_day)
+            earlier = understand(
+                question.question, question.history, today=earlier_day, gazetteer=self.gazetteer
+            )
             since = earlier.published_since.isoformat() if earlier.published_since else None
             if since == searched.get("published_since"):
                 return earlier

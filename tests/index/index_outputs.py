@@ -16,9 +16,12 @@ import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.models import Article
+
+if TYPE_CHECKING:
+    from qa.gazetteer import Gazetteer
 
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = REPO / "tests" / "data" / "index_outputs.json"
@@ -65,14 +68,12 @@ def articles(shared: Path) -> Iterator[tuple[str, Article]]:
         )
 
 
-def outputs(article: Article) -> dict[str, Any]:
+def outputs(article: Article, gazetteer: Gazetteer) -> dict[str, Any]:
     """Everything the index derives from one article's text, in a comparable form."""
     from index.chunk import chunk, publication_day
     from index.mentions import find_dates
     from index.tokenize import keyword_tokens
-    from qa.gazetteer import Gazetteer
 
-    gazetteer = Gazetteer.load()
     found = find_dates(article.text, article.lang, reference=publication_day(article))
     chunks = chunk(article)
     return {
@@ -98,7 +99,10 @@ def outputs(article: Article) -> dict[str, Any]:
 
 
 def snapshot(shared: Path) -> dict[str, Any]:
-    return {name: outputs(article) for name, article in articles(shared)}
+    from qa.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.packaged()
+    return {name: outputs(article, gazetteer) for name, article in articles(shared)}
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from qa.gazetteer import Gazetteer
 from tests.index.index_outputs import SNAPSHOT, articles, outputs
 from tests.shared_data import shared_root
 
@@ -15,8 +16,8 @@ EXPECTED = json.loads(SNAPSHOT.read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
-def current() -> dict[str, dict[str, object]]:
-    return {name: outputs(article) for name, article in articles(shared_root())}
+def current(gazetteer: Gazetteer) -> dict[str, dict[str, object]]:
+    return {name: outputs(article, gazetteer) for name, article in articles(shared_root())}
 
 
 def test_every_snapshot_article_is_still_read(current: dict[str, object]) -> None:

@@ -12,6 +12,7 @@ from qa.answer import answer
 from qa.answer_type import expected_answer_type, states_answer_type
 from qa.candidates import Candidate
 from qa.decide import cover_parts, side_answers
+from qa.gazetteer import Gazetteer
 from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
 from tests.qa.conftest import MemoryRetriever
@@ -155,7 +156,9 @@ def test_a_count_asked_is_not_answered_by_a_date(retriever: MemoryRetriever) -> 
     assert result.refused
 
 
-def test_a_comparison_gives_the_value_asked_for_on_each_side(retriever: MemoryRetriever) -> None:
+def test_a_comparison_gives_the_value_asked_for_on_each_side(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
     plan = QueryPlan(
         question="Compare the money Lam Dong and Hung Yen spend",
         language="en",
@@ -172,10 +175,10 @@ def test_a_comparison_gives_the_value_asked_for_on_each_side(retriever: MemoryRe
     amount = _candidate(retriever, "g-ld", "It costs 300 billion dong.", {"money"}, 0.4, "ld-vi")
     other = _candidate(retriever, "g-hy", "It gives 12 tỷ đồng.", {"money"}, 0.5, "hy-vi")
     # Neither sentence names its province: each side is known by its article.
-    assert side_answers(plan, [talk, other, amount], min_support=0.3) == [amount, other]
+    assert side_answers(plan, [talk, other, amount], 0.3, gazetteer) == [amount, other]
 
 
-def test_time_expressions_and_framing_are_not_the_topic() -> None:
+def test_time_expressions_and_framing_are_not_the_topic(gazetteer: Gazetteer) -> None:
     from qa.retrieve import place_variants
     from qa.scoring import topic_tokens
     from qa.understand import understand
@@ -185,9 +188,9 @@ def test_time_expressions_and_framing_are_not_the_topic() -> None:
         "Thái Bình cam kết hoàn thành gì trước tháng 6/2025?",
         "What did Lam Dong commit to finish by the end of 2025?",
     ):
-        plan = understand(question, (), today=date(2025, 12, 1))
+        plan = understand(question, (), today=date(2025, 12, 1), gazetteer=gazetteer)
         assert plan.time_words, question
-        assert topic_tokens(plan, place_variants(plan)) == [], question
+        assert topic_tokens(plan, place_variants(plan, gazetteer)) == [], question
 
 
 def test_a_follow_up_naming_another_meeting_replaces_the_earlier_one() -> None:

@@ -16,11 +16,19 @@ AFTER = date(2025, 7, 1)
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    return Gazetteer.load()
+    return Gazetteer.packaged()
 
 
-def test_load_is_cached() -> None:
-    assert Gazetteer.load() is Gazetteer.load()
+def test_each_gazetteer_keeps_its_own_places_named() -> None:
+    # No process-wide instance: two gazetteers are two objects, and the places a text
+    # names are remembered by the gazetteer that read them, answering the same.
+    first, second = Gazetteer.packaged(), Gazetteer.packaged()
+    assert first is not second
+    text = "Tỉnh Lâm Đồng và Hưng Yên ký kết hợp tác"
+    assert first.places_named(text) == {"lam-dong", "hung-yen"}
+    assert first._keys_named.cache_info().currsize == 1
+    assert second._keys_named.cache_info().currsize == 0
+    assert second.places_named(text) == first.places_named(text)
 
 
 def test_63_units_before_and_34_after(gaz: Gazetteer) -> None:
@@ -261,19 +269,18 @@ def test_a_name_after_a_family_name_is_a_person(gaz: Gazetteer) -> None:
     assert [k for k, *_ in gaz.find_places("tỉnh Hòa Bình")] == ["hoa-binh"]
 
 
-def test_eth_typed_for_d_stroke_still_names_the_province() -> None:
-    found = Gazetteer.load().find_places("Lâm Ðồng cam kết gì?")
+def test_eth_typed_for_d_stroke_still_names_the_province(gaz: Gazetteer) -> None:
+    found = gaz.find_places("Lâm Ðồng cam kết gì?")
     assert [key for key, *_ in found] == ["lam-dong"]
 
 
-def test_cyrillic_short_i_allows_a_one_letter_slip() -> None:
+def test_cyrillic_short_i_allows_a_one_letter_slip(gaz: Gazetteer) -> None:
     # "Хунгйен" for "Хынгйен": й is not a Vietnamese tone mark, so the typo rule applies.
-    found = Gazetteer.load().find_places("Что решила провинция Хунгйен?")
+    found = gaz.find_places("Что решила провинция Хунгйен?")
     assert [key for key, *_ in found] == ["hung-yen"]
 
 
-def test_find_places_by_sound_reads_spellings_the_gazetteer_does_not_list() -> None:
-    gaz = Gazetteer.load()
+def test_find_places_by_sound_reads_spellings_the_gazetteer_does_not_list(gaz: Gazetteer) -> None:
     assert gaz.find_places("Что обещал Ха Джанг?") == []
     assert gaz.find_places_by_sound("Что обещал Ха Джанг?") == [("ha-giang", "Ха Джанг", 11, 19)]
     assert [k for k, *_ in gaz.find_places_by_sound("Хунгйеном решено")] == ["hung-yen"]

@@ -5,6 +5,7 @@ from typing import Any
 
 from facts.folding import fold_for_matching as fold
 from index.models import SearchFilters
+from qa.gazetteer import Gazetteer
 from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import merge_filters, names_place, place_variants, retrieve
 from tests.qa.conftest import MemoryRetriever
@@ -21,18 +22,20 @@ def test_fold_drops_case_and_diacritics() -> None:
     assert fold("ЛАМ Донг") == "лам донг"
 
 
-def test_place_expansion_crosses_scripts() -> None:
-    variants = place_variants(_plan("Хто представляв Лам Донг?", "uk", places=(LAM_DONG,)))
+def test_place_expansion_crosses_scripts(gazetteer: Gazetteer) -> None:
+    variants = place_variants(
+        _plan("Хто представляв Лам Донг?", "uk", places=(LAM_DONG,)), gazetteer
+    )
     folded = {fold(v) for v in variants}
     assert "lam dong" in folded  # Latin spellings for Vietnamese and English articles
     assert any("лам" in v for v in folded)
 
 
-def test_names_place_in_any_script() -> None:
-    assert names_place("Tỉnh Lâm Đồng cam kết", ("lam-dong",))
-    assert names_place("Провинция Ламдонг обязалась", ("lam-dong",))
-    assert not names_place("Tỉnh Hưng Yên hỗ trợ nông dân", ("lam-dong",))
-    assert not names_place("anything", ())
+def test_names_place_in_any_script(gazetteer: Gazetteer) -> None:
+    assert names_place("Tỉnh Lâm Đồng cam kết", ("lam-dong",), gazetteer)
+    assert names_place("Провинция Ламдонг обязалась", ("lam-dong",), gazetteer)
+    assert not names_place("Tỉnh Hưng Yên hỗ trợ nông dân", ("lam-dong",), gazetteer)
+    assert not names_place("anything", (), gazetteer)
 
 
 def test_place_is_a_filter_and_a_boost_never_dropped(retriever: MemoryRetriever) -> None:
@@ -159,7 +162,9 @@ def test_no_hits_gives_no_evidence() -> None:
     assert result.evidence == []
 
 
-def test_a_merged_unit_speaks_for_the_new_province_only_after_the_merger() -> None:
+def test_a_merged_unit_speaks_for_the_new_province_only_after_the_merger(
+    gazetteer: Gazetteer,
+) -> None:
     from datetime import datetime
 
     from facts.vietnam_time import VIETNAM_TZ
@@ -182,5 +187,5 @@ def test_a_merged_unit_speaks_for_the_new_province_only_after_the_merger() -> No
             published=published,
         )
 
-    assert "hung-yen" not in place_keys_for(plan, article("2025-03-18"))
-    assert "hung-yen" in place_keys_for(plan, article("2025-08-01"))
+    assert "hung-yen" not in place_keys_for(plan, article("2025-03-18"), gazetteer)
+    assert "hung-yen" in place_keys_for(plan, article("2025-08-01"), gazetteer)
