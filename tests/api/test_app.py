@@ -298,6 +298,27 @@ def test_provinces_lists_the_gazetteer_units(client: TestClient) -> None:
     assert units["lam-dong"]["names"]["en"]
 
 
+def test_the_app_reads_places_with_its_containers_gazetteer(
+    settings: Settings, retriever: FakeRetriever
+) -> None:
+    # The gazetteer is passed in, not read from a process-wide one: an app built with a
+    # gazetteer of one unit lists that unit, resolves filters by its names and knows no other.
+    from api.container import Container
+    from qa.gazetteer import Gazetteer
+
+    one_unit = Gazetteer(
+        {"mergers": {}, "units": [{"key": "alpha-ridge", "vi": "Núi Alpha", "en": ["Alpha Ridge"]}]}
+    )
+    client = _app_client(settings, retriever=retriever, container=Container(gazetteer=one_unit))
+
+    assert [u["key"] for u in client.get("/provinces").json()] == ["alpha-ridge"]
+    assert client.get("/search", params={"q": "x", "province": "Alpha Ridge"}).status_code == 200
+    assert retriever.searches[-1][2] is not None
+    assert retriever.searches[-1][2].province == ("alpha-ridge",)
+    unknown = client.get("/search", params={"q": "x", "province": "Lam Dong"})
+    assert unknown.status_code == 422 and "unknown province" in unknown.text
+
+
 # -- GET /articles/{id} -------------------------------------------------------------------
 
 
