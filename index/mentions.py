@@ -72,6 +72,13 @@ def vietnam_day(moment: datetime | None) -> date | None:
 # Periods
 
 
+def overlaps(mentioned: MentionedDate, since: date | None, until: date | None) -> bool:
+    """Whether the period a mentioned date names overlaps [since, until] (open ends count)."""
+    return (until is None or mentioned.value <= until) and (
+        since is None or period_end(mentioned) >= since
+    )
+
+
 def period_end(mentioned: MentionedDate) -> date:
     """The last day of the period a mentioned date names (its `value` is the first day)."""
     value = mentioned.value

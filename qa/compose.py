@@ -15,7 +15,7 @@ from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import find_person
 from qa.models import Answer, Citation, Commitment, QueryPlan
-from qa.scoring import within
+from qa.retrieve import within
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {

@@ -13,15 +13,15 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from facts.doc_numbers import normalize_doc_number
-from index.mentions import period_end
+from index.mentions import overlaps
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
-from qa.retrieve import article_in_places, asks_period, place_keys_for
-from qa.scoring import doc_numbers_in, within
+from qa.retrieve import article_in_places, asks_period, place_keys_for, within
+from qa.scoring import doc_numbers_in
 
 # The opening share of a sentence whose periods say when what it states happened.
 OPENING_SHARE = 0.4
@@ -105,11 +105,7 @@ def names_other_time(plan: QueryPlan, candidate: Candidate) -> bool:
     periods = [d for d in candidate.mentioned if d.precision != "day" and d.start < opening]
     if not periods:
         return False
-    since, until = plan.published_since, plan.published_until
-    return not any(
-        (until is None or d.value <= until) and (since is None or period_end(d) >= since)
-        for d in periods
-    )
+    return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
 
 
 def asked_meetings(plan: QueryPlan) -> set[int]:

@@ -357,20 +357,18 @@ _ORDINAL_WORD = re.compile(
 def ordinals_named(text: str) -> set[int]:
     """Ordinal words in a text, with or without a meeting after them ("and at the second
     one?", "А на втором?")."""
-    found = set()
-    for match in _ORDINAL_WORD.finditer(fold(text)):
-        word = next(g for g in match.groups() if g)
-        word = re.sub(r"['’ʼ]", "'", " ".join(word.split()))
-        if word in _ORDINALS:
-            found.add(_ORDINALS[word])
-    return found
+    return _ordinals_matched(_ORDINAL_WORD, text)
 
 
 def meeting_ordinals(text: str) -> set[int]:
     """Which numbered meetings a text names ("the second meeting", "phiên họp lần thứ
     hai", "первое заседание", "друге засідання")."""
+    return _ordinals_matched(_MEETING_ORDINAL, text)
+
+
+def _ordinals_matched(pattern: re.Pattern[str], text: str) -> set[int]:
     found = set()
-    for match in _MEETING_ORDINAL.finditer(fold(text)):
+    for match in pattern.finditer(fold(text)):
         word = next(g for g in match.groups() if g)
         word = re.sub(r"['’ʼ]", "'", " ".join(word.split()))
         if word in _ORDINALS:

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from facts.doc_numbers import normalize_doc_number
 from facts.folding import fold_for_matching as fold
 from facts.provinces import MERGER_DATE
-from index.mentions import period_end
+from index.mentions import overlaps
 from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
 from qa.models import QueryPlan
@@ -180,10 +180,6 @@ def article_in_places(article: IndexedArticle, keys: Sequence[str], gazetteer: G
     return article.province in keys or gazetteer.resolve(article.province) in keys
 
 
-def _in_period(value: date, since: date | None, until: date | None) -> bool:
-    return (since is None or value >= since) and (until is None or value <= until)
-
-
 def _chunk_mentions_period(chunk: Chunk, plan: QueryPlan) -> bool:
     """Whether the chunk mentions a date in the deadline or event period asked about."""
     periods = [
@@ -194,7 +190,12 @@ def _chunk_mentions_period(chunk: Chunk, plan: QueryPlan) -> bool:
         )
         if since or until
     ]
-    return any(_in_period(d.value, since, until) for d in chunk.dates for since, until in periods)
+    return any(within(d.value, since, until) for d in chunk.dates for since, until in periods)
+
+
+def within(value: date, since: date | None, until: date | None) -> bool:
+    """Whether a day falls in [since, until] (open ends count)."""
+    return (since is None or value >= since) and (until is None or value <= until)
 
 
 def asks_period(plan: QueryPlan) -> bool:
@@ -212,17 +213,13 @@ def about_period(article: IndexedArticle, chunk: Chunk, plan: QueryPlan) -> bool
         return True
     if article.published is not None:
         day = article.published.date()
-        if _in_period(
+        if within(
             day,
             since - QUESTION_SLACK_BEFORE if since else None,
             until + QUESTION_SLACK_AFTER if until else None,
         ):
             return True
-    return any(
-        (until is None or mention.value <= until)
-        and (since is None or period_end(mention) >= since)
-        for mention in chunk.dates
-    )
+    return any(overlaps(mention, since, until) for mention in chunk.dates)
 
 
 def _chunk_has_doc(chunk: Chunk, wanted: set[str]) -> bool:

@@ -52,7 +52,7 @@ from qa.lexicon import (
     stem,
 )
 from qa.models import QueryPlan
-from qa.retrieve import place_keys_for
+from qa.retrieve import place_keys_for, within
 
 
 @dataclass(frozen=True)
@@ -131,10 +131,6 @@ class NullBaseline:
         floor = float(np.mean(self.vectors(embedder) @ query))
         floor = min(floor, 0.95)
         return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)
-
-
-def within(value: date, since: date | None, until: date | None) -> bool:
-    return (since is None or value >= since) and (until is None or value <= until)
 
 
 def keyword_overlap(query_tokens: Sequence[str], sentence: str) -> float:
@@ -238,27 +234,31 @@ def dates_in_span(candidate: Candidate, reference: date | None) -> list[Mentione
     return find_dates(candidate.text, candidate.article.lang, reference=reference)
 
 
-def value_text(candidate: Candidate) -> str:
-    """The sentence with its dates and document numbers blanked out: "7 May 2025" and
-    "Plan 151-KH/TU" are not the count or the amount a question asks for."""
+DocNumbers = list[tuple[str, int, int]]  # facts.doc_numbers.find_doc_numbers()
+
+
+def value_text(candidate: Candidate, docs: DocNumbers) -> str:
+    """The sentence with its dates and document numbers (`docs`, as found in it) blanked
+    out: "7 May 2025" and "Plan 151-KH/TU" are not the count or the amount asked for."""
+    text = candidate.text
     spans = [(d.start, d.end) for d in candidate.mentioned]
-    spans.extend((start, end) for _n, start, end in find_doc_numbers(candidate.text))
-    chars = list(candidate.text)
+    spans.extend((start, end) for _number, start, end in docs)
     for start, end in spans:
-        for i in range(max(0, start), min(len(chars), end)):
-            chars[i] = " "
-    return "".join(chars)
+        start, end = max(0, start), min(len(text), end)
+        if start < end:
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
-def answers_part(part: AnswerPart, candidate: Candidate, values: str) -> bool:
+def answers_part(part: AnswerPart, candidate: Candidate, values: str, docs: DocNumbers) -> bool:
     """Whether the sentence gives what one part of the question asks for (`values`: the
-    sentence as `value_text` leaves it)."""
+    sentence as `value_text` leaves it; `docs`: its document numbers)."""
     if part == "person":
         return find_person(candidate.text) is not None
     if part == "date":
         return any(d.precision in ("day", "month") for d in candidate.mentioned)
     if part == "document":
-        return bool(doc_numbers_in(candidate.text))
+        return bool(docs)
     return states_answer_type(values, part)
 
 
@@ -314,17 +314,23 @@ def _read_constraints(
         candidate.intent_match = find_person(candidate.text) is not None
     elif plan.intent == "when":
         candidate.intent_match = bool(mentioned)
-    values = value_text(candidate)
-    if plan.answer_type is not None:
-        candidate.states_value = states_answer_type(values, plan.answer_type)
-        candidate.intent_match = candidate.intent_match or candidate.states_value
-    candidate.parts = frozenset(p for p in plan.answer_parts if answers_part(p, candidate, values))
+    # Document numbers are read once: values, parts and the document asked for need them.
+    asks_values = bool(plan.answer_parts) or plan.answer_type is not None
+    docs = find_doc_numbers(candidate.text) if asks_values or wanted_docs else []
+    if asks_values:
+        values = value_text(candidate, docs)
+        if plan.answer_type is not None:
+            candidate.states_value = states_answer_type(values, plan.answer_type)
+            candidate.intent_match = candidate.intent_match or candidate.states_value
+        candidate.parts = frozenset(
+            p for p in plan.answer_parts if answers_part(p, candidate, values, docs)
+        )
     if plan.deadline_since or plan.deadline_until:
         candidate.deadline_match = any(
             within(d, plan.deadline_since, plan.deadline_until) for d in candidate.deadlines
         )
     if wanted_docs:
-        candidate.doc = bool(wanted_docs & doc_numbers_in(candidate.text))
+        candidate.doc = bool(wanted_docs & {number for number, _s, _e in docs})
     if not weights:
         candidate.keyword = constraint_coverage(plan, candidate)
 
