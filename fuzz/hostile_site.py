@@ -18,7 +18,7 @@ MiB = 1024 * 1024
 Handler = Callable[[socket.socket, str], None]
 
 
-def _bomb(layers: int, size: int) -> bytes:
+def gzip_bomb(layers: int, size: int) -> bytes:
     """`size` zero bytes under `layers` gzip layers, compressed a block at a time."""
     inner = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
     block = b"\0" * MiB
@@ -119,10 +119,10 @@ def _nested(depth: int) -> bytes:
 
 def build_pages(bomb_size: int = 1024 * MiB) -> dict[str, tuple[str, Handler]]:
     """Path -> (what it tries, handler)."""
-    bomb2 = _bomb(2, bomb_size)
-    bomb1 = _bomb(1, min(bomb_size, 512 * MiB))
+    bomb2 = gzip_bomb(2, bomb_size)
+    bomb1 = gzip_bomb(1, min(bomb_size, 512 * MiB))
     deflate = zlib.compress(b"\0" * (64 * MiB), 9)
-    sitemap_bomb = _bomb(1, 512 * MiB)
+    sitemap_bomb = gzip_bomb(1, 512 * MiB)
     pages: dict[str, tuple[str, Handler]] = {
         "/ok.html": ("a normal article (control)", _send("200 OK", _article())),
         "/bomb-gzip-gzip.html": (

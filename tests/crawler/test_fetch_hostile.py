@@ -18,10 +18,10 @@ import pytest
 
 from crawler.decode import MAX_LAYERS, TooLargeError, decode_stream
 from crawler.fetch import BlockedError, FetchConfig, Fetcher, FetchError
+from fuzz.hostile_site import MiB, gzip_bomb
 
 HOST = "baolamdong.vn"
 OTHER = "baohagiang.vn"
-MiB = 1024 * 1024
 
 
 def _fetcher(handler: Callable[[httpx.Request], httpx.Response], **overrides: object) -> Fetcher:
@@ -53,22 +53,12 @@ def _raw(status: int, body: bytes, **headers: str) -> httpx.Response:
     return httpx.Response(status, headers=headers, stream=_Wire(body))
 
 
-def _stacked_bomb(layers: int, size: int) -> bytes:
-    """`size` zero bytes under `layers` gzip layers, compressed in pieces (never whole)."""
-    inner = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-    block = b"\0" * MiB
-    data = b"".join(inner.compress(block) for _ in range(size // MiB)) + inner.flush()
-    for _ in range(layers - 1):
-        data = gzip.compress(data, 9)
-    return data
-
-
 def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def test_a_two_layer_gzip_bomb_is_refused_within_the_page_budget() -> None:
-    bomb = _stacked_bomb(2, 1024 * MiB)  # 1 GiB of zeros in about a kilobyte
+    bomb = gzip_bomb(2, 1024 * MiB)  # 1 GiB of zeros in about a kilobyte
     assert len(bomb) < 10_000
     before = _peak_rss_mib()
     handler = lambda request: _raw(200, bomb, **{"Content-Encoding": "gzip, gzip"})  # noqa: E731
