@@ -45,7 +45,14 @@ from index.catalog import (
 )
 from index.errors import BackendError, IndexError_
 from index.faiss_store import FaissStore, choose_kind
-from index.keyword import KEYWORD_DIR, KeywordIndex, Tokenizer, default_tokenizer
+from index.keyword import (
+    KEYWORD_DIR,
+    KeywordCorpus,
+    KeywordIndex,
+    TermCounts,
+    Tokenizer,
+    default_tokenizer,
+)
 from index.models import Chunk, Embedder, chunk_sizes
 from index.reader import (
     MANIFEST_FILE,
@@ -250,9 +257,9 @@ class _ArticleJob:
 @dataclass(frozen=True)
 class _Prepared:
     chunks: list[Chunk]
-    # Keyword tokens of each chunk's keyword text (context, then text), as
-    # `Catalog.keyword_texts` gives it to the keyword index.
-    tokens: list[list[str]]
+    # Keyword terms of each chunk's keyword text (context, then text), as
+    # `Catalog.keyword_texts` gives it to the keyword index, counted.
+    terms: list[TermCounts]
     sentences: list[tuple[int, int]]
 
 
@@ -261,8 +268,11 @@ def _prepare(job: _ArticleJob, article: Article, needs_chunks: bool) -> _Prepare
     if not needs_chunks:
         return _Prepared([], [], sentences)
     chunks = job.chunker(article, **job.chunking)
-    tokens = [job.tokenize(f"{c.context}\n{c.text}" if c.context else c.text) for c in chunks]
-    return _Prepared(chunks, tokens, sentences)
+    terms = [
+        TermCounts.of(job.tokenize(f"{c.context}\n{c.text}" if c.context else c.text))
+        for c in chunks
+    ]
+    return _Prepared(chunks, terms, sentences)
 
 
 # The job of a pool's workers: set before the pool forks, so the workers inherit it
@@ -470,7 +480,8 @@ class _Build:
             reuse_previous: list[tuple[int, int]] = []  # (new id, previous id)
             reuse_here: list[tuple[int, int]] = []  # (new id, id embedded in this run)
             first_with_text: dict[str, int] = {}
-            pretokenized: dict[int, list[str]] = {}
+            # New and changed chunks' keyword terms, as ids: no token strings are held.
+            pretokenized = KeywordCorpus()
             job = _ArticleJob(self.chunker, chunking, self.tokenizer or default_tokenizer())
             planned = (
                 (
@@ -496,8 +507,8 @@ class _Build:
                     unchanged.append(article.id)
                     continue
                 records = []
-                for chunk, tokens in zip(prepared.chunks, prepared.tokens, strict=True):
-                    pretokenized[next_id] = tokens
+                for chunk, terms in zip(prepared.chunks, prepared.terms, strict=True):
+                    pretokenized.add(next_id, terms)
                     digest = embedding_hash(chunk.embedding_text)
                     records.append(ChunkRecord(next_id, chunk, digest))
                     if digest in first_with_text:
@@ -555,8 +566,12 @@ class _Build:
             )
             if len(gone):
                 store.remove(gone)
+            # Only the chunks of unchanged articles are tokenized here (read back from
+            # the catalog); every other chunk was counted while it was chunked.
             KeywordIndex.build(
-                catalog.keyword_texts(), self.tokenizer, pretokenized=pretokenized
+                catalog.keyword_texts() if unchanged else (),
+                self.tokenizer,
+                pretokenized=pretokenized,
             ).save(staging / KEYWORD_DIR)
             catalog.finish()
             articles_count, chunks_count = catalog.counts()

@@ -7,13 +7,25 @@ k, so a narrow filter still returns every matching chunk up to k.
 
 On disk (inside a version folder): `keyword/` holds the bm25s arrays (numpy and JSON, no
 pickle) and `keyword/ids.npy` the chunk id of each BM25 document, sorted.
+
+Building: bm25s's own builder wants every document's tokens as Python lists at once,
+which for a million chunks is tens of gigabytes of strings and list slots. A
+`KeywordCorpus` instead keeps each document as it arrives as term ids and counts in flat
+integer arrays (about 8 bytes per distinct term of a chunk), and computes bm25s's scores
+(its default "lucene" variant, same arithmetic and dtypes) with array operations into the
+same sparse matrix, which bm25s then saves, loads and queries as its own.
+`tests/index/test_keyword_corpus.py` proves the matrix equal to bm25s's, entry by entry.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -52,29 +64,18 @@ class KeywordIndex:
         documents: Iterable[tuple[int, str]],
         tokenizer: Tokenizer | None = None,
         *,
-        pretokenized: dict[int, list[str]] | None = None,
+        pretokenized: KeywordCorpus | None = None,
     ) -> KeywordIndex:
-        """Index (chunk id, text) pairs; ids must come in increasing order.
+        """Index (chunk id, text) pairs, each id once.
 
-        `pretokenized` holds the tokens of some ids already (made by the same tokenizer,
-        e.g. in worker processes); they are taken from it (and removed) instead of
-        tokenizing those texts again."""
+        `pretokenized` holds some ids already (counted with the same tokenizer, e.g. in
+        worker processes); their texts are skipped instead of tokenized again."""
         tokenize = tokenizer or default_tokenizer()
-        ready = pretokenized if pretokenized is not None else {}
-        ids: list[int] = []
-        corpus: list[list[str]] = []
+        corpus = pretokenized if pretokenized is not None else KeywordCorpus()
         for chunk_id, text in documents:
-            ids.append(chunk_id)
-            tokens = ready.pop(chunk_id, None)
-            corpus.append(tokens if tokens is not None else tokenize(text))
-        id_array = np.array(ids, dtype=np.int64)
-        if len(id_array) > 1 and np.any(np.diff(id_array) <= 0):
-            raise BackendError("keyword index documents must come in increasing id order")
-        if not any(corpus):
-            return cls(None, id_array, tokenize)
-        bm25 = bm25s.BM25()
-        bm25.index(corpus, show_progress=False)
-        return cls(bm25, id_array, tokenize)
+            if chunk_id not in corpus:
+                corpus.add(chunk_id, TermCounts.of(tokenize(text)))
+        return corpus.to_index(tokenize)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -121,3 +122,118 @@ class KeywordIndex:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         order = candidates[np.argsort(-scores[candidates], kind="stable")]
         return [(int(self.ids[i]), float(scores[i])) for i in order]
+
+
+@dataclass(frozen=True, slots=True)
+class TermCounts:
+    """One document's keyword tokens as distinct terms and how often each occurs (all
+    BM25 needs of them), with the document's length in tokens."""
+
+    terms: list[str]
+    counts: list[int]
+    length: int
+
+    @classmethod
+    def of(cls, tokens: list[str]) -> TermCounts:
+        counted = Counter(tokens)
+        return cls(list(counted), list(counted.values()), len(tokens))
+
+
+# bm25s's defaults (BM25(): method and idf "lucene", k1 1.5, b 0.75), which the index
+# has always used; `params.index.json` records them with the arrays.
+_K1 = 1.5
+_B = 0.75
+
+
+class KeywordCorpus:
+    """Documents of the keyword index as term ids and counts in flat arrays, in any id
+    order; `to_index` scores them as bm25s would (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self._chunk_ids: set[int] = set()
+        self._doc_ids = array("q")
+        self._lengths = array("q")
+        self._sizes = array("q")  # distinct terms per document
+        self._terms = array("i")
+        self._counts = array("i")
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self._chunk_ids
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)
+
+    def add(self, chunk_id: int, counted: TermCounts) -> None:
+        if chunk_id in self._chunk_ids:
+            raise BackendError(f"chunk {chunk_id} was given to the keyword index twice")
+        vocab = self.vocab
+        self._chunk_ids.add(chunk_id)
+        self._doc_ids.append(chunk_id)
+        self._lengths.append(counted.length)
+        self._sizes.append(len(counted.terms))
+        self._terms.extend([vocab.setdefault(term, len(vocab)) for term in counted.terms])
+        self._counts.extend(counted.counts)
+
+    def to_index(self, tokenizer: Tokenizer | None = None) -> KeywordIndex:
+        """The keyword index of the documents added."""
+        # Views of the arrays, not copies: the corpus is not added to once indexed.
+        doc_ids = np.frombuffer(self._doc_ids, dtype=np.int64)
+        if not len(self._terms):
+            return KeywordIndex(None, np.sort(doc_ids), tokenizer)
+        lengths = np.frombuffer(self._lengths, dtype=np.int64)
+        sizes = np.frombuffer(self._sizes, dtype=np.int64)
+        terms = np.frombuffer(self._terms, dtype=np.int32)
+        counts = np.frombuffer(self._counts, dtype=np.int32)
+        order = np.argsort(doc_ids, kind="stable")
+        if np.any(order != np.arange(len(order))):
+            # Documents came out of id order (kept chunks read after new ones): put each
+            # document's entries in id order, as BM25 document numbers follow the ids.
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            picked = np.repeat(
+                starts[order] - np.concatenate(([0], np.cumsum(sizes[order])[:-1])), sizes[order]
+            ) + np.arange(int(sizes.sum()))
+            terms, counts = terms[picked], counts[picked]
+            doc_ids, lengths, sizes = doc_ids[order], lengths[order], sizes[order]
+        rows = np.repeat(np.arange(len(doc_ids), dtype=np.int32), sizes)
+        bm25 = _bm25_from_counts(rows, terms, counts, lengths, len(self.vocab))
+        vocab = dict(self.vocab)
+        if "" not in vocab:
+            vocab[""] = max(vocab.values()) + 1
+        bm25.vocab_dict = vocab
+        bm25.unique_token_ids_set = set(vocab.values())
+        return KeywordIndex(bm25, doc_ids, tokenizer)
+
+
+def _bm25_from_counts(
+    rows: np.ndarray, terms: np.ndarray, counts: np.ndarray, lengths: np.ndarray, n_vocab: int
+) -> bm25s.BM25:
+    """bm25s's score matrix for the entries (document row, term, count): the float64
+    steps of its "lucene" scoring, stored as float32, column by column in row order."""
+    bm25 = bm25s.BM25(k1=_K1, b=_B, method="lucene", idf_method="lucene")
+    n_docs = len(lengths)
+    doc_frequencies = np.bincount(terms, minlength=n_vocab)
+    # Per term, as bm25s does it: math.log in double precision, stored as float32.
+    idf = np.array(
+        [
+            math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) if df else 0.0
+            for df in doc_frequencies.tolist()
+        ],
+        dtype=np.float32,
+    )
+    average = lengths.mean()
+    norms = _K1 * ((1 - _B) + _B * lengths.astype(np.float64) / average)
+    tf = counts.astype(np.float64)
+    scores = (idf[terms].astype(np.float64) * (tf / (norms[rows] + tf))).astype(np.float32)
+    del tf
+    order = np.argsort(terms, kind="stable")
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(doc_frequencies, out=indptr[1:])
+    bm25.scores = {
+        "data": scores[order],
+        "indices": rows[order],
+        "indptr": indptr,
+        "num_docs": n_docs,
+    }
+    bm25.nonoccurrence_array = None
+    return bm25
