@@ -66,8 +66,8 @@ def chunk(
         return []
 
     reference = publication_day(article)
-    dates = find_dates(text, article.lang, reference=reference)
     doc_numbers = find_doc_numbers(text)
+    dates = find_dates(text, article.lang, reference=reference, doc_numbers=doc_numbers)
     context = chunk_context(article)
 
     chunks: list[Chunk] = []

@@ -464,6 +464,35 @@ def _matches_from(
 
 assert {gate for _, _, gate in _PATTERNS} <= set(_GATES) | {"month_word"}
 
+# Numeric patterns that open with "no digit before" (`(?<![\d...])`) can only start at the
+# first digit of a run of digits, or at the word some of them may begin with ("ngày 17/3",
+# "năm 2025"). They are tried at those positions alone (`_matches_from`), which finds
+# what scanning the text finds: a scan tries every character, and those patterns are
+# most of the dates found and of the time spent finding them.
+_DIGIT_RUN_START = re.compile(r"(?<!\d)\d")
+_OPENING_WORDS: dict[str, re.Pattern[str] | None] = {
+    "dash_date": None,
+    "sep_year": re.compile("ngày", _I),
+    "day_word": re.compile("ngày|hôm", _I),
+    "slash_year": None,
+    "year": re.compile("năm", _I),
+}
+_STARTS_AT: dict[re.Pattern[str], re.Pattern[str] | None] = {
+    pattern: _OPENING_WORDS[gate] for pattern, _, gate in _PATTERNS if gate in _OPENING_WORDS
+}
+
+
+def _numeric_match_starts(
+    text: str, opening: re.Pattern[str] | None, digit_starts: list[int]
+) -> list[int]:
+    """Where a pattern of `_STARTS_AT` may match: `digit_starts` and where its opening
+    words occur, in text order."""
+    if opening is None:
+        return digit_starts
+    words = [m.start() for m in opening.finditer(text)]
+    return sorted(digit_starts + words) if words else digit_starts
+
+
 # ---------------------------------------------------------------------------------------
 # Kinds
 
@@ -513,13 +542,22 @@ def _kind(text: str, start: int, end: int, precision: Precision) -> DateKind:
 
 
 def find_dates(
-    text: str, lang: str | None = None, *, reference: date | None = None
+    text: str,
+    lang: str | None = None,
+    *,
+    reference: date | None = None,
+    doc_numbers: list[tuple[str, int, int]] | None = None,
 ) -> list[MentionedDate]:
-    """Dates written in `text`, in text order, without overlaps (the longest reading wins)."""
-    blocked = [(start, end) for _, start, end in find_doc_numbers(text)]
+    """Dates written in `text`, in text order, without overlaps (the longest reading wins).
+
+    `doc_numbers` is `find_doc_numbers(text)` when the caller has it already."""
+    if doc_numbers is None:
+        doc_numbers = find_doc_numbers(text)
+    blocked = [(start, end) for _, start, end in doc_numbers]
     candidates: list[_Candidate] = []
     gate_open: dict[str, bool] = {}
     month_starts: list[int] | None = None
+    digit_starts: list[int] | None = None
     for pattern, handler, gate in _PATTERNS:
         matches: Iterator[re.Match[str]]
         if gate == "month_word":
@@ -531,7 +569,13 @@ def find_dates(
                 gate_open[gate] = _GATES[gate].search(text) is not None
             if not gate_open[gate]:
                 continue
-            matches = pattern.finditer(text)
+            if pattern in _STARTS_AT:
+                if digit_starts is None:
+                    digit_starts = [m.start() for m in _DIGIT_RUN_START.finditer(text)]
+                starts = _numeric_match_starts(text, _STARTS_AT[pattern], digit_starts)
+                matches = _matches_from(pattern, text, starts)
+            else:
+                matches = pattern.finditer(text)
         for match in matches:
             span = "date" if "date" in pattern.groupindex else 0
             start, end = match.start(span), match.end(span)
