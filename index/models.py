@@ -139,8 +139,15 @@ class Retriever(Protocol):
     def embedder(self) -> Embedder: ...
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None
-    ) -> list[SearchHit]: ...
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        *,
+        keywords: str | None = None,
+    ) -> list[SearchHit]:
+        """Hits for `query`'s meaning and for `keywords` (default: `query`) as words."""
+        ...
 
     def article(self, article_id: str) -> IndexedArticle | None: ...
 

@@ -257,9 +257,14 @@ class IndexHandle:
     # Retriever ------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        *,
+        keywords: str | None = None,
     ) -> list[SearchHit]:
-        return self.current().search(query, k, filters)
+        return self.current().search(query, k, filters, keywords=keywords)
 
     def search_dense(
         self, vector: Any, k: int = 10, filters: SearchFilters | None = None

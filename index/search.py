@@ -98,18 +98,31 @@ class HybridIndex:
     # Retriever ------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        *,
+        keywords: str | None = None,
     ) -> list[SearchHit]:
-        """Dense and keyword retrieval under `filters`, fused; up to k hits, best first."""
-        if k <= 0 or not query.strip():
+        """Dense and keyword retrieval under `filters`, fused; up to k hits, best first.
+
+        The dense side ranks by `query`'s meaning and the keyword side by `keywords`
+        (default: `query`), so a caller can add spellings for BM25 to match without
+        embedding another text.
+        """
+        keywords = query if keywords is None else keywords
+        if k <= 0 or not (query.strip() or keywords.strip()):
             return []
         allowed = self.catalog.allowed_chunk_ids(filters)
         if allowed is not None and not len(allowed):
             return []
         depth = max(k * self.fusion.candidate_factor, self.fusion.min_candidates)
-        vector = self.embedder.embed_queries([query])[0]
-        dense = self.vectors.search(vector, depth, allowed)
-        keyword = self.keyword.search(query, depth, allowed)
+        dense: list[tuple[int, float]] = []
+        if query.strip():
+            vector = self.embedder.embed_queries([query])[0]
+            dense = self.vectors.search(vector, depth, allowed)
+        keyword = self.keyword.search(keywords, depth, allowed)
         fused = reciprocal_rank_fusion(
             [
                 ([i for i, _ in dense], self.fusion.dense_weight),

@@ -99,6 +99,7 @@ class Evidence:
 class RetrievalResult:
     evidence: list[Evidence]
     filters: SearchFilters
+    # The texts the keyword side searched (the dense side ranks by the plan's search text).
     queries: list[str] = field(default_factory=list)
     place_keys: tuple[str, ...] = ()
     place_variants: tuple[str, ...] = ()
@@ -260,19 +261,23 @@ def retrieve(
     variants = place_variants(plan, gazetteer)
     expanded = _expanded_query(plan, variants)
 
-    # (query, filters, weight) for each search call.
+    # (keyword text, filters, weight) for each search call. Every call ranks by the
+    # meaning of the question's own search text (one query embedding per question: a
+    # second text would cost as much again on a large model); the expanded text, with the
+    # places' other spellings, only feeds the keyword side.
+    words = expanded or plan.search_text
     calls: list[tuple[str, SearchFilters, float]] = []
     place_filtered = replace(base, province=keys) if keys and not base.province else base
     calls.append((plan.search_text, place_filtered, WEIGHT_PRIMARY))
     if expanded:
         calls.append((expanded, place_filtered, WEIGHT_EXPANDED))
     if place_filtered != base:
-        calls.append((expanded or plan.search_text, base, WEIGHT_UNFILTERED))
+        calls.append((words, base, WEIGHT_UNFILTERED))
     if plan.deadline_since or plan.deadline_until:
         deadline_filters = replace(
             place_filtered, mentioned_since=plan.deadline_since, mentioned_until=plan.deadline_until
         )
-        calls.append((expanded or plan.search_text, deadline_filters, WEIGHT_DEADLINE))
+        calls.append((words, deadline_filters, WEIGHT_DEADLINE))
     if base != user:
         # The question's period narrowed the filters: also look beyond its publication
         # days, for passages that name a date in it, then for anything about the topic.
@@ -280,22 +285,19 @@ def retrieve(
         mentioned = replace(
             open_period, mentioned_since=plan.published_since, mentioned_until=plan.published_until
         )
-        calls.append((expanded or plan.search_text, mentioned, WEIGHT_PERIOD_MENTIONED))
-        calls.append((expanded or plan.search_text, open_period, WEIGHT_OUT_OF_PERIOD))
+        calls.append((words, mentioned, WEIGHT_PERIOD_MENTIONED))
+        calls.append((words, open_period, WEIGHT_OUT_OF_PERIOD))
 
     queries = list(dict.fromkeys(q for q, _f, _w in calls))
-    if len(queries) > 1:
-        # Every query text in one embedding pass (the index's embedder keeps query
-        # vectors, so the searches below find them): a batch of two costs much less than
-        # two passes.
-        retriever.embedder.embed_queries(queries)
     fused: dict[str, float] = {}
     hits_by_id: dict[str, SearchHit] = {}
-    for query, call_filters, weight in calls:
+    for keyword_text, call_filters, weight in calls:
         try:
-            hits = retriever.search(query, k=k, filters=call_filters)
+            hits = retriever.search(
+                plan.search_text, k=k, filters=call_filters, keywords=keyword_text
+            )
         except ValueError as error:  # e.g. a filter the backend cannot apply
-            logger.warning("search %r with %s failed: %s", query, call_filters, error)
+            logger.warning("search %r with %s failed: %s", keyword_text, call_filters, error)
             continue
         for rank, hit in enumerate(hits, start=1):
             chunk_id = hit.chunk.chunk_id

@@ -124,7 +124,12 @@ class FakeRetriever:
         )
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        *,
+        keywords: str | None = None,  # dense only: the keyword text is not ranked here
     ) -> list[SearchHit]:
         self.searches.append((query, k, filters))
         scores = self.vectors @ self.embedder.embed_queries([query])[0]

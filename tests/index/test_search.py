@@ -104,3 +104,21 @@ def test_reciprocal_rank_fusion_prefers_agreement() -> None:
     assert [i for i, _ in fused][:2] == [1, 3]
     weighted = reciprocal_rank_fusion([([1], 1.0), ([2], 2.0)])
     assert weighted[0][0] == 2
+
+
+def test_keyword_text_feeds_bm25_while_the_query_alone_is_embedded(
+    handle: IndexHandle, embedder: HashingEmbedder
+) -> None:
+    embedder.calls.clear()
+    plain = handle.search("cà phê", k=10)
+    expanded = handle.search("cà phê", k=10, keywords="cà phê 15/2025/NQ-HĐND")
+    # The document number, only in the keyword text, is found by the keyword side.
+    assert not any("15/2025/NQ-HĐND" in h.chunk.text and h.keyword_rank for h in plain)
+    assert any("15/2025/NQ-HĐND" in h.chunk.text and h.keyword_rank for h in expanded)
+    # Both searches embedded the query text only, once each.
+    assert embedder.calls == [("query", 1), ("query", 1)]
+    # The dense side is the same for both: the same ranks for the chunks both list.
+    dense_plain = {h.chunk.chunk_id: h.dense_rank for h in plain if h.dense_rank}
+    dense_expanded = {h.chunk.chunk_id: h.dense_rank for h in expanded if h.dense_rank}
+    shared = dense_plain.keys() & dense_expanded.keys()
+    assert shared and all(dense_plain[c] == dense_expanded[c] for c in shared)

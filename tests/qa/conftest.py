@@ -234,12 +234,19 @@ class MemoryRetriever:
         return True
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        *,
+        keywords: str | None = None,
     ) -> list[SearchHit]:
+        """Ranks by `query`'s vector and by the words of `keywords` (default: `query`)."""
         f = filters or SearchFilters()
-        self.calls.append((query, f))
+        keywords = query if keywords is None else keywords
+        self.calls.append((keywords, f))
         q = self.embedder.embed_queries([query])[0]
-        words = _words(query)
+        words = _words(keywords)
         allowed = [i for i, c in enumerate(self.chunks) if self._allowed(c, f)]
         dense = sorted(allowed, key=lambda i: -float(self.vectors[i] @ q))
         keyword = sorted(

@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from index.embed import CachedEmbedder
 from index.models import SearchFilters
 from qa.answer import answer, resolve_filters
 from qa.errors import QuestionError
 from qa.models import Turn
+from tests.fakes import HashingEmbedder
 from tests.qa.conftest import MemoryRetriever
 from tests.qa.test_extractive import assert_contract
 
@@ -54,6 +56,18 @@ def test_tasks_question_in_vietnamese(retriever: MemoryRetriever) -> None:
     assert_contract(result, retriever)
     assert any(c.article_id == "hg-vi" for c in result.citations)
     assert "nguồn nhân lực" in result.answer
+
+
+def test_a_question_embeds_one_query_text_once() -> None:
+    # A place (its other spellings expand the keyword text) and a period (several
+    # filtered searches): still one query embedding, the costly step on a large model.
+    inner = HashingEmbedder()
+    retriever = MemoryRetriever()
+    retriever.embedder = CachedEmbedder(inner, None)  # as the API wraps its embedder
+    result = answer("What did Lam Dong commit to by May 2025?", retriever, today=TODAY)
+    assert not result.refused
+    assert len(retriever.calls) > 2
+    assert [call for call in inner.calls if call[0] == "query"] == [("query", 1)]
 
 
 def test_refusal_says_what_was_searched(retriever: MemoryRetriever) -> None:

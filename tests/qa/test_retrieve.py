@@ -80,8 +80,8 @@ class _OnlyVietnameseHits(MemoryRetriever):
     """An index whose ranking only ever surfaces the Vietnamese version, unless asked
     for one translation group."""
 
-    def search(self, query, k=10, filters=None):  # type: ignore[no-untyped-def]
-        hits = super().search(query, k, filters)
+    def search(self, query, k=10, filters=None, *, keywords=None):  # type: ignore[no-untyped-def]
+        hits = super().search(query, k, filters, keywords=keywords)
         if filters and filters.translation_group:
             return hits
         return [h for h in hits if h.article.lang == "vi"]
