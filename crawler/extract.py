@@ -119,6 +119,18 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 # --------------------------------------------------------------------------- text helpers
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _coverage(reference: str, paragraphs: list[str]) -> float:
+    """Share of the reference's words that the paragraphs hold."""
+    wanted = _WORD.findall(reference.lower())
+    if not wanted:
+        return 1.0
+    have = set(_WORD.findall(" ".join(paragraphs).lower()))
+    return sum(1 for word in wanted if word in have) / len(wanted)
+
+
 _DENSE_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -533,6 +545,7 @@ def _ld_body_blocks(page: PageMeta) -> list[Block]:
 # table and paragraph (many): one pass over the page finds both.
 _IMAGES_AND_FIGCAPTIONS = etree.XPath("//img | //figcaption")
 _EMPHASIS = ("em", "i", "strong", "b")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _emphasised_text(element: HtmlElement) -> str | None:
@@ -620,11 +633,42 @@ def _caption_texts(tree: HtmlElement) -> set[str]:
         if _has_text(holder):
             continue
         following = holder.getnext()
-        if following is not None and isinstance(following.tag, str):
+        # A heading after an image opens the next part of the story (often in bold).
+        if (
+            following is not None
+            and isinstance(following.tag, str)
+            and following.tag not in _HEADINGS
+        ):
             caption = _emphasised_text(following)
             if caption and len(caption) <= MAX_CAPTION_CHARS:
                 found.add(caption)
     return found
+
+
+# A lead and the page's description agree when this share of the lead's words is in the
+# description, or (a description cut short) this share of a description's words is in the lead.
+LEAD_IN_DESCRIPTION = 0.5
+DESCRIPTION_IN_LEAD = 0.8
+MIN_DESCRIPTION_WORDS = 8
+
+
+def _agrees_with_description(lead: str, page: PageMeta) -> bool:
+    """True when the page's declared description says what `lead` says. On layouts no
+    profile knows, the generic lead names (`.summary`, `.lead`, `itemprop=description`)
+    also fit newsletter boxes, photo credits and other stories' teasers; a lead the
+    reader left out of the story is only taken when the description confirms it."""
+    for description in (
+        page.first("og:description", "description", "twitter:description"),
+        _ld_text((page.article_ld or {}).get("description")),
+    ):
+        if not description:
+            continue
+        if _coverage(lead, [description]) >= LEAD_IN_DESCRIPTION:
+            return True
+        long_enough = len(_WORD.findall(description)) >= MIN_DESCRIPTION_WORDS
+        if long_enough and _coverage(description, [lead]) >= DESCRIPTION_IN_LEAD:
+            return True
+    return False
 
 
 def read_generic_page(
@@ -635,10 +679,13 @@ def read_generic_page(
     title = _declared_title(page) or _h1_title(tree) or _head_title(tree)
     sapo_element = select_first(tree, GENERIC.sapo)
     sapo = element_text(sapo_element) if sapo_element is not None else None
+    if sapo and sapo not in generic.lines and not _agrees_with_description(sapo, page):
+        sapo = None  # a box the generic names fit (newsletter, photo credit, teaser)
     captions = _caption_texts(tree)
+    headline = clean_text(title) if title else None
     blocks: list[Block] = []
     for line in generic.lines:
-        if title and line == clean_text(title):
+        if line == headline:
             continue  # the headline, when the reader kept it
         if sapo and line == sapo:
             continue  # kept apart as the sapo
@@ -680,16 +727,6 @@ def _opening_dateline_date(
 PROFILE_SHORTFALL = 0.5
 # A reading that holds less than this share of the JSON-LD articleBody's words missed it.
 LD_BODY_MIN_COVERAGE = 0.6
-_WORD = re.compile(r"\w+")
-
-
-def _coverage(reference: str, paragraphs: list[str]) -> float:
-    """Share of the reference's words that the paragraphs hold."""
-    wanted = _WORD.findall(reference.lower())
-    if not wanted:
-        return 1.0
-    have = set(_WORD.findall(" ".join(paragraphs).lower()))
-    return sum(1 for word in wanted if word in have) / len(wanted)
 
 
 def choose_reading(profiled: Reading | None, generic: Reading, page: PageMeta) -> Reading:

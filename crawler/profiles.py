@@ -4,7 +4,9 @@ A profile names CSS selectors (cssselect syntax, compiled once to XPath) for the
 sapo, body, visible date, author, section and tags, plus what to cut out of the body. Several selectors per field
 are tried in order. The family is recognised from the markup first (a site that changes
 CMS keeps its host but not its markup), then from the host; anything else is read by the
-generic reader (trafilatura, see `crawler.generic`). Detection runs on the page's
+generic reader (trafilatura, see `crawler.generic`). The provincial families are shared
+CMSs and are recognised on any host; vietnam.vn's layout only on vietnam.vn or when a
+sources file names it. Detection runs on the page's
 shared lxml tree (`crawler.htmltree`).
 """
 
@@ -35,6 +37,9 @@ class Profile:
     # All must match for the markup to be recognised as this family.
     markers: tuple[str, ...] = ()
     hosts: frozenset[str] = field(default_factory=frozenset)
+    # False for one site's own layout: recognised on its hosts (or when the sources file
+    # names it), never from the markup of a page on another host.
+    markup_anywhere: bool = True
 
 
 HEXCMS = Profile(
@@ -91,6 +96,9 @@ VIETNAMVN = Profile(
     drop=(".post-author", ".post-tags", ".post-comment", ".related"),
     markers=(".post-content", "h1.post-title"),
     hosts=frozenset({"vietnam.vn"}),
+    # Its class names are common blog-theme names: a blog elsewhere read with vietnam.vn's
+    # selectors keeps in its body what vietnam.vn's cuts do not know (author boxes).
+    markup_anywhere=False,
 )
 
 GENERIC = Profile(
@@ -164,6 +172,6 @@ def detect_profile(tree: HtmlElement, url: str) -> Profile:
         if markup_matches(tree, profile):
             return profile
     for profile in (VIETNAMVN, CARDCMS, DETAILCMS, HEXCMS):
-        if markup_matches(tree, profile):
+        if profile.markup_anywhere and markup_matches(tree, profile):
             return profile
     return GENERIC

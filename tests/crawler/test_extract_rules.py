@@ -196,6 +196,58 @@ def test_layout_table_with_an_image_is_read_as_story() -> None:
     assert article.captions == ["Quang cảnh hội nghị."]
 
 
+def test_bold_heading_after_an_image_is_story_not_a_caption() -> None:
+    body = (
+        f'<p>{PARAGRAPHS[0]}</p><p><img src="/a.jpg"></p>'
+        "<h3><strong>Kế hoạch đến năm 2030</strong></h3>"
+        f'<p>{PARAGRAPHS[1]}</p><p><img src="/b.jpg"></p><p><em>Quang cảnh hội nghị.</em></p>'
+        f"<p>{PARAGRAPHS[2]}</p>"
+    )
+    article = extract(page(body=body), "https://baotinh.vn/a-123456.html")
+    assert article is not None
+    assert "Kế hoạch đến năm 2030" in article.paragraphs
+    assert article.captions == ["Quang cảnh hội nghị."]
+
+
+LEAD = (
+    "Tỉnh đặt mục tiêu đến năm 2030 đưa toàn bộ thủ tục hành chính đủ điều kiện lên dịch vụ "
+    "công trực tuyến toàn trình."
+)
+
+
+def _page_with_box(box: str, description: str) -> str:
+    head = f'<meta property="og:description" content="{description}">'
+    return page(head=head).replace("<article>", f"{box}<article>", 1)
+
+
+def test_generic_lead_box_outside_the_story_is_not_the_sapo() -> None:
+    newsletter = '<div class="summary">Đăng ký nhận bản tin mỗi sáng của Báo Tỉnh</div>'
+    article = extract(_page_with_box(newsletter, LEAD), "https://baotinh.vn/a-123456.html")
+    assert article is not None
+    assert article.sapo is None
+    assert "bản tin" not in article.text
+
+
+def test_generic_lead_that_the_description_confirms_is_the_sapo() -> None:
+    lead = f'<div class="summary">{LEAD}</div>'
+    article = extract(_page_with_box(lead, LEAD), "https://baotinh.vn/a-123456.html")
+    assert article is not None
+    assert article.sapo == LEAD
+    assert article.text.startswith(LEAD)
+
+
+def test_vietnam_vn_layout_is_not_taken_from_markup_on_another_host() -> None:
+    from crawler.htmltree import parse_html
+
+    html, spec = saved("vietnamvn", "ru_source_line")
+    tree = parse_html(html)
+    assert detect_profile(tree, spec["url"]).name == "vietnamvn"
+    assert detect_profile(tree, "https://blog.example.com/2025/11/a-post/").name == "generic"
+    # Named in a sources file, it is still used wherever the site is served from.
+    article = extract(html, "http://127.0.0.1:8765/ru/a-post", profile="vietnamvn")
+    assert article is not None and article.translation_of is not None
+
+
 def test_br_separated_body() -> None:
     body = "<div>" + "<br><br>".join(PARAGRAPHS) + "</div>"
     article = extract(page(body=body), "https://baotinh.vn/a-123456.html")
