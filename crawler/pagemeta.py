@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.htmltree import clean_text
@@ -38,10 +37,6 @@ ARTICLE_TYPES = frozenset(
 LISTING_TYPES = frozenset(
     {"collectionpage", "searchresultspage", "itemlist", "profilepage", "videogallery"}
 )
-
-_META = etree.XPath("//meta")
-_JSONLD = etree.XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
-_LINKS = etree.XPath("//link[@href]")
 
 
 @dataclass
@@ -130,15 +125,35 @@ def _load_json_lenient(raw: str) -> Any:
         return json.loads(repaired)
 
 
+def _meta_elements(
+    tree: HtmlElement,
+) -> tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]]:
+    """The page's `<meta>` tags, JSON-LD scripts and `<link href>` tags, in page order,
+    from one walk over the page (they may sit in the body as well as in the head)."""
+    metas: list[HtmlElement] = []
+    scripts: list[HtmlElement] = []
+    links: list[HtmlElement] = []
+    for element in tree.iter("meta", "link", "script"):
+        if element.tag == "meta":
+            metas.append(element)
+        elif element.tag == "link":
+            if element.get("href") is not None:
+                links.append(element)
+        elif "ld+json" in (element.get("type") or "").lower():
+            scripts.append(element)
+    return metas, scripts, links
+
+
 def read_page_meta(tree: HtmlElement, url: str) -> PageMeta:
+    metas, scripts, links = _meta_elements(tree)
     meta: dict[str, list[str]] = {}
-    for tag in _META(tree):
+    for tag in metas:
         key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         content = tag.get("content")
         if key and content is not None:
             meta.setdefault(key.strip().lower(), []).append(content)
     jsonld: list[dict[str, Any]] = []
-    for script in _JSONLD(tree):
+    for script in scripts:
         raw = script.text or ""
         if not raw.strip():
             continue
@@ -150,7 +165,7 @@ def read_page_meta(tree: HtmlElement, url: str) -> PageMeta:
     html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     canonical = None
     alternates: dict[str, str] = {}
-    for link in _LINKS(tree):
+    for link in links:
         rels = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
         if not href:
