@@ -402,11 +402,16 @@ def _day_number(value: str | None) -> int:
     return date.fromisoformat(value).toordinal() if value else -1
 
 
+# The code of an absent value (an article that states no province, language...).
+UNSTATED = -1
+
+
 def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, dict[str, int]]:
-    """Each value's number in a table of the distinct values (None: -1, never matched)."""
+    """Each value's number in a table of the distinct values (None: UNSTATED, matched
+    only when a filter asks for it)."""
     table: dict[str, int] = {}
     codes = np.fromiter(
-        (-1 if value is None else table.setdefault(value, len(table)) for value in values),
+        (UNSTATED if value is None else table.setdefault(value, len(table)) for value in values),
         dtype=np.int32,
         count=len(values),
     )
@@ -455,14 +460,17 @@ class _FilterColumns:
     def allowed(self, filters: SearchFilters) -> np.ndarray:
         articles = np.ones(len(self.published_day), dtype=bool)
 
-        def any_of(name: str, values: Sequence[str]) -> None:
+        def any_of(name: str, values: Sequence[str], *, or_unstated: bool = False) -> None:
             nonlocal articles
             if values:
                 codes, table = self.article_columns[name]
                 wanted = [table[value] for value in values if value in table]
+                if or_unstated:
+                    wanted.append(UNSTATED)
                 articles &= np.isin(codes, np.array(wanted, dtype=np.int32))
 
-        any_of("province_key", [place_key(p) for p in filters.province])
+        provinces = [place_key(p) for p in filters.province]
+        any_of("province_key", provinces, or_unstated=filters.province_unstated)
         any_of("lang", [v.lower() for v in filters.lang])
         any_of("site", [v.lower() for v in filters.site])
         any_of("translation_group", list(filters.translation_group))

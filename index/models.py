@@ -80,9 +80,13 @@ class SearchFilters:
 
     Lists mean "any of". Dates are inclusive; `since`/`until` filter on publication date
     (Vietnam time), `mentioned_since`/`mentioned_until` on dates mentioned in the chunk.
+    `province_unstated` widens `province` to the articles that state no province at all
+    (a translation page that names neither its province nor its original): only their
+    text can tell whether they are about the place.
     """
 
     province: tuple[str, ...] = ()
+    province_unstated: bool = False
     lang: tuple[str, ...] = ()
     site: tuple[str, ...] = ()
     translation_group: tuple[str, ...] = ()
@@ -147,6 +151,12 @@ class Retriever(Protocol):
         keywords: str | None = None,
     ) -> list[SearchHit]:
         """Hits for `query`'s meaning and for `keywords` (default: `query`) as words."""
+        ...
+
+    def search_dense(
+        self, vector: np.ndarray, k: int = 10, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        """Dense retrieval alone for an already embedded query; score is the cosine."""
         ...
 
     def article(self, article_id: str) -> IndexedArticle | None: ...

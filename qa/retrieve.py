@@ -49,8 +49,11 @@ WEIGHT_UNFILTERED = 0.6
 WEIGHT_DEADLINE = 0.8
 WEIGHT_PERIOD_MENTIONED = 0.8
 WEIGHT_OUT_OF_PERIOD = 0.3
+WEIGHT_DENSE = 1.0
 # Boosts, in RRF units (one first place in one call is about 1/61 = 0.016).
 BOOST_PLACE_ARTICLE = 0.012
+# Where an article that states no province says what it is about: its title and opening.
+OPENING_CHARS = 400
 BOOST_PLACE_TEXT = 0.008
 BOOST_DEADLINE = 0.010
 BOOST_DOC_NUMBER = 0.012
@@ -175,9 +178,14 @@ def place_keys_for(
 
 
 def article_in_places(article: IndexedArticle, keys: Sequence[str], gazetteer: Gazetteer) -> bool:
-    """Whether the article's province is one of the units `keys` (in any spelling)."""
-    if not article.province or not keys:
+    """Whether the article's province is one of the units `keys` (in any spelling). An
+    article that states no province (a translation page naming neither its province nor
+    its original) is about the places its title or opening names."""
+    if not keys:
         return False
+    if not article.province:
+        opening = f"{article.title}\n{article.text[:OPENING_CHARS]}"
+        return names_place(opening, keys, gazetteer)
     return article.province in keys or gazetteer.resolve(article.province) in keys
 
 
@@ -221,6 +229,14 @@ def about_period(article: IndexedArticle, chunk: Chunk, plan: QueryPlan) -> bool
         ):
             return True
     return any(overlaps(mention, since, until) for mention in chunk.dates)
+
+
+def _unstated_about(hit: SearchHit, keys: Sequence[str], gazetteer: Gazetteer) -> bool:
+    """Whether a passage of an article that states no province is about the place `keys`:
+    the article's title or opening names it, or the passage does."""
+    return article_in_places(hit.article, keys, gazetteer) or names_place(
+        hit.chunk.text, keys, gazetteer
+    )
 
 
 def _chunk_has_doc(chunk: Chunk, wanted: set[str]) -> bool:
@@ -267,7 +283,11 @@ def retrieve(
     # places' other spellings, only feeds the keyword side.
     words = expanded or plan.search_text
     calls: list[tuple[str, SearchFilters, float]] = []
-    place_filtered = replace(base, province=keys) if keys and not base.province else base
+    # The question's place narrows the searches to its articles and to those that state no
+    # province (their text may name it: scored below); a place the user sets filters.
+    place_filtered = (
+        replace(base, province=keys, province_unstated=True) if keys and not base.province else base
+    )
     calls.append((plan.search_text, place_filtered, WEIGHT_PRIMARY))
     if expanded:
         calls.append((expanded, place_filtered, WEIGHT_EXPANDED))
@@ -281,7 +301,11 @@ def retrieve(
     if base != user:
         # The question's period narrowed the filters: also look beyond its publication
         # days, for passages that name a date in it, then for anything about the topic.
-        open_period = replace(user, province=keys) if keys and not user.province else user
+        open_period = (
+            replace(user, province=keys, province_unstated=True)
+            if keys and not user.province
+            else user
+        )
         mentioned = replace(
             open_period, mentioned_since=plan.published_since, mentioned_until=plan.published_until
         )
@@ -299,10 +323,23 @@ def retrieve(
         except ValueError as error:  # e.g. a filter the backend cannot apply
             logger.warning("search %r with %s failed: %s", keyword_text, call_filters, error)
             continue
+        if call_filters.province_unstated:
+            # The index cannot read text: of the articles that state no province, only
+            # those about the place belong to a search narrowed to it.
+            hits = [h for h in hits if h.article.province or _unstated_about(h, keys, gazetteer)]
         for rank, hit in enumerate(hits, start=1):
             chunk_id = hit.chunk.chunk_id
             hits_by_id.setdefault(chunk_id, hit)
             fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+
+    # Plain dense retrieval under the user's filters alone: a story the question's meaning
+    # finds is never lost to the narrowing above (a translation whose words the keyword
+    # side cannot match, a place or period the index does not record).
+    vector = retriever.embedder.embed_queries([plan.search_text])[0]
+    for rank, hit in enumerate(retriever.search_dense(vector, k=k, filters=user), start=1):
+        chunk_id = hit.chunk.chunk_id
+        hits_by_id.setdefault(chunk_id, hit)
+        fused[chunk_id] = fused.get(chunk_id, 0.0) + WEIGHT_DENSE / (RRF_K + rank)
 
     wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
     scored: list[Evidence] = []

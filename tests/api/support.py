@@ -116,7 +116,11 @@ class FakeRetriever:
             return True
         published = article.published.date() if article.published else None
         return not (
-            (filters.province and article.province not in filters.province)
+            (
+                filters.province
+                and article.province not in filters.province
+                and not (filters.province_unstated and article.province is None)
+            )
             or (filters.lang and article.lang not in filters.lang)
             or (filters.site and article.site not in filters.site)
             or (filters.since and (published is None or published < filters.since))
@@ -133,6 +137,18 @@ class FakeRetriever:
     ) -> list[SearchHit]:
         self.searches.append((query, k, filters))
         scores = self.vectors @ self.embedder.embed_queries([query])[0]
+        hits = [
+            SearchHit(chunk=chunk, article=self.articles[chunk.article_id], score=float(score))
+            for chunk, score in zip(self.chunks, scores, strict=True)
+            if self._keep(self.articles[chunk.article_id], filters)
+        ]
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:k]
+
+    def search_dense(
+        self, vector: Any, k: int = 10, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        scores = self.vectors @ vector
         hits = [
             SearchHit(chunk=chunk, article=self.articles[chunk.article_id], score=float(score))
             for chunk, score in zip(self.chunks, scores, strict=True)

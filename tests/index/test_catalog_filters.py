@@ -30,7 +30,14 @@ def _sql_reference(catalog_path: Path, filters: SearchFilters) -> np.ndarray:
             where.append(f"{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
 
-    any_of("a.province_key", [place_key(p) for p in filters.province])
+    provinces = [place_key(p) for p in filters.province]
+    if provinces and filters.province_unstated:
+        where.append(
+            f"(a.province_key IN ({','.join('?' * len(provinces))}) OR a.province_key IS NULL)"
+        )
+        params.extend(provinces)
+    else:
+        any_of("a.province_key", provinces)
     any_of("a.lang", [v.lower() for v in filters.lang])
     any_of("a.site", [v.lower() for v in filters.site])
     any_of("a.translation_group", list(filters.translation_group))
@@ -83,6 +90,7 @@ def _filter_cases(catalog: Catalog) -> list[SearchFilters]:
     cases += [SearchFilters(site=(s,)) for s in sites]
     cases += [SearchFilters(translation_group=(g,), lang=("en",)) for g in groups]
     cases += [SearchFilters(province=tuple(provinces[:2]), lang=("vi", "en"))]
+    cases += [SearchFilters(province=(p,), province_unstated=True) for p in provinces]
     for since, until in itertools.product(days, days):
         cases.append(SearchFilters(since=since, until=until))
         cases.append(SearchFilters(mentioned_since=since, mentioned_until=until))

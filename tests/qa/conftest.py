@@ -208,12 +208,14 @@ class MemoryRetriever:
             self.chunks.extend(chunks)
         self.vectors = self.embedder.embed_passages([c.text for c in self.chunks])
         self.calls: list[tuple[str, SearchFilters]] = []
+        self.dense_calls: list[SearchFilters] = []
         self.stored_sentences: dict[str, np.ndarray] = {}
 
     def _allowed(self, chunk: Chunk, f: SearchFilters) -> bool:
         a = self.articles[chunk.article_id]
         day = a.published.date() if a.published else None
-        if f.province and a.province not in f.province:
+        unstated_allowed = f.province_unstated and a.province is None
+        if f.province and a.province not in f.province and not unstated_allowed:
             return False
         if f.lang and a.lang not in f.lang:
             return False
@@ -261,6 +263,22 @@ class MemoryRetriever:
         return [
             SearchHit(self.chunks[i], self.articles[self.chunks[i].article_id], s)
             for i, s in ranked
+        ]
+
+    def search_dense(
+        self, vector: np.ndarray, k: int = 10, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        f = filters or SearchFilters()
+        self.dense_calls.append(f)
+        allowed = [i for i, c in enumerate(self.chunks) if self._allowed(c, f)]
+        ranked = sorted(allowed, key=lambda i: -float(self.vectors[i] @ vector))[:k]
+        return [
+            SearchHit(
+                self.chunks[i],
+                self.articles[self.chunks[i].article_id],
+                float(self.vectors[i] @ vector),
+            )
+            for i in ranked
         ]
 
     def article(self, article_id: str) -> IndexedArticle | None:

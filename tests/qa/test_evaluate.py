@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from index.models import SearchHit
 from qa.evaluate import evaluate, fact_found, format_report, normalize_for_match, percentile
 from qa.evaluation.depth import Rankings
 from qa.evaluation.matching import forbidden_found
@@ -387,26 +386,10 @@ def test_threshold_sweep_counts_answers_and_refusals(retriever: MemoryRetriever)
     assert rows[0].answerable_answered == 1 and rows[0].refusal_accuracy == 1.0
 
 
-class DenseMemoryRetriever(MemoryRetriever):
-    """The in-memory index with the real index's plain dense search (no filters)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.dense_calls: list[int] = []
-
-    def search_dense(self, vector: Any, k: int = 10, filters: Any = None) -> list[SearchHit]:
-        self.dense_calls.append(k)
-        order = sorted(range(len(self.chunks)), key=lambda i: -float(self.vectors[i] @ vector))
-        return [
-            SearchHit(self.chunks[i], self.articles[self.chunks[i].article_id], 0.0)
-            for i in order[:k]
-        ]
-
-
 def test_plain_dense_baseline_counts_each_story_once() -> None:
     from qa.evaluation.depth import RetrievalProbe, StoryResolver
 
-    retriever = DenseMemoryRetriever()
+    retriever = MemoryRetriever()
     probe = RetrievalProbe(retriever, StoryResolver(retriever), depth=50)
     question = EvalQuestion(
         id="x", question="Lam Dong site clearance before May 30, 2025", lang="en"

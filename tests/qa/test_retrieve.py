@@ -86,6 +86,12 @@ class _OnlyVietnameseHits(MemoryRetriever):
             return hits
         return [h for h in hits if h.article.lang == "vi"]
 
+    def search_dense(self, vector, k=10, filters=None):  # type: ignore[no-untyped-def]
+        hits = super().search_dense(vector, k, filters)
+        if filters and filters.translation_group:
+            return hits
+        return [h for h in hits if h.article.lang == "vi"]
+
 
 def test_preferred_version_is_searched_when_only_another_was_hit() -> None:
     retriever = _OnlyVietnameseHits()
@@ -189,3 +195,116 @@ def test_a_merged_unit_speaks_for_the_new_province_only_after_the_merger(
 
     assert "hung-yen" not in place_keys_for(plan, article("2025-03-18"), gazetteer)
     assert "hung-yen" in place_keys_for(plan, article("2025-08-01"), gazetteer)
+
+
+def _ru_article(
+    article_id: str, province: str | None, title: str, paragraph: str
+) -> dict[str, Any]:
+    return {
+        "id": article_id,
+        "lang": "ru",
+        "province": province,
+        "site": "www.vietnam.vn",
+        "group": article_id,
+        "published": "2025-05-21",
+        "title": title,
+        "paragraphs": [paragraph],
+    }
+
+
+def test_an_article_that_states_no_province_is_found_by_its_text(gazetteer: Gazetteer) -> None:
+    # A translation page that names neither its province nor its original: only its text
+    # says it is about Ha Giang. The question's place must not hide it behind every other
+    # Ha Giang article.
+    topics = ["туризм", "дороги", "школы", "больницы", "налоги", "выборы", "культура"]
+    others = [
+        _ru_article(
+            f"hg-{n}",
+            "ha-giang",
+            f"Хазянг: {topic}",
+            f"Провинция Хазянг обсудила вопросы: {topic}, план на 2025 год.",
+        )
+        for n, topic in enumerate(topics)
+    ]
+    unstated = _ru_article(
+        "villages",
+        None,
+        "Строительство 100 умных деревень",
+        "Провинция Хазянг построит 100 умных деревень к концу 2025 года.",
+    )
+    elsewhere = _ru_article(
+        "villages-ld",
+        None,
+        "Умные деревни в Ламдонге",
+        "Провинция Ламдонг построит 40 умных деревень к концу 2025 года.",
+    )
+    retriever = MemoryRetriever([*others, unstated, elsewhere])
+    ha_giang = PlaceMatch("Хазянг", "ha-giang", ("ha-giang",))
+    plan = _plan("Сколько умных деревень построит Хазянг?", "ru", places=(ha_giang,))
+    result = retrieve(plan, retriever, gazetteer=gazetteer)
+    assert result.evidence[0].article.id == "villages"
+    assert result.evidence[0].place_match
+    # A filter the user sets stays exact: no article without a province gets through it.
+    retriever.calls.clear()
+    result = retrieve(plan, retriever, SearchFilters(province=("ha-giang",)), gazetteer=gazetteer)
+    assert {e.article.id for e in result.evidence} <= {f"hg-{n}" for n in range(len(topics))}
+
+
+def test_an_article_that_states_no_province_about_another_place_is_not_narrowed_in(
+    gazetteer: Gazetteer,
+) -> None:
+    # The searches narrowed to Ha Giang admit articles that state no province, but only
+    # those whose text is about Ha Giang: a Lam Dong page from the period asked about
+    # must not outrank Ha Giang's own articles on the strength of those searches.
+    others = []
+    for n, topic in enumerate(["туризм", "дороги", "школы"]):
+        spec = _ru_article(
+            f"hg-{n}", "ha-giang", f"Хазянг: {topic}", f"Провинция Хазянг обсудила: {topic}."
+        )
+        others.append({**spec, "published": "2024-03-10"})
+    lam_dong = _ru_article(
+        "villages-ld",
+        None,
+        "Умные деревни в Ламдонге",
+        "Провинция Ламдонг построит 40 умных деревень.",
+    )
+    retriever = MemoryRetriever([*others, lam_dong])
+    plan = _plan(
+        "Сколько умных деревень построит Хазянг в 2025 году?",
+        "ru",
+        places=(PlaceMatch("Хазянг", "ha-giang", ("ha-giang",)),),
+        published_since=date(2025, 1, 1),
+        published_until=date(2025, 12, 31),
+    )
+    ranked = [e.article.id for e in retrieve(plan, retriever, gazetteer=gazetteer).evidence]
+    assert ranked[-1] == "villages-ld"
+
+
+def test_the_story_plain_dense_search_finds_first_is_never_lost(gazetteer: Gazetteer) -> None:
+    # Every narrowed search (Ha Giang, 2025) misses the Lam Dong page of 2024 that the
+    # question's meaning finds first; plain dense retrieval under the user's filters alone
+    # keeps it among the stories ranked, so the pipeline's ranking never loses it.
+    others = [
+        {
+            **_ru_article(f"hg-{n}", "ha-giang", f"Хазянг: {t}", f"Хазянг: {t}."),
+            "published": "2025-03-10",
+        }
+        for n, t in enumerate(["туризм", "дороги", "школы", "налоги", "выборы", "культура"])
+    ]
+    dense_first = {
+        **_ru_article("ld", "lam-dong", "Умные деревни", "Сколько умных деревень построят?"),
+        "published": "2024-03-10",
+    }
+    retriever = MemoryRetriever([*others, dense_first])
+    plan = _plan(
+        "Сколько умных деревень построят?",
+        "ru",
+        places=(PlaceMatch("Хазянг", "ha-giang", ("ha-giang",)),),
+        published_since=date(2025, 1, 1),
+        published_until=date(2025, 12, 31),
+    )
+    user = SearchFilters(lang=("ru",))
+    result = retrieve(plan, retriever, user, k=50, max_groups=50, gazetteer=gazetteer)
+    assert "ld" in {e.article.id for e in result.evidence}
+    assert retriever.dense_calls == [user]
+    assert all(f.province or f.since for _q, f in retriever.calls)
