@@ -35,6 +35,8 @@ MAX_OUTCOME_SENTENCES = 4
 OUTCOME_SHARE_OF_TOP = 0.5
 MAX_LIST_SENTENCES = 5
 MAX_COMMITMENTS = 6
+# Where a report names the meeting it reports when its title does not.
+REPORT_OPENING_CHARS = 300
 # Sentences scoring within this share of the best one are answers too.
 FACT_SHARE_OF_TOP = 0.75
 LIST_SHARE_OF_TOP = 0.6
@@ -78,6 +80,16 @@ class Decision:
 def _article_ordinals(article: IndexedArticle, cache: dict[str, set[int]]) -> set[int]:
     if article.id not in cache:
         cache[article.id] = meeting_ordinals(f"{article.title}\n{article.text}")
+    return cache[article.id]
+
+
+def _reported_meetings(article: IndexedArticle, cache: dict[str, set[int]]) -> set[int]:
+    """The numbered meetings an article reports: those its title names, else those its
+    opening names (a report of the second session recalls the first further on)."""
+    if article.id not in cache:
+        cache[article.id] = meeting_ordinals(article.title) or meeting_ordinals(
+            article.text[:REPORT_OPENING_CHARS]
+        )
     return cache[article.id]
 
 
@@ -260,6 +272,7 @@ def side_answers(
     or none ("the first and the second session"), each of the best stories. A side leads
     with its best sentence that states the value asked for, then gets the other parts
     from the same story."""
+    meetings = sorted(asked_meetings(plan))
     if len(plan.places) > 1:
         sides = [
             [
@@ -269,6 +282,13 @@ def side_answers(
                 or article_about(c.article, place.key, plan, gazetteer)
             ]
             for place in plan.places
+        ]
+    elif len(meetings) > 1:
+        # "The first and the second session": each side is the report of one of them.
+        cache: dict[str, set[int]] = {}
+        sides = [
+            [c for c in ranked if meeting in _reported_meetings(c.article, cache)]
+            for meeting in meetings
         ]
     else:
         stories = [c.evidence.group for c in ranked if c.support >= min_support]

@@ -360,17 +360,50 @@ def ordinals_named(text: str) -> set[int]:
     return _ordinals_matched(_ORDINAL_WORD, text)
 
 
+# What joins ordinals that share one meeting word ("first and second sessions", "phiên
+# thứ nhất và thứ hai", "первое и второе заседания"), folded.
+_ORDINALS_JOINED = re.compile(r"\s*(?:,|and|or|va|hoac|и|или|і|та|чи|et|ou)\s*")
+
+
 def meeting_ordinals(text: str) -> set[int]:
     """Which numbered meetings a text names ("the second meeting", "phiên họp lần thứ
-    hai", "первое заседание", "друге засідання")."""
-    return _ordinals_matched(_MEETING_ORDINAL, text)
+    hai", "первое заседание", "друге засідання"), with the ordinals joined to one of
+    them ("the first and second sessions")."""
+    folded = fold(text)
+    named = _ordinal_spans(_MEETING_ORDINAL, folded)
+    if not named:
+        return set()
+    words = _ordinal_spans(_ORDINAL_WORD, folded)
+    starts = {start for start, _end, _value in named}
+    counted = {span for span in words if span[0] in starts}
+    grown = True
+    while grown:
+        grown = False
+        for span in words:
+            if span in counted:
+                continue
+            if any(_joined(folded, span, other) for other in counted):
+                counted.add(span)
+                grown = True
+    return {value for _start, _end, value in named | counted}
+
+
+def _joined(folded: str, a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    first, second = sorted((a, b))
+    return bool(_ORDINALS_JOINED.fullmatch(folded[first[1] : second[0]]))
+
+
+def _ordinal_spans(pattern: re.Pattern[str], folded: str) -> set[tuple[int, int, int]]:
+    """(start, end, value) of each ordinal a pattern finds in a folded text: where its word
+    starts, where the match ends (after a case ending), and its number."""
+    found = set()
+    for match in pattern.finditer(folded):
+        group = next(n for n, g in enumerate(match.groups(), start=1) if g)
+        word = re.sub(r"['’ʼ]", "'", " ".join(match.group(group).split()))
+        if word in _ORDINALS:
+            found.add((match.start(group), match.end(), _ORDINALS[word]))
+    return found
 
 
 def _ordinals_matched(pattern: re.Pattern[str], text: str) -> set[int]:
-    found = set()
-    for match in pattern.finditer(fold(text)):
-        word = next(g for g in match.groups() if g)
-        word = re.sub(r"['’ʼ]", "'", " ".join(word.split()))
-        if word in _ORDINALS:
-            found.add(_ORDINALS[word])
-    return found
+    return {value for _start, _end, value in _ordinal_spans(pattern, fold(text))}

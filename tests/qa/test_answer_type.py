@@ -224,3 +224,60 @@ def test_what_a_meeting_decided_is_told_by_several_sentences_of_its_report(
     elsewhere = _candidate(retriever, "g-b", "Another committee met.", set(), 0.5)
     weak = _candidate(retriever, "g-a", "The weather was fine.", set(), 0.2)
     assert add_outcomes([opening], [opening, elsewhere, decided, weak]) == [opening, decided]
+
+
+def _report(article_id: str, title: str, paragraph: str) -> dict[str, object]:
+    return {
+        "id": article_id,
+        "lang": "vi",
+        "province": "quang-ninh",
+        "site": "baoquangninh.vn",
+        "group": article_id,
+        "published": "2025-07-24",
+        "title": title,
+        "paragraphs": [paragraph],
+    }
+
+
+def test_a_comparison_of_two_numbered_meetings_answers_each_meeting(
+    gazetteer: Gazetteer,
+) -> None:
+    retriever = MemoryRetriever(
+        [
+            _report(
+                "first",
+                "Phiên họp thứ nhất Ban Chỉ đạo tỉnh Quảng Ninh",
+                "Phiên họp giao 68 nhiệm vụ trọng tâm.",
+            ),
+            _report(
+                "second",
+                "Phiên họp thứ hai Ban Chỉ đạo tỉnh Quảng Ninh",
+                "Phiên họp bổ sung 44 nhiệm vụ, nâng tổng số lên 112 nhiệm vụ so với phiên họp "
+                "thứ nhất.",
+            ),
+            _report(
+                "second-again",
+                "Phiên họp thứ hai: kinh phí 2.130 tỷ đồng",
+                "Kinh phí thực hiện 112 nhiệm vụ là 2.130 tỷ đồng.",
+            ),
+        ]
+    )
+    question = "So sánh phiên họp thứ nhất và thứ hai của Quảng Ninh: bao nhiêu nhiệm vụ?"
+    plan = QueryPlan(
+        question=question,
+        language="vi",
+        search_text=question,
+        intent="comparison",
+        places=(PlaceMatch("Quảng Ninh", "quang-ninh", ()),),
+        answer_type="count",
+        answer_parts=("count",),
+    )
+    second = _candidate(
+        retriever, "second", "nâng tổng số lên 112 nhiệm vụ", {"count"}, 0.7, "second"
+    )
+    again = _candidate(retriever, "second-again", "112 nhiệm vụ", {"count"}, 0.6, "second-again")
+    first = _candidate(retriever, "first", "giao 68 nhiệm vụ", {"count"}, 0.4, "first")
+    sides = side_answers(plan, [second, again, first], 0.3, gazetteer)
+    # One sentence for each meeting asked about, not the two best stories.
+    assert first in sides and second in sides
+    assert again not in sides

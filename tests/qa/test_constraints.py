@@ -118,6 +118,19 @@ def test_meeting_ordinals_in_four_languages() -> None:
     assert meeting_ordinals("the meeting was long") == set()
 
 
+def test_ordinals_joined_to_a_meeting_are_meetings_too() -> None:
+    # "first and second sessions": one meeting word for both ordinals.
+    assert meeting_ordinals("Compare the first and second committee sessions") == {1, 2}
+    assert meeting_ordinals("So sánh phiên họp thứ nhất và thứ hai") == {1, 2}
+    assert meeting_ordinals("Сравните первое и второе заседания") == {1, 2}
+    assert meeting_ordinals("Порівняйте перше і друге засідання") == {1, 2}
+    assert meeting_ordinals("the first, second and third meetings") == {1, 2, 3}
+    # An ordinal that is not joined to the meeting is something else.
+    assert meeting_ordinals("At the second meeting the first task was roads") == {2}
+    assert meeting_ordinals("Phiên họp thứ hai diễn ra vào thứ Hai") == {2}
+    assert meeting_ordinals("for the first time") == set()
+
+
 def test_numbers_fold_separators() -> None:
     assert numbers_in("1.386 căn, 62,7%") == numbers_in("1,386 houses, 62.7%") == {"1386", "62.7"}
 
