@@ -63,7 +63,8 @@ def test_a_question_embeds_one_query_text_once() -> None:
     # filtered searches): still one query embedding, the costly step on a large model.
     inner = HashingEmbedder()
     retriever = MemoryRetriever()
-    retriever.embedder = CachedEmbedder(inner, None)  # as the API wraps its embedder
+    cached: Any = CachedEmbedder(inner, None)  # as the API wraps its embedder
+    retriever.embedder = cached
     result = answer("What did Lam Dong commit to by May 2025?", retriever, today=TODAY)
     assert not result.refused
     assert len(retriever.calls) > 2
