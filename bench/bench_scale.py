@@ -17,6 +17,12 @@ the served index is HNSW, the same graph is searched at several efSearch, and HN
 built with other M and efConstruction over the same vectors are timed and scored too
 (`--hnsw-grid`, sizes of 20k chunks and more): the sweep that chooses the index defaults.
 
+`--mode distributed` runs the same path with the article store in PostgreSQL (a private
+cluster started for the run, as the tests start one) and the vectors in Milvus Lite
+(`POLICYQA_VECTOR_BACKEND=milvus`); its disk figure adds the PostgreSQL database's size
+and recall against exact search is not measured (Milvus Lite searches exactly at these
+sizes). Results are stored under "<size>-distributed".
+
 Writes bench/results/scale.json (merged per size) and prints a table.
 Sizes: --sizes 10000,100000 (default 10000,100000); the 1M size is asked for explicitly.
 Run it niced: the machine is shared.
@@ -35,6 +41,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -146,19 +154,32 @@ def cold_questions(count: int, seed: int = 7) -> list[str]:
     return out
 
 
-def _run(home: Path, *args: str, env: dict[str, str]) -> float:
+def _run(home: Path, *args: str, env: dict[str, str]) -> dict[str, float]:
+    """Run `policyqa ARGS`; its wall seconds, CPU seconds (with its worker processes) and
+    peak resident memory (the largest of its processes)."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=ROOT,
-        env={**env, "POLICYQA_HOME": str(home)},
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"policyqa {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    logger.info("policyqa %s: %s", args[0], result.stdout.strip()[-300:])
-    return time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", *args],
+            cwd=ROOT,
+            env={**env, "POLICYQA_HOME": str(home)},
+            stdout=out,
+            stderr=err,
+            text=True,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"policyqa {' '.join(args)} failed:\n{err.read()[-3000:]}")
+        logger.info("policyqa %s: %s", args[0], out.read().strip()[-300:])
+    return {
+        "seconds": wall,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }
 
 
 def _tree_rss(pid: int) -> int:
@@ -298,13 +319,33 @@ def hnsw_graph_sweep(
     return out
 
 
+@contextmanager
+def distributed_settings() -> Iterator[dict[str, str]]:
+    """Settings for the distributed mode: a fresh database on a private PostgreSQL
+    cluster for the store, Milvus Lite (a file in the home) for the vectors."""
+    from tests.postgres_server import fresh_database, private_cluster
+
+    with private_cluster() as server, fresh_database(server) as url:
+        yield {"POLICYQA_STORE_URL": url, "POLICYQA_VECTOR_BACKEND": "milvus"}
+
+
+def _database_bytes(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        row = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
+
+
 def run_size(
     chunks: int,
     per_article: float,
     workdir: Path,
     workers: int,
     hnsw_grid: tuple[tuple[int, int], ...] = (),
+    settings: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    settings = settings or {}
     home = workdir / f"home-{chunks}"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
@@ -318,11 +359,14 @@ def run_size(
         "POLICYQA_EMBEDDER": EMBEDDER,
         "POLICYQA_LOG_LEVEL": "WARNING",
         "POLICYQA_RATE_LIMIT_PER_MINUTE": "0",
+        **settings,
     }
     logger.info("%d chunks: importing %d articles", chunks, articles)
-    import_s = _run(home, "import", str(corpus), env=env)
+    import_s = _run(home, "import", str(corpus), env=env)["seconds"]
     logger.info("%d chunks: indexing", chunks)
-    index_s = _run(home, "index", env=env)
+    load_before_index = os.getloadavg()[0]
+    indexing = _run(home, "index", env=env)
+    index_s = indexing["seconds"]
     from index.reader import current_version, read_manifest, version_dir
 
     version = current_version(home / "index")
@@ -330,6 +374,7 @@ def run_size(
     manifest = read_manifest(version_dir(home / "index", version))
     questions = cold_questions(100)
     os.environ["POLICYQA_EMBEDDER"] = EMBEDDER
+    os.environ.update(settings)  # the server reads the same store and vectors
     server = Server(home, EMBEDDER)
     try:
         server.wait_ready(timeout=1800)
@@ -343,28 +388,49 @@ def run_size(
         rss = _tree_rss(server.process.pid)
     finally:
         server.stop()
-    recall = recall_against_exact(home, questions[:50], hnsw_grid=hnsw_grid)
+    recall: dict[str, Any] = (
+        recall_against_exact(home, questions[:50], hnsw_grid=hnsw_grid)
+        if manifest.backend == "faiss"
+        else {"index_kind": manifest.backend}
+    )
+    # Single: the SQLite store and the index folder. Distributed: the PostgreSQL database,
+    # and everything in the home (index folder and the Milvus Lite file).
+    store_url = settings.get("POLICYQA_STORE_URL")
+    index_bytes = _du(home) if store_url else _du(home / "index")
+    store_bytes = _database_bytes(store_url) if store_url else _du(home) - index_bytes
     result = {
         "chunks": manifest.chunks,
         "articles": manifest.articles,
         "import_seconds": round(import_s, 1),
         "index_seconds": round(index_s, 1),
         "build_chunks_per_second": round(manifest.chunks / index_s, 1),
+        # What the build costs whatever else the machine runs: chunks per CPU second of
+        # `policyqa index` and its workers, and its peak memory.
+        "index_cpu_seconds": round(indexing["cpu_seconds"], 1),
+        "build_chunks_per_cpu_second": round(manifest.chunks / indexing["cpu_seconds"], 1),
+        "index_peak_rss_mb": round(indexing["peak_rss_mb"]),
+        "load_average_before_index": load_before_index,
         "search_p50_ms": round(percentile(search_ms, 0.5), 1),
         "search_p95_ms": round(percentile(search_ms, 0.95), 1),
         "ask_p50_ms": round(percentile(ask_ms, 0.5), 1),
         "ask_p95_ms": round(percentile(ask_ms, 0.95), 1),
         "server_rss_mb": round(rss / 2**20),
         "disk_mb": {
-            "store": round((_du(home) - _du(home / "index")) / 2**20),
-            "index": round(_du(home / "index") / 2**20),
+            "store": round(store_bytes / 2**20),
+            "index": round(index_bytes / 2**20),
         },
         **recall,
         "vector_index": manifest.vector_index,
         "load_average_after": os.getloadavg()[0],
+        "mode": "distributed" if settings else "single",
     }
     logger.info("%d chunks: %s", chunks, json.dumps(result))
     return result
+
+
+@contextmanager
+def _no_settings() -> Iterator[dict[str, str]]:
+    yield {}
 
 
 def main() -> int:
@@ -377,6 +443,12 @@ def main() -> int:
         default=",".join(f"{m}:{ef}" for m, ef in HNSW_GRID),
         help="M:efConstruction pairs for the HNSW graph sweep (sizes of 20k chunks or more); "
         "'none' skips it.",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("single", "distributed"),
+        default="single",
+        help="single: SQLite store and FAISS files; distributed: PostgreSQL and Milvus Lite",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -397,8 +469,15 @@ def main() -> int:
     runs: dict[str, Any] = dict(previous.get("runs", {}))
     try:
         for size in sizes:
-            runs[str(size)] = {
-                **run_size(size, per_article, workdir, workers=1, hnsw_grid=grid),
+            key = str(size) if args.mode == "single" else f"{size}-distributed"
+            with (
+                distributed_settings() if args.mode == "distributed" else _no_settings()
+            ) as settings:
+                measured = run_size(
+                    size, per_article, workdir, workers=1, hnsw_grid=grid, settings=settings
+                )
+            runs[key] = {
+                **measured,
                 "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             }
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -420,13 +499,14 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"{'chunks':>9} {'build c/s':>9} {'search p50/p95':>15} {'ask p50/p95':>15} "
           f"{'RSS MB':>7} {'disk MB':>8} {'recall':>6}")  # fmt: skip
-    for size_key in sorted(runs, key=int):
+    for size_key in sorted(runs, key=lambda key: (int(key.split("-")[0]), key)):
         r = runs[size_key]
         disk = r["disk_mb"]["store"] + r["disk_mb"]["index"]
         print(
             f"{r['chunks']:>9} {r['build_chunks_per_second']:>9} "
             f"{r['search_p50_ms']:>6}/{r['search_p95_ms']:<8} {r['ask_p50_ms']:>6}/"
-            f"{r['ask_p95_ms']:<8} {r['server_rss_mb']:>7} {disk:>8} {r['recall_at_10']:>6}"
+            f"{r['ask_p95_ms']:<8} {r['server_rss_mb']:>7} {disk:>8} "
+            f"{r.get('recall_at_10', '-'):>6} {r.get('mode', 'single')}"
         )
     return 0
 
