@@ -432,18 +432,41 @@ def _is_month_name(word: str) -> bool:
     return _MONTH_NAME.fullmatch(word) is not None
 
 
+# How far back the words before a month name are looked for first; the whole text
+# before it is read when that window does not hold them whole.
+_LOOK_BACK = 160
+
+
+@lru_cache(maxsize=4096)
+def _whole_words(words: frozenset[str]) -> re.Pattern[str]:
+    """Occurrences of `words` as whole words (\\w+ runs), longest first."""
+    alternation = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+
+
 def _month_match_starts(text: str) -> list[int]:
     """Where a month pattern may match: the starts of month-name words and of the two
-    words before each, in text order."""
-    if not any(map(_is_month_name, set(_ANY_WORD.findall(text)))):
+    words before each, in text order. Only the month names of the text are looked up,
+    and the words before each read from a window behind it, not every word's start."""
+    months = frozenset(filter(_is_month_name, set(_ANY_WORD.findall(text))))
+    if not months:
         return []  # most texts: no month name at all, so no word positions are needed
-    starts: list[int] = []
     positions: set[int] = set()
-    for match in _ANY_WORD.finditer(text):
-        starts.append(match.start())
-        if _is_month_name(match.group()):
-            positions.update(starts[-1 - _WORDS_BEFORE_A_MONTH :])
+    for month in _whole_words(months).finditer(text):
+        start = month.start()
+        positions.add(start)
+        positions.update(_word_starts_before(text, start, _WORDS_BEFORE_A_MONTH))
     return sorted(positions)
+
+
+def _word_starts_before(text: str, end: int, count: int) -> list[int]:
+    """The starts of the last `count` words (\\w+ runs) wholly before `end`."""
+    low = max(0, end - _LOOK_BACK)
+    starts = [m.start() for m in _ANY_WORD.finditer(text, low, end)][-count:]
+    # A word cut by the window's edge, or too few words inside it: read from the start.
+    if low > 0 and (len(starts) < count or starts[0] == low):
+        starts = [m.start() for m in _ANY_WORD.finditer(text, 0, end)][-count:]
+    return starts
 
 
 def _matches_from(
@@ -520,16 +543,25 @@ _EVENT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT_CHARS = 40
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def _ends_with(pattern: re.Pattern[str], before: str, word_starts: list[int]) -> bool:
+    """`pattern.search(before)` for the words-before patterns: each of their
+    alternatives opens at the start of a word (`\\b`, `(?<!\\w)`), so only word starts
+    are tried rather than every character."""
+    return any(pattern.match(before, position) for position in word_starts)
 
 
 def _kind(text: str, start: int, end: int, precision: Precision) -> DateKind:
     before = text[max(0, start - _CONTEXT_CHARS) : start]
     before = before.split("\n")[-1]
-    if _DEADLINE_BEFORE.search(before):
+    word_starts = [m.start() for m in _WORD_START.finditer(before)]
+    if _ends_with(_DEADLINE_BEFORE, before, word_starts):
         return "deadline"
     # "on", "dated", "от", "vào" name the day something happened; "based on 2025 data"
     # names no event.
-    if precision == "day" and _EVENT_BEFORE.search(before):
+    if precision == "day" and _ends_with(_EVENT_BEFORE, before, word_starts):
         return "event"
     after = text[end : end + 80].split("\n")[0]
     if _EVENT_AFTER.search(after):
