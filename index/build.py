@@ -688,29 +688,41 @@ class _Build:
         *,
         carried: bool,
     ) -> None:
-        id_parts: list[np.ndarray] = []
-        vector_parts: list[np.ndarray] = []
+        # Every vector is written once, into one array in the order the store receives
+        # them (kept, reused from the previous version, embedded, reused from this run):
+        # no list of parts to concatenate, which at a million chunks was a second copy
+        # of three gigabytes.
+        from_kept = 0 if previous is None or carried else len(kept)
+        from_previous = len(reuse_previous) if previous is not None else 0
+        total = from_kept + from_previous + len(to_embed) + len(reuse_here)
+        if not total:
+            return
+        ids = np.empty(total, dtype=np.int64)
+        vectors = np.empty((total, self.embedder.dimensions), dtype=np.float32)
+        row = 0
         if previous is not None:
-            for start in range(0, 0 if carried else len(kept), 50_000):
-                ids = kept[start : start + 50_000]
-                id_parts.append(ids)
-                vector_parts.append(previous.store.reconstruct(ids))
+            for start in range(0, from_kept, 50_000):
+                part = kept[start : start + 50_000]
+                ids[row : row + len(part)] = part
+                vectors[row : row + len(part)] = previous.store.reconstruct(part)
+                row += len(part)
             if reuse_previous:
                 pairs = np.array(reuse_previous, dtype=np.int64)
-                id_parts.append(pairs[:, 0])
-                vector_parts.append(previous.store.reconstruct(pairs[:, 1]))
-        embedded: dict[int, np.ndarray] = {}
-        for batch, vectors in self._embed_in_batches(to_embed, unit="chunk"):
-            ids = np.array([chunk_id for chunk_id, _ in batch], dtype=np.int64)
-            id_parts.append(ids)
-            vector_parts.append(vectors)
-            if reuse_here:
-                embedded.update(zip(ids.tolist(), vectors, strict=True))
+                ids[row : row + len(pairs)] = pairs[:, 0]
+                vectors[row : row + len(pairs)] = previous.store.reconstruct(pairs[:, 1])
+                row += len(pairs)
+        first_embedded = row
+        for batch, embedded in self._embed_in_batches(to_embed, unit="chunk"):
+            ids[row : row + len(batch)] = [chunk_id for chunk_id, _ in batch]
+            vectors[row : row + len(batch)] = embedded
+            row += len(batch)
         if reuse_here:
-            id_parts.append(np.array([new for new, _ in reuse_here], dtype=np.int64))
-            vector_parts.append(np.stack([embedded[source] for _, source in reuse_here]))
-        if id_parts:
-            store.add(np.concatenate(id_parts), np.concatenate(vector_parts))
+            row_of = {
+                chunk_id: first_embedded + offset for offset, (chunk_id, _) in enumerate(to_embed)
+            }
+            ids[row:] = [new for new, _ in reuse_here]
+            vectors[row:] = vectors[[row_of[source] for _, source in reuse_here]]
+        store.add(ids, vectors)
 
     def _embed_in_batches(
         self, items: Sequence[tuple[_KeyT, str]], *, unit: str

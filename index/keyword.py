@@ -143,6 +143,8 @@ class TermCounts:
 # has always used; `params.index.json` records them with the arrays.
 _K1 = 1.5
 _B = 0.75
+# Entries scored at a time (float64 temporaries of 8 bytes each).
+_SCORE_BLOCK = 4_000_000
 
 
 class KeywordCorpus:
@@ -223,9 +225,12 @@ def _bm25_from_counts(
     )
     average = lengths.mean()
     norms = _K1 * ((1 - _B) + _B * lengths.astype(np.float64) / average)
-    tf = counts.astype(np.float64)
-    scores = (idf[terms].astype(np.float64) * (tf / (norms[rows] + tf))).astype(np.float32)
-    del tf
+    scores = np.empty(len(terms), dtype=np.float32)
+    # In blocks, so the float64 steps never hold more than a few blocks of entries.
+    for start in range(0, len(terms), _SCORE_BLOCK):
+        block = slice(start, start + _SCORE_BLOCK)
+        tf = counts[block].astype(np.float64)
+        scores[block] = idf[terms[block]].astype(np.float64) * (tf / (norms[rows[block]] + tf))
     order = np.argsort(terms, kind="stable")
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(doc_frequencies, out=indptr[1:])

@@ -14,6 +14,7 @@ import pytest
 
 from crawler.models import Article
 from index.build import BuildReport
+from index.catalog import Catalog
 from index.errors import IndexError_
 from index.faiss_store import FaissStore
 from index.reader import current_version, version_dir
@@ -388,3 +389,26 @@ def test_damaged_sentence_vectors_read_as_missing(
     handle = open_handle(index_dir, embedder)
     assert handle.sentence_vectors([CORPUS[0].paragraphs[0]]) == [None]
     assert handle.search("cao tốc", k=1)
+
+
+def test_every_chunk_vector_equals_embedding_its_text_when_vectors_are_reused(
+    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    # A republished copy (same paragraphs, another address) reuses the vectors of text
+    # embedded in this run; a changed article reuses the previous version's.
+    copy = NEW_ARTICLE.model_copy(update={"url": "https://baolamdong.vn/copy-dien-mat-troi"})
+    changed = CORPUS[1].model_copy(
+        update={"paragraphs": [CORPUS[1].paragraphs[0], "Diện tích tái canh tăng lên 6.000 ha."]}
+    )
+    changed = type(changed).model_validate(changed.model_dump(exclude={"text"}))
+    fill_store(store_path, [NEW_ARTICLE, copy, changed])
+    report = build_index(store_path, index_dir, embedder)
+    assert 0 < report.chunks_embedded < report.chunks
+    directory = version_dir(index_dir, report.version)
+    store = FaissStore.load(directory)
+    ids = store.ids()
+    assert len(ids) == report.chunks
+    with Catalog(directory / "catalog.sqlite") as catalog:
+        found = catalog.chunks([int(chunk_id) for chunk_id in ids])
+    texts = [found[int(chunk_id)][0].embedding_text for chunk_id in ids]
+    assert np.allclose(store.reconstruct(ids), embedder.embed_passages(texts), atol=1e-6)
