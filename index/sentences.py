@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,18 @@ _LEADING_PUNCT = "([{\"'«“‘„"
 
 def split_sentences(text: str, lang: str | None = None) -> list[Span]:
     """Sentence spans `(start, end)` into `text`, trimmed of surrounding whitespace."""
+    return list(_recent_split(text, lang))
+
+
+# Indexing splits each article twice in a row (its sentences, then its chunks); the
+# last few texts' spans are kept so the second split is a lookup. Pure: the spans depend
+# on the text and language alone.
+@lru_cache(maxsize=4)
+def _recent_split(text: str, lang: str | None) -> tuple[Span, ...]:
+    return tuple(_split(text, lang))
+
+
+def _split(text: str, lang: str | None) -> list[Span]:
     spans: list[Span] = []
     for line in _LINE.finditer(text):
         start, end = _trim(text, line.start(), line.end())

@@ -227,3 +227,11 @@ def test_any_text_gives_well_formed_spans(text: str) -> None:
 def test_short_words_that_end_sentences_still_end_them() -> None:
     text = "He told me. Then he left. Мы помогли им. Далее."
     assert sentences(text) == ["He told me.", "Then he left.", "Мы помогли им.", "Далее."]
+
+
+def test_a_text_split_again_gives_equal_spans_its_caller_may_change() -> None:
+    text = "Hà Nội khởi công tuyến metro số 2. Dự kiến hoàn thành năm 2027."
+    first = split_sentences(text, "vi")
+    first.append((0, 1))  # a caller's own list: the next split is not affected
+    assert split_sentences(text, "vi") == [(0, 34), (35, len(text))]
+    assert split_sentences(text, "zh") == split_sentences(text, "zh")
