@@ -175,3 +175,26 @@ def test_image_times_never_date_an_article_alone_nor_override_a_timed_source() -
         ]
     )
     assert chosen == DateCandidate(vn(2025, 5, 12, 7, 30), True, "meta")
+
+
+def test_htmldate_day_skips_the_chrome_and_leaves_the_page_as_it_was() -> None:
+    # htmldate prefers the earliest date it sees: an older story in a related box would win.
+    from lxml import etree
+
+    from crawler.generic import guess_published
+    from crawler.htmltree import parse_html
+
+    html = (
+        "<html><head><title>Tin</title></head><body>"
+        '<header><div class="today">Thứ Ba, 25/11/2025</div>menu</header>'
+        "<article><h1>Tin</h1><p>Nội dung bài viết.</p>"
+        '<time datetime="2025-03-17">17/03/2025</time></article>'
+        '<div class="box-related"><time datetime="2024-01-05">05/01/2024</time> Tin cũ</div>'
+        '<footer>© <span class="date-now">2026-01-02</span></footer></body></html>'
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    before = etree.tostring(tree)
+    guessed = guess_published(tree, "https://baotinh.vn/tin-moi")
+    assert guessed is not None and guessed.value == vn(2025, 3, 17)
+    assert etree.tostring(tree) == before
