@@ -7,6 +7,7 @@ to do; `make run` then falls back to `e5-small`).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
@@ -55,4 +56,26 @@ def provision_models(settings: Settings, *, profile: str | None = None) -> int:
         )
         return 1
     print(f"gemma: ready at {path}")
+    return _export_query_graph(settings.models_dir, path)
+
+
+def _export_query_graph(models_dir: Path, model_dir: Path) -> int:
+    """The ONNX query graph next to the weights (index.onnx_query); queries go through
+    torch without it, so a failed export is reported and provisioning still succeeds."""
+    from index.onnx_query import export_query_graph, is_exported, query_graph_dir
+
+    if is_exported(models_dir):
+        print(f"gemma query graph: ready at {query_graph_dir(models_dir)}")
+        return 0
+    print("gemma query graph: exporting to ONNX (a few minutes, once)")
+    try:
+        target = export_query_graph(model_dir, models_dir)
+    except Exception as error:  # the exporter's failures have no common type
+        print(
+            f"policyqa: the ONNX query graph could not be exported ({error}); "
+            "queries will be embedded through torch",
+            file=sys.stderr,
+        )
+        return 0
+    print(f"gemma query graph: ready at {target}")
     return 0

@@ -10,13 +10,22 @@ them so that a new profile is added in one place). An index records the embedder
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import ModelUnavailableError
 from index.models import Embedder
+from index.onnx_query import (
+    OnnxQueryEncoder,
+    is_exported,
+    onnxruntime_available,
+    query_graph_dir,
+)
 from index.provision import gemma_dir, is_provisioned
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,13 @@ def _gemma(request: BuildRequest) -> Embedder:
             f"EmbeddingGemma weights are not in {gemma_dir(request.models_dir)}: run "
             "`make models` (or `policyqa models`), or set POLICYQA_EMBEDDER=e5-small"
         )
+    query_encoder = None
+    if is_exported(request.models_dir) and onnxruntime_available():
+        query_encoder = OnnxQueryEncoder(
+            query_graph_dir(request.models_dir), gemma_dir(request.models_dir), request.dimensions
+        )
+    else:
+        logger.info("no ONNX query graph in %s: queries go through torch", request.models_dir)
     return SentenceTransformerEmbedder(
         str(gemma_dir(request.models_dir)),
         name=f"gemma-{request.dimensions}",
@@ -64,6 +80,7 @@ def _gemma(request: BuildRequest) -> Embedder:
         batch_size=request.batch_size,
         target_chars=request.target_chars,
         max_chars=request.max_chars,
+        query_encoder=query_encoder,
     )
 
 

@@ -1,0 +1,93 @@
+"""The gemma profile's query encoder: the exported ONNX graph when it matches the weights,
+torch otherwise; and, with the real model, the same vectors either way."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import SentenceTransformerEmbedder, base_embedder
+from index.onnx_query import OnnxQueryEncoder, is_exported, query_graph_dir
+from index.provision import COMPLETE_MARKER, GEMMA_SAFETENSORS_SHA256, gemma_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _provisioned(models_dir: Path, graph_marker: str | None) -> None:
+    gemma_dir(models_dir).mkdir(parents=True)
+    (gemma_dir(models_dir) / COMPLETE_MARKER).write_text(GEMMA_SAFETENSORS_SHA256 + "\n")
+    if graph_marker is not None:
+        query_graph_dir(models_dir).mkdir(parents=True)
+        (query_graph_dir(models_dir) / COMPLETE_MARKER).write_text(graph_marker + "\n")
+
+
+def test_gemma_queries_use_the_graph_exported_from_these_weights(tmp_path: Path) -> None:
+    _provisioned(tmp_path, GEMMA_SAFETENSORS_SHA256)
+    embedder = base_embedder("gemma", models_dir=tmp_path)
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert isinstance(embedder.query_encoder, OnnxQueryEncoder)
+
+
+@pytest.mark.parametrize("graph_marker", [None, "0" * 64])
+def test_gemma_queries_go_through_torch_without_a_matching_graph(
+    tmp_path: Path, graph_marker: str | None
+) -> None:
+    _provisioned(tmp_path, graph_marker)
+    embedder = base_embedder("gemma", models_dir=tmp_path)
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert embedder.query_encoder is None
+
+
+class _FixedQueries:
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        vectors: np.ndarray = np.ones((len(texts), 3), dtype=np.float32) / np.sqrt(3)
+        return vectors
+
+
+def test_queries_never_load_the_torch_model_when_an_encoder_is_given(tmp_path: Path) -> None:
+    encoder = _FixedQueries()
+    embedder = SentenceTransformerEmbedder(
+        str(tmp_path / "weights-not-needed"), name="gemma-3", dimensions=3, query_encoder=encoder
+    )
+    vectors = embedder.embed_queries(["Lâm Đồng cam kết gì?"])
+    assert vectors.shape == (1, 3) and encoder.texts == ["Lâm Đồng cam kết gì?"]
+    assert embedder._model is None
+
+
+QUESTIONS = [
+    "What did Lam Dong commit to by May 2025?",
+    "Hà Giang đã giao nhiệm vụ gì cho quý II/2025?",
+    "Кто представлял Ламдонг на заседании в мае?",
+    "Хто представляв Лам Донг на засіданні у травні?",
+    "Quel est l'objectif de Hai Phong pour l'économie numérique en 2030 ?",
+    "海防市2030年数字经济目标是什么？",
+    "15/2025/NQ-HĐND",
+]
+
+
+@pytest.mark.slow
+def test_graph_gives_the_torch_query_vectors() -> None:
+    # The tests' own POLICYQA_HOME is empty: the provisioned models are looked for here.
+    models_dir = Path(os.environ.get("POLICYQA_TEST_MODELS", ROOT / "data" / "models"))
+    if not is_exported(models_dir):
+        pytest.skip(f"no exported query graph in {models_dir} (policyqa models)")
+    torch_path = SentenceTransformerEmbedder(
+        str(gemma_dir(models_dir)), name="gemma-768", dimensions=768
+    )
+    graph = OnnxQueryEncoder(query_graph_dir(models_dir), gemma_dir(models_dir), 768)
+    expected = torch_path.embed_queries(QUESTIONS)
+    got = graph.encode(QUESTIONS)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert float(np.min(np.sum(got * expected, axis=1))) > 0.999
+    # Matryoshka sizes: the graph's vector cut and renormalised as truncate_dim does.
+    small = OnnxQueryEncoder(query_graph_dir(models_dir), gemma_dir(models_dir), 256)
+    cut = expected[:, :256] / np.linalg.norm(expected[:, :256], axis=1, keepdims=True)
+    assert float(np.min(np.sum(small.encode(QUESTIONS) * cut, axis=1))) > 0.999
