@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -257,7 +259,8 @@ class FaissStore:
             params = faiss.SearchParameters()
         if selector is not None:
             params.sel = selector
-        scores, labels = self._index.search(query, k, params=params)
+        with _one_thread():
+            scores, labels = self._index.search(query, k, params=params)
         return [
             (int(label), float(score))
             for label, score in zip(labels[0], scores[0], strict=True)
@@ -281,3 +284,21 @@ class FaissStore:
                 best_ids, best_scores = best_ids[top], best_scores[top]
         order = np.argsort(-best_scores, kind="stable")[:k]
         return [(int(best_ids[i]), float(best_scores[i])) for i in order]
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """Run the FAISS calls inside on this thread alone, then restore the thread count.
+
+    FAISS spreads a search over its queries, and `/ask` searches one query at a time: a
+    second OpenMP thread has nothing to do but must be woken for every call, which costs
+    milliseconds per search on busy cores (with OMP_WAIT_POLICY=PASSIVE; see
+    index/__init__.py) against tens of microseconds for the search itself on the demo
+    index. The setting is the calling thread's own; index builds keep theirs.
+    """
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -110,3 +111,20 @@ def test_unreadable_index_says_how_to_fix(tmp_path: Path) -> None:
 def test_choose_kind_by_threshold() -> None:
     assert choose_kind(10, approximate_threshold=100, approximate_kind="hnsw") == "flat"
     assert choose_kind(100, approximate_threshold=100, approximate_kind="ivf") == "ivf"
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_search_leaves_the_threads_of_later_builds_alone(kind: str) -> None:
+    # A search runs on its calling thread alone; the thread count a build in the same
+    # process uses afterwards is the one it had before.
+    x = _vectors(500)
+    store = FaissStore(32, kind=kind, expected_size=len(x))  # type: ignore[arg-type]
+    store.add(np.arange(500, dtype=np.int64), x)
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(2)
+    try:
+        assert store.search(x[3], 5)[0][0] == 3
+        assert store.search(x[3], 5, np.arange(0, 400, dtype=np.int64))[0][0] == 3
+        assert faiss.omp_get_max_threads() == 2
+    finally:
+        faiss.omp_set_num_threads(before)
