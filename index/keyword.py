@@ -143,7 +143,7 @@ class TermCounts:
 # has always used; `params.index.json` records them with the arrays.
 _K1 = 1.5
 _B = 0.75
-# Entries scored at a time (float64 temporaries of 8 bytes each).
+# Entries scored and placed at a time (temporaries of a few times 8 bytes each).
 _SCORE_BLOCK = 4_000_000
 
 
@@ -197,8 +197,7 @@ class KeywordCorpus:
             ) + np.arange(int(sizes.sum()))
             terms, counts = terms[picked], counts[picked]
             doc_ids, lengths, sizes = doc_ids[order], lengths[order], sizes[order]
-        rows = np.repeat(np.arange(len(doc_ids), dtype=np.int32), sizes)
-        bm25 = _bm25_from_counts(rows, terms, counts, lengths, len(self.vocab))
+        bm25 = _bm25_from_counts(terms, counts, sizes, lengths, len(self.vocab))
         vocab = dict(self.vocab)
         if "" not in vocab:
             vocab[""] = max(vocab.values()) + 1
@@ -208,10 +207,15 @@ class KeywordCorpus:
 
 
 def _bm25_from_counts(
-    rows: np.ndarray, terms: np.ndarray, counts: np.ndarray, lengths: np.ndarray, n_vocab: int
+    terms: np.ndarray, counts: np.ndarray, sizes: np.ndarray, lengths: np.ndarray, n_vocab: int
 ) -> bm25s.BM25:
-    """bm25s's score matrix for the entries (document row, term, count): the float64
-    steps of its "lucene" scoring, stored as float32, column by column in row order."""
+    """bm25s's score matrix for entries (term, count) grouped by document in row order
+    (`sizes` entries each): the float64 steps of its "lucene" scoring, stored as float32,
+    column by column in row order.
+
+    The entries are scored and placed into their columns a block at a time (a stable
+    sort of the block, then each entry after the ones its term already holds), so the
+    only arrays of every entry are the input and the two output arrays."""
     bm25 = bm25s.BM25(k1=_K1, b=_B, method="lucene", idf_method="lucene")
     n_docs = len(lengths)
     doc_frequencies = np.bincount(terms, minlength=n_vocab)
@@ -225,20 +229,26 @@ def _bm25_from_counts(
     )
     average = lengths.mean()
     norms = _K1 * ((1 - _B) + _B * lengths.astype(np.float64) / average)
-    scores = np.empty(len(terms), dtype=np.float32)
-    # In blocks, so the float64 steps never hold more than a few blocks of entries.
-    for start in range(0, len(terms), _SCORE_BLOCK):
-        block = slice(start, start + _SCORE_BLOCK)
-        tf = counts[block].astype(np.float64)
-        scores[block] = idf[terms[block]].astype(np.float64) * (tf / (norms[rows[block]] + tf))
-    order = np.argsort(terms, kind="stable")
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(doc_frequencies, out=indptr[1:])
-    bm25.scores = {
-        "data": scores[order],
-        "indices": rows[order],
-        "indptr": indptr,
-        "num_docs": n_docs,
-    }
+    data = np.empty(len(terms), dtype=np.float32)
+    indices = np.empty(len(terms), dtype=np.int32)
+    next_free = indptr[:-1].copy()  # per term: where its next entry goes
+    doc_ends = np.cumsum(sizes)
+    for start in range(0, len(terms), _SCORE_BLOCK):
+        stop = min(len(terms), start + _SCORE_BLOCK)
+        block_terms = terms[start:stop]
+        rows = np.searchsorted(doc_ends, np.arange(start, stop), side="right").astype(np.int32)
+        tf = counts[start:stop].astype(np.float64)
+        scores = idf[block_terms].astype(np.float64) * (tf / (norms[rows] + tf))
+        order = np.argsort(block_terms, kind="stable")
+        ordered_terms = block_terms[order]
+        # Each entry's rank among the block's entries of its term, in row order.
+        rank = np.arange(len(order)) - np.searchsorted(ordered_terms, ordered_terms, side="left")
+        places = next_free[ordered_terms] + rank
+        data[places] = scores[order]
+        indices[places] = rows[order]
+        next_free += np.bincount(block_terms, minlength=n_vocab)
+    bm25.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n_docs}
     bm25.nonoccurrence_array = None
     return bm25
