@@ -144,7 +144,7 @@ class TermCounts:
 _K1 = 1.5
 _B = 0.75
 # Entries scored and placed at a time (temporaries of a few times 8 bytes each).
-_SCORE_BLOCK = 4_000_000
+_SCORE_BLOCK = 1_000_000
 
 
 class KeywordCorpus:
