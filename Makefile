@@ -63,8 +63,8 @@ typecheck: setup ## mypy --strict on every package, tests included
 bench: setup ## Benchmarks; results in bench/results/
 	bash scripts/bench.sh
 
-bench-scale: setup ## Import -> index -> serve at 10k and 100k chunks (SIZES=10000,100000,1000000 for 1M)
-	nice -n 19 $(PY) bench/bench_scale.py --sizes $${SIZES:-10000,100000}
+bench-scale: setup ## Import -> index -> serve at 10k and 100k chunks (SIZES=...,1000000 for 1M; MODE=distributed)
+	nice -n 19 $(PY) bench/bench_scale.py --sizes $${SIZES:-10000,100000} --mode $${MODE:-single}
 
 eval: setup models ## policyqa eval per embedder profile: own question sets and both dev-set halves
 	bash scripts/eval.sh
