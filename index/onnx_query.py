@@ -123,7 +123,7 @@ def _producer(graph: Any, value: str) -> Any:
 class OnnxQueryEncoder:
     """Query vectors from the exported graph, as `SentenceTransformer.encode_query` with
     `truncate_dim=dimensions` and normalisation gives them. Loads lazily, once; safe to
-    share between threads (onnxruntime sessions are)."""
+    share between threads (onnxruntime sessions are; tokenizing takes a lock)."""
 
     def __init__(self, graph_dir: Path, model_dir: Path, dimensions: int, threads: int = 0):
         self.graph_dir = graph_dir
@@ -131,6 +131,9 @@ class OnnxQueryEncoder:
         self.dimensions = dimensions
         self.threads = threads
         self._lock = threading.Lock()
+        # A fast tokenizer resets its truncation state on every call and refuses a second
+        # thread meanwhile ("Already borrowed"); the API embeds from a thread pool.
+        self._tokenizing = threading.Lock()
         self._loaded: tuple[Any, Any, str, int] | None = None
 
     def _load(self) -> tuple[Any, Any, str, int]:
@@ -165,9 +168,10 @@ class OnnxQueryEncoder:
         rows = []
         # One text per run: no padding, so each vector is exactly the unbatched one.
         for text in texts:
-            encoded = tokenizer(
-                [prompt + text], truncation=True, max_length=max_tokens, return_tensors="np"
-            )
+            with self._tokenizing:
+                encoded = tokenizer(
+                    [prompt + text], truncation=True, max_length=max_tokens, return_tensors="np"
+                )
             feeds = {
                 "input_ids": encoded["input_ids"].astype(np.int64),
                 "attention_mask": encoded["attention_mask"].astype(np.int64),

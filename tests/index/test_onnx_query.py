@@ -4,6 +4,7 @@ torch otherwise; and, with the real model, the same vectors either way."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,10 @@ def test_graph_gives_the_torch_query_vectors() -> None:
     assert got.shape == expected.shape
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     assert float(np.min(np.sum(got * expected, axis=1))) > 0.999
+    # The API embeds from a thread pool: the same vectors, whatever runs alongside.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(lambda text: graph.encode([text])[0], QUESTIONS * 4))
+    np.testing.assert_allclose(np.vstack(parallel), np.vstack([got] * 4), atol=1e-5)
     # Matryoshka sizes: the graph's vector cut and renormalised as truncate_dim does.
     small = OnnxQueryEncoder(query_graph_dir(models_dir), gemma_dir(models_dir), 256)
     cut = expected[:, :256] / np.linalg.norm(expected[:, :256], axis=1, keepdims=True)
