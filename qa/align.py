@@ -73,6 +73,12 @@ def aligned_sentence(
     return best[1] if best else None
 
 
+def in_language(language: str, candidate: Candidate) -> bool:
+    """Whether the candidate, or the sibling it is read through, is in the question's
+    language."""
+    return language in (base_language(candidate.article.lang), candidate.sibling_lang)
+
+
 def words_comparable(language: str, candidate: Candidate, *, through_sibling: bool = True) -> bool:
     """Whether the question's words can be looked for in the candidate (or its sibling)."""
     sibling = candidate.sibling_lang if through_sibling else None

@@ -105,6 +105,24 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
 }
 
 
+# Numbers that are not counts: amounts of money, percentages and ranks, whole.
+_NOT_COUNTS = re.compile(
+    r"(?:vnd|usd|us\$|\$|€)\s*\d[\d.,]*"
+    + _SCALE
+    + r"|"
+    + _NUMBER
+    + r"(?:\s*(?:nghìn|ngàn))?\s*(?:tỷ|tỉ)(?!\s*lệ)"
+    + r"|"
+    + _NUMBER
+    + _SCALE
+    + _CURRENCY
+    + r"|\d[\d.,]*\s*(?:%|percent|per\s+cent|phần\s+trăm|процент|відсот|pour\s+cent)"
+    + r"|"
+    + _VALUE_PATTERNS["rank"].pattern,
+    _I,
+)
+
+
 # Vietnamese cues typed without diacritics ("bao nhieu xa phuong"), matched on the folded
 # question when nothing above matched.
 _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
@@ -165,10 +183,13 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
     ("When was the session and who chaired it?" -> date, person)."""
     text = unicodedata.normalize("NFC", question)
     found: dict[AnswerPart, int] = {}
+    count_end = 0
     for kind, cue in (*_QUESTION_CUES, *_PART_CUES):
         match = cue.search(text)
         if match and kind not in found:
             found[kind] = match.start()
+            count_end = match.end() if kind == "count" else count_end
+    cued = dict(found)
     if language == "vi" and "person" not in found:
         match = _VI_WHO.search(text)
         if match:
@@ -177,9 +198,32 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
     if value is not None and value not in found:
         found[value] = len(text)
     if "count" in found and found.keys() & {"percent", "rank", "money", "document"}:
-        # "bao nhiêu %", "how many billion", "số mấy": the count cue asks for that value.
-        del found["count"]
+        # "bao nhiêu %", "how many billion", "số mấy": the count cue asks for that value;
+        # "how many tasks and how much funding" asks for both, one after the other.
+        others = [cued[k] for k in ("percent", "rank", "money", "document") if k in cued]
+        of_value = _COUNT_OF_VALUE.match(text, count_end)
+        if of_value or not any(_asked_apart(text, cued["count"], start) for start in others):
+            del found["count"]
     return tuple(sorted(found, key=found.__getitem__))
+
+
+# What joins two asks in one question ("number of tasks and funding", "bao nhiêu nhiệm
+# vụ và kinh phí", "сколько задач и какое финансирование").
+_ASKS_JOINED = re.compile(r"(?<!\w)(?:and|và|и|і|та|et)(?!\w)|[,;]", _I)
+
+
+# A count cue followed by a unit of value asks for that value ("how many billion dong").
+_COUNT_OF_VALUE = re.compile(
+    r"\s*(?:\w+\s+)?(?:billion|million|trillion|tỷ|tỉ|triệu|percent|%|млрд|млн|трлн|процент"
+    r"|відсот|milliards?|millions?)",
+    _I,
+)
+
+
+def _asked_apart(text: str, one: int, other: int) -> bool:
+    """Whether two cues of a question ask two things: a conjunction stands between them."""
+    first, second = sorted((one, other))
+    return first != second and bool(_ASKS_JOINED.search(text, first, second))
 
 
 # "What did the committee decide / discuss / approve at the meeting?", "what happened":
@@ -201,5 +245,10 @@ def asks_outcome(question: str) -> bool:
 
 
 def states_answer_type(sentence: str, kind: AnswerType) -> bool:
-    """Whether the sentence states a value of the kind asked for."""
-    return _VALUE_PATTERNS[kind].search(unicodedata.normalize("NFC", sentence)) is not None
+    """Whether the sentence states a value of the kind asked for. A count is a number
+    that is not an amount of money, a percentage or a rank ("VND 1,520 billion" does not
+    say how many tasks)."""
+    text = unicodedata.normalize("NFC", sentence)
+    if kind == "count":
+        text = _NOT_COUNTS.sub(" ", text)
+    return _VALUE_PATTERNS[kind].search(text) is not None

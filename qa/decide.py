@@ -25,8 +25,11 @@ from qa.scoring import doc_numbers_in
 
 # The opening share of a sentence whose periods say when what it states happened.
 OPENING_SHARE = 0.4
-# The stories compared when the question names no two places ("first and second session").
+# The stories compared when the question names no two places or meetings.
 COMPARISON_SIDES = 2
+# The support a sentence needs to answer for one side the question names, as a share of
+# the threshold for answering the whole question.
+NAMED_SIDE_SUPPORT_SHARE = 0.85
 # Intents answered by one value; a list, a comparison or commitments are not.
 FACT_INTENTS = frozenset({"fact", "who", "when", "other"})
 MAX_FACT_SENTENCES = 3
@@ -297,8 +300,14 @@ def side_answers(
             for group in list(dict.fromkeys(stories))[:COMPARISON_SIDES]
         ]
     answers: list[Candidate] = []
+    # A side named in the question (a place, a meeting) is asked about in half of it: when
+    # none of its sentences carries the whole question, those that carry a little less do.
+    named_sides = len(plan.places) > 1 or len(meetings) > 1
+    floor = min_support * NAMED_SIDE_SUPPORT_SHARE if named_sides else min_support
     for side in sides:
-        carrying = [c for c in side if c.support >= min_support]
+        carrying = [c for c in side if c.support >= min_support] or [
+            c for c in side if c.support >= floor
+        ]
         typed = [c for c in carrying if c.states_value] if plan.answer_type else []
         if not (typed or carrying):
             continue

@@ -35,6 +35,7 @@ from qa.align import (
     VersionSentences,
     aligned_sentence,
     base_language,
+    in_language,
     sibling_version,
     words_comparable,
 )
@@ -392,8 +393,9 @@ def score_candidates(
         candidate.dense = max(float(value), float(through_sibling.get(id(candidate), 0.0)))
         if candidate.keyword < 0:  # neither topic words nor constraints: meaning only
             candidate.keyword = candidate.dense
-        elif not words_comparable(language, candidate):
-            # Words cannot be compared across languages: meaning stands in for them.
+        elif not in_language(language, candidate):
+            # Across languages, kindred ones too (Ukrainian "сіл", Russian "деревень"), a
+            # word not found is no evidence against the sentence: meaning stands in.
             candidate.keyword = max(candidate.keyword, candidate.dense)
         if not words_comparable(language, candidate, through_sibling=False):
             candidate.passage_topic = None

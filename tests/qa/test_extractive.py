@@ -247,3 +247,46 @@ def test_a_texts_content_words_do_not_change_when_a_caller_edits_its_copy() -> N
     first = content_tokens(text)
     first.append("edited")
     assert content_tokens(text) == ["dong", "committed", "finishing", "1000", "houses"]
+
+
+class _OneMeaningEmbedder:
+    """Every text means the same thing: meaning alone cannot tell sentences apart."""
+
+    name = "one-meaning-8"
+    dimensions = 8
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.tile(np.eye(8, dtype=np.float32)[0], (len(texts), 1))
+
+    embed_passages = embed_queries
+
+
+def test_words_a_kindred_language_says_differently_are_not_held_against_a_sentence(
+    gazetteer: Gazetteer,
+) -> None:
+    from qa.candidates import gather_candidates
+    from qa.scoring import score_candidates
+
+    # Ukrainian asks about "розумних сіл"; the Russian report says "умных деревень".
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "villages-ru",
+                "lang": "ru",
+                "province": "ha-giang",
+                "site": "www.vietnam.vn",
+                "group": "villages",
+                "published": "2025-05-21",
+                "title": "Умные деревни",
+                "paragraphs": ["Провинция построит 100 умных деревень до конца 2025 года."],
+            }
+        ]
+    )
+    question = "Скільки розумних сіл планує побудувати провінція?"
+    plan = QueryPlan(question=question, language="uk", search_text=question)
+    evidence = retrieve(plan, retriever, gazetteer=gazetteer).evidence
+    ranked = score_candidates(
+        plan, gather_candidates(evidence), _OneMeaningEmbedder(), gazetteer=gazetteer
+    )
+    assert ranked and all(c.keyword >= c.dense for c in ranked)
+    assert all(c.support >= c.dense for c in ranked)
