@@ -309,6 +309,11 @@ def side_answers(
             c for c in side if c.support >= floor
         ]
         typed = [c for c in carrying if c.states_value] if plan.answer_type else []
+        if plan.answer_type and not typed:
+            # No sentence that carries the question states the value: lead from a story
+            # of the side that states it elsewhere, so the value joins from that story.
+            valued = {c.evidence.group for c in side if c.states_value}
+            carrying = [c for c in carrying if c.evidence.group in valued] or carrying
         if not (typed or carrying):
             continue
         lead = (typed or carrying)[0]

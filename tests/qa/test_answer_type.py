@@ -305,3 +305,30 @@ def test_an_amount_a_share_or_a_rank_is_not_a_count() -> None:
     assert not states_answer_type("It ranks 3rd", "count")
     assert states_answer_type("The session approved 68 key tasks", "count")
     assert states_answer_type("Kinh phí 300 tỷ đồng cho 12 dự án", "count")
+
+
+def test_a_side_leads_from_a_story_that_states_the_value_asked_for(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    plan = QueryPlan(
+        question="Compare the money Lam Dong and Hung Yen spend",
+        language="en",
+        search_text="Compare the money Lam Dong and Hung Yen spend",
+        intent="comparison",
+        places=(
+            PlaceMatch("Lam Dong", "lam-dong", ()),
+            PlaceMatch("Hung Yen", "hung-yen", ()),
+        ),
+        answer_type="money",
+        answer_parts=("money",),
+    )
+    # Lam Dong: the best sentence is from a story without an amount; the plan's story
+    # states one, in a sentence that carries less of the question.
+    meeting = _candidate(retriever, "g-meet", "The committee met on it.", set(), 0.6, "ld-vi")
+    plan_story = _candidate(
+        retriever, "g-ld", "The plan targets digital growth.", set(), 0.5, "ld-vi"
+    )
+    amount = _candidate(retriever, "g-ld", "It costs 300 billion dong.", {"money"}, 0.1, "ld-vi")
+    other = _candidate(retriever, "g-hy", "It gives 12 tỷ đồng.", {"money"}, 0.5, "hy-vi")
+    sides = side_answers(plan, [meeting, plan_story, other, amount], 0.3, gazetteer)
+    assert amount in sides and meeting not in sides
