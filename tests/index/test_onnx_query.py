@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -96,3 +97,73 @@ def test_graph_gives_the_torch_query_vectors() -> None:
     small = OnnxQueryEncoder(query_graph_dir(models_dir), gemma_dir(models_dir), 256)
     cut = expected[:, :256] / np.linalg.norm(expected[:, :256], axis=1, keepdims=True)
     assert float(np.min(np.sum(small.encode(QUESTIONS) * cut, axis=1))) > 0.999
+
+
+def _tiny_sentence_model(folder: Path) -> Any:
+    """A one-layer sentence-transformers model with gemma's query prompt, saved as gemma's
+    folder is laid out (`sentence_bert_config.json` with `max_seq_length`)."""
+    import json
+
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "task", ":", "search", "result"]
+    words += ["|", "query", *"abcdefghijklmnopqrstuvwxyz"]
+    source = folder / "source"
+    source.mkdir(parents=True)
+    (source / "vocab.txt").write_text("\n".join(words) + "\n")
+    tokenizer = BertTokenizer(vocab_file=str(source / "vocab.txt"))
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=len(words),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+    )
+    BertModel(config).save_pretrained(source)
+    tokenizer.save_pretrained(source)
+    model = SentenceTransformer(
+        modules=[
+            Transformer(str(source), max_seq_length=32),
+            Pooling(16, pooling_mode="mean"),
+            Normalize(),
+        ],
+        prompts={"query": "task: search result | query: "},
+    )
+    model.save(str(folder / "model"))
+    settings = {"max_seq_length": 32, "do_lower_case": False}
+    (folder / "model" / "sentence_bert_config.json").write_text(json.dumps(settings))
+    return model
+
+
+@pytest.mark.slow
+# torch.onnx's exporter warns about its own internals (pytree, renamed shapes).
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_an_exported_graph_gives_the_models_own_query_vectors(tmp_path: Path) -> None:
+    # The export and the encoder on a small model of the same shape as gemma's folder: the
+    # path `policyqa models` takes, checked where the real weights are not provisioned.
+    from index.onnx_query import export_query_graph
+
+    model = _tiny_sentence_model(tmp_path)
+    graph_dir = export_query_graph(tmp_path / "model", tmp_path / "models")
+    assert graph_dir == query_graph_dir(tmp_path / "models")
+    assert not list((tmp_path / "models").glob(".*staging*"))
+    texts = ["abc def", "query about a search", "x", ""]
+    expected = model.encode_query(texts, normalize_embeddings=True)
+    encoder = OnnxQueryEncoder(graph_dir, tmp_path / "model", 16)
+    got = encoder.encode(texts)
+    assert got.shape == (len(texts), 16)
+    assert float(np.min(np.sum(got * expected, axis=1))) > 0.999
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda text: encoder.encode([text])[0], texts * 3))
+    np.testing.assert_allclose(np.vstack(parallel), np.vstack([got] * 3), atol=1e-5)
+    # A smaller size is the vector cut and renormalised.
+    cut = expected[:, :8] / np.linalg.norm(expected[:, :8], axis=1, keepdims=True)
+    small = OnnxQueryEncoder(graph_dir, tmp_path / "model", 8).encode(texts)
+    assert float(np.min(np.sum(small * cut, axis=1))) > 0.999
