@@ -85,8 +85,10 @@ _SCALE = (
 )
 _CURRENCY = r"(?:đồng|vnd|dong|донг\w*|usd|us\$|\$|€|euros?|рубл\w*|гривень|元)(?!\w)"
 _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
+    # Each value whole, from its first digit ("62,7%", "VND 1,520 billion"): a count is
+    # what is left once they are taken out.
     "percent": re.compile(
-        r"\d\s*%|\d\s*(?:percent|per\s+cent|phần\s+trăm|процент|відсот|pour\s+cent)", _I
+        r"(?:\d[\d.,]*)?\d\s*(?:%|percent|per\s+cent|phần\s+trăm|процент|відсот|pour\s+cent)", _I
     ),
     "rank": re.compile(
         r"\d+\s*(?:st|nd|rd|th)\b|\d+-(?:е|й|я|го|м|му|ое|ее|є|а|ї|те|ге)(?!\w)"
@@ -98,7 +100,7 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     # these papers, while "million" alone is as often people as dong.
     "money": re.compile(
         _NUMBER + r"(?:\s*(?:nghìn|ngàn))?\s*(?:tỷ|tỉ)(?!\s*lệ)"
-        r"|" + _NUMBER + _SCALE + _CURRENCY + r"|(?:vnd|usd|\$|€)\s*\d",
+        r"|" + _NUMBER + _SCALE + _CURRENCY + r"|(?:vnd|usd|\$|€)\s*\d(?:[\d.,]*\d)?" + _SCALE,
         _I,
     ),
     "count": re.compile(r"\d"),
@@ -107,19 +109,7 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
 
 # Numbers that are not counts: amounts of money, percentages and ranks, whole.
 _NOT_COUNTS = re.compile(
-    r"(?:vnd|usd|us\$|\$|€)\s*\d[\d.,]*"
-    + _SCALE
-    + r"|"
-    + _NUMBER
-    + r"(?:\s*(?:nghìn|ngàn))?\s*(?:tỷ|tỉ)(?!\s*lệ)"
-    + r"|"
-    + _NUMBER
-    + _SCALE
-    + _CURRENCY
-    + r"|\d[\d.,]*\s*(?:%|percent|per\s+cent|phần\s+trăm|процент|відсот|pour\s+cent)"
-    + r"|"
-    + _VALUE_PATTERNS["rank"].pattern,
-    _I,
+    "|".join(_VALUE_PATTERNS[kind].pattern for kind in ("money", "percent", "rank")), _I
 )
 
 
