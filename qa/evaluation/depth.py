@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from index.models import IndexedArticle, Retriever
 from qa.answer import MAX_YEARS_RELAXED
@@ -158,10 +158,7 @@ class RetrievalProbe:
     def _stories(self, articles: Iterable[IndexedArticle]) -> list[Story]:
         return dedupe(self.resolver.of_article(a) for a in articles)
 
-    def dense(self, question: EvalQuestion) -> list[Story] | None:
-        search_dense: Any = getattr(self.retriever, "search_dense", None)
-        if search_dense is None:
-            return None
+    def dense(self, question: EvalQuestion) -> list[Story]:
         vector = self.retriever.embedder.embed_queries([question.question])[0]
-        hits = search_dense(vector, k=self.depth * DENSE_CHUNKS_PER_STORY)
+        hits = self.retriever.search_dense(vector, k=self.depth * DENSE_CHUNKS_PER_STORY)
         return self._stories(hit.article for hit in hits)[: self.depth]
