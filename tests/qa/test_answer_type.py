@@ -156,13 +156,12 @@ def test_a_count_asked_is_not_answered_by_a_date(retriever: MemoryRetriever) -> 
     assert result.refused
 
 
-def test_a_comparison_gives_the_value_asked_for_on_each_side(
-    retriever: MemoryRetriever, gazetteer: Gazetteer
-) -> None:
-    plan = QueryPlan(
-        question="Compare the money Lam Dong and Hung Yen spend",
+def _money_comparison() -> QueryPlan:
+    question = "Compare the money Lam Dong and Hung Yen spend"
+    return QueryPlan(
+        question=question,
         language="en",
-        search_text="Compare the money Lam Dong and Hung Yen spend",
+        search_text=question,
         intent="comparison",
         places=(
             PlaceMatch("Lam Dong", "lam-dong", ()),
@@ -171,6 +170,12 @@ def test_a_comparison_gives_the_value_asked_for_on_each_side(
         answer_type="money",
         answer_parts=("money",),
     )
+
+
+def test_a_comparison_gives_the_value_asked_for_on_each_side(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    plan = _money_comparison()
     talk = _candidate(retriever, "g-ld", "The committee met on it.", set(), 0.6, "ld-vi")
     amount = _candidate(retriever, "g-ld", "It costs 300 billion dong.", {"money"}, 0.4, "ld-vi")
     other = _candidate(retriever, "g-hy", "It gives 12 tỷ đồng.", {"money"}, 0.5, "hy-vi")
@@ -310,18 +315,7 @@ def test_an_amount_a_share_or_a_rank_is_not_a_count() -> None:
 def test_a_side_leads_from_a_story_that_states_the_value_asked_for(
     retriever: MemoryRetriever, gazetteer: Gazetteer
 ) -> None:
-    plan = QueryPlan(
-        question="Compare the money Lam Dong and Hung Yen spend",
-        language="en",
-        search_text="Compare the money Lam Dong and Hung Yen spend",
-        intent="comparison",
-        places=(
-            PlaceMatch("Lam Dong", "lam-dong", ()),
-            PlaceMatch("Hung Yen", "hung-yen", ()),
-        ),
-        answer_type="money",
-        answer_parts=("money",),
-    )
+    plan = _money_comparison()
     # Lam Dong: the best sentence is from a story without an amount; the plan's story
     # states one, in a sentence that carries less of the question.
     meeting = _candidate(retriever, "g-meet", "The committee met on it.", set(), 0.6, "ld-vi")

@@ -198,7 +198,11 @@ def test_a_merged_unit_speaks_for_the_new_province_only_after_the_merger(
 
 
 def _ru_article(
-    article_id: str, province: str | None, title: str, paragraph: str
+    article_id: str,
+    province: str | None,
+    title: str,
+    paragraph: str,
+    published: str = "2025-05-21",
 ) -> dict[str, Any]:
     return {
         "id": article_id,
@@ -206,10 +210,20 @@ def _ru_article(
         "province": province,
         "site": "www.vietnam.vn",
         "group": article_id,
-        "published": "2025-05-21",
+        "published": published,
         "title": title,
         "paragraphs": [paragraph],
     }
+
+
+def _ha_giang_in_2025(question: str) -> QueryPlan:
+    return _plan(
+        question,
+        "ru",
+        places=(PlaceMatch("Хазянг", "ha-giang", ("ha-giang",)),),
+        published_since=date(2025, 1, 1),
+        published_until=date(2025, 12, 31),
+    )
 
 
 def test_an_article_that_states_no_province_is_found_by_its_text(gazetteer: Gazetteer) -> None:
@@ -258,10 +272,15 @@ def test_an_article_that_states_no_province_about_another_place_is_not_narrowed_
     # must not outrank Ha Giang's own articles on the strength of those searches.
     others = []
     for n, topic in enumerate(["туризм", "дороги", "школы"]):
-        spec = _ru_article(
-            f"hg-{n}", "ha-giang", f"Хазянг: {topic}", f"Провинция Хазянг обсудила: {topic}."
+        others.append(
+            _ru_article(
+                f"hg-{n}",
+                "ha-giang",
+                f"Хазянг: {topic}",
+                f"Провинция Хазянг обсудила: {topic}.",
+                published="2024-03-10",
+            )
         )
-        others.append({**spec, "published": "2024-03-10"})
     lam_dong = _ru_article(
         "villages-ld",
         None,
@@ -269,13 +288,7 @@ def test_an_article_that_states_no_province_about_another_place_is_not_narrowed_
         "Провинция Ламдонг построит 40 умных деревень.",
     )
     retriever = MemoryRetriever([*others, lam_dong])
-    plan = _plan(
-        "Сколько умных деревень построит Хазянг в 2025 году?",
-        "ru",
-        places=(PlaceMatch("Хазянг", "ha-giang", ("ha-giang",)),),
-        published_since=date(2025, 1, 1),
-        published_until=date(2025, 12, 31),
-    )
+    plan = _ha_giang_in_2025("Сколько умных деревень построит Хазянг в 2025 году?")
     ranked = [e.article.id for e in retrieve(plan, retriever, gazetteer=gazetteer).evidence]
     assert ranked[-1] == "villages-ld"
 
@@ -285,24 +298,13 @@ def test_the_story_plain_dense_search_finds_first_is_never_lost(gazetteer: Gazet
     # question's meaning finds first; plain dense retrieval under the user's filters alone
     # keeps it among the stories ranked, so the pipeline's ranking never loses it.
     others = [
-        {
-            **_ru_article(f"hg-{n}", "ha-giang", f"Хазянг: {t}", f"Хазянг: {t}."),
-            "published": "2025-03-10",
-        }
+        _ru_article(f"hg-{n}", "ha-giang", f"Хазянг: {t}", f"Хазянг: {t}.", "2025-03-10")
         for n, t in enumerate(["туризм", "дороги", "школы", "налоги", "выборы", "культура"])
     ]
-    dense_first = {
-        **_ru_article("ld", "lam-dong", "Умные деревни", "Сколько умных деревень построят?"),
-        "published": "2024-03-10",
-    }
+    question = "Сколько умных деревень построят?"
+    dense_first = _ru_article("ld", "lam-dong", "Умные деревни", question, "2024-03-10")
     retriever = MemoryRetriever([*others, dense_first])
-    plan = _plan(
-        "Сколько умных деревень построят?",
-        "ru",
-        places=(PlaceMatch("Хазянг", "ha-giang", ("ha-giang",)),),
-        published_since=date(2025, 1, 1),
-        published_until=date(2025, 12, 31),
-    )
+    plan = _ha_giang_in_2025(question)
     user = SearchFilters(lang=("ru",))
     result = retrieve(plan, retriever, user, k=50, max_groups=50, gazetteer=gazetteer)
     assert "ld" in {e.article.id for e in result.evidence}
