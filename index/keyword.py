@@ -86,10 +86,16 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer | None = None) -> KeywordIndex:
+        """The index saved in `directory`, its score arrays memory-mapped from the files
+        (a version folder never changes once written): a search reads only the postings
+        of its terms, so a reader holds them in the page cache, shared between worker
+        processes, instead of a private copy (1.9 GB at a million chunks)."""
         try:
-            ids = np.load(directory / _IDS_FILE, allow_pickle=False)
+            ids = np.load(directory / _IDS_FILE, allow_pickle=False, mmap_mode="r")
             empty = json.loads((directory / _STATE_FILE).read_text())["empty"]
-            bm25 = None if empty else bm25s.BM25.load(str(directory), show_progress=False)
+            bm25 = (
+                None if empty else bm25s.BM25.load(str(directory), mmap=True, show_progress=False)
+            )
         except (OSError, ValueError, KeyError) as error:
             raise BackendError(
                 f"cannot read the keyword index in {directory}: {error}; "

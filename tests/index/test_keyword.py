@@ -49,6 +49,24 @@ def test_save_and_load(tmp_path: Path) -> None:
     assert loaded.search("expressway", 3)[0][0] == 13
 
 
+def test_a_loaded_index_reads_its_scores_from_the_files_and_ranks_as_built(
+    tmp_path: Path,
+) -> None:
+    built = _index()
+    built.save(tmp_path / "kw")
+    loaded = KeywordIndex.load(tmp_path / "kw", fake_keyword_tokens)
+    # Memory-mapped, not copied into the reader's memory (a million chunks' arrays are
+    # 1.9 GB per server process otherwise).
+    assert loaded._bm25 is not None
+    for name in ("data", "indices", "indptr"):
+        assert isinstance(loaded._bm25.scores[name], np.memmap), name
+    for query in ("nghị quyết", "giải phóng mặt bằng", "метро", "expressway 15/2025/NQ-HĐND"):
+        assert loaded.search(query, 4) == built.search(query, 4)
+    assert loaded.search("nghị quyết", 4, np.array([5, 13], dtype=np.int64)) == built.search(
+        "nghị quyết", 4, np.array([5, 13], dtype=np.int64)
+    )
+
+
 def test_empty_corpus(tmp_path: Path) -> None:
     empty = KeywordIndex.build([], fake_keyword_tokens)
     empty.save(tmp_path / "kw")
