@@ -17,12 +17,14 @@ are kept (a reader may still be using the previous one).
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import itertools
 import logging
 import multiprocessing
 import shutil
 import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -281,6 +283,9 @@ _POOL_JOB: _ArticleJob | None = None
 # Articles sent to the workers at a time; the next batch is read and sent while the
 # results of the one before are stored.
 _POOL_BATCH = 256
+# Batches sent ahead of the one whose results are being stored: the parent embeds and
+# counts while it stores, so the workers keep two batches in hand rather than wait for it.
+_POOL_AHEAD = 2
 # Fewer articles than this to chunk are not worth starting processes for.
 _POOL_MINIMUM = 512
 
@@ -313,21 +318,20 @@ def _prepare_articles(
         # (no store, catalog or model in use there).
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             items = itertools.chain(head, planned)
-            pending: tuple[list[tuple[Article, str, bool]], Any] | None = None
+            pending: collections.deque[tuple[list[tuple[Article, str, bool]], Any]]
+            pending = collections.deque()
             while True:
                 batch = list(itertools.islice(items, _POOL_BATCH))
-                submitted = (
-                    (batch, pool.map_async(_prepare_in_worker, [(a, n) for a, _, n in batch], 8))
-                    if batch
-                    else None
-                )
-                if pending is not None:
-                    done, result = pending
-                    for (article, fingerprint, _), prepared in zip(done, result.get(), strict=True):
-                        yield article, fingerprint, prepared
-                if submitted is None:
+                if batch:
+                    work = [(a, n) for a, _, n in batch]
+                    pending.append((batch, pool.map_async(_prepare_in_worker, work, 8)))
+                    if len(pending) <= _POOL_AHEAD:
+                        continue
+                if not pending:
                     break
-                pending = submitted
+                done, result = pending.popleft()
+                for (article, fingerprint, _), prepared in zip(done, result.get(), strict=True):
+                    yield article, fingerprint, prepared
     finally:
         _POOL_JOB = None
 
@@ -476,7 +480,10 @@ class _Build:
             counts = {"new": 0, "changed": 0, "unchanged": 0}
             unchanged: list[str] = []
             fingerprints: dict[str, str] = {}
-            to_embed: list[tuple[int, str]] = []
+            # New texts are embedded a batch at a time as the articles are chunked (the
+            # workers chunk the next articles meanwhile), so their texts are not held.
+            bar = _progress_bar(None, self.progress)
+            embedded = _EmbeddedChunks(self._embed_batch, self.embed_batch_size, bar.update)
             reuse_previous: list[tuple[int, int]] = []  # (new id, previous id)
             reuse_here: list[tuple[int, int]] = []  # (new id, id embedded in this run)
             first_with_text: dict[str, int] = {}
@@ -521,9 +528,11 @@ class _Build:
                         reuse_previous.append((next_id, old_id))
                     else:
                         first_with_text[digest] = next_id
-                        to_embed.append((next_id, chunk.embedding_text))
+                        embedded.add(next_id, chunk.embedding_text)
                     next_id += 1
                 catalog.add_chunks(records)
+            embedded.finish()
+            bar.close()
             deleted = sorted(set(old_fingerprints) - set(fingerprints))
             same_layout = previous is not None and previous.manifest.backend == self.backend
             if (
@@ -559,10 +568,10 @@ class _Build:
                 if previous and unchanged
                 else (np.empty(0, dtype=np.int64))
             )
-            total = len(kept) + len(reuse_previous) + len(reuse_here) + len(to_embed)
+            total = len(kept) + len(reuse_previous) + len(reuse_here) + len(embedded)
             store, carried, gone = self._vector_store(version, total, previous, kept)
             self._fill_vectors(
-                store, previous, kept, reuse_previous, reuse_here, to_embed, carried=carried
+                store, previous, kept, reuse_previous, reuse_here, embedded, carried=carried
             )
             if len(gone):
                 store.remove(gone)
@@ -613,7 +622,7 @@ class _Build:
             articles_deleted=len(deleted),
             articles_unchanged=counts["unchanged"],
             chunks=chunks_count,
-            chunks_embedded=len(to_embed),
+            chunks_embedded=len(embedded),
             chunks_reused=len(kept) + len(reuse_previous) + len(reuse_here),
             seconds=time.perf_counter() - started,
             backend=self.backend,
@@ -684,7 +693,7 @@ class _Build:
         kept: np.ndarray,
         reuse_previous: list[tuple[int, int]],
         reuse_here: list[tuple[int, int]],
-        to_embed: list[tuple[int, str]],
+        embedded: _EmbeddedChunks,
         *,
         carried: bool,
     ) -> None:
@@ -694,7 +703,7 @@ class _Build:
         # of three gigabytes.
         from_kept = 0 if previous is None or carried else len(kept)
         from_previous = len(reuse_previous) if previous is not None else 0
-        total = from_kept + from_previous + len(to_embed) + len(reuse_here)
+        total = from_kept + from_previous + len(embedded) + len(reuse_here)
         if not total:
             return
         ids = np.empty(total, dtype=np.int64)
@@ -712,16 +721,16 @@ class _Build:
                 vectors[row : row + len(pairs)] = previous.store.reconstruct(pairs[:, 1])
                 row += len(pairs)
         first_embedded = row
-        for batch, embedded in self._embed_in_batches(to_embed, unit="chunk"):
-            ids[row : row + len(batch)] = [chunk_id for chunk_id, _ in batch]
-            vectors[row : row + len(batch)] = embedded
-            row += len(batch)
+        embedded_ids = embedded.ids()
+        ids[row : row + len(embedded_ids)] = embedded_ids
+        for block in embedded.take_blocks():
+            vectors[row : row + len(block)] = block
+            row += len(block)
         if reuse_here:
-            row_of = {
-                chunk_id: first_embedded + offset for offset, (chunk_id, _) in enumerate(to_embed)
-            }
+            # Embedded ids increase with the order they were embedded in.
+            sources = np.array([source for _, source in reuse_here], dtype=np.int64)
             ids[row:] = [new for new, _ in reuse_here]
-            vectors[row:] = vectors[[row_of[source] for _, source in reuse_here]]
+            vectors[row:] = vectors[first_embedded + np.searchsorted(embedded_ids, sources)]
         store.add(ids, vectors)
 
     def _embed_in_batches(
@@ -729,23 +738,25 @@ class _Build:
     ) -> Iterator[tuple[Sequence[tuple[_KeyT, str]], np.ndarray]]:
         """(key, text) items in embedder-sized batches, each with its passage vectors,
         checked against the embedder's dimensions; progress shown as `unit`s."""
-        dims = self.embedder.dimensions
         bar = _progress_bar(len(items), self.progress, unit=unit)
         try:
             for start in range(0, len(items), self.embed_batch_size):
                 batch = items[start : start + self.embed_batch_size]
-                vectors = np.asarray(
-                    self.embedder.embed_passages([text for _, text in batch]), dtype=np.float32
-                )
-                if vectors.shape != (len(batch), dims):
-                    raise BackendError(
-                        f"the embedder {self.embedder.name!r} returned vectors of shape "
-                        f"{vectors.shape}, expected ({len(batch)}, {dims})"
-                    )
-                yield batch, vectors
+                yield batch, self._embed_batch([text for _, text in batch])
                 bar.update(len(batch))
         finally:
             bar.close()
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors of `texts`, checked against the embedder's dimensions."""
+        dims = self.embedder.dimensions
+        vectors = np.asarray(self.embedder.embed_passages(texts), dtype=np.float32)
+        if vectors.shape != (len(texts), dims):
+            raise BackendError(
+                f"the embedder {self.embedder.name!r} returned vectors of shape "
+                f"{vectors.shape}, expected ({len(texts)}, {dims})"
+            )
+        return vectors
 
     def _write_sentences(self, staging: Path, sentences: _SentenceCollector) -> int:
         """Store the vector of every distinct sentence in `staging`: the previous
@@ -768,6 +779,78 @@ class _Build:
         out.flush()
         del out
         return len(todo)
+
+
+class _EmbeddedChunks:
+    """Chunk texts embedded as they arrive, `batch_size` at a time (the same batches as
+    embedding them all at the end), their vectors kept in large blocks in arrival order.
+
+    The build adds each new text while it reads the workers' results, so embedding
+    overlaps the chunking and a text is dropped once embedded, instead of a million of
+    them waiting for the end of the article loop."""
+
+    # Rows per block: 16,384 x 768 float32 is 48 MB, a separate mapping the allocator
+    # returns to the system when the block is copied out and freed.
+    _BLOCK_ROWS = 16_384
+
+    def __init__(
+        self,
+        embed: Callable[[list[str]], np.ndarray],
+        batch_size: int,
+        progress: Callable[[int], object] = lambda count: None,
+    ) -> None:
+        self._embed = embed
+        self._progress = progress
+        self._batch_size = max(1, batch_size)
+        self._ids = array("q")
+        self._texts: list[str] = []
+        self._blocks: list[np.ndarray] = []
+        self._rows_in_last = 0
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, chunk_id: int, text: str) -> None:
+        self._ids.append(chunk_id)
+        self._texts.append(text)
+        if len(self._texts) >= self._batch_size:
+            self._flush()
+
+    def finish(self) -> None:
+        """Embed what is still waiting (the last, smaller batch)."""
+        if self._texts:
+            self._flush()
+
+    def ids(self) -> np.ndarray:
+        """The ids added, in order (each embedded once `finish` has run)."""
+        return np.frombuffer(self._ids, dtype=np.int64) if len(self._ids) else np.empty(0, np.int64)
+
+    def take_blocks(self) -> Iterator[np.ndarray]:
+        """The vectors, in the order their texts were added, block by block; each block
+        is let go once the caller moves on."""
+        assert not self._texts, "finish() first"
+        while self._blocks:
+            block = self._blocks.pop(0)
+            rows = len(block) if self._blocks else self._rows_in_last
+            yield block[:rows]
+            del block
+
+    def _flush(self) -> None:
+        vectors = self._embed(self._texts)
+        self._progress(len(self._texts))
+        self._texts = []
+        start = 0
+        while start < len(vectors):
+            if not self._blocks or self._rows_in_last == self._BLOCK_ROWS:
+                self._blocks.append(
+                    np.empty((self._BLOCK_ROWS, vectors.shape[1]), dtype=np.float32)
+                )
+                self._rows_in_last = 0
+            room = self._BLOCK_ROWS - self._rows_in_last
+            part = vectors[start : start + room]
+            self._blocks[-1][self._rows_in_last : self._rows_in_last + len(part)] = part
+            self._rows_in_last += len(part)
+            start += len(part)
 
 
 class _SentenceCollector:
@@ -832,10 +915,11 @@ def _drop_milvus_collection(directory: Path) -> None:
         logger.warning("could not drop the Milvus collection of %s: %s", directory, error)
 
 
-def _progress_bar(total: int, enabled: bool, unit: str = "chunk") -> Any:
+def _progress_bar(total: int | None, enabled: bool, unit: str = "chunk") -> Any:
+    """A bar on the terminal (`total` None: a count, for texts embedded as they come)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit=unit, desc="embedding", disable=not enabled or not total)
+    return tqdm(total=total, unit=unit, desc="embedding", disable=not enabled or total == 0)
 
 
 def _corpus_state(fingerprints: Iterable[tuple[str, str]]) -> str:

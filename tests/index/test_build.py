@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from crawler.models import Article
+from index import build as build_module
 from index.build import BuildReport
 from index.catalog import Catalog
 from index.errors import IndexError_
@@ -391,9 +392,18 @@ def test_damaged_sentence_vectors_read_as_missing(
     assert handle.search("cao tốc", k=1)
 
 
+@pytest.mark.parametrize("block_rows", [16_384, 1])
 def test_every_chunk_vector_equals_embedding_its_text_when_vectors_are_reused(
-    built: BuildReport, store_path: Path, index_dir: Path, embedder: HashingEmbedder
+    built: BuildReport,
+    store_path: Path,
+    index_dir: Path,
+    embedder: HashingEmbedder,
+    block_rows: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Vectors embedded during the build are held in blocks; one row a block puts every
+    # vector on a block boundary.
+    monkeypatch.setattr(build_module._EmbeddedChunks, "_BLOCK_ROWS", block_rows)
     # A republished copy (same paragraphs, another address) reuses the vectors of text
     # embedded in this run; a changed article reuses the previous version's.
     copy = NEW_ARTICLE.model_copy(update={"url": "https://baolamdong.vn/copy-dien-mat-troi"})

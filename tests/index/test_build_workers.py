@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crawler.models import Article
@@ -95,3 +96,38 @@ def test_a_worker_failure_fails_the_build_and_leaves_no_version(
     with pytest.raises(ValueError, match="cannot chunk"):
         update_index(store, index_dir, HashingEmbedder(), workers=2, chunker=_failing_chunker)
     assert not list((index_dir / "versions").iterdir())
+
+
+def test_texts_are_embedded_while_later_articles_are_still_being_chunked(
+    tmp_path: Path,
+) -> None:
+    """The build embeds new chunk texts a batch at a time as articles are chunked (the
+    embedder's batches unchanged), not all of them after the last article."""
+    from index.chunk import chunk
+
+    events: list[str] = []
+
+    class Recording(HashingEmbedder):
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            events.append(f"embed {len(texts)}")
+            return super().embed_passages(texts)
+
+    def recording_chunker(article: Article, **sizes: int) -> list[Chunk]:
+        chunks = chunk(article, **sizes)
+        events.append(f"chunk {len(chunks)}")
+        return chunks
+
+    store, index_dir = tmp_path / "articles.sqlite", tmp_path / "index"
+    fill_store(store, _demo_articles())
+    report = update_index(
+        store, index_dir, Recording(), embed_batch_size=4, chunker=recording_chunker
+    )
+
+    chunked = [i for i, event in enumerate(events) if event.startswith("chunk")]
+    embedded = [i for i, event in enumerate(events) if event.startswith("embed")]
+    assert embedded[0] < chunked[-1]
+    # The chunk texts go in batches of 4 (the last one smaller), in order, before the
+    # sentences; every new chunk is embedded once.
+    chunk_batches = [int(events[i].split()[1]) for i in embedded][: -(-report.chunks // 4)]
+    assert sum(chunk_batches) == report.chunks_embedded == report.chunks
+    assert all(size == 4 for size in chunk_batches[:-1])
