@@ -228,7 +228,20 @@ def about_period(article: IndexedArticle, chunk: Chunk, plan: QueryPlan) -> bool
             until + QUESTION_SLACK_AFTER if until else None,
         ):
             return True
-    return any(overlaps(mention, since, until) for mention in chunk.dates)
+    # Every later target overlaps a period with no end ("after the merger"): a passage
+    # published before such a period does not name it by a deadline ("by 2030" in a
+    # February plan), only by what it says happened in it.
+    published_before = (
+        article.published is not None
+        and since is not None
+        and until is None
+        and article.published.date() < since - QUESTION_SLACK_BEFORE
+    )
+    return any(
+        overlaps(mention, since, until)
+        for mention in chunk.dates
+        if not (published_before and mention.kind == "deadline")
+    )
 
 
 def _unstated_about(hit: SearchHit, keys: Sequence[str], gazetteer: Gazetteer) -> bool:

@@ -310,3 +310,29 @@ def test_the_story_plain_dense_search_finds_first_is_never_lost(gazetteer: Gazet
     assert "ld" in {e.article.id for e in result.evidence}
     assert retriever.dense_calls == [user]
     assert all(f.province or f.since for _q, f in retriever.calls)
+
+
+def test_a_target_set_before_a_period_without_end_does_not_place_a_passage_in_it() -> None:
+    """Every later target overlaps "after the merger": a February plan's "by 2030" is not
+    news from after 1 July 2025, while a passage published after it is."""
+    spec = {
+        "lang": "vi",
+        "province": "dak-nong",
+        "site": "baodaknong.vn",
+        "title": "Chương trình hành động",
+        "paragraphs": ["Chương trình đặt mục tiêu đến năm 2030 kinh tế số chiếm 15% GRDP."],
+    }
+    retriever = MemoryRetriever(
+        [
+            {**spec, "id": "plan-feb", "group": "feb", "published": "2025-02-20"},
+            {**spec, "id": "plan-aug", "group": "aug", "published": "2025-08-20"},
+        ]
+    )
+    plan = _plan("Chương trình sau sáp nhập?", "vi", published_since=date(2025, 7, 1))
+    matched = {e.article.id: e.period_match for e in retrieve(plan, retriever).evidence}
+    assert matched == {"plan-feb": False, "plan-aug": True}
+    # A period with an end is another matter: a target due within it names it.
+    closed = _plan(
+        "Chương trình?", "vi", published_since=date(2030, 1, 1), published_until=date(2030, 12, 31)
+    )
+    assert all(e.period_match for e in retrieve(closed, retriever).evidence)
