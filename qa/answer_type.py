@@ -67,10 +67,12 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         ),
     ),
     # Weaker money cues, after counts: "how many investment projects" counts projects.
+    # Last: `value_cue_words` reads every tier but this one.
     (
         "money",
         re.compile(
             r"\bhow\s+much\b|\ballocat|\binvest|\bspend|\bputting\s+into\b"
+            r"|(?<!human\s)\bresources\b|(?<!\w)ресурс|\bressources\b"
             r"|nguồn\s+lực|(?<!\w)vốn(?!\w)|dành\s+bao|выдел|вклад|виділ|вкла",
             _I,
         ),
@@ -166,6 +168,34 @@ _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
     ),
 )
 _VI_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
+
+
+def _whole_words(text: str, start: int, end: int) -> str:
+    """The words a cue touches, whole ("грош" in "грошей" gives "грошей")."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
+
+
+def value_cue_words(question: str, parts: tuple[AnswerPart, ...]) -> tuple[str, ...]:
+    """The words of the question that name the kind of value it asks for ("how much
+    money", "what share", "скільки грошей", "total resources"). Whether a sentence gives
+    that value is read from the value itself (`states_answer_type`): the sentence that
+    states "1 062 млрд донгів" seldom repeats "гроші", so these words are not its topic."""
+    text = unicodedata.normalize("NFC", question)
+    words: list[str] = []
+    # The weaker money cues ("invest", "vốn", "виділ") name what is done with the money
+    # ("vốn FDI"): they stay topic.
+    for kind, cue in _QUESTION_CUES[:-1]:
+        if kind not in parts:
+            continue
+        for match in cue.finditer(text):
+            found = _whole_words(text, match.start(), match.end())
+            if found.strip() and found not in words:
+                words.append(found)
+    return tuple(words)
 
 
 def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:

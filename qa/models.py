@@ -131,6 +131,9 @@ class QueryPlan:
     asks_outcome: bool = False
     # Everything the question asks for, in its order ("when ... and who ..."); qa/answer_type.py.
     answer_parts: tuple[AnswerPart, ...] = ()
+    # The question's words that name the kind of value asked for ("how much money",
+    # "what share"): the value itself is checked, not these words (qa/answer_type.py).
+    value_words: tuple[str, ...] = ()
 
     @property
     def province_keys(self) -> tuple[str, ...]:

@@ -154,6 +154,9 @@ def topic_tokens(plan: QueryPlan, place_variants: Sequence[str] = ()) -> list[st
     # "до кінця 2025 року", "II квартал": the period is checked on its own.
     for words in plan.time_words:
         excluded.update(content_tokens(words))
+    # "скільки грошей", "what share": the value asked for is checked on its own.
+    for words in plan.value_words:
+        excluded.update(content_tokens(words))
     for number in plan.doc_numbers:
         excluded.update(content_tokens(number))
     framing = plan.intent == "commitments"

@@ -25,7 +25,12 @@ from datetime import date, datetime
 from facts.doc_numbers import doc_numbers_in_question
 from facts.limits import MAX_QUESTION_CHARS
 from facts.vietnam_time import VIETNAM_TZ
-from qa.answer_type import asked_parts, asks_outcome, expected_answer_type
+from qa.answer_type import (
+    asked_parts,
+    asks_outcome,
+    expected_answer_type,
+    value_cue_words,
+)
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
@@ -232,6 +237,7 @@ def understand(
     intent = detect_intent(text, language)
     answer_type = expected_answer_type(text)
     answer_parts = asked_parts(text, language)
+    value_words = value_cue_words(text, answer_parts)
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
     search_text = text
     follow_up = False
@@ -261,6 +267,7 @@ def understand(
             intent = earlier.intent
         answer_type = answer_type or earlier.answer_type
         answer_parts = answer_parts or earlier.answer_parts
+        value_words = value_words + earlier.value_words
         time_words = time_words + earlier.time_words
         topic = _cut_spans(topic, cut)[-MAX_CARRIED_CHARS:]
         search_text = f"{topic} {text}".strip() if topic else text
@@ -287,6 +294,7 @@ def understand(
         year_inferred=temporal.year_inferred if temporal else False,
         answer_type=answer_type,
         answer_parts=answer_parts,
+        value_words=value_words,
         time_words=time_words,
         asks_outcome=asks_outcome(text),
     )

@@ -326,3 +326,60 @@ def test_a_side_leads_from_a_story_that_states_the_value_asked_for(
     other = _candidate(retriever, "g-hy", "It gives 12 tỷ đồng.", {"money"}, 0.5, "hy-vi")
     sides = side_answers(plan, [meeting, plan_story, other, amount], 0.3, gazetteer)
     assert amount in sides and meeting not in sides
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Lam Dong vs Dak Lak: plan numbers and total resources for Resolution 57?", "money"),
+        ("Каков общий объём ресурсов на реализацию плана?", "money"),
+        ("Які ресурси передбачено на виконання плану?", "money"),
+        ("Quelles ressources sont prévues pour le plan ?", "money"),
+        ("Which digital human resources does the plan train?", None),
+    ],
+)
+def test_money_asked_for_as_resources(question: str, kind: str | None) -> None:
+    assert expected_answer_type(question) == kind
+
+
+def test_the_words_that_name_the_value_asked_for_are_not_its_topic(gazetteer: Gazetteer) -> None:
+    from qa.scoring import topic_tokens
+    from qa.understand import understand
+
+    day = date(2025, 6, 1)
+    money = understand("Скільки грошей провінція спрямує на науку?", today=day, gazetteer=gazetteer)
+    assert "грошеи" not in topic_tokens(money) and "науку" in topic_tokens(money)
+    share = understand("What share of applications were online?", today=day, gazetteer=gazetteer)
+    assert "share" not in topic_tokens(share) and "applications" in topic_tokens(share)
+    # "vốn FDI" is what was attracted, not the kind of value: it stays topic.
+    capital = understand("Hưng Yên thu hút bao nhiêu vốn FDI?", today=day, gazetteer=gazetteer)
+    assert "von" in topic_tokens(capital)
+
+
+def test_an_amount_stated_without_the_word_money_carries_a_money_question() -> None:
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "science-en",
+                "lang": "en",
+                "province": "thanh-hoa",
+                "site": "www.vietnam.vn",
+                "group": "science",
+                "published": "2025-03-28",
+                "title": "Thanh Hoa and science",
+                "paragraphs": [
+                    "The province will spend VND 1,062 billion on science.",
+                    "The chairman opened the conference.",
+                ],
+            }
+        ]
+    )
+    # Every topic word of the question is in the sentence; "money" is the amount itself.
+    result = answer(
+        "How much money will the province spend on science?",
+        retriever,
+        today=date(2025, 6, 1),
+        min_support=0.7,
+    )
+    assert not result.refused
+    assert "VND 1,062 billion" in result.citations[0].quote
