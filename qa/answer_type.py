@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Literal
 
 from facts.folding import fold_latin_diacritics
+from qa.lexicon import content_tokens, stem
 
 AnswerType = Literal["percent", "rank", "money", "count"]
 # Everything a question may ask for: a value, a person, a date, a document's number.
@@ -126,6 +128,10 @@ _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 )
 
 
+_COUNT_CUE = next(cue for kind, cue in _QUESTION_CUES if kind == "count")
+_FOLDED_COUNT_CUE = next(cue for kind, cue in _FOLDED_VIETNAMESE_CUES if kind == "count")
+
+
 def expected_answer_type(question: str) -> AnswerType | None:
     """The kind of value the question asks for, or None when it asks for none."""
     text = unicodedata.normalize("NFC", question)
@@ -196,6 +202,34 @@ def value_cue_words(question: str, parts: tuple[AnswerPart, ...]) -> tuple[str, 
             if found.strip() and found not in words:
                 words.append(found)
     return tuple(words)
+
+
+# Words after a count cue read as what is counted: the head word comes first in
+# Vietnamese and Russian ("đơn vị cấp xã", "задач"), after a modifier or two in English.
+MAX_COUNTED_WORDS = 2
+
+
+def counted_words(question: str) -> tuple[str, ...]:
+    """What a count question counts: the content words after its count cue, up to the
+    next ask ("number of tasks and funding" -> "tasks"; "bao nhieu don vi cap xa" ->
+    "don", "vi"), folded as `content_tokens` folds them."""
+    text = unicodedata.normalize("NFC", question)
+    source, match = text, _COUNT_CUE.search(text)
+    if match is None:
+        source = fold_latin_diacritics(text).lower()
+        match = _FOLDED_COUNT_CUE.search(source)
+    if match is None:
+        return ()
+    rest = source[match.end() :]
+    joined = _ASKS_JOINED.search(rest)
+    rest = re.split(r"[?.!]", rest[: joined.start()] if joined else rest, maxsplit=1)[0]
+    return tuple(content_tokens(rest)[:MAX_COUNTED_WORDS])
+
+
+def names_counted(counted: Sequence[str], sentence: str) -> bool:
+    """Whether the sentence names what the question counts (any of `counted_words`)."""
+    present = {stem(t) for t in content_tokens(sentence)}
+    return any(stem(t) in present for t in counted)
 
 
 def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:

@@ -16,6 +16,7 @@ from facts.doc_numbers import normalize_doc_number
 from index.mentions import overlaps
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
+from qa.answer_type import names_counted
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
@@ -189,8 +190,10 @@ def decide(
         return Decision([], True, RefusalReason.WEAK_SUPPORT, best_support, detail)
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
-        # that states such a value best leads, and without one there is no answer.
-        typed = next((c for c in ranked if c.states_value and c.support >= min_support), None)
+        # that states such a value best leads (for a count, one that names what is
+        # counted), and without one there is no answer.
+        valued = counting_first(plan, ranked) if plan.answer_type == "count" else ranked
+        typed = next((c for c in valued if c.states_value and c.support >= min_support), None)
         if typed is None:
             detail = f"no sentence states a value of the kind asked for ({plan.answer_type})"
             return Decision([], True, RefusalReason.NO_VALUE, best_support, detail)
@@ -259,8 +262,11 @@ def cover_parts(
             continue
         # The answer's story already carries the question; from another story a
         # sentence must carry it on its own.
-        same_story = [c for c in ranked if part in c.parts and c.evidence.group == lead_group]
-        elsewhere = [c for c in ranked if part in c.parts and c.support >= min_support]
+        giving = [c for c in ranked if part in c.parts]
+        if part == "count":
+            giving = counting_first(plan, giving)
+        same_story = [c for c in giving if c.evidence.group == lead_group]
+        elsewhere = [c for c in giving if c.support >= min_support]
         givers = same_story or elsewhere
         if givers and givers[0] not in selected:
             selected.append(givers[0])
@@ -309,6 +315,7 @@ def side_answers(
             c for c in side if c.support >= floor
         ]
         typed = [c for c in carrying if c.states_value] if plan.answer_type else []
+        typed = counting_first(plan, typed) if plan.answer_type == "count" else typed
         if plan.answer_type and not typed:
             # No sentence that carries the question states the value: lead from a story
             # of the side that states it elsewhere, so the value joins from that story.
@@ -321,6 +328,17 @@ def side_answers(
             if candidate not in answers:
                 answers.append(candidate)
     return answers
+
+
+def counting_first(plan: QueryPlan, candidates: list[Candidate]) -> list[Candidate]:
+    """For a count question, the sentences that name what it counts come first ("how
+    many tasks" is answered by "112 key tasks", not by "54 communes" of the same story);
+    the order is kept otherwise. A sentence is read in the question's language where its
+    story has that version."""
+    if not plan.counted:
+        return candidates
+    naming = [c for c in candidates if names_counted(plan.counted, f"{c.text}\n{c.sibling or ''}")]
+    return naming + [c for c in candidates if c not in naming]
 
 
 def article_about(article: IndexedArticle, key: str, plan: QueryPlan, gazetteer: Gazetteer) -> bool:

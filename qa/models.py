@@ -134,6 +134,8 @@ class QueryPlan:
     # The question's words that name the kind of value asked for ("how much money",
     # "what share"): the value itself is checked, not these words (qa/answer_type.py).
     value_words: tuple[str, ...] = ()
+    # What a count question counts ("number of tasks" -> "tasks"), folded words.
+    counted: tuple[str, ...] = ()
 
     @property
     def province_keys(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from facts.vietnam_time import VIETNAM_TZ
 from qa.answer_type import (
     asked_parts,
     asks_outcome,
+    counted_words,
     expected_answer_type,
     value_cue_words,
 )
@@ -238,6 +239,7 @@ def understand(
     answer_type = expected_answer_type(text)
     answer_parts = asked_parts(text, language)
     value_words = value_cue_words(text, answer_parts)
+    counted = counted_words(text) if "count" in answer_parts else ()
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
     search_text = text
     follow_up = False
@@ -268,6 +270,7 @@ def understand(
         answer_type = answer_type or earlier.answer_type
         answer_parts = answer_parts or earlier.answer_parts
         value_words = value_words + earlier.value_words
+        counted = counted or earlier.counted
         time_words = time_words + earlier.time_words
         topic = _cut_spans(topic, cut)[-MAX_CARRIED_CHARS:]
         search_text = f"{topic} {text}".strip() if topic else text
@@ -295,6 +298,7 @@ def understand(
         answer_type=answer_type,
         answer_parts=answer_parts,
         value_words=value_words,
+        counted=counted,
         time_words=time_words,
         asks_outcome=asks_outcome(text),
     )

@@ -383,3 +383,29 @@ def test_an_amount_stated_without_the_word_money_carries_a_money_question() -> N
     )
     assert not result.refused
     assert "VND 1,062 billion" in result.citations[0].quote
+
+
+def test_a_count_is_answered_by_a_sentence_counting_what_was_asked(
+    retriever: MemoryRetriever,
+) -> None:
+    from qa.answer_type import counted_words
+
+    assert counted_words("Number of tasks and funding of each session?") == ("tasks",)
+    assert counted_words("Сколько задач и какое финансирование?") == ("задач",)
+    assert counted_words("gio co bao nhieu don vi cap xa") == ("don", "vi")
+    question = "How many tasks and how much funding did the second session approve?"
+    plan = QueryPlan(
+        question=question,
+        language="en",
+        search_text=question,
+        answer_type="money",
+        answer_parts=("count", "money"),
+        counted=counted_words(question),
+    )
+    funding = _candidate(retriever, "g-a", "Funding rose to VND 2,130 billion.", {"money"}, 0.6)
+    communes = _candidate(retriever, "g-a", "The province has 54 communes.", {"count"}, 0.5)
+    tasks = _candidate(retriever, "g-a", "It added 44 tasks, 112 in all.", {"count"}, 0.4)
+    # The story's best count is of communes; the tasks asked for come from the other one.
+    assert cover_parts(plan, [funding], [funding, communes, tasks], 0.3) == [funding, tasks]
+    # When no sentence names what is counted, the best count stands.
+    assert cover_parts(plan, [funding], [funding, communes], 0.3) == [funding, communes]
