@@ -78,15 +78,19 @@ class ScoringConfig:
     carried_word_weight: float = 0.5
     # Share of meaning (the rest: topic words) in a sentence's support.
     support_dense: float = 0.6
-    # Pre-ranking before embedding: words, the passage's fused rank, its dense rank, and a
-    # deadline in the period.
+    # Pre-ranking before embedding: words, the passage's fused rank, its dense rank, a
+    # deadline in the period, and, where words are blind (another language), a value of
+    # the kind asked for ("860 tỷ đồng" answers "total resources" without a shared word).
     prerank_rank: float = 0.5
     prerank_dense_prior: float = 0.3
     prerank_deadline: float = 0.2
+    prerank_value: float = 0.2
     # How fast the dense prior falls with the dense rank: 1 / (1 + slope * (rank - 1)).
     dense_prior_slope: float = 0.25
-    # At most this many sentences are embedded per question (pre-ranked by words and rank).
+    # At most this many sentences are embedded per question (pre-ranked by words and rank),
+    # the best few of every story first.
     max_embedded: int = 24
+    per_story_first: int = 2
     # Of those, at most this many are also read through another version of their story.
     max_embedded_siblings: int = 12
 
@@ -339,6 +343,25 @@ def _read_constraints(
         candidate.keyword = constraint_coverage(plan, candidate)
 
 
+def _read_first(preranked: list[Candidate], config: ScoringConfig) -> list[Candidate]:
+    """The sentences to embed, best pre-ranked first: the best `per_story_first` of every
+    story, then the next best of any. Words are blind across languages, so a story told
+    only in another language would otherwise lose every place to the question's language."""
+    taken: dict[str, int] = {}
+    first: list[Candidate] = []
+    for candidate in preranked:
+        group = candidate.evidence.group
+        if taken.get(group, 0) < config.per_story_first:
+            taken[group] = taken.get(group, 0) + 1
+            first.append(candidate)
+    chosen = {id(c) for c in first[: config.max_embedded]}
+    for candidate in preranked:
+        if len(chosen) >= config.max_embedded:
+            break
+        chosen.add(id(candidate))
+    return [c for c in preranked if id(c) in chosen]
+
+
 def score_candidates(
     plan: QueryPlan,
     candidates: list[Candidate],
@@ -373,6 +396,8 @@ def score_candidates(
     for candidate in candidates:
         _read_constraints(plan, candidate, weights, wanted_docs, versions, stems, gazetteer)
 
+    language = base_language(plan.language)
+
     def prerank(c: Candidate) -> float:
         # Words are blind across languages; the passage's dense rank is not.
         return (
@@ -380,9 +405,10 @@ def score_candidates(
             + config.prerank_rank * (1 - c.evidence.rank / n_passages)
             + config.prerank_dense_prior * dense_prior(c, config)
             + config.prerank_deadline * c.deadline_match
+            + config.prerank_value * (c.states_value and not words_comparable(language, c))
         )
 
-    kept = sorted(candidates, key=prerank, reverse=True)[: config.max_embedded]
+    kept = _read_first(sorted(candidates, key=prerank, reverse=True), config)
     query_vector = np.asarray(embedder.embed_queries([plan.search_text]))[0]
     # One batch: the sentences, then the aligned sentences of their other versions.
     siblings = [c for c in kept if c.sibling][: config.max_embedded_siblings]
@@ -390,7 +416,6 @@ def score_candidates(
     vectors = passage_vectors(texts, embedder, sentence_vectors)
     dense = (baseline or NullBaseline()).calibrate(embedder, query_vector, vectors @ query_vector)
     through_sibling = dict(zip((id(c) for c in siblings), dense[len(kept) :], strict=True))
-    language = base_language(plan.language)
 
     for candidate, value in zip(kept, dense[: len(kept)], strict=True):
         candidate.dense = max(float(value), float(through_sibling.get(id(candidate), 0.0)))

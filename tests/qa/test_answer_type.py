@@ -409,3 +409,97 @@ def test_a_count_is_answered_by_a_sentence_counting_what_was_asked(
     assert cover_parts(plan, [funding], [funding, communes, tasks], 0.3) == [funding, tasks]
     # When no sentence names what is counted, the best count stands.
     assert cover_parts(plan, [funding], [funding, communes], 0.3) == [funding, communes]
+
+
+def test_a_value_in_another_language_is_read_before_sentences_that_state_none(
+    gazetteer: Gazetteer,
+) -> None:
+    from dataclasses import replace as with_fields
+
+    from qa.candidates import gather_candidates
+    from qa.retrieve import retrieve
+    from qa.scoring import SCORING, score_candidates
+    from tests.qa.test_extractive import _OneMeaningEmbedder
+
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "plan-vi",
+                "lang": "vi",
+                "province": "dak-lak",
+                "site": "baodaklak.vn",
+                "group": "plan",
+                "published": "2025-04-11",
+                "title": "Kế hoạch",
+                "paragraphs": ["Hội nghị diễn ra sáng 7/4. Tổng nguồn lực khoảng 860 tỷ đồng."],
+            }
+        ]
+    )
+    question = "What total resources does the plan provide?"
+    plan = QueryPlan(
+        question=question,
+        language="en",
+        search_text=question,
+        answer_type="money",
+        answer_parts=("money",),
+    )
+    evidence = retrieve(plan, retriever, gazetteer=gazetteer).evidence
+    # Words are blind across languages: only one sentence is read, the one with the value.
+    ranked = score_candidates(
+        plan,
+        gather_candidates(evidence),
+        _OneMeaningEmbedder(),
+        config=with_fields(SCORING, max_embedded=1),
+        gazetteer=gazetteer,
+    )
+    assert [c.text for c in ranked] == ["Tổng nguồn lực khoảng 860 tỷ đồng."]
+
+
+def test_a_story_in_another_language_is_read_though_its_words_match_nothing(
+    gazetteer: Gazetteer,
+) -> None:
+    from dataclasses import replace as with_fields
+
+    from qa.candidates import gather_candidates
+    from qa.retrieve import retrieve
+    from qa.scoring import SCORING, score_candidates
+    from tests.qa.test_extractive import _OneMeaningEmbedder
+
+    told = "The digital plan of the province sets digital targets for the plan."
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "plan-en",
+                "lang": "en",
+                "province": "lam-dong",
+                "site": "www.vietnam.vn",
+                "group": "plan-en",
+                "published": "2025-04-11",
+                "title": "The digital plan",
+                "paragraphs": [told, told.replace("sets", "names"), told.replace("sets", "lists")],
+            },
+            {
+                "id": "other-vi",
+                "lang": "vi",
+                "province": "dak-lak",
+                "site": "baodaklak.vn",
+                "group": "other-vi",
+                "published": "2025-04-11",
+                "title": "Kế hoạch",
+                "paragraphs": ["Kế hoạch số 161-KH/TU đặt mục tiêu cho tỉnh."],
+            },
+        ]
+    )
+    question = "What targets does the digital plan set?"
+    plan = QueryPlan(question=question, language="en", search_text=question)
+    evidence = retrieve(plan, retriever, gazetteer=gazetteer).evidence
+    ranked = score_candidates(
+        plan,
+        gather_candidates(evidence),
+        _OneMeaningEmbedder(),
+        config=with_fields(SCORING, max_embedded=3),
+        gazetteer=gazetteer,
+    )
+    # The English story shares every word and would take all three places.
+    assert len(ranked) == 3
+    assert "Kế hoạch số 161-KH/TU đặt mục tiêu cho tỉnh." in [c.text for c in ranked]
