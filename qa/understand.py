@@ -83,7 +83,7 @@ _WHEN = re.compile(
 )
 _LIST = re.compile(
     r"^\s*list\b|\blist\s+(?:the|all)\b|\benumerate|what\s+are\s+the|which\s+\w+s\b|\ball\s+the\b"
-    r"|liệt\s+kê|danh\s+sách|những\s+\w+\s+nào|các\s+\w+\s+nào|những\s+gì"
+    r"|liệt\s+kê|danh\s+sách|(?:những|các)\s+(?:\w+\s+){1,4}nào|những\s+gì"
     r"|перечисл|список|(?<!\w)какие(?!\w)|перелі|(?<!\w)які(?!\w)|\bliste\b|\bquel(?:le)?s\b|列出",
     _I,
 )

@@ -90,6 +90,9 @@ def test_place_names_do_not_decide_the_language() -> None:
         ("Порівняй Ламдонг і Хазянг", "comparison"),
         ("List the tasks of the steering committee", "list"),
         ("Liệt kê các nhiệm vụ", "list"),
+        # What is listed may take several words ("mục tiêu", "đơn vị hành chính").
+        ("Ban Chỉ đạo tỉnh đặt những mục tiêu nào cho năm 2025?", "list"),
+        ("Các đơn vị hành chính nào được sáp nhập?", "list"),
         ("What is Resolution 57 about?", "fact"),
         ("What did Lam Dong do about AI?", "fact"),  # "AI" is not Vietnamese "ai" (who)
     ],
