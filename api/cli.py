@@ -273,6 +273,25 @@ def eval_(
     save_json: Annotated[
         Path | None, typer.Option(help="Also write the JSON report to this file.")
     ] = None,
+    fit_refusal: Annotated[
+        bool,
+        typer.Option(
+            "--fit-refusal",
+            help="Instead of measuring, fit the refusal model of the index's embedder "
+            "profile on these questions (use the tuning half) and write it.",
+        ),
+    ] = False,
+    refusal_out: Annotated[
+        Path | None,
+        typer.Option(help="Where --fit-refusal writes; default: the models shipped with the code."),
+    ] = None,
+    with_examples: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="--fit-refusal also fits on these examples, saved by an earlier "
+            "--fit-refusal --save-json on another set (repeatable)."
+        ),
+    ] = None,
     json_: Json = False,
 ) -> None:
     """Answer, citation, refusal and retrieval metrics over a question set, with the plain
@@ -286,6 +305,9 @@ def eval_(
         half=split,
         articles_path=articles,
         save_json=save_json,
+        fit_refusal=fit_refusal,
+        refusal_out=refusal_out,
+        more_examples=with_examples or [],
     )
 
 

@@ -17,7 +17,12 @@ from qa.errors import QuestionError
 from qa.models import Answer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from api.schemas import RawFilters
+    from index.models import Retriever
+    from qa.evaluation.questions import EvalQuestion
+    from qa.evaluation.stories import StoryMap
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +104,7 @@ def ask(settings: Settings, *, question: str, as_json: bool, raw_filters: RawFil
 
     retriever = open_retriever(settings)
     llm = load_chat_model(settings)
-    result = Container().answer(
+    result = Container(refusal=settings.refusal).answer(
         question,
         retriever,
         llm,
@@ -133,13 +138,18 @@ def evaluate(
     half: str | None = None,
     articles_path: Path | None = None,
     save_json: Path | None = None,
+    fit_refusal: bool = False,
+    refusal_out: Path | None = None,
+    more_examples: Sequence[Path] = (),
 ) -> int:
     """Answer a question set (or one half of the dev set) and report metrics overall, per
-    kind and per language, retrieval against plain dense search, and the error taxonomy."""
+    kind and per language, retrieval against plain dense search, and the error taxonomy.
+    With `fit_refusal`, fit the refusal model of the index's embedder profile on the set
+    instead (`refit_refusal`)."""
     from api.container import Container
     from qa.evaluate import evaluate as run_evaluation
     from qa.evaluate import format_report
-    from qa.evaluation.questions import EvalQuestion, load_questions
+    from qa.evaluation.questions import load_questions
     from qa.evaluation.split import SPLIT_FILE, load_split, select_half
     from qa.evaluation.stories import StoryMap
 
@@ -151,10 +161,21 @@ def evaluate(
         articles_path = beside if beside.is_file() else None
     stories = StoryMap.load(articles_path) if articles_path else None
     retriever = open_retriever(settings)
+    if fit_refusal:
+        fitted_on = {"questions": questions_path.name, "half": half or "all"}
+        return refit_refusal(
+            questions,
+            retriever,
+            stories,
+            about=fitted_on,
+            out=refusal_out,
+            examples_out=save_json,
+            more_examples=more_examples,
+        )
     llm = load_chat_model(settings)
     timeout = settings.llm_timeout_seconds if llm else None
 
-    container = Container()
+    container = Container(refusal=settings.refusal)
 
     def answer_fn(question: EvalQuestion) -> Answer:
         return container.answer(
@@ -176,6 +197,7 @@ def evaluate(
         "articles": str(articles_path) if articles_path else None,
         "embedder": info.get("embedder", settings.embedder),
         "index_version": info.get("version"),
+        "refusal": settings.refusal,
         "indexed_articles": info.get("articles"),
         # Latency depends on the machine and on what else runs on it.
         "machine": _machine(),
@@ -198,4 +220,82 @@ def evaluate(
         _dump(report.to_json())
     else:
         print(format_report(report))
+    return 0
+
+
+def refit_refusal(
+    questions: Sequence[EvalQuestion],
+    retriever: Retriever,
+    stories: StoryMap | None,
+    *,
+    about: dict[str, str],
+    out: Path | None,
+    examples_out: Path | None = None,
+    more_examples: Sequence[Path] = (),
+) -> int:
+    """Fit the refusal model of the index's embedder profile on `questions` and write it
+    into `out` (default: the models shipped with the code), beside other profiles'; the
+    examples it was fitted on go to `examples_out` (JSON lines)."""
+    from api.container import Container
+    from index.profiles import profile_for
+    from qa.evaluation.depth import StoryResolver
+    from qa.evaluation.refusal_fit import (
+        ALWAYS_ANSWER,
+        collect_examples,
+        fit_refusal,
+        load_examples,
+    )
+    from qa.refusal import packaged_models_path
+
+    embedder_name = getattr(retriever.embedder, "name", "") or ""
+    profile = profile_for(embedder_name)
+    if profile is None:
+        raise QuestionError(
+            f"the index's embedder {embedder_name!r} has no profile in index/profiles.py: "
+            "refusal models are fitted per profile"
+        )
+    container = Container()
+
+    def answer_with(source: Retriever, question: EvalQuestion) -> Answer:
+        return container.answer(
+            question.question,
+            source,
+            filters=question.filters or None,
+            history=question.history,
+            refusal_model=ALWAYS_ANSWER,
+        )
+
+    resolver = StoryResolver(retriever, stories)
+    examples = collect_examples(questions, answer_with, retriever, resolver)
+    if examples_out is not None:
+        examples_out.parent.mkdir(parents=True, exist_ok=True)
+        examples_out.write_text(
+            "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in examples),
+            encoding="utf-8",
+        )
+    sets = [about["questions"], *(path.name for path in more_examples)]
+    try:
+        for path in more_examples:
+            examples.extend(load_examples(path))
+        fitted = fit_refusal(examples, about={**about, "sets": sets, "embedder": embedder_name})
+    except ValueError as error:
+        raise QuestionError(
+            f"cannot fit a refusal model on {about['questions']}: {error}"
+        ) from error
+    target = out or packaged_models_path()
+    models = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else {}
+    models[profile.name] = fitted.model.to_json()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(models, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    cv = fitted.cv_rates
+    held_out = "-" if cv is None else f"{cv[0]:.2f} / {cv[1]:.2f}"
+    print(
+        f"refusal model for {profile.name}: {fitted.examples} examples "
+        f"({fitted.answering} answering, {fitted.not_answering} not); threshold "
+        f"{fitted.model.threshold:.3f}; answering answered / others refused: "
+        f"{fitted.train_rates[0]:.2f} / {fitted.train_rates[1]:.2f} on the examples, "
+        f"{held_out} cross-validated by question; written to {target}"
+    )
+    for name, coef in zip(fitted.model.features, fitted.model.coef, strict=True):
+        print(f"  {name:12s} {coef:+.3f}")
     return 0

@@ -19,12 +19,16 @@ from qa.scoring import NullBaseline
 if TYPE_CHECKING:
     from index.models import Retriever
     from qa.models import Answer, Turn
+    from qa.refusal import RefusalModel
 
 
 @dataclass
 class Container:
     baseline: NullBaseline = field(default_factory=NullBaseline)
     gazetteer: Gazetteer = field(default_factory=Gazetteer.packaged)
+    # "model": the refusal model fitted for the embedder's profile decides whether the
+    # evidence answers (`POLICYQA_REFUSAL`); "threshold": the profile's support threshold.
+    refusal: str = "threshold"
 
     def answer(
         self,
@@ -36,9 +40,14 @@ class Container:
         history: Sequence[Turn] = (),
         today: date | None = None,
         llm_timeout: float | None = None,
+        refusal_model: RefusalModel | None = None,
     ) -> Answer:
-        """`qa.answer.answer` with this container's baseline and gazetteer."""
+        """`qa.answer.answer` with this container's baseline, gazetteer and refusal."""
         from qa.answer import answer
+        from qa.extractive import refusal_model_for
+
+        if refusal_model is None and self.refusal == "model":
+            refusal_model = refusal_model_for(retriever.embedder)
 
         return answer(
             question,
@@ -48,6 +57,7 @@ class Container:
             history=history,
             today=today,
             llm_timeout=llm_timeout,
+            refusal_model=refusal_model,
             baseline=self.baseline,
             gazetteer=self.gazetteer,
         )

@@ -83,7 +83,7 @@ class Engine:
         container: Container | None = None,
     ) -> None:
         self.settings = settings
-        self.container = container or Container()
+        self.container = container or Container(refusal=settings.refusal)
         self._retriever = retriever
         self._owns_retriever = retriever is None
         self._answer_fn = answer_fn or self.container.answer

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 30.0
+    # Whether the evidence answers: the profile's support threshold, or the refusal model
+    # fitted for the profile (`policyqa eval --fit-refusal`; docs/design-notes.md says
+    # why the threshold is the default).
+    refusal: Literal["threshold", "model"] = "threshold"
 
     # API.
     api_keys: list[SecretStr] = Field(default_factory=list)

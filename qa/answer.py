@@ -27,6 +27,7 @@ from qa.extractive import extractive_answer, min_support_for
 from qa.gazetteer import Gazetteer
 from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn
+from qa.refusal import RefusalModel
 from qa.retrieve import retrieve
 from qa.scoring import NullBaseline
 from qa.understand import understand
@@ -47,19 +48,21 @@ def answer(
     history: Sequence[Turn] = (),
     today: date | None = None,
     min_support: float | None = None,
+    refusal_model: RefusalModel | None = None,
     llm_timeout: float | None = None,
     baseline: NullBaseline | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> Answer:
     """Answer `question` from the index, citing the sentences that say it.
 
-        `filters` are the user's raw filters ({province, since, until, lang, site}; province
-        names in any spelling, dates as YYYY-MM-DD). `min_support` overrides the refusal
-        threshold calibrated for the retriever's embedder. `baseline` keeps the embedder's
-        similarity floor between questions (built once by the caller; without it, it is
-        embedded for this question). `gazetteer` reads place names (built once by the caller;
-    without it, the packaged one is built for this question). Raises QuestionError for an empty or overlong question
-        or unusable filters.
+    `filters` are the user's raw filters ({province, since, until, lang, site}; province
+    names in any spelling, dates as YYYY-MM-DD). Whether the evidence answers is decided
+    by `refusal_model` when one is given (`qa.refusal`), else by the support threshold
+    of the retriever's embedder profile, or `min_support` when given. `baseline`
+    keeps the embedder's similarity floor between questions (built once by the caller;
+    without it, it is embedded for this question). `gazetteer` reads place names (built
+    once by the caller; without it, the packaged one is built for this question). Raises
+    QuestionError for an empty or overlong question or unusable filters.
     """
     baseline = baseline or NullBaseline()
     gazetteer = gazetteer or Gazetteer.packaged()
@@ -74,6 +77,7 @@ def answer(
         filters=search_filters,
         shown_filters=shown,
         min_support=min_support,
+        refusal_model=refusal_model,
         llm_timeout=llm_timeout,
         baseline=baseline,
         gazetteer=gazetteer,
@@ -94,6 +98,7 @@ def answer(
             filters=search_filters,
             shown_filters=shown,
             min_support=min_support,
+            refusal_model=refusal_model,
             llm_timeout=llm_timeout,
             baseline=baseline,
             gazetteer=gazetteer,
@@ -144,6 +149,7 @@ def answer_plan(
     filters: SearchFilters | None = None,
     shown_filters: dict[str, Any] | None = None,
     min_support: float | None = None,
+    refusal_model: RefusalModel | None = None,
     llm_timeout: float | None = None,
     baseline: NullBaseline | None = None,
     gazetteer: Gazetteer,
@@ -159,6 +165,7 @@ def answer_plan(
         filters=shown_filters or {},
         place_variants=result.place_variants,
         min_support=min_support,
+        refusal_model=refusal_model,
         sentence_vectors=retriever.sentence_vectors,
         baseline=baseline,
         gazetteer=gazetteer,

@@ -1,7 +1,9 @@
 """Stage 3 of an extractive answer: pick the sentences that answer, or refuse and say why.
 
-A refusal carries a typed `RefusalReason`: the evidence does not carry the answer
-(support below the threshold of the embedder's profile), it is not about the place, the
+A refusal carries a typed `RefusalReason`: the evidence does not carry the answer (the
+fitted refusal model of the embedder's profile, `qa.refusal`, finds an answer unlikely;
+without a model, the best sentence's support is below the profile's threshold), it is
+not about the place, the
 document number, the time of the event or the numbered meeting that the question pins
 down, or a question about commitments finds no sentence that commits to anything.
 """
@@ -21,6 +23,7 @@ from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
+from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
 from qa.retrieve import article_in_places, asks_period, place_keys_for, within
 from qa.scoring import doc_numbers_in
 
@@ -72,6 +75,9 @@ class Decision:
     reason: RefusalReason | None = None
     best_support: float = 0.0
     detail: str = ""
+    # What the refusal model read and concluded; None when the typed checks decided.
+    features: RefusalFeatures | None = None
+    answer_probability: float | None = None
 
     @property
     def explanation(self) -> str:
@@ -175,19 +181,32 @@ def decide(
     ranked: list[Candidate],
     *,
     min_support: float = DEFAULT_MIN_SUPPORT,
+    refusal_model: RefusalModel | None = None,
     gazetteer: Gazetteer,
 ) -> Decision:
-    """Pick the answering sentences, or refuse when the evidence does not carry them
-    (`gazetteer` tells which side of a comparison a sentence is about)."""
+    """Pick the answering sentences, or refuse when the evidence does not carry them.
+
+    `refusal_model` decides whether the evidence that meets the question's constraints answers
+    it; without it, the best sentence's support must reach `min_support`, which also
+    says which sentences carry the question. `gazetteer` tells which side of a
+    comparison a sentence is about."""
     if not ranked:
         return Decision([], True, RefusalReason.NO_PASSAGES)
     ranked, reason = meets_constraints(plan, ranked)
     if reason is not None:
         return Decision([], True, reason)
     best_support = max(c.support for c in ranked)
-    if best_support < min_support:
+    features = refusal_features(plan, ranked)
+    probability = refusal_model.probability(features) if refusal_model else None
+    if refusal_model is not None and probability is not None:
+        if probability < refusal_model.threshold:
+            detail = f"answer probability {probability:.2f} < {refusal_model.threshold:.2f}"
+            return Decision(
+                [], True, RefusalReason.WEAK_SUPPORT, best_support, detail, features, probability
+            )
+    elif best_support < min_support:
         detail = f"best support {best_support:.2f} < {min_support:.2f}"
-        return Decision([], True, RefusalReason.WEAK_SUPPORT, best_support, detail)
+        return Decision([], True, RefusalReason.WEAK_SUPPORT, best_support, detail, features)
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
         # that states such a value best leads (for a count, one that names what is
@@ -196,7 +215,9 @@ def decide(
         typed = next((c for c in valued if c.states_value and c.support >= min_support), None)
         if typed is None:
             detail = f"no sentence states a value of the kind asked for ({plan.answer_type})"
-            return Decision([], True, RefusalReason.NO_VALUE, best_support, detail)
+            return Decision(
+                [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
+            )
         ranked = [typed] + [c for c in ranked if c is not typed]
     top = ranked[0].score
     if plan.intent == "commitments":
@@ -213,7 +234,9 @@ def decide(
         else:
             pool = [c for c in pool if c.cue == 2 or c.deadlines or c.support >= min_support]
         if not pool:
-            return Decision([], True, RefusalReason.NO_COMMITMENT, best_support)
+            return Decision(
+                [], True, RefusalReason.NO_COMMITMENT, best_support, "", features, probability
+            )
         limit = MAX_COMMITMENTS
     elif plan.intent in ("list", "comparison"):
         pool = [
@@ -233,7 +256,13 @@ def decide(
         selected = cover_parts(plan, selected, ranked, min_support)
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:
         selected = add_outcomes(selected, ranked)
-    return Decision(selected, False, best_support=best_support)
+    return Decision(
+        selected,
+        False,
+        best_support=best_support,
+        features=features,
+        answer_probability=probability,
+    )
 
 
 def add_outcomes(selected: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:

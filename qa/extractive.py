@@ -8,8 +8,9 @@ The stages, in order, each in its own module:
 3. `qa.decide`: the sentences that answer, or a typed refusal reason;
 4. `qa.compose`: the answer text in the question's language, or the refusal.
 
-Word lists per language are in `qa.lexicon`; the refusal threshold per embedder profile
-in `index.profiles`.
+Word lists per language are in `qa.lexicon`; the fitted refusal model per embedder
+profile in `qa.refusal` (`qa/data/refusal.json`), the support threshold that says which
+sentences carry the question in `index.profiles`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from qa.compose import compose, refusal, searched_description
 from qa.decide import decide
 from qa.gazetteer import Gazetteer
 from qa.models import Answer, QueryPlan
+from qa.refusal import RefusalModel, model_for_profile
 from qa.retrieve import Evidence
 from qa.scoring import NullBaseline, SentenceLookup, score_candidates
 
@@ -37,6 +39,12 @@ def min_support_for(embedder: Embedder) -> float:
     return profile.min_support if profile else DEFAULT_MIN_SUPPORT
 
 
+def refusal_model_for(embedder: Embedder) -> RefusalModel | None:
+    """The refusal model fitted for the embedder's profile, if there is one."""
+    profile = profile_for(getattr(embedder, "name", "") or "")
+    return model_for_profile(profile.name) if profile else None
+
+
 def extractive_answer(
     plan: QueryPlan,
     evidence: Sequence[Evidence],
@@ -45,6 +53,7 @@ def extractive_answer(
     filters: dict[str, Any] | None = None,
     place_variants: Sequence[str] = (),
     min_support: float = DEFAULT_MIN_SUPPORT,
+    refusal_model: RefusalModel | None = None,
     sentence_vectors: SentenceLookup | None = None,
     baseline: NullBaseline | None = None,
     gazetteer: Gazetteer,
@@ -63,9 +72,15 @@ def extractive_answer(
         baseline=baseline,
         gazetteer=gazetteer,
     )
-    decision = decide(plan, ranked, min_support=min_support, gazetteer=gazetteer)
+    decision = decide(
+        plan, ranked, min_support=min_support, refusal_model=refusal_model, gazetteer=gazetteer
+    )
     searched_text, searched = searched_description(plan, filters or {}, len(evidence), gazetteer)
     searched["support"] = round(decision.best_support, 3)
+    if decision.features is not None:
+        searched["refusal_features"] = decision.features.to_json()
+    if decision.answer_probability is not None:
+        searched["answer_probability"] = round(decision.answer_probability, 3)
     if decision.refused:
         logger.info("refusing %r: %s", plan.question, decision.explanation)
         searched["reason"] = decision.explanation
