@@ -69,7 +69,18 @@ hoàn thành thực hiện đạt làm xong
 зробити виконати завершити досягти виконає завершить
 """
 
+# Words that only hand a follow-up back to the earlier turn ("what about", "còn ... thì
+# sao", "а как насчёт", "а як щодо"): with a place or a period alone, it asks again what
+# that turn asked.
+_FOLLOW_UP_FRAMING_RAW = """
+about one ones same also too then else
+con thi sao the vay
+насчет насчёт также тоже
+щодо також теж
+"""
+
 STOPWORDS = frozenset(word_tokens(_STOPWORDS_RAW))
+FOLLOW_UP_FRAMING = frozenset(word_tokens(_FOLLOW_UP_FRAMING_RAW))
 COMMITMENT_FRAMING = frozenset(word_tokens(_COMMITMENT_FRAMING_RAW))
 QUESTION_ONLY = frozenset(word_tokens(_QUESTION_ONLY_RAW))
 

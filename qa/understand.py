@@ -35,6 +35,7 @@ from qa.answer_type import (
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
+from qa.lexicon import FOLLOW_UP_FRAMING, content_tokens
 from qa.models import Intent, PlaceMatch, QueryPlan, Turn
 from qa.temporal import TemporalConstraint, parse_temporal
 
@@ -265,7 +266,9 @@ def understand(
             temporal = parse_temporal(topic, language, today=day) or _constraint_of(earlier)
         if not doc_numbers:
             doc_numbers = earlier.doc_numbers
-        if intent == "fact" and earlier.intent != "fact":
+        if intent == "fact" and earlier.intent != "fact" and not _asks_anew(text, found, temporal):
+            # "And Ha Giang?" asks what the earlier turn asked; "А что поручено полиции?"
+            # asks something of its own.
             intent = earlier.intent
         answer_type = answer_type or earlier.answer_type
         answer_parts = answer_parts or earlier.answer_parts
@@ -310,6 +313,20 @@ def _question_language(text: str, found: Sequence[tuple[str, str, int, int]]) ->
     if len(re.findall(r"[^\W\d_]+", rest)) >= 2:
         return detect_language(rest)
     return detect_language(text)
+
+
+def _asks_anew(
+    text: str,
+    found: Sequence[tuple[str, str, int, int]],
+    temporal: TemporalConstraint | None,
+) -> bool:
+    """Whether a follow-up names something to ask about beyond the place, the period and
+    the words that point back ("that meeting", "what about")."""
+    spans = [(start, end) for _k, _s, start, end in found]
+    spans.extend(temporal.spans if temporal else ())
+    spans.extend(match.span() for match in _ANAPHOR.finditer(text))
+    rest = _cut_spans(text, spans)
+    return any(token not in FOLLOW_UP_FRAMING for token in content_tokens(rest))
 
 
 def _is_follow_up(text: str, has_places: bool, has_time: bool) -> bool:

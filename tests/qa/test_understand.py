@@ -236,3 +236,16 @@ def test_people_are_not_taken_for_places_by_sound() -> None:
     assert p.places == ()
     p = plan("What did Tran Van Hien ask the departments to report?")
     assert p.places == ()
+
+
+def test_a_follow_up_asking_something_of_its_own_keeps_its_own_intent() -> None:
+    history = [
+        Turn("user", "What did Lam Dong commit to by May 2025?"),
+        Turn("assistant", "To finish cleaning land data by 31 May 2025."),
+    ]
+    # Only a place swapped: asked again as the earlier turn asked it.
+    assert plan("What about Ha Giang?", history).intent == "commitments"
+    assert plan("Còn Hà Giang thì sao?", history).intent == "commitments"
+    # A question of its own about the same meeting is not a list of pledges.
+    assert plan("А что поручено провинциальной полиции?", history).intent == "fact"
+    assert plan("And what was assigned to the provincial police?", history).intent == "fact"
