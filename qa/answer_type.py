@@ -68,6 +68,11 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             _I,
         ),
     ),
+    # A population is a count of people ("3.56 million people"), of no other thing.
+    (
+        "count",
+        re.compile(r"\bpopulation\b|dân\s+số|(?<!\w)населени|(?<!\w)населенн|人口", _I),
+    ),
     # Weaker money cues, after counts: "how many investment projects" counts projects.
     # Last: `value_cue_words` reads every tier but this one.
     (

@@ -38,6 +38,11 @@ from tests.qa.test_extractive import assert_contract
         ("Cần Thơ mới có bao nhiêu xã phường?", "count"),
         ("Сколько членов в Руководящем комитете?", "count"),
         ("Скільки сіл без мобільного зв'язку?", "count"),
+        # A population is a count of people.
+        ("What is the population of the new Hung Yen province?", "count"),
+        ("Dân số tỉnh Hưng Yên mới là bao nhiêu?", "count"),
+        ("Каково население новой провинции?", "count"),
+        ("Яке населення нової провінції?", "count"),
         ("Tinh Lam Dong moi co bao nhieu don vi hanh chinh cap xa?", "count"),
         ("lang son ban hanh ke hoach so may", "count"),
         ("PII 2024 Gia Lai xep thu may", "rank"),
@@ -503,3 +508,31 @@ def test_a_story_in_another_language_is_read_though_its_words_match_nothing(
     # The English story shares every word and would take all three places.
     assert len(ranked) == 3
     assert "Kế hoạch số 161-KH/TU đặt mục tiêu cho tỉnh." in [c.text for c in ranked]
+
+
+def test_a_population_is_answered_by_the_number_of_people() -> None:
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "merger-en",
+                "lang": "en",
+                "province": "hung-yen",
+                "site": "www.vietnam.vn",
+                "group": "merger",
+                "published": "2025-07-02",
+                "title": "The new Hung Yen province",
+                "paragraphs": [
+                    "The new Hung Yen province was formed by merging the area and population "
+                    "of Hung Yen and Thai Binh.",
+                    "The new province covers 2,514.8 km² and has more than 3.56 million people.",
+                ],
+            }
+        ]
+    )
+    result = answer(
+        "What is the population of the new Hung Yen province?",
+        retriever,
+        today=date(2025, 8, 1),
+    )
+    assert not result.refused
+    assert "3.56 million people" in result.citations[0].quote
