@@ -29,6 +29,7 @@ from datetime import date
 import numpy as np
 
 from facts.doc_numbers import find_doc_numbers, normalize_doc_number
+from facts.folding import fold_latin_diacritics
 from index.mentions import find_dates, period_end
 from index.models import Embedder, MentionedDate
 from qa.align import (
@@ -136,6 +137,11 @@ class NullBaseline:
         floor = float(np.mean(self.vectors(embedder) @ query))
         floor = min(floor, 0.95)
         return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+def without_diacritics(text: str) -> bool:
+    """Whether the text is written in plain letters alone ("binh thuan sau sap nhap")."""
+    return fold_latin_diacritics(text) == text
 
 
 def keyword_overlap(query_tokens: Sequence[str], sentence: str) -> float:
@@ -417,6 +423,7 @@ def score_candidates(
     dense = (baseline or NullBaseline()).calibrate(embedder, query_vector, vectors @ query_vector)
     through_sibling = dict(zip((id(c) for c in siblings), dense[len(kept) :], strict=True))
 
+    unaccented = language == "vi" and without_diacritics(plan.question)
     for candidate, value in zip(kept, dense[: len(kept)], strict=True):
         candidate.dense = max(float(value), float(through_sibling.get(id(candidate), 0.0)))
         if candidate.keyword < 0:  # neither topic words nor constraints: meaning only
@@ -425,6 +432,10 @@ def score_candidates(
             # Across languages, kindred ones too (Ukrainian "сіл", Russian "деревень"), a
             # word not found is no evidence against the sentence: meaning stands in.
             candidate.keyword = max(candidate.keyword, candidate.dense)
+        elif unaccented:
+            # Vietnamese typed without its diacritics reads as another language to the
+            # embedder; its words, folded, match exactly: they stand in for meaning.
+            candidate.dense = max(candidate.dense, candidate.keyword)
         if not words_comparable(language, candidate, through_sibling=False):
             candidate.passage_topic = None
         candidate.support = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from qa.answer import answer
@@ -536,3 +537,60 @@ def test_a_population_is_answered_by_the_number_of_people() -> None:
     )
     assert not result.refused
     assert "3.56 million people" in result.citations[0].quote
+
+
+class _BlindEmbedder:
+    """Reads no question: every question lands apart from every passage, as a question
+    typed without diacritics does for a model that learned Vietnamese with them."""
+
+    name = "blind-8"
+    dimensions = 8
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.tile(np.eye(8, dtype=np.float32)[0], (len(texts), 1))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.tile(np.eye(8, dtype=np.float32)[1], (len(texts), 1))
+
+
+def test_a_vietnamese_question_typed_without_diacritics_is_answered_by_its_words(
+    gazetteer: Gazetteer,
+) -> None:
+    from qa.candidates import gather_candidates
+    from qa.decide import decide
+    from qa.retrieve import retrieve
+    from qa.scoring import score_candidates
+    from qa.understand import understand
+
+    retriever = MemoryRetriever(
+        [
+            {
+                "id": "communes-vi",
+                "lang": "vi",
+                "province": "lam-dong",
+                "site": "baolamdong.vn",
+                "group": "communes",
+                "published": "2025-08-21",
+                "title": "Tỉnh mới",
+                "paragraphs": [
+                    "Trung tâm hành chính đặt tại Đà Lạt.",
+                    "Sau hợp nhất, tỉnh có 124 đơn vị hành chính cấp xã, gồm 103 xã và 20 phường.",
+                ],
+            }
+        ]
+    )
+
+    def decided(question: str) -> list[str]:
+        plan = understand(question, today=date(2025, 9, 1), gazetteer=gazetteer)
+        evidence = retrieve(plan, retriever, gazetteer=gazetteer).evidence
+        ranked = score_candidates(
+            plan, gather_candidates(evidence), _BlindEmbedder(), gazetteer=gazetteer
+        )
+        return [c.text for c in decide(plan, ranked, min_support=0.5, gazetteer=gazetteer).selected]
+
+    # Every folded word of the question is in the sentence: the words carry it.
+    assert decided("sau hop nhat tinh co bao nhieu don vi hanh chinh cap xa") == [
+        "Sau hợp nhất, tỉnh có 124 đơn vị hành chính cấp xã, gồm 103 xã và 20 phường."
+    ]
+    # Written with its diacritics, the question is the embedder's to read.
+    assert decided("Sau hợp nhất tỉnh có bao nhiêu đơn vị hành chính cấp xã?") == []
