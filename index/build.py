@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import logging
 import multiprocessing
+import os
 import shutil
 import time
 from array import array
@@ -51,8 +52,10 @@ from index.keyword import (
     KEYWORD_DIR,
     KeywordCorpus,
     KeywordIndex,
+    NumberedTerms,
     TermCounts,
     Tokenizer,
+    WorkerVocabulary,
     default_tokenizer,
 )
 from index.models import Chunk, Embedder, chunk_sizes
@@ -260,8 +263,9 @@ class _ArticleJob:
 class _Prepared:
     chunks: list[Chunk]
     # Keyword terms of each chunk's keyword text (context, then text), as
-    # `Catalog.keyword_texts` gives it to the keyword index, counted.
-    terms: list[TermCounts]
+    # `Catalog.keyword_texts` gives it to the keyword index, counted; from a worker,
+    # numbered by its vocabulary (ints to send back, not every term as a string).
+    terms: Sequence[TermCounts | NumberedTerms]
     sentences: list[tuple[int, int]]
 
 
@@ -290,9 +294,21 @@ _POOL_AHEAD = 2
 _POOL_MINIMUM = 512
 
 
+# The vocabulary of this worker process (made in the worker on its first article).
+_WORKER_VOCABULARY: tuple[int, WorkerVocabulary] | None = None
+
+
 def _prepare_in_worker(item: tuple[Article, bool]) -> _Prepared:
+    global _WORKER_VOCABULARY
     assert _POOL_JOB is not None
-    return _prepare(_POOL_JOB, *item)
+    prepared = _prepare(_POOL_JOB, *item)
+    if _WORKER_VOCABULARY is None or _WORKER_VOCABULARY[0] != os.getpid():
+        _WORKER_VOCABULARY = (os.getpid(), WorkerVocabulary())
+    vocabulary = _WORKER_VOCABULARY[1]
+    numbered = [
+        vocabulary.number(counted) for counted in prepared.terms if isinstance(counted, TermCounts)
+    ]
+    return _Prepared(prepared.chunks, numbered, prepared.sentences)
 
 
 def _prepare_articles(
@@ -515,7 +531,10 @@ class _Build:
                     continue
                 records = []
                 for chunk, terms in zip(prepared.chunks, prepared.terms, strict=True):
-                    pretokenized.add(next_id, terms)
+                    if isinstance(terms, NumberedTerms):
+                        pretokenized.add_numbered(next_id, terms)
+                    else:
+                        pretokenized.add(next_id, terms)
                     digest = embedding_hash(chunk.embedding_text)
                     records.append(ChunkRecord(next_id, chunk, digest))
                     if digest in first_with_text:

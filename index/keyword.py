@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -145,6 +146,43 @@ class TermCounts:
         return cls(list(counted), list(counted.values()), len(tokens))
 
 
+@dataclass(frozen=True, slots=True)
+class NumberedTerms:
+    """One document's distinct terms as ids of a worker process's own vocabulary
+    (`WorkerVocabulary`), with the terms that vocabulary gained from it: what a worker
+    sends instead of every term as a string. `first_new` is the id of the first new term
+    (the vocabulary's size before this document)."""
+
+    vocabulary: bytes
+    first_new: int
+    new_terms: list[str]
+    ids: array[int]
+    counts: array[int]
+    length: int
+
+
+class WorkerVocabulary:
+    """Term ids of one worker process, each term numbered once, in first-seen order."""
+
+    def __init__(self) -> None:
+        # Names this vocabulary for the corpus, which keeps one id mapping per worker.
+        self.token = os.urandom(8)
+        self._ids: dict[str, int] = {}
+
+    def number(self, counted: TermCounts) -> NumberedTerms:
+        ids = self._ids
+        first_new = len(ids)
+        numbered = array("i", [ids.setdefault(term, len(ids)) for term in counted.terms])
+        new_terms = (
+            [term for term, i in zip(counted.terms, numbered, strict=True) if i >= first_new]
+            if len(ids) > first_new
+            else []
+        )
+        return NumberedTerms(
+            self.token, first_new, new_terms, numbered, array("i", counted.counts), counted.length
+        )
+
+
 # bm25s's defaults (BM25(): method and idf "lucene", k1 1.5, b 0.75), which the index
 # has always used; `params.index.json` records them with the arrays.
 _K1 = 1.5
@@ -165,6 +203,8 @@ class KeywordCorpus:
         self._sizes = array("q")  # distinct terms per document
         self._terms = array("i")
         self._counts = array("i")
+        # Per worker vocabulary (`NumberedTerms.vocabulary`): its ids -> this corpus's ids.
+        self._worker_ids: dict[bytes, list[int]] = {}
 
     def __contains__(self, chunk_id: object) -> bool:
         return chunk_id in self._chunk_ids
@@ -182,6 +222,27 @@ class KeywordCorpus:
         self._sizes.append(len(counted.terms))
         self._terms.extend([vocab.setdefault(term, len(vocab)) for term in counted.terms])
         self._counts.extend(counted.counts)
+
+    def add_numbered(self, chunk_id: int, numbered: NumberedTerms) -> None:
+        """Add a document numbered by a worker's vocabulary. A worker's documents must
+        come in the order it numbered them (its new terms are learnt as they come); the
+        ids end up as `add` would give them for the same documents in the same order."""
+        if chunk_id in self._chunk_ids:
+            raise BackendError(f"chunk {chunk_id} was given to the keyword index twice")
+        mapping = self._worker_ids.setdefault(numbered.vocabulary, [])
+        if numbered.first_new != len(mapping):
+            raise BackendError(
+                f"chunk {chunk_id}: a worker's terms arrived out of order "
+                f"({numbered.first_new} known to it, {len(mapping)} here)"
+            )
+        vocab = self.vocab
+        mapping.extend([vocab.setdefault(term, len(vocab)) for term in numbered.new_terms])
+        self._chunk_ids.add(chunk_id)
+        self._doc_ids.append(chunk_id)
+        self._lengths.append(numbered.length)
+        self._sizes.append(len(numbered.ids))
+        self._terms.extend([mapping[i] for i in numbered.ids])
+        self._counts.extend(numbered.counts)
 
     def to_index(self, tokenizer: Tokenizer | None = None) -> KeywordIndex:
         """The keyword index of the documents added."""

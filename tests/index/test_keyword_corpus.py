@@ -104,3 +104,35 @@ def test_term_counts_keep_the_length_in_tokens() -> None:
     counted = TermCounts.of(["lam", "dong", "lam"])
     assert dict(zip(counted.terms, counted.counts, strict=True)) == {"lam": 2, "dong": 1}
     assert counted.length == 3
+
+
+def test_documents_numbered_by_worker_vocabularies_give_the_same_index() -> None:
+    """Workers send term ids of their own vocabularies; the corpus maps them to its ids,
+    which come out as if it had been given every term as a string, in the same order."""
+    documents = _corpus(5, 300)
+    by_strings = KeywordCorpus()
+    for chunk_id, tokens in enumerate(documents):
+        by_strings.add(chunk_id, TermCounts.of(tokens))
+    workers = [keyword.WorkerVocabulary(), keyword.WorkerVocabulary()]
+    rng = random.Random(5)
+    by_ids = KeywordCorpus()
+    for chunk_id, tokens in enumerate(documents):
+        # Each document goes to any worker; a worker's documents stay in its order.
+        numbered = rng.choice(workers).number(TermCounts.of(tokens))
+        by_ids.add_numbered(chunk_id, numbered)
+    assert by_ids.vocab == by_strings.vocab
+    built, reference = by_ids.to_index()._bm25, by_strings.to_index()._bm25
+    assert built is not None and reference is not None
+    assert _postings(built) == _postings(reference)
+
+
+def test_a_worker_document_out_of_its_order_is_refused() -> None:
+    worker = keyword.WorkerVocabulary()
+    first = worker.number(TermCounts.of(["a", "b"]))
+    second = worker.number(TermCounts.of(["b", "c"]))
+    corpus = KeywordCorpus()
+    with pytest.raises(BackendError, match="out of order"):
+        corpus.add_numbered(2, second)
+    corpus.add_numbered(1, first)
+    corpus.add_numbered(2, second)
+    assert corpus.vocab == {"a": 0, "b": 1, "c": 2}
