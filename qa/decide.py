@@ -286,6 +286,14 @@ def cover_parts(
     ("When was the session and who chaired it?" needs a date and a person): the best one
     that gives it from the story of the answer, else one that carries the question."""
     lead_group = selected[0].evidence.group
+    # The parts of one question are about one event: a sentence of another story that
+    # gives a part the answer's story gives is about another event ("the first session
+    # after the merger", chaired by someone else).
+    story_parts = {p for c in ranked if c.evidence.group == lead_group for p in c.parts}
+    asked = story_parts & set(plan.answer_parts)
+    selected = [selected[0]] + [
+        c for c in selected[1:] if c.evidence.group == lead_group or not (c.parts & asked)
+    ]
     for part in plan.answer_parts:
         if any(part in c.parts for c in selected):
             continue

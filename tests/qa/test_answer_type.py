@@ -146,6 +146,27 @@ def test_each_part_of_a_two_part_question_is_answered(retriever: MemoryRetriever
     assert cover_parts(plan, [both], [both, own_who], min_support=0.3) == [both]
 
 
+def test_the_parts_of_one_question_come_from_one_story(retriever: MemoryRetriever) -> None:
+    plan = QueryPlan(
+        question="When was the first session and who chaired it?",
+        language="en",
+        search_text="When was the first session and who chaired it?",
+        answer_parts=("date", "person"),
+    )
+    when = _candidate(retriever, "g-a", "The first session was held on 7 April.", {"date"}, 0.6)
+    other_when = _candidate(
+        retriever, "g-b", "A first session after the merger: 20 August.", {"date"}, 0.55
+    )
+    other_who = _candidate(retriever, "g-b", "That session was chaired by X.", {"person"}, 0.5)
+    own_who = _candidate(retriever, "g-a", "It was chaired by Y.", {"person"}, 0.3)
+    ranked = [when, other_when, other_who, own_who]
+    # Another event's date and chair are not this session's.
+    assert cover_parts(plan, [when, other_when, other_who], ranked, 0.3) == [when, own_who]
+    # A sentence of another story that gives no part the answer's story gives stays.
+    plain = _candidate(retriever, "g-b", "The committee has 21 members.", set(), 0.5)
+    assert cover_parts(plan, [when, plain], ranked + [plain], 0.3) == [when, plain, own_who]
+
+
 def test_dates_and_document_numbers_are_not_counts() -> None:
     from qa.answer_type import asked_parts
 
