@@ -215,20 +215,22 @@ MAX_COUNTED_WORDS = 2
 
 
 def counted_words(question: str) -> tuple[str, ...]:
-    """What a count question counts: the content words after its count cue, up to the
-    next ask ("number of tasks and funding" -> "tasks"; "bao nhieu don vi cap xa" ->
-    "don", "vi"), folded as `content_tokens` folds them."""
+    """What a count question counts: the content words after each of its count cues, up
+    to the next ask ("number of tasks and funding" -> "tasks"; "bao nhieu don vi cap xa"
+    -> "don", "vi"; "how many km of dykes and how many weak points" -> both), folded as
+    `content_tokens` folds them."""
     text = unicodedata.normalize("NFC", question)
-    source, match = text, _COUNT_CUE.search(text)
-    if match is None:
+    source, matches = text, list(_COUNT_CUE.finditer(text))
+    if not matches:
         source = fold_latin_diacritics(text).lower()
-        match = _FOLDED_COUNT_CUE.search(source)
-    if match is None:
-        return ()
-    rest = source[match.end() :]
-    joined = _ASKS_JOINED.search(rest)
-    rest = re.split(r"[?.!]", rest[: joined.start()] if joined else rest, maxsplit=1)[0]
-    return tuple(content_tokens(rest)[:MAX_COUNTED_WORDS])
+        matches = list(_FOLDED_COUNT_CUE.finditer(source))
+    words: list[str] = []
+    for match in matches:
+        rest = source[match.end() :]
+        joined = _ASKS_JOINED.search(rest)
+        rest = re.split(r"[?.!]", rest[: joined.start()] if joined else rest, maxsplit=1)[0]
+        words.extend(w for w in content_tokens(rest)[:MAX_COUNTED_WORDS] if w not in words)
+    return tuple(words)
 
 
 def names_counted(counted: Sequence[str], sentence: str) -> bool:

@@ -18,6 +18,7 @@ from facts.doc_numbers import normalize_doc_number
 from index.mentions import overlaps
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
+from qa.align import base_language
 from qa.answer_type import names_counted
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
@@ -218,6 +219,11 @@ def decide(
             return Decision(
                 [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
             )
+        if counts_something_else(plan, typed):
+            detail = f"no sentence counts what is asked ({' '.join(plan.counted)})"
+            return Decision(
+                [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
+            )
         ranked = [typed] + [c for c in ranked if c is not typed]
     top = ranked[0].score
     if plan.intent == "commitments":
@@ -365,6 +371,21 @@ def side_answers(
             if candidate not in answers:
                 answers.append(candidate)
     return answers
+
+
+def counts_something_else(plan: QueryPlan, lead: Candidate) -> bool:
+    """Whether the best sentence that states a count for a count question counts another
+    thing: "how many members does the committee have" is not answered by "57 tasks".
+    `counting_first` put any sentence naming what is asked first, so the lead names it
+    unless none does. Only a sentence read in the question's language (itself or its
+    story's version) can be told not to name it: across languages the words differ."""
+    if plan.answer_type != "count" or not plan.counted or len(plan.answer_parts) > 1:
+        # With another kind of value asked too ("how many tasks and what funding"), the
+        # lead may state that one.
+        return False
+    language = base_language(plan.language)
+    readable = base_language(lead.article.lang) == language or lead.sibling_lang == language
+    return readable and not names_counted(plan.counted, f"{lead.text}\n{lead.sibling or ''}")
 
 
 def counting_first(plan: QueryPlan, candidates: list[Candidate]) -> list[Candidate]:

@@ -615,3 +615,46 @@ def test_a_vietnamese_question_typed_without_diacritics_is_answered_by_its_words
     ]
     # Written with its diacritics, the question is the embedder's to read.
     assert decided("Sau hợp nhất tỉnh có bao nhiêu đơn vị hành chính cấp xã?") == []
+
+
+def test_a_count_of_something_else_does_not_answer(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    from qa.answer_type import counted_words
+    from qa.decide import RefusalReason, decide
+
+    question = "How many members does the steering committee have?"
+    plan = QueryPlan(
+        question=question,
+        language="en",
+        search_text=question,
+        answer_type="count",
+        answer_parts=("count",),
+        counted=counted_words(question),
+    )
+    tasks = _candidate(
+        retriever, "g-a", "The committee approved 57 tasks.", {"count"}, 0.6, "ld-en"
+    )
+    refused = decide(plan, [tasks], min_support=0.3, gazetteer=gazetteer)
+    assert refused.refused and refused.reason is RefusalReason.NO_VALUE
+    assert "members" in refused.explanation
+    members = _candidate(retriever, "g-b", "It has 19 members.", {"count"}, 0.4, "ld-en")
+    answered = decide(plan, [tasks, members], min_support=0.3, gazetteer=gazetteer)
+    assert not answered.refused and answered.selected[0] is members
+    # A Vietnamese sentence cannot be told not to name "members": it may answer.
+    vietnamese = _candidate(
+        retriever, "g-c", "Ban chỉ đạo có 19 thành viên.", {"count"}, 0.6, "ld-vi"
+    )
+    assert not decide(plan, [vietnamese], min_support=0.3, gazetteer=gazetteer).refused
+    # Two counts asked: a sentence counting either one answers.
+    two = "How many km of dykes are there and how many weak points were found?"
+    plan = QueryPlan(
+        question=two,
+        language="en",
+        search_text=two,
+        answer_type="count",
+        answer_parts=("count",),
+        counted=counted_words(two),
+    )
+    points = _candidate(retriever, "g-d", "27 weak points were found.", {"count"}, 0.6, "ld-en")
+    assert not decide(plan, [points], min_support=0.3, gazetteer=gazetteer).refused
