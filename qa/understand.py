@@ -55,6 +55,7 @@ _I = re.IGNORECASE
 
 _COMPARISON = re.compile(
     r"\bcompar|\bversus\b|\bvs\.?(?!\w)|difference(?:s)?\s+between|so\s+sánh|khác\s+nhau|khác\s+biệt"
+    r"|chênh\s+(?:nhau|lệch)"
     r"|сравн|отлича|разниц|порівн|відрізня|різниц|vergleich|compara|比较|对比",
     _I,
 )
@@ -237,6 +238,8 @@ def understand(
     time_words = tuple(text[start:end] for start, end in temporal.spans) if temporal else ()
     doc_numbers = doc_numbers_in_question(text)
     intent = detect_intent(text, language)
+    if intent == "fact" and _offers_a_choice(text, found):
+        intent = "comparison"
     answer_type = expected_answer_type(text)
     answer_parts = asked_parts(text, language)
     value_words = value_cue_words(text, answer_parts)
@@ -313,6 +316,22 @@ def _question_language(text: str, found: Sequence[tuple[str, str, int, int]]) ->
     if len(re.findall(r"[^\W\d_]+", rest)) >= 2:
         return detect_language(rest)
     return detect_language(text)
+
+
+# "Lam Dong or Tuyen Quang?", "Ламдонг или Хазянг", "Хинг Єн чи Туєнкуанг", "A hay B".
+_OR = re.compile(r"(?<!\w)(?:or|или|либо|чи|або|hay|hoặc|ou)(?!\w)", _I)
+# Words between two places offered as a choice ("the new Lam Dong or the new Tuyen Quang").
+MAX_CHOICE_GAP = 24
+
+
+def _offers_a_choice(text: str, found: Sequence[tuple[str, str, int, int]]) -> bool:
+    """Whether the question offers two places to choose between ("Which is larger: A or
+    B?"): it asks to compare them."""
+    spans = sorted((start, end) for _k, _s, start, end in found)
+    return any(
+        0 <= b_start - a_end <= MAX_CHOICE_GAP and _OR.search(text, a_end, b_start) is not None
+        for (_a, a_end), (b_start, _b) in zip(spans, spans[1:], strict=False)
+    )
 
 
 def _asks_anew(

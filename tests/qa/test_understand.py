@@ -249,3 +249,20 @@ def test_a_follow_up_asking_something_of_its_own_keeps_its_own_intent() -> None:
     # A question of its own about the same meeting is not a list of pledges.
     assert plan("А что поручено провинциальной полиции?", history).intent == "fact"
     assert plan("And what was assigned to the provincial police?", history).intent == "fact"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which province is larger after the merger: the new Lam Dong or the new Tuyen Quang?",
+        "Какая провинция выделила больше средств — Ламдонг или Хазянг?",
+        "Яка провінція має більше громад: Хинг Єн чи Туєнкуанг?",
+        "Tỷ lệ hồ sơ trực tuyến của Lâm Đồng và Hà Giang chênh nhau thế nào?",
+    ],
+)
+def test_two_places_offered_as_a_choice_are_compared(question: str) -> None:
+    assert plan(question).intent == "comparison"
+
+
+def test_a_place_and_another_thing_joined_by_or_is_no_comparison() -> None:
+    assert plan("Did Lam Dong or its committee set a deadline?").intent != "comparison"
