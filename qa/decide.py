@@ -225,6 +225,11 @@ def decide(
                 [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
             )
         ranked = [typed] + [c for c in ranked if c is not typed]
+    if names_no_one_across_languages(plan, ranked, min_support):
+        detail = "no sentence names a person, and the evidence is in another language"
+        return Decision(
+            [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
+        )
     top = ranked[0].score
     if plan.intent == "commitments":
         pool = [c for c in ranked if c.cue and c.score >= LIST_SHARE_OF_TOP * top]
@@ -386,6 +391,25 @@ def counts_something_else(plan: QueryPlan, lead: Candidate) -> bool:
     language = base_language(plan.language)
     readable = base_language(lead.article.lang) == language or lead.sibling_lang == language
     return readable and not names_counted(plan.counted, f"{lead.text}\n{lead.sibling or ''}")
+
+
+def names_no_one_across_languages(
+    plan: QueryPlan, ranked: list[Candidate], min_support: float
+) -> bool:
+    """Whether a "who" question is carried only by sentences in another language than
+    its own that name no person. Across languages the question's words cannot be looked
+    for, so support rests on meaning alone, which a sentence about the same meeting
+    earns without saying who was there; a sentence that names no one does not answer
+    "who". (In the question's language, topic words still weigh in, and a sentence
+    naming a post, "the Chairman", may answer.)"""
+    if plan.intent != "who":
+        return False
+    carrying = [c for c in ranked if c.support >= min_support]
+    language = base_language(plan.language)
+    readable = any(
+        base_language(c.article.lang) == language or c.sibling_lang == language for c in carrying
+    )
+    return bool(carrying) and not readable and not any(c.intent_match for c in carrying)
 
 
 def counting_first(plan: QueryPlan, candidates: list[Candidate]) -> list[Candidate]:

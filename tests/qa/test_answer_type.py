@@ -658,3 +658,25 @@ def test_a_count_of_something_else_does_not_answer(
     )
     points = _candidate(retriever, "g-d", "27 weak points were found.", {"count"}, 0.6, "ld-en")
     assert not decide(plan, [points], min_support=0.3, gazetteer=gazetteer).refused
+
+
+def test_who_is_not_answered_across_languages_by_a_sentence_naming_no_one(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    from qa.decide import RefusalReason, decide
+
+    question = "Хто представляв провінцію на засіданні?"
+    plan = QueryPlan(question=question, language="uk", search_text=question, intent="who")
+    villages = _candidate(retriever, "g-a", "Провинция строит умные деревни.", set(), 0.6, "ld-ru")
+    refused = decide(plan, [villages], min_support=0.3, gazetteer=gazetteer)
+    assert refused.refused and refused.reason is RefusalReason.NO_VALUE
+    named = _candidate(
+        retriever, "g-b", "Провинцию представлял Нгуен Нгок Фук.", set(), 0.5, "ld-ru"
+    )
+    named.intent_match = True
+    assert not decide(plan, [villages, named], min_support=0.3, gazetteer=gazetteer).refused
+    # In the question's own language a sentence may name a post rather than a person.
+    post = _candidate(
+        retriever, "g-c", "Провінцію представляв заступник голови.", set(), 0.5, "ld-uk"
+    )
+    assert not decide(plan, [villages, post], min_support=0.3, gazetteer=gazetteer).refused
