@@ -208,6 +208,7 @@ def decide(
     elif best_support < min_support:
         detail = f"best support {best_support:.2f} < {min_support:.2f}"
         return Decision([], True, RefusalReason.WEAK_SUPPORT, best_support, detail, features)
+    deadline_lead: Candidate | None = None
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
         # that states such a value best leads (for a count, one that names what is
@@ -225,6 +226,17 @@ def decide(
                 [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
             )
         ranked = [typed] + [c for c in ranked if c is not typed]
+    elif plan.asks_deadline:
+        # "By what date...?" is answered by a sentence that words a date as a deadline: the
+        # best one of the story that carries the question leads, else the best elsewhere
+        # that carries it on its own.
+        story = ranked[0].evidence.group
+        same_story = [c for c in ranked if c.deadlines and c.evidence.group == story]
+        elsewhere = [c for c in ranked if c.deadlines and c.support >= min_support]
+        deadline = next(iter(same_story or elsewhere), None)
+        if deadline is not None:
+            ranked = [deadline] + [c for c in ranked if c is not deadline]
+            deadline_lead = deadline
     if names_no_one_across_languages(plan, ranked, min_support):
         detail = "no sentence names a person, and the evidence is in another language"
         return Decision(
@@ -261,6 +273,9 @@ def decide(
         pool = [
             c for c in ranked if c.score >= FACT_SHARE_OF_TOP * top and c.support >= min_support
         ]
+        if deadline_lead is not None and deadline_lead not in pool:
+            # Its story carries the question; the deadline is what is asked.
+            pool = [deadline_lead, *pool]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:

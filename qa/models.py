@@ -107,6 +107,8 @@ class QueryPlan:
     language: str
     search_text: str
     intent: Intent = "fact"
+    # A "when" question asking by when something must be done: a deadline answers it.
+    asks_deadline: bool = False
     places: tuple[PlaceMatch, ...] = ()
     published_since: date | None = None
     published_until: date | None = None

@@ -327,7 +327,7 @@ def _read_constraints(
     if plan.intent == "who":
         candidate.intent_match = find_person(candidate.text) is not None
     elif plan.intent == "when":
-        candidate.intent_match = bool(mentioned)
+        candidate.intent_match = bool(candidate.deadlines if plan.asks_deadline else mentioned)
     # Document numbers are read once: values, parts and the document asked for need them.
     asks_values = bool(plan.answer_parts) or plan.answer_type is not None
     docs = find_doc_numbers(candidate.text) if asks_values or wanted_docs else []

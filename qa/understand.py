@@ -89,9 +89,25 @@ _LIST = re.compile(
     r"|перечисл|список|(?<!\w)какие(?!\w)|перелі|(?<!\w)які(?!\w)|\bliste\b|\bquel(?:le)?s\b|列出",
     _I,
 )
+# A question asking by when something must be done: answered by a date worded as a
+# deadline ("by 31 October", "до 31 октября", "trước ngày 31/10"), not any date.
+_DEADLINE_ASKED = re.compile(
+    r"\bby\s+(?:what|which)\s+(?:date|day|time|month|year|deadline)|\bby\s+when\b"
+    r"|\bwhat\s+is\s+the\s+deadline|\bwhat\s+deadline|\bthe\s+deadline\s+(?:for|to)\b"
+    r"|к\s+какому\s+(?:сроку|числу|дню)|до\s+какого\s+(?:срока|числа|дня)|в\s+какой\s+срок"
+    r"|какой\s+срок|до\s+якого\s+(?:терміну|строку|числа|дня)|в\s+який\s+термін|який\s+термін"
+    r"|hạn\s+chót|thời\s+hạn\s+nào|thời\s+hạn\s+(?:là\s+)?(?:khi|bao|ngày)|trước\s+ngày\s+nào"
+    r"|(?:đến|tới)\s+(?:ngày\s+nào|khi\s+nào|bao\s+giờ)|\bd'ici\s+quand\b|\bavant\s+quelle\s+date",
+    _I,
+)
 _WHEN_LEADING = re.compile(r"^\s*(?:когда|коли|khi\s+nào|bao\s+giờ|quand|wann)", _I)
 # "ai" is "who" only in Vietnamese; elsewhere it is "AI".
 _VI_ONLY_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
+
+
+def asks_deadline(question: str) -> bool:
+    """Whether the question asks by when something must be done."""
+    return _DEADLINE_ASKED.search(unicodedata.normalize("NFC", question)) is not None
 
 
 def detect_intent(question: str, language: str) -> Intent:
@@ -102,7 +118,7 @@ def detect_intent(question: str, language: str) -> Intent:
         return "comparison"
     if _WHO_LEADING.search(who_text):
         return "who"
-    if _WHEN.match(text) or _WHEN_LEADING.match(text):
+    if _WHEN.match(text) or _WHEN_LEADING.match(text) or asks_deadline(text):
         return "when"
     if _COMMITMENTS.search(text):
         return "commitments"
@@ -289,6 +305,7 @@ def understand(
         language=language,
         search_text=search_text,
         intent=intent,
+        asks_deadline=intent == "when" and asks_deadline(text),
         places=places,
         published_since=temporal.published_since if temporal else None,
         published_until=temporal.published_until if temporal else None,

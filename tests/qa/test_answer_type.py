@@ -680,3 +680,46 @@ def test_who_is_not_answered_across_languages_by_a_sentence_naming_no_one(
         retriever, "g-c", "Провінцію представляв заступник голови.", set(), 0.5, "ld-uk"
     )
     assert not decide(plan, [villages, post], min_support=0.3, gazetteer=gazetteer).refused
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "By what date must Ha Giang's committee issue its action plan?",
+        "К какому сроку страна должна ликвидировать временное жильё?",
+        "До якого терміну Лам Донг має завершити програму?",
+        "Hạn chót hoàn thành xóa nhà tạm là khi nào?",
+        "Đến ngày nào Lâm Đồng phải hoàn thành?",
+    ],
+)
+def test_a_question_asking_by_when_asks_for_a_deadline(question: str) -> None:
+    from qa.understand import asks_deadline, detect_intent
+
+    assert asks_deadline(question) and detect_intent(question, "x") == "when"
+
+
+def test_asking_for_a_deadline_is_not_a_deadline_in_the_question() -> None:
+    from qa.understand import asks_deadline
+
+    assert not asks_deadline("What did Lam Dong commit to by May 2025?")
+    assert not asks_deadline("When was the first session held?")
+
+
+def test_a_deadline_question_is_answered_by_the_sentence_stating_the_deadline(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    from qa.decide import decide
+
+    question = "By what date must the province finish the housing programme?"
+    plan = QueryPlan(
+        question=question, language="en", search_text=question, intent="when", asks_deadline=True
+    )
+    meeting = _candidate(retriever, "g-a", "On 5 May the committee reviewed the work.", set(), 0.45)
+    deadline = _candidate(retriever, "g-a", "It will finish by 31 May 2025.", set(), 0.29)
+    deadline.deadlines = [date(2025, 5, 31)]
+    elsewhere = _candidate(retriever, "g-b", "Another plan ends by 30 June.", set(), 0.2)
+    elsewhere.deadlines = [date(2025, 6, 30)]
+    # The story that carries the question gives the deadline, though it carries less.
+    decision = decide(plan, [meeting, deadline, elsewhere], min_support=0.34, gazetteer=gazetteer)
+    assert not decision.refused and decision.selected[0] is deadline
+    assert elsewhere not in decision.selected
