@@ -35,7 +35,7 @@ from facts.doc_numbers import normalize_doc_number
 from facts.folding import fold_for_matching as fold
 from facts.provinces import MERGER_DATE
 from index.mentions import overlaps
-from index.models import Chunk, IndexedArticle, Retriever, SearchFilters, SearchHit
+from index.models import Chunk, IndexedArticle, MentionedDate, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
 from qa.models import QueryPlan
 
@@ -240,8 +240,16 @@ def about_period(article: IndexedArticle, chunk: Chunk, plan: QueryPlan) -> bool
     return any(
         overlaps(mention, since, until)
         for mention in chunk.dates
-        if not (published_before and mention.kind == "deadline")
+        if not (published_before and names_only_the_start(mention, since))
     )
+
+
+def names_only_the_start(mention: MentionedDate, since: date | None) -> bool:
+    """For a passage published before a period with no end: whether the date says nothing
+    of what happened in it. A deadline overlaps every such period ("by 2030"), and the
+    day the period starts is where the passage looks ahead to ("the merger takes effect
+    from 1 July"), not a report of what came after it."""
+    return mention.kind == "deadline" or (mention.precision == "day" and mention.value == since)
 
 
 def _unstated_about(hit: SearchHit, keys: Sequence[str], gazetteer: Gazetteer) -> bool:

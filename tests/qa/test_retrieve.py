@@ -336,3 +336,26 @@ def test_a_target_set_before_a_period_without_end_does_not_place_a_passage_in_it
         "Chương trình?", "vi", published_since=date(2030, 1, 1), published_until=date(2030, 12, 31)
     )
     assert all(e.period_match for e in retrieve(closed, retriever).evidence)
+
+
+def test_the_day_a_period_without_end_starts_does_not_place_an_earlier_passage_in_it() -> None:
+    """A June report looking ahead to the merger "from 1 July 2025" says nothing of who
+    led the province after it; a report from July that names the day does."""
+    spec = {
+        "lang": "vi",
+        "province": "thai-binh",
+        "site": "baothaibinh.com.vn",
+        "title": "Chuẩn bị hợp nhất",
+        "paragraphs": [
+            "Bí thư Tỉnh ủy lưu ý chuẩn bị dữ liệu bàn giao khi tỉnh hợp nhất từ ngày 1/7/2025."
+        ],
+    }
+    retriever = MemoryRetriever(
+        [
+            {**spec, "id": "june", "group": "june", "published": "2025-06-10"},
+            {**spec, "id": "july", "group": "july", "published": "2025-07-03"},
+        ]
+    )
+    plan = _plan("Bí thư sau hợp nhất là ai?", "vi", published_since=date(2025, 7, 1))
+    matched = {e.article.id: e.period_match for e in retrieve(plan, retriever).evidence}
+    assert matched == {"june": False, "july": True}
