@@ -106,9 +106,10 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         _I,
     ),
     # An amount with its currency; Vietnamese "tỷ" (billion) alone is always money in
-    # these papers, while "million" alone is as often people as dong.
+    # these papers, while "million" alone is as often people as dong. "tỉ" is a whole
+    # word: "63 tỉnh" is 63 provinces.
     "money": re.compile(
-        _NUMBER + r"(?:\s*(?:nghìn|ngàn))?\s*(?:tỷ|tỉ)(?!\s*lệ)"
+        _NUMBER + r"(?:\s*(?:nghìn|ngàn))?\s*(?:tỷ|tỉ)(?!\s*lệ)(?!\w)"
         r"|" + _NUMBER + _SCALE + _CURRENCY + r"|(?:vnd|usd|\$|€)\s*\d(?:[\d.,]*\d)?" + _SCALE,
         _I,
     ),

@@ -723,3 +723,11 @@ def test_a_deadline_question_is_answered_by_the_sentence_stating_the_deadline(
     decision = decide(plan, [meeting, deadline, elsewhere], min_support=0.34, gazetteer=gazetteer)
     assert not decision.refused and decision.selected[0] is deadline
     assert elsewhere not in decision.selected
+
+
+def test_provinces_are_not_billions() -> None:
+    # "tỉ" (billion) is a word of its own: "63 tỉnh" counts provinces.
+    assert not states_answer_type("Phiên họp kết nối tới 63 tỉnh, thành phố.", "money")
+    assert states_answer_type("Phiên họp kết nối tới 63 tỉnh, thành phố.", "count")
+    assert states_answer_type("Tỉnh dành 2 tỉ đồng cho chuyển đổi số.", "money")
+    assert states_answer_type("Tỉnh bố trí 1.250 tỷ đồng.", "money")
