@@ -18,7 +18,7 @@ from facts.doc_numbers import normalize_doc_number
 from index.mentions import overlaps
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
-from qa.align import base_language
+from qa.align import base_language, in_language
 from qa.answer_type import names_counted
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
@@ -199,15 +199,21 @@ def decide(
     best_support = max(c.support for c in ranked)
     features = refusal_features(plan, ranked)
     probability = refusal_model.probability(features) if refusal_model else None
+
+    def refused(reason: RefusalReason, detail: str) -> Decision:
+        return Decision([], True, reason, best_support, detail, features, probability)
+
     if refusal_model is not None and probability is not None:
         if probability < refusal_model.threshold:
-            detail = f"answer probability {probability:.2f} < {refusal_model.threshold:.2f}"
-            return Decision(
-                [], True, RefusalReason.WEAK_SUPPORT, best_support, detail, features, probability
+            threshold = refusal_model.threshold
+            return refused(
+                RefusalReason.WEAK_SUPPORT,
+                f"answer probability {probability:.2f} < {threshold:.2f}",
             )
     elif best_support < min_support:
-        detail = f"best support {best_support:.2f} < {min_support:.2f}"
-        return Decision([], True, RefusalReason.WEAK_SUPPORT, best_support, detail, features)
+        return refused(
+            RefusalReason.WEAK_SUPPORT, f"best support {best_support:.2f} < {min_support:.2f}"
+        )
     deadline_lead: Candidate | None = None
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
@@ -217,14 +223,10 @@ def decide(
         typed = next((c for c in valued if c.states_value and c.support >= min_support), None)
         if typed is None:
             detail = f"no sentence states a value of the kind asked for ({plan.answer_type})"
-            return Decision(
-                [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
-            )
+            return refused(RefusalReason.NO_VALUE, detail)
         if counts_something_else(plan, typed):
             detail = f"no sentence counts what is asked ({' '.join(plan.counted)})"
-            return Decision(
-                [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
-            )
+            return refused(RefusalReason.NO_VALUE, detail)
         ranked = [typed] + [c for c in ranked if c is not typed]
     elif plan.asks_deadline:
         # "By what date...?" is answered by a sentence that words a date as a deadline: the
@@ -239,9 +241,7 @@ def decide(
             deadline_lead = deadline
     if names_no_one_across_languages(plan, ranked, min_support):
         detail = "no sentence names a person, and the evidence is in another language"
-        return Decision(
-            [], True, RefusalReason.NO_VALUE, best_support, detail, features, probability
-        )
+        return refused(RefusalReason.NO_VALUE, detail)
     top = ranked[0].score
     if plan.intent == "commitments":
         pool = [c for c in ranked if c.cue and c.score >= LIST_SHARE_OF_TOP * top]
@@ -257,9 +257,7 @@ def decide(
         else:
             pool = [c for c in pool if c.cue == 2 or c.deadlines or c.support >= min_support]
         if not pool:
-            return Decision(
-                [], True, RefusalReason.NO_COMMITMENT, best_support, "", features, probability
-            )
+            return refused(RefusalReason.NO_COMMITMENT, "")
         limit = MAX_COMMITMENTS
     elif plan.intent in ("list", "comparison"):
         pool = [
@@ -403,9 +401,9 @@ def counts_something_else(plan: QueryPlan, lead: Candidate) -> bool:
         # With another kind of value asked too ("how many tasks and what funding"), the
         # lead may state that one.
         return False
-    language = base_language(plan.language)
-    readable = base_language(lead.article.lang) == language or lead.sibling_lang == language
-    return readable and not names_counted(plan.counted, f"{lead.text}\n{lead.sibling or ''}")
+    return in_language(base_language(plan.language), lead) and not names_counted(
+        plan.counted, f"{lead.text}\n{lead.sibling or ''}"
+    )
 
 
 def names_no_one_across_languages(
@@ -421,9 +419,7 @@ def names_no_one_across_languages(
         return False
     carrying = [c for c in ranked if c.support >= min_support]
     language = base_language(plan.language)
-    readable = any(
-        base_language(c.article.lang) == language or c.sibling_lang == language for c in carrying
-    )
+    readable = any(in_language(language, c) for c in carrying)
     return bool(carrying) and not readable and not any(c.intent_match for c in carrying)
 
 

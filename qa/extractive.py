@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from index.models import Embedder
-from index.profiles import DEFAULT_MIN_SUPPORT, profile_for
+from index.profiles import DEFAULT_MIN_SUPPORT, EmbedderProfile, profile_for
 from qa.candidates import Candidate, gather_candidates
 from qa.compose import compose, refusal, searched_description
 from qa.decide import decide
@@ -33,15 +33,19 @@ from qa.scoring import NullBaseline, SentenceLookup, score_candidates
 logger = logging.getLogger(__name__)
 
 
+def _profile_of(embedder: Embedder) -> EmbedderProfile | None:
+    return profile_for(getattr(embedder, "name", "") or "")
+
+
 def min_support_for(embedder: Embedder) -> float:
     """The refusal threshold calibrated for the embedder's profile."""
-    profile = profile_for(getattr(embedder, "name", "") or "")
+    profile = _profile_of(embedder)
     return profile.min_support if profile else DEFAULT_MIN_SUPPORT
 
 
 def refusal_model_for(embedder: Embedder) -> RefusalModel | None:
     """The refusal model fitted for the embedder's profile, if there is one."""
-    profile = profile_for(getattr(embedder, "name", "") or "")
+    profile = _profile_of(embedder)
     return model_for_profile(profile.name) if profile else None
 
 

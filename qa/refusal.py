@@ -55,6 +55,11 @@ class RefusalFeatures:
     def to_json(self) -> dict[str, float]:
         return {name: round(value, 4) for name, value in asdict(self).items()}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RefusalFeatures:
+        """The features `to_json` wrote (KeyError, ValueError when they are not there)."""
+        return cls(**{f.name: float(data[f.name]) for f in fields(cls)})
+
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RefusalFeatures))
 

@@ -128,7 +128,7 @@ def decision_features(result: Answer) -> RefusalFeatures | None:
     found = result.searched.get("refusal_features")
     if not isinstance(found, dict):
         return None
-    return RefusalFeatures(**{name: float(found[name]) for name in FEATURE_NAMES})
+    return RefusalFeatures.from_json(found)
 
 
 def collect_examples(
@@ -170,7 +170,7 @@ def load_examples(path: Path) -> list[RefusalExample]:
             continue
         try:
             record = json.loads(line)
-            features = RefusalFeatures(**{name: float(record[name]) for name in FEATURE_NAMES})
+            features = RefusalFeatures.from_json(record)
             examples.append(
                 RefusalExample(
                     str(record["question"]), features, bool(record["answers"]), record["source"]
