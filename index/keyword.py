@@ -107,7 +107,8 @@ class KeywordIndex:
     def search(
         self, query: str, k: int, allowed_ids: np.ndarray | None = None
     ) -> list[tuple[int, float]]:
-        """Up to k (chunk id, BM25 score) pairs with a positive score, best first."""
+        """Up to k (chunk id, BM25 score) pairs with a positive score, best first; equal
+        scores in chunk id order."""
         if self._bm25 is None or k <= 0 or not len(self.ids):
             return []
         tokens = self._tokenize(query)
@@ -115,20 +116,52 @@ class KeywordIndex:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
         if allowed_ids is not None:
-            # Both id arrays are sorted: a binary search per allowed id builds the mask.
-            allowed = np.asarray(allowed_ids, dtype=np.int64)
-            positions = np.searchsorted(self.ids, allowed)
-            inside = positions < len(self.ids)
-            positions = positions[inside]
-            positions = positions[self.ids[positions] == allowed[inside]]
             mask = np.zeros(len(self.ids), dtype=bool)
-            mask[positions] = True
+            mask[self._positions(allowed_ids)] = True
             scores = np.where(mask, scores, 0.0)
-        candidates = np.flatnonzero(scores > 0)
-        if len(candidates) > k:
-            candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
-        order = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [(int(self.ids[i]), float(scores[i])) for i in order]
+        positions, best = _top(scores, k)
+        return [(int(self.ids[i]), float(s)) for i, s in zip(positions, best, strict=True)]
+
+    def _positions(self, allowed_ids: np.ndarray) -> np.ndarray:
+        """BM25 document numbers (positions in the sorted `ids`) of the allowed chunk ids
+        that are in this index."""
+        allowed = np.asarray(allowed_ids, dtype=np.int64)
+        positions = np.searchsorted(self.ids, allowed)
+        inside = positions < len(self.ids)
+        positions = positions[inside]
+        found: np.ndarray = positions[self.ids[positions] == allowed[inside]]
+        return found
+
+
+# `_top` reads a floor for the k-th score from every n-th document, about this many per
+# result wanted.
+_FLOOR_SAMPLE_PER_RESULT = 64
+
+
+def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and scores of the k best positive scores, best first, equal scores in
+    position order.
+
+    Every document has a score, and with a query's common terms most are positive, so
+    the k best are found without selecting among all of them: the k-th best of an evenly
+    spaced sample is at most the k-th best of all, so only documents scoring at least
+    that are compared (a few thousand of a million, in one pass over the scores)."""
+    step = len(scores) // (k * _FLOOR_SAMPLE_PER_RESULT)
+    floor = np.float32(0.0)
+    if step > 1:
+        sample = scores[::step]
+        floor = max(floor, np.partition(sample, len(sample) - k)[len(sample) - k])
+    candidates = np.flatnonzero(scores >= floor if floor > 0 else scores > 0)
+    found = scores[candidates]
+    if len(found) > k:
+        kth = np.partition(found, len(found) - k)[len(found) - k]
+        above = np.flatnonzero(found > kth)
+        # Everything above the k-th score, then the first positions that equal it.
+        level = np.flatnonzero(found == kth)[: k - len(above)]
+        keep = np.sort(np.concatenate([above, level]))
+        candidates, found = candidates[keep], found[keep]
+    order = np.lexsort((candidates, -found))
+    return candidates[order], found[order]
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,3 +71,67 @@ def test_empty_corpus(tmp_path: Path) -> None:
     empty = KeywordIndex.build([], fake_keyword_tokens)
     empty.save(tmp_path / "kw")
     assert KeywordIndex.load(tmp_path / "kw", fake_keyword_tokens).search("x", 3) == []
+
+
+# A corpus shaped like provincial news: a few words in nearly every chunk, some in many,
+# most in a few; and many chunks with the same words (equal scores).
+_COMMON = ["tinh", "cua", "va", "nam"]
+_FREQUENT = [f"chu{n}" for n in range(12)]
+_RARE = [f"hiem{n}" for n in range(80)]
+
+
+def _news_like_corpus(size: int = 600, seed: int = 7) -> list[tuple[int, str]]:
+    rng = np.random.default_rng(seed)
+    documents = []
+    for position in range(size):
+        if position % 5 == 0:
+            text = "tinh cua nam chu1 hiem3"  # the same words again and again
+        else:
+            words = [w for w in _COMMON if rng.random() < 0.9]
+            words += list(rng.choice(_FREQUENT, size=rng.integers(1, 4)))
+            words += list(rng.choice(_RARE, size=rng.integers(0, 3)))
+            words *= int(rng.integers(1, 3))
+            text = " ".join(words)
+        documents.append((1000 + 3 * position, text))
+    return documents
+
+
+def _every_document_ranked(
+    index: KeywordIndex, query: str, k: int, allowed: np.ndarray | None = None
+) -> list[tuple[int, float]]:
+    """The reference: bm25s's score of every document, best first, equal scores by chunk id."""
+    assert index._bm25 is not None
+    scores = np.asarray(index._bm25.get_scores(fake_keyword_tokens(query)), dtype=np.float32)
+    ranked = [
+        (int(chunk_id), float(score))
+        for chunk_id, score in zip(index.ids, scores, strict=True)
+        if score > 0 and (allowed is None or chunk_id in set(allowed.tolist()))
+    ]
+    return sorted(ranked, key=lambda hit: (-hit[1], hit[0]))[:k]
+
+
+def test_equal_scores_come_in_chunk_id_order() -> None:
+    index = KeywordIndex.build(_news_like_corpus(), fake_keyword_tokens)
+    hits = index.search("hiem3 chu1", 10)
+    # 120 chunks have exactly these words and the best score; the first ten by id answer.
+    assert len({score for _, score in hits}) == 1
+    assert [chunk_id for chunk_id, _ in hits] == [1000 + 15 * n for n in range(10)]
+
+
+def test_the_k_best_are_those_of_every_document_ranked() -> None:
+    documents = _news_like_corpus()
+    index = KeywordIndex.build(documents, fake_keyword_tokens)
+    rng = np.random.default_rng(11)
+    vocabulary = _COMMON + _FREQUENT + _RARE
+    allowed = np.array(sorted(chunk_id for chunk_id, _ in documents[::3]), dtype=np.int64)
+    checked = 0
+    for _ in range(300):
+        words = list(rng.choice(vocabulary, size=rng.integers(1, 7)))
+        query = " ".join(words + list(rng.choice(_COMMON, size=rng.integers(0, 3))))
+        for k in (1, 5, 50):
+            assert index.search(query, k) == _every_document_ranked(index, query, k), query
+            assert index.search(query, k, allowed) == _every_document_ranked(
+                index, query, k, allowed
+            ), query
+            checked += 1
+    assert checked == 900
