@@ -13,9 +13,9 @@ strong and one original clearly beats every other candidate; otherwise nothing i
     link_translation(copy, originals, places=..., similarity=...) -> Link | None
     link_unmarked(articles, places=..., similarity=...) -> list[Link]
 
-Each text's facts (figures, document numbers, places) are read once per call, and a copy
-is weighed only against the originals published in its time window, so linking a store
-of many articles stays far from comparing every pair of texts.
+Each text's facts (figures, document numbers, places) are read once per call. Without a
+similarity, `link_unmarked` weighs a copy only against the originals that can change its
+decision (`crawler.link_blocking`, same links as weighing every original in its window).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, cast
 
 from crawler.models import Article
 from facts.doc_numbers import find_doc_numbers
@@ -42,8 +43,24 @@ MIN_MARGIN = 0.15
 MIN_SHARED_FACTS = 3
 # How much each kind of evidence weighs in the score (similarity only when supplied).
 WEIGHTS = {"figures": 0.45, "documents": 0.25, "time": 0.15, "similarity": 0.15}
+# The version of what a text's facts are and how they are weighed: raise it when
+# `text_facts` or `_weigh` read differently, and the next stored pass weighs every
+# translation again (`crawler.content_links` remembers what it already weighed).
+RULES_VERSION = 1
 
 Similarity = Callable[[Article, Article], float]
+
+
+class Dated(Protocol):
+    """What weighing reads of a text besides its facts: an Article or a `Summary`."""
+
+    @property
+    def identity_url(self) -> str: ...
+    @property
+    def lang(self) -> str | None: ...
+    @property
+    def published(self) -> datetime | None: ...
+
 
 # Digits next to Latin letters are part of a code ("COVID19"); next to CJK ("6月30日") they
 # are numbers.
@@ -66,18 +83,52 @@ def document_numbers(text: str) -> set[str]:
     return {number for number, _start, _end in find_doc_numbers(text)}
 
 
-def places_in(text: str, places: Mapping[str, Sequence[str]]) -> set[str]:
-    """Keys of the places whose names (any language, any script) the text mentions."""
-    folded = _fold(text)
-    squeezed = folded.replace(" ", "")
-    found = set()
-    for key, names in places.items():
-        for name in names:
-            form = _fold(name)
-            if len(form) >= 4 and (form in folded or form.replace(" ", "") in squeezed):
-                found.add(key)
-                break
-    return found
+class PlaceMatcher:
+    """Every name of every place, folded as `places_in` compares them, in one Aho-Corasick
+    automaton: a text is read once for all names, however many the gazetteer holds.
+
+    A name matches wherever its folded form occurs in the folded text, or occurs there once
+    spaces are ignored ("Lam Dong" in "lamdong"); since a form found with its spaces is
+    also found without them, the automaton holds the space-free forms and reads the text
+    without spaces. Names shorter than four letters (folded, with spaces) are not matched:
+    too many words contain them."""
+
+    def __init__(self, places: Mapping[str, Sequence[str]]) -> None:
+        import ahocorasick
+
+        keys_of: dict[str, set[str]] = {}
+        for key, names in places.items():
+            for name in names:
+                form = _fold(name)
+                if len(form) >= 4:
+                    keys_of.setdefault(form.replace(" ", ""), set()).add(key)
+        self._automaton = ahocorasick.Automaton()
+        for form, keys in keys_of.items():
+            self._automaton.add_word(form, frozenset(keys))
+        self._empty = not keys_of
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> set[str]:
+        found: set[str] = set()
+        if self._empty:
+            return found
+        for _end, keys in self._automaton.iter(_fold(text).replace(" ", "")):
+            found |= keys
+        return found
+
+
+Places = Mapping[str, Sequence[str]] | PlaceMatcher
+
+
+def place_matcher(places: Places) -> PlaceMatcher:
+    return places if isinstance(places, PlaceMatcher) else PlaceMatcher(places)
+
+
+def places_in(text: str, places: Places) -> set[str]:
+    """Keys of the places whose names (any language, any script) the text mentions.
+    Reading many texts, pass a `PlaceMatcher` built once."""
+    return place_matcher(places).find(text)
 
 
 def _text(article: Article) -> str:
@@ -110,7 +161,23 @@ class TextFacts:
     places: frozenset[str]
 
 
-def text_facts(article: Article, places: Mapping[str, Sequence[str]] | None = None) -> TextFacts:
+@dataclass(frozen=True)
+class Summary:
+    """What linking reads of an article, without its text: held for many articles at once."""
+
+    identity_url: str
+    lang: str | None
+    published: datetime | None
+    facts: TextFacts
+
+
+def summarise(article: Article, places: Places | None = None) -> Summary:
+    return Summary(
+        article.identity_url, article.lang, article.published, text_facts(article, places)
+    )
+
+
+def text_facts(article: Article, places: Places | None = None) -> TextFacts:
     text = _text(article)
     return TextFacts(
         figures(text),
@@ -132,19 +199,20 @@ def weigh(
     copy: Article,
     original: Article,
     *,
-    places: Mapping[str, Sequence[str]] | None = None,
+    places: Places | None = None,
     similarity: Similarity | None = None,
 ) -> Evidence | None:
     """The evidence that `copy` translates `original`, or None when something rules it out
     (published too early or too late, about other places, the same language)."""
+    matcher = place_matcher(places) if places else None
     return _weigh(
-        copy, original, text_facts(copy, places), text_facts(original, places), similarity
+        copy, original, text_facts(copy, matcher), text_facts(original, matcher), similarity
     )
 
 
 def _weigh(
-    copy: Article,
-    original: Article,
+    copy: Dated,
+    original: Dated,
     mine: TextFacts,
     theirs: TextFacts,
     similarity: Similarity | None,
@@ -171,7 +239,8 @@ def _weigh(
     )
     reasons = {"figures": figure_share, "documents": documents, "time": closeness}
     if similarity is not None:
-        reasons["similarity"] = max(0.0, similarity(copy, original))
+        # A similarity is only supplied with whole articles (`link_translation`).
+        reasons["similarity"] = max(0.0, similarity(cast(Article, copy), cast(Article, original)))
     weights = {k: w for k, w in WEIGHTS.items() if k in reasons}
     score = sum(weights[k] * reasons[k] for k in weights) / sum(weights.values())
     shared = shared_figures + len(my_documents & their_documents)
@@ -182,18 +251,19 @@ def link_translation(
     copy: Article,
     originals: Iterable[Article],
     *,
-    places: Mapping[str, Sequence[str]] | None = None,
+    places: Places | None = None,
     similarity: Similarity | None = None,
 ) -> Link | None:
     """The original `copy` translates, when one candidate clearly has the evidence."""
-    candidates = [(original, text_facts(original, places)) for original in originals]
-    return _decide(copy, text_facts(copy, places), candidates, similarity)
+    matcher = place_matcher(places) if places else None
+    candidates = [(original, text_facts(original, matcher)) for original in originals]
+    return _decide(copy, text_facts(copy, matcher), candidates, similarity)
 
 
 def _decide(
-    copy: Article,
+    copy: Dated,
     facts: TextFacts,
-    candidates: Iterable[tuple[Article, TextFacts]],
+    candidates: Iterable[tuple[Dated, TextFacts]],
     similarity: Similarity | None,
 ) -> Link | None:
     ranked = sorted(
@@ -219,51 +289,76 @@ class _OriginalsByTime:
     """The originals with their facts, found by publication time: the candidates of a copy
     are those published in its window, and those with no date (time cannot rule them out)."""
 
-    def __init__(
-        self, originals: Sequence[Article], places: Mapping[str, Sequence[str]] | None
-    ) -> None:
+    def __init__(self, originals: Sequence[Article], places: Places | None) -> None:
         with_facts = [(original, text_facts(original, places)) for original in originals]
         dated = sorted(
             (item for item in with_facts if item[0].published is not None),
-            key=lambda item: _instant(item[0].published),
+            key=lambda item: microseconds(item[0].published),
         )
         self._dated = dated
-        self._times = [_instant(item[0].published) for item in dated]
+        self._times = [microseconds(item[0].published) for item in dated]
         self._undated = [item for item in with_facts if item[0].published is None]
         self._all = with_facts
 
     def candidates(self, copy: Article) -> list[tuple[Article, TextFacts]]:
         if copy.published is None:
             return self._all
-        published = _instant(copy.published)
-        start = bisect_left(self._times, published - MAX_DELAY.total_seconds())
-        end = bisect_right(self._times, published - MIN_DELAY.total_seconds())
+        published = microseconds(copy.published)
+        start = bisect_left(self._times, published - MAX_DELAY_US)
+        end = bisect_right(self._times, published - MIN_DELAY_US)
         return self._dated[start:end] + self._undated
 
 
-def _instant(value: datetime | None) -> float:
-    """Seconds since the epoch, so that the window can be searched in a sorted list."""
-    return value.timestamp() if value is not None else 0.0
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+MAX_DELAY_US = MAX_DELAY // _MICROSECOND
+MIN_DELAY_US = MIN_DELAY // _MICROSECOND
+
+
+def microseconds(value: datetime | None) -> int:
+    """Microseconds since the epoch, exactly: a time window found in a sorted list of them
+    holds the originals `_weigh` keeps, to the microsecond (dates have a UTC offset)."""
+    return (value - _EPOCH) // _MICROSECOND if value is not None else 0
 
 
 def link_unmarked(
     articles: Sequence[Article],
     *,
-    places: Mapping[str, Sequence[str]] | None = None,
+    places: Places | None = None,
     similarity: Similarity | None = None,
 ) -> list[Link]:
     """Links for every translation (not Vietnamese, no `translation_of`) among `articles`,
     to the Vietnamese originals among them (a Vietnamese copy that names its own original
-    is not one: it would tie with that original)."""
-    originals = _OriginalsByTime(
-        [a for a in articles if a.lang == "vi" and not a.translation_of], places
-    )
+    is not one: it would tie with that original).
+
+    Without a similarity, the originals' facts are indexed (`crawler.link_blocking`) and
+    each copy is weighed against the few originals that can change its decision: the
+    links are those of weighing every original in its window, which is what happens when a
+    similarity is supplied (it may favour any candidate)."""
+    if similarity is None:
+        from crawler.link_blocking import link_copies
+
+        matcher = place_matcher(places) if places else None
+        return link_copies(
+            (summarise(a, matcher) for a in articles if _is_original(a)),
+            (summarise(a, matcher) for a in articles if _is_unmarked_copy(a)),
+        )
+    matcher = place_matcher(places) if places else None
+    originals = _OriginalsByTime([a for a in articles if _is_original(a)], matcher)
     links = []
     for article in articles:
-        if article.lang in (None, "vi") or article.translation_of:
+        if not _is_unmarked_copy(article):
             continue
         candidates = originals.candidates(article)
-        link = _decide(article, text_facts(article, places), candidates, similarity)
+        link = _decide(article, text_facts(article, matcher), candidates, similarity)
         if link is not None:
             links.append(link)
     return links
+
+
+def _is_original(article: Article) -> bool:
+    return article.lang == "vi" and not article.translation_of
+
+
+def _is_unmarked_copy(article: Article) -> bool:
+    return article.lang not in (None, "vi") and not article.translation_of

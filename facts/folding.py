@@ -88,4 +88,4 @@ def fold_place_name(text: str) -> str:
 def fold_lower(text: str) -> str:
     """Lower case without diacritics (Đ as D): "Lâm Đồng" -> "lam dong"."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return decomposed.translate(_WITHOUT_MARKS).lower()
