@@ -137,12 +137,36 @@ _INITIAL_POSTGRESQL = (
 )""",
 )
 
+# What the last content-linking pass saw of each article (`crawler.content_links`): the
+# article row's version, content hash, last-seen time and original as they were, and the
+# role and publication time (microseconds since the epoch) read from its text. The next
+# pass weighs again only the translations whose candidates can have changed since.
+_LINK_STATE = """CREATE TABLE IF NOT EXISTS content_link_seen (
+    article_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    translation_of_id TEXT,
+    role TEXT NOT NULL,
+    published_us {bigint}
+)"""
+_LINK_SETTINGS = """CREATE TABLE IF NOT EXISTS content_link_settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "articles, versions, aliases, fetch state, discovery documents, runs",
         _INITIAL_SQLITE,
         _INITIAL_POSTGRESQL,
+    ),
+    Migration(
+        2,
+        "what the last content-linking pass saw",
+        (_LINK_STATE.format(bigint="INTEGER"), _LINK_SETTINGS),
+        (_LINK_STATE.format(bigint="BIGINT"), _LINK_SETTINGS),
     ),
 )
 

@@ -60,6 +60,35 @@ MOVED = "moved"
 
 
 @dataclass(frozen=True)
+class LinkSeen:
+    """What a content-linking pass saw of an article: its row (version, content hash,
+    last-seen time, original), and read from its text, its role ("original", "copy" or
+    "other") and publication time in microseconds since the epoch."""
+
+    article_id: str
+    version: int
+    content_hash: str
+    last_seen_at: str
+    translation_of_id: str | None
+    role: str
+    published_us: int | None
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """An article as the next linking pass finds it: the row now, what the last pass saw
+    (None when it saw nothing), and the parsed article when the row changed since."""
+
+    rowid: int
+    seen: LinkSeen
+    article: Article | None
+    touched: bool
+    seen_role: str | None
+    seen_published_us: int | None
+    seen_hash: str | None
+
+
+@dataclass(frozen=True)
 class FetchState:
     """What the store knows about one URL."""
 
@@ -380,6 +409,117 @@ class ArticleStore:
         One transaction: all links are recorded or none. A translation that already names
         an original keeps it, so recording the same links again changes nothing. Returns
         how many translations were linked."""
+        return self.record_link_pass(links, [], {})
+
+    def record_link_pass(
+        self,
+        links: Iterable[tuple[str, str]],
+        seen: Iterable[LinkSeen],
+        settings: dict[str, str],
+    ) -> int:
+        """`link_translations`, and in the same transaction what the linking pass saw of
+        the articles it read (`linking_state`) and the settings it ran with."""
+        with self._lock:
+            statements, linked = self._link_statements(links)
+            statements += [
+                (
+                    "INSERT INTO content_link_seen (article_id, version, content_hash,"
+                    " last_seen_at, translation_of_id, role, published_us)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
+                    " version = excluded.version, content_hash = excluded.content_hash,"
+                    " last_seen_at = excluded.last_seen_at,"
+                    " translation_of_id = excluded.translation_of_id, role = excluded.role,"
+                    " published_us = excluded.published_us",
+                    (
+                        row.article_id,
+                        row.version,
+                        row.content_hash,
+                        row.last_seen_at,
+                        row.translation_of_id,
+                        row.role,
+                        row.published_us,
+                    ),
+                )
+                for row in seen
+            ]
+            statements += [
+                (
+                    "INSERT INTO content_link_settings (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (name, value),
+                )
+                for name, value in settings.items()
+            ]
+            if statements:
+                self._write(statements)
+        return linked
+
+    def link_settings(self) -> dict[str, str]:
+        """The settings the last content-linking pass recorded."""
+        rows = self._query("SELECT name, value FROM content_link_settings")
+        return {str(row["name"]): str(row["value"]) for row in rows}
+
+    def linking_state(self, *, everything: bool, batch_size: int = 1000) -> Iterator[LinkState]:
+        """Every article, in the order first stored, with what the last linking pass saw
+        of it; its latest version is read (and parsed) only when the article row changed
+        since that pass, or for every article when `everything`."""
+        after = 0
+        while True:
+            rows = self._query(
+                "SELECT a.rowid AS article_rowid, a.id AS id, a.latest_version AS version,"
+                " a.content_hash AS content_hash, a.last_seen_at AS last_seen_at,"
+                " a.translation_of_id AS translation_of_id, s.role AS seen_role,"
+                " s.published_us AS seen_published_us, s.content_hash AS seen_hash,"
+                " CASE WHEN ? = 1 OR s.article_id IS NULL OR s.version != a.latest_version"
+                " OR s.last_seen_at != a.last_seen_at OR s.content_hash != a.content_hash"
+                " OR COALESCE(s.translation_of_id, '') != COALESCE(a.translation_of_id, '')"
+                " THEN v.data END AS data"
+                " FROM articles a"
+                " JOIN article_versions v ON v.article_id = a.id AND v.version = a.latest_version"
+                " LEFT JOIN content_link_seen s ON s.article_id = a.id"
+                " WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
+                (1 if everything else 0, after, batch_size),
+            )
+            for row in rows:
+                yield LinkState(
+                    rowid=int(row["article_rowid"]),
+                    seen=LinkSeen(
+                        str(row["id"]),
+                        int(row["version"]),
+                        str(row["content_hash"]),
+                        str(row["last_seen_at"]),
+                        row["translation_of_id"],
+                        "",
+                        None,
+                    ),
+                    article=_parse_article(row["data"]) if row["data"] is not None else None,
+                    touched=row["data"] is not None,
+                    seen_role=row["seen_role"],
+                    seen_published_us=row["seen_published_us"],
+                    seen_hash=row["seen_hash"],
+                )
+            if len(rows) < batch_size:
+                return
+            after = int(rows[-1]["article_rowid"])
+
+    def articles_with_ids(self, ids: Iterable[str], *, batch_size: int = 500) -> Iterator[Article]:
+        """The latest version of the articles with these ids, a batch at a time, each
+        batch in the order first stored."""
+        wanted = list(ids)
+        for start in range(0, len(wanted), batch_size):
+            batch = wanted[start : start + batch_size]
+            marks = ", ".join("?" for _ in batch)
+            rows = self._query(
+                f"{self._SELECT_WITH_ROWID} WHERE a.id IN ({marks}) ORDER BY a.rowid", tuple(batch)
+            )
+            for row in rows:
+                article = self._materialise(row)
+                if article is not None:
+                    yield article
+
+    def _link_statements(
+        self, links: Iterable[tuple[str, str]]
+    ) -> tuple[list[tuple[str, tuple[Any, ...]]], int]:
         linked = 0
         with self._lock:
             statements: list[tuple[str, tuple[Any, ...]]] = []
@@ -421,9 +561,7 @@ class ArticleStore:
                 ]
                 seen.add(copy_id)
                 linked += 1
-            if statements:
-                self._write(statements)
-        return linked
+        return statements, linked
 
     _SELECT = (
         "SELECT v.data AS data, a.translation_group AS translation_group,"

@@ -71,6 +71,20 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("discovery_documents", ("url", "site", "links", "recorded_at"), "url"),
     Table("runs", ("recorded_at", "summary"), "id"),
+    Table(
+        "content_link_seen",
+        (
+            "article_id",
+            "version",
+            "content_hash",
+            "last_seen_at",
+            "translation_of_id",
+            "role",
+            "published_us",
+        ),
+        "article_id",
+    ),
+    Table("content_link_settings", ("name", "value"), "name"),
 )
 
 _BATCH = 1000

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.settings import get_settings
+from crawler.migrations import LATEST_VERSION
 
 ARTICLES = [
     {
@@ -33,7 +34,7 @@ def _import(tmp_path: Path) -> None:
 def test_migrate_reports_the_schema_version_of_the_sqlite_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["migrate"])
     assert result.exit_code == 0, result.output
-    assert "(sqlite): schema version 1" in result.output
+    assert f"(sqlite): schema version {LATEST_VERSION}" in result.output
 
 
 def test_copy_refuses_a_missing_source_and_an_unreachable_target(tmp_path: Path) -> None:
@@ -60,7 +61,10 @@ def test_copy_to_postgres_then_serve_every_command_from_it(
     monkeypatch.setenv("POLICYQA_STORE_URL", postgres_url)
     get_settings.cache_clear()
     migrated = runner.invoke(app, ["migrate"])
-    assert migrated.exit_code == 0 and "(postgresql): schema version 1" in migrated.output
+    assert (
+        migrated.exit_code == 0
+        and f"(postgresql): schema version {LATEST_VERSION}" in migrated.output
+    )
     again = runner.invoke(app, ["articles", "export"])
     assert again.exit_code == 0
     assert again.output == exported.output

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -207,3 +209,135 @@ def test_crawled_copies_without_markup_are_grouped_with_their_originals(
         assert response.status_code == 200
         shown = {t["url"] for t in response.json()["translations"]}
         assert copy_url in shown
+
+
+# ----------------------------------------------------------------- only what changed
+
+
+def _pass(store: ArticleStore, places: dict[str, list[str]] | None = None) -> tuple[int, int, int]:
+    result = link_stored_translations(store, places=places)
+    return result.unmarked, result.weighed, result.linked
+
+
+def test_a_pass_weighs_again_only_translations_whose_candidates_changed(
+    store_location: Path | str,
+) -> None:
+    with ArticleStore(store_location) as store:
+        store.add(DISTRACTOR)
+        store.add(COPY)
+        assert _pass(store) == (1, 1, 0)  # (unmarked, weighed, linked)
+        assert _pass(store) == (1, 0, 0)
+        # An original far outside the copy's window, and the distractor fetched again
+        # unchanged: the copy's candidates are the same.
+        old = ORIGINAL.model_copy(
+            update={"url": "https://baolamdong.vn/cu-1.html", "published": T0 - timedelta(days=40)}
+        )
+        store.add(old)
+        assert store.add(DISTRACTOR) == "unchanged"
+        assert _pass(store) == (1, 0, 0)
+        # Its original arrives: the copy is weighed again and linked.
+        store.add(ORIGINAL)
+        assert _pass(store) == (1, 1, 1)
+        assert _group_of(store, COPY) == article_id_for(ORIGINAL.identity_url)
+        assert _pass(store) == (0, 0, 0)
+
+
+def test_an_original_moved_into_the_window_or_undated_brings_the_copy_back(
+    store_location: Path | str,
+) -> None:
+    with ArticleStore(store_location) as store:
+        early = ORIGINAL.model_copy(update={"published": T0 - timedelta(days=30)})
+        store.add(early)
+        store.add(COPY)
+        assert _pass(store) == (1, 1, 0)
+        # The same page, its date corrected: same text, so the store keeps the version.
+        assert store.add(ORIGINAL) == "unchanged"
+        assert _pass(store) == (1, 1, 1)
+    with ArticleStore(
+        store_location if isinstance(store_location, str) else store_location.with_name("b.sqlite")
+    ) as other:
+        if isinstance(store_location, str):
+            return  # one PostgreSQL database per test
+        other.add(COPY)
+        assert _pass(other) == (1, 1, 0)
+        other.add(ORIGINAL.model_copy(update={"published": None}))
+        assert _pass(other) == (1, 1, 1)
+
+
+def test_a_rival_original_that_leaves_the_window_lets_the_copy_link(
+    store_location: Path | str,
+) -> None:
+    """Two equally good originals: no link. One of them is re-dated a month earlier (the
+    same page, its date corrected): the copy is weighed again and meets only the other."""
+    twin = ORIGINAL.model_copy(update={"url": "https://baolamdong.vn/ban-sao-381246.html"})
+    with ArticleStore(store_location) as store:
+        for article in (ORIGINAL, twin, COPY):
+            store.add(article)
+        assert _pass(store) == (1, 1, 0)
+        assert store.add(ORIGINAL.model_copy(update={"published": T0 - timedelta(days=30)})) == (
+            "unchanged"
+        )
+        assert _pass(store) == (1, 1, 1)
+        assert _group_of(store, COPY) == article_id_for(twin.identity_url)
+
+
+def test_other_place_names_weigh_every_translation_again(tmp_path: Path) -> None:
+    with ArticleStore(tmp_path / "articles.sqlite") as store:
+        store.add(DISTRACTOR)
+        store.add(COPY)
+        assert _pass(store) == (1, 1, 0)
+        assert _pass(store, place_names()) == (1, 1, 0)
+        assert _pass(store, place_names()) == (1, 0, 0)
+
+
+# A pool of pages as a crawl meets them: originals, a twin, one re-dated, one re-written,
+# one undated, and copies dated and undated.
+_POOL = [
+    ORIGINAL,
+    DISTRACTOR,
+    ORIGINAL.model_copy(update={"url": "https://baolamdong.vn/ban-sao-381246.html"}),
+    ORIGINAL.model_copy(update={"published": T0 - timedelta(days=30)}),
+    ORIGINAL.model_copy(update={"text": ORIGINAL.text.replace("896.350", "640.200")}),
+    ORIGINAL.model_copy(update={"url": "https://baolamdong.vn/khong-ngay.html", "published": None}),
+    COPY,
+    COPY.model_copy(update={"url": "https://www.vietnam.vn/en/undated", "published": None}),
+    COPY.model_copy(
+        update={
+            "url": "https://www.vietnam.vn/ru/later",
+            "lang": "ru",
+            "published": T0 + timedelta(days=9),
+        }
+    ),
+]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(st.integers(0, len(_POOL) - 1), max_size=4), min_size=1, max_size=4))
+def test_weighing_only_what_changed_links_as_weighing_everything(
+    tmp_path: Path, crawls: list[list[int]]
+) -> None:
+    """The same crawls into two stores, a pass after each: one weighs what changed, the
+    other forgets what it saw and weighs everything. Same links every time."""
+    from uuid import uuid4
+
+    folder = tmp_path / uuid4().hex
+    with ArticleStore(folder / "a.sqlite") as changed, ArticleStore(folder / "b.sqlite") as full:
+        for crawl in crawls:
+            for store in (changed, full):
+                for number in crawl:
+                    store.add(_POOL[number])
+            full.database.write(
+                [("DELETE FROM content_link_seen", ()), ("DELETE FROM content_link_settings", ())]
+            )
+            one = link_stored_translations(changed, places=place_names())
+            other = link_stored_translations(full, places=place_names())
+            assert (one.unmarked, one.linked, one.links) == (
+                other.unmarked,
+                other.linked,
+                other.links,
+            )
+        assert {a.url: a.translation_of for a in changed.articles()} == {
+            a.url: a.translation_of for a in full.articles()
+        }
