@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.keyword import KeywordIndex
+from index.keyword import KeywordIndex, compiled_scorer
 from tests.index.conftest import fake_keyword_tokens
 
 DOCS = [
@@ -135,3 +135,38 @@ def test_the_k_best_are_those_of_every_document_ranked() -> None:
             ), query
             checked += 1
     assert checked == 900
+
+
+def test_compiled_scoring_adds_the_same_float32_sums_as_numpy() -> None:
+    # Every query's per-document sums, bit for bit, against numpy's `add.at` over the
+    # query terms' postings in query order (what bm25s does without numba).
+    rng = np.random.default_rng(5)
+    documents, terms = 3000, 200
+    lengths = rng.integers(0, documents, size=terms) // rng.integers(1, 50, size=terms)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    indices = np.concatenate(
+        [np.sort(rng.choice(documents, size=n, replace=False)) for n in lengths]
+    ).astype(np.int32)
+    data = (rng.random(len(indices)) * rng.choice([0.01, 1.0, 7.0], size=len(indices))).astype(
+        np.float32
+    )
+    score = compiled_scorer()
+    for _ in range(200):
+        query = rng.integers(0, terms, size=rng.integers(1, 40)).astype(np.int32)
+        expected = np.zeros(documents, dtype=np.float32)
+        for term in query:
+            np.add.at(
+                expected,
+                indices[indptr[term] : indptr[term + 1]],
+                data[indptr[term] : indptr[term + 1]],
+            )
+        got = score(
+            data=data,
+            indptr=indptr,
+            indices=indices,
+            num_docs=documents,
+            query_tokens_ids=query,
+            dtype=np.dtype(np.float32),
+        )
+        assert got.dtype == np.float32
+        assert got.tobytes() == expected.tobytes()
