@@ -15,6 +15,7 @@ What each wording means (dates are inclusive; a period ends on its last day):
 | "in Q2 2025", "quý II/2025", "во втором квартале 2025", "у другому кварталі 2025", "in 2024", "in May", "last month", "this year", "năm nay", "в прошлом месяце" | `published_since`/`published_until` = the period | what happened (and was reported) then |
 | "at the meeting in May", "на засіданні у травні", "tại hội nghị tháng 5" | `event_*` = the period; published from its start to a week after its end | reports of an event follow it by a few days |
 | "from March to May 2025", "từ tháng 3 đến tháng 5/2025", "с марта по май 2025" | published range | |
+| "for 2025-2030", "на 2025–2030 годы", "giai đoạn 2025-2030" | none | a plan's horizon (years joined by a hyphen or a dash), which the plans of any year name |
 | "as of May 2025", "tính đến tháng 5/2025", "по состоянию на май", "станом на травень" | `published_until` = end of the period | what was known then |
 | "before the merger", "trước khi sáp nhập", "до объединения", "до об'єднання" | `published_until` = 2025-06-30 | the merger took effect on 1 July 2025 |
 | "after the merger", "sau sáp nhập", "после объединения", "після об'єднання" | `published_since` = 2025-07-01 | |
@@ -205,7 +206,12 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "half_vi",
         re.compile(r"6\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s+" + _YEAR + r")?", _I),
     ),
-    ("year", re.compile(r"(?:năm\s+)?(?<![\w/.-])" + _YEAR + _YEAR_SUFFIX + r"(?![\w/-])", _I)),
+    # A year joined to another by a hyphen or dash ("2025-2030", "2025–2030 роки") is a plan's
+    # horizon, not a period the news is from; Russian and Ukrainian write it with a dash.
+    (
+        "year",
+        re.compile(r"(?:năm\s+)?(?<![\w/.\-–—])" + _YEAR + _YEAR_SUFFIX + r"(?![\w/\-–—])", _I),
+    ),
 ]
 
 # Relative periods: phrase -> (unit, offset).

@@ -249,3 +249,32 @@ def test_qualified_deadlines(text: str, lang: str, surface: str) -> None:
     constraint = parse(text, lang)
     assert constraint.deadline_until == date(2025, 5, 31)
     assert [text[s:e] for s, e in constraint.spans] == [surface]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("How much is planned for 2025-2030?", "en"),
+        ("Сколько средств предусмотрено на 2025–2030 годы?", "ru"),
+        ("Скільки ресурсів передбачено на 2025–2030 роки?", "uk"),
+        ("Tổng nguồn lực giai đoạn 2025—2030 là bao nhiêu?", "vi"),
+    ],
+)
+def test_a_plans_horizon_joined_by_a_hyphen_or_dash_is_no_period(text: str, lang: str) -> None:
+    # Read as two years, "на 2025–2030 годы" made an empty period (from 2030 until 2025)
+    # that no article could be from.
+    assert parse_temporal(text, lang, today=TODAY) is None
+
+
+def test_a_horizon_keeps_the_other_time_of_the_question() -> None:
+    constraint = parse("Скільки ресурсів на 2025–2030 роки після об'єднання?", "uk")
+    assert constraint.published_since == date(2025, 7, 1)
+    assert constraint.published_until is None
+
+
+def test_years_apart_with_a_spaced_dash_are_still_a_range() -> None:
+    constraint = parse("What happened from 2024 – 2025?")
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2024, 1, 1),
+        date(2025, 12, 31),
+    )
