@@ -138,15 +138,40 @@ _COUNT_CUE = next(cue for kind, cue in _QUESTION_CUES if kind == "count")
 _FOLDED_COUNT_CUE = next(cue for kind, cue in _FOLDED_VIETNAMESE_CUES if kind == "count")
 
 
+# Nouns of resources: a count cue whose ask is one of them asks for an amount. ("vốn" is
+# not one: "bao nhiêu vốn FDI" also asks how many projects brought it.)
+_RESOURCES = re.compile(r"(?<!human\s)\bresources\b|(?<!\w)ресурс|\bressources\b|nguồn\s+lực", _I)
+_FOLDED_RESOURCES = re.compile(r"\bnguon\s+luc\b")
+_WORD = re.compile(r"\w+")
+
+
+def _counts_an_amount(
+    text: str, cue: re.Match[str], resources: re.Pattern[str] = _RESOURCES
+) -> bool:
+    """Whether a count cue asks for an amount of resources: the resources are what it
+    counts ("скільки ресурсів", "how many resources"), or it closes the question after
+    naming them ("tổng nguồn lực ... là bao nhiêu?", the Vietnamese order)."""
+    rest = text[cue.end() :]
+    if resources.match(rest.lstrip()):
+        return True
+    return _WORD.search(rest) is None and resources.search(text, 0, cue.start()) is not None
+
+
 def expected_answer_type(question: str) -> AnswerType | None:
     """The kind of value the question asks for, or None when it asks for none."""
     text = unicodedata.normalize("NFC", question)
     for kind, cue in _QUESTION_CUES:
-        if cue.search(text):
+        match = cue.search(text)
+        if match:
+            if kind == "count" and _counts_an_amount(text, match):
+                return "money"
             return kind
     folded = fold_latin_diacritics(text).lower()
     for kind, cue in _FOLDED_VIETNAMESE_CUES:
-        if cue.search(folded):
+        match = cue.search(folded)
+        if match:
+            if kind == "count" and _counts_an_amount(folded, match, _FOLDED_RESOURCES):
+                return "money"
             return kind
     return None
 

@@ -731,3 +731,27 @@ def test_provinces_are_not_billions() -> None:
     assert states_answer_type("Phiên họp kết nối tới 63 tỉnh, thành phố.", "count")
     assert states_answer_type("Tỉnh dành 2 tỉ đồng cho chuyển đổi số.", "money")
     assert states_answer_type("Tỉnh bố trí 1.250 tỷ đồng.", "money")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # The resources are what the count cue asks for ...
+        ("Скільки ресурсів передбачено на 2025–2030 роки для Дакнонгу?", "money"),
+        ("Сколько ресурсов выделено на план?", "money"),
+        ("How many resources were planned for the new province?", "money"),
+        # ... or the Vietnamese question names them and closes on the cue.
+        (
+            "Sau hợp nhất, tổng nguồn lực dự kiến giai đoạn 2025-2030 của Lâm Đồng là bao nhiêu?",
+            "money",
+        ),
+        ("tong nguon luc cua lam dong la bao nhieu", "money"),
+        # What is counted is not a resource.
+        ("How many investment projects did Lam Dong approve?", "count"),
+        ("How many human resources were trained?", "count"),
+        ("Tây Ninh có bao nhiêu xã?", "count"),
+        ("lam dong co bao nhieu xa", "count"),
+    ],
+)
+def test_a_count_cue_asking_for_resources_asks_for_an_amount(question: str, kind: str) -> None:
+    assert expected_answer_type(question) == kind
