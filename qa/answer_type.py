@@ -339,3 +339,12 @@ def states_answer_type(sentence: str, kind: AnswerType) -> bool:
     if kind == "count":
         text = _NOT_COUNTS.sub(" ", text)
     return _VALUE_PATTERNS[kind].search(text) is not None
+
+
+def value_start(sentence: str, kind: AnswerType) -> int | None:
+    """Where the sentence's first value of the kind asked for begins (None when it states
+    none); not for counts, whose digits include every date's."""
+    if kind == "count":
+        return None
+    match = _VALUE_PATTERNS[kind].search(unicodedata.normalize("NFC", sentence))
+    return match.start() if match else None

@@ -19,13 +19,20 @@ from index.mentions import overlaps
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
-from qa.answer_type import names_counted
+from qa.answer_type import names_counted, value_start
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
 from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
-from qa.retrieve import article_in_places, asks_period, place_keys_for, within
+from qa.retrieve import (
+    QUESTION_SLACK_AFTER,
+    QUESTION_SLACK_BEFORE,
+    article_in_places,
+    asks_period,
+    place_keys_for,
+    within,
+)
 from qa.scoring import doc_numbers_in
 
 # The opening share of a sentence whose periods say when what it states happened.
@@ -220,7 +227,20 @@ def decide(
         # that states such a value best leads (for a count, one that names what is
         # counted), and without one there is no answer.
         valued = counting_first(plan, ranked) if plan.answer_type == "count" else ranked
-        typed = next((c for c in valued if c.states_value and c.support >= min_support), None)
+        stating = [c for c in valued if c.states_value and c.support >= min_support]
+        # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
+        # published outside it, answers the question's period only when no other
+        # sentence states one.
+        typed = next(
+            (
+                c
+                for c in stating
+                if not value_dated_elsewhere(plan, c) and not published_outside(plan, c)
+            ),
+            None,
+        )
+        typed = typed or next((c for c in stating if not value_dated_elsewhere(plan, c)), None)
+        typed = typed or next(iter(stating), None)
         if typed is None:
             detail = f"no sentence states a value of the kind asked for ({plan.answer_type})"
             return refused(RefusalReason.NO_VALUE, detail)
@@ -276,6 +296,8 @@ def decide(
             pool = [deadline_lead, *pool]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
+    if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
+        selected = without_rival_values(plan, selected)
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
         selected = cover_parts(plan, selected, ranked, min_support)
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:
@@ -287,6 +309,59 @@ def decide(
         features=features,
         answer_probability=probability,
     )
+
+
+def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence dates the value asked for to another period than the
+    question's: a year, quarter or month is named before its first value of that kind
+    ("in 2024, 89.6% of applications ...") and none of those is in the asked period. A
+    period named after the value is mostly a comparison ("58.3%, up from 49.5% in 2024")."""
+    if plan.answer_type is None or not asks_period(plan):
+        return False
+    at = value_start(candidate.text, plan.answer_type)
+    if at is None:
+        return False
+    periods = [d for d in candidate.mentioned if d.precision != "day" and d.start < at]
+    if not periods:
+        return False
+    return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
+
+
+def published_outside(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence's article was published outside the period the question
+    names, with the slack retrieval gives it (a report of a period follows it)."""
+    published = candidate.article.published
+    if not asks_period(plan) or published is None:
+        return False
+    since, until = plan.published_since, plan.published_until
+    return not within(
+        published.date(),
+        since - QUESTION_SLACK_BEFORE if since else None,
+        until + QUESTION_SLACK_AFTER if until else None,
+    )
+
+
+def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Candidate]:
+    """A question asking for one value is answered by the lead's value. A sentence that
+    states a value of that kind is a rival answer when it is not from the question's
+    period: it dates its value to another period ("in 2024, 89.6% ..."), or it is another
+    story's, published outside the period (the old plan's budget for "after the merger").
+    For a "by when" question another story's deadline is a rival answer (another task's).
+    They are left out; the lead's story's other sentences stay as its context."""
+    if not selected or not (plan.answer_type or plan.asks_deadline):
+        return selected
+    lead = selected[0]
+
+    def rival(candidate: Candidate) -> bool:
+        other_story = candidate.evidence.group != lead.evidence.group
+        if plan.answer_type is not None:
+            return candidate.states_value and (
+                value_dated_elsewhere(plan, candidate)
+                or (other_story and published_outside(plan, candidate))
+            )
+        return other_story and bool(candidate.deadlines)
+
+    return [lead] + [c for c in selected[1:] if not rival(c)]
 
 
 def add_outcomes(selected: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:

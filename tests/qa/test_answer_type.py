@@ -4,11 +4,13 @@ question about this one."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pytest
 
+from index.models import MentionedDate
 from qa.answer import answer
 from qa.answer_type import expected_answer_type, states_answer_type
 from qa.candidates import Candidate
@@ -755,3 +757,93 @@ def test_provinces_are_not_billions() -> None:
 )
 def test_a_count_cue_asking_for_resources_asks_for_an_amount(question: str, kind: str) -> None:
     assert expected_answer_type(question) == kind
+
+
+def _year(text: str, year: int) -> MentionedDate:
+    start = text.index(str(year))
+    return MentionedDate(date(year, 1, 1), "mentioned", "year", start, start + 4, str(year))
+
+
+def test_a_value_dated_to_another_period_neither_leads_nor_joins(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    from qa.decide import decide
+
+    question = "What was the fully-online rate in the first half of 2025?"
+    plan = QueryPlan(
+        question=question,
+        language="en",
+        search_text=question,
+        answer_type="percent",
+        answer_parts=("percent",),
+        published_since=date(2025, 1, 1),
+        published_until=date(2025, 6, 30),
+    )
+    text = "The province leads in e-government; in 2024, 89.6% were processed fully online."
+    last_year = _candidate(retriever, "g-a", text, {"percent"}, 0.75, "ld-en")
+    last_year.mentioned = [_year(text, 2024)]
+    this_half = _candidate(
+        retriever, "g-b", "In the first six months, 93.2% were processed online.", {"percent"}, 0.6
+    )
+    decision = decide(plan, [last_year, this_half], min_support=0.34, gazetteer=gazetteer)
+    assert decision.selected == [this_half]
+    # A year named after the value compares it: the value is still the period's.
+    text = "In four months the rate was 58.3%, up from 49.5% in 2024."
+    compared = _candidate(retriever, "g-c", text, {"percent"}, 0.75, "ld-en")
+    compared.mentioned = [_year(text, 2024)]
+    decision = decide(plan, [compared, this_half], min_support=0.34, gazetteer=gazetteer)
+    assert decision.selected[0] is compared
+
+
+def test_another_storys_value_published_outside_the_period_is_a_rival_answer(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    from qa.decide import decide
+
+    question = "After the merger, what total resources are planned for 2025-2030?"
+    plan = QueryPlan(
+        question=question,
+        language="en",
+        search_text=question,
+        answer_type="money",
+        answer_parts=("money",),
+        published_since=date(2025, 7, 1),
+    )
+    # "ld-en" was published in April 2025, "ld-uk" in May: both before the merger.
+    old_plan = _candidate(
+        retriever, "g-a", "Total resources are about VND 1,250 billion.", {"money"}, 0.75, "ld-en"
+    )
+    new_plan = _candidate(
+        retriever, "g-b", "Total resources were raised to VND 2,480 billion.", {"money"}, 0.7
+    )
+    hit = new_plan.evidence.hit
+    after = replace(hit.article, id="ld-after", published=datetime(2025, 8, 21, tzinfo=UTC))
+    new_plan.evidence = replace(new_plan.evidence, hit=replace(hit, article=after))
+    decision = decide(plan, [old_plan, new_plan], min_support=0.34, gazetteer=gazetteer)
+    assert decision.selected == [new_plan]
+    # Without a period the two plans' figures are both answers.
+    plan = replace(plan, published_since=None)
+    decision = decide(plan, [old_plan, new_plan], min_support=0.34, gazetteer=gazetteer)
+    assert decision.selected == [old_plan, new_plan]
+
+
+def test_another_storys_deadline_is_a_rival_answer_to_by_when(
+    retriever: MemoryRetriever, gazetteer: Gazetteer
+) -> None:
+    from qa.decide import decide
+
+    question = "By when must the three data centres be merged?"
+    plan = QueryPlan(
+        question=question, language="en", search_text=question, intent="when", asks_deadline=True
+    )
+    merged = _candidate(
+        retriever, "g-a", "The merger must be finished by 31 March 2026.", set(), 0.6
+    )
+    merged.deadlines = [date(2026, 3, 31)]
+    context = _candidate(retriever, "g-a", "Data is still split across three centres.", set(), 0.55)
+    other = _candidate(
+        retriever, "g-b", "The data centre must be ready by 31 December.", set(), 0.5
+    )
+    other.deadlines = [date(2025, 12, 31)]
+    decision = decide(plan, [merged, context, other], min_support=0.34, gazetteer=gazetteer)
+    assert decision.selected == [merged, context]
