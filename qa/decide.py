@@ -21,6 +21,7 @@ from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
 from qa.answer_type import names_counted, value_start
 from qa.candidates import Candidate
+from qa.clauses import answering_clause
 from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
@@ -298,6 +299,9 @@ def decide(
     selected = dedupe(pool or ranked[:1], limit)
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
         selected = without_rival_values(plan, selected)
+        if plan.asks_deadline:
+            # "By when": a sentence joining two pledges is quoted by the answering one.
+            selected = [answering_clause(plan, c) for c in selected]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
         selected = cover_parts(plan, selected, ranked, min_support)
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:

@@ -96,6 +96,7 @@ _DEADLINE_ASKED = re.compile(
     r"|\bwhat\s+is\s+the\s+deadline|\bwhat\s+deadline|\bthe\s+deadline\s+(?:for|to)\b"
     r"|к\s+какому\s+(?:сроку|числу|дню)|до\s+какого\s+(?:срока|числа|дня)|в\s+какой\s+срок"
     r"|какой\s+срок|до\s+якого\s+(?:терміну|строку|числа|дня)|в\s+який\s+термін|який\s+термін"
+    r"|до\s+какой\s+даты|к\s+какой\s+дате|до\s+якої\s+дати"
     r"|hạn\s+chót|thời\s+hạn\s+nào|thời\s+hạn\s+(?:là\s+)?(?:khi|bao|ngày)|trước\s+ngày\s+nào"
     r"|(?:đến|tới)\s+(?:ngày\s+nào|khi\s+nào|bao\s+giờ)|\bd'ici\s+quand\b|\bavant\s+quelle\s+date",
     _I,

@@ -692,6 +692,9 @@ def test_who_is_not_answered_across_languages_by_a_sentence_naming_no_one(
         "До якого терміну Лам Донг має завершити програму?",
         "Hạn chót hoàn thành xóa nhà tạm là khi nào?",
         "Đến ngày nào Lâm Đồng phải hoàn thành?",
+        "До якої дати Анзянг хоче навчити 70% дорослих?",
+        "До какой даты суда должны перейти на электронные журналы?",
+        "К какой дате нужно завершить объединение центров?",
     ],
 )
 def test_a_question_asking_by_when_asks_for_a_deadline(question: str) -> None:
