@@ -242,35 +242,36 @@ class OriginalsIndex:
         doc_rows, doc_shared = self._documents.gather(doc_terms, np.ones_like(doc_terms), ranges)
         if not len(fig_rows) and not len(doc_rows):
             return None  # only non-sharing candidates: none can be linked
-        hits, where = np.unique(np.concatenate([fig_rows, doc_rows]), return_inverse=True)
-        shared_figures = np.bincount(
-            where,
-            weights=np.concatenate([fig_shared, np.zeros(len(doc_rows))]),
-            minlength=len(hits),
-        ).astype(np.int64)
-        shared_documents = np.bincount(
-            where,
-            weights=np.concatenate([np.zeros(len(fig_rows)), doc_shared]),
-            minlength=len(hits),
-        ).astype(np.int64)
+        # Counted per row of the window (then the undated rows): a dense count of that
+        # size costs less than sorting the hits.
+        span = (hi - lo) + (self._count - self._dated)
+
+        def local(rows: IntArray) -> IntArray:
+            return np.where(rows < hi, rows - lo, rows - self._dated + (hi - lo))
+
+        fig_local, doc_local = local(fig_rows), local(doc_rows)
+        present = np.bincount(np.concatenate([fig_local, doc_local]), minlength=span)
+        where = np.flatnonzero(present)
+        shared_figures = np.bincount(fig_local, weights=fig_shared, minlength=span)[where]
+        shared_documents = np.bincount(doc_local, minlength=span)[where]
+        hits = np.where(where < hi - lo, where + lo, where - (hi - lo) + self._dated)
         allowed = self._allowed(copy, hits, shared_documents)
-        hits, shared_figures, shared_documents = (
-            hits[allowed],
-            shared_figures[allowed],
-            shared_documents[allowed],
-        )
+        hits = hits[allowed]
+        shared_figures = shared_figures[allowed].astype(np.int64)
+        shared_documents = shared_documents[allowed].astype(np.int64)
         if not len(hits):
             return None
         scores = self._scores(copy, hits, shared_figures, shared_documents, figure_total)
-        order = np.argsort(-scores, kind="stable")
-        best = float(scores[order[0]])
-        second = float(scores[order[1]]) if len(order) > 1 else 0.0
+        top = int(np.argmax(scores))
+        best = float(scores[top])
+        second = float(np.max(np.delete(scores, top))) if len(scores) > 1 else 0.0
         if (
             best < MIN_SCORE - _ROUNDING - 0.0001
             or best - second < MIN_MARGIN - 2 * _ROUNDING - 0.0001
         ):
             return None
-        chosen = [int(hits[i]) for i in order if scores[i] >= second - _SAME]
+        # The best and every candidate that may hold the runner-up's score.
+        chosen = [int(row) for row in hits[scores >= second - _SAME]]
         latest = self._latest_non_sharing(copy, lo, hi, hits)
         if latest is not None:
             chosen.append(latest)
