@@ -764,7 +764,7 @@ def test_a_count_cue_asking_for_resources_asks_for_an_amount(question: str, kind
 
 def _year(text: str, year: int) -> MentionedDate:
     start = text.index(str(year))
-    return MentionedDate(date(year, 1, 1), "mentioned", "year", start, start + 4, str(year))
+    return MentionedDate(date(year, 1, 1), "mention", "year", start, start + 4, str(year))
 
 
 def test_a_value_dated_to_another_period_neither_leads_nor_joins(
