@@ -322,11 +322,15 @@ class Catalog:
         than a query that joins every chunk to its article."""
         if filters is None or filters.is_empty():
             return None
+        return self.load_filter_columns().allowed(filters)
+
+    def load_filter_columns(self) -> _FilterColumns:
+        """Read the filter columns now, if not read yet. A served version calls it when
+        it opens, so no search waits for the read (a second at a million chunks)."""
         with self._lock:
             if self._columns is None:
                 self._columns = _FilterColumns.read(self._db)
-            columns = self._columns
-        return columns.allowed(filters)
+            return self._columns
 
     def article(self, article_id: str) -> IndexedArticle | None:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
@@ -397,9 +401,46 @@ class Catalog:
         return found
 
 
-def _day_number(value: str | None) -> int:
-    """An ISO date as a day number; -1 for none (no comparison with a real day holds)."""
-    return date.fromisoformat(value).toordinal() if value else -1
+# The day number `date.toordinal()` gives an ISO date, computed by SQLite: julianday() of
+# a date is its midnight (x.5), and day 1 (0001-01-01) is julianday 1721425.5. An absent
+# date is -1 (no comparison with a real day holds).
+_JULIAN_DAY_ZERO = 1721424.5
+
+
+def _day_number_sql(column: str) -> str:
+    return f"COALESCE(CAST(round(julianday({column}) - {_JULIAN_DAY_ZERO}) AS INTEGER), -1)"
+
+
+# Rows per read of an integer table: its text stays far below SQLite's string limit.
+_ROWS_PER_READ = 1_000_000
+
+
+def _integers(
+    db: sqlite3.Connection, table: str, columns: Sequence[str], join: str = ""
+) -> np.ndarray:
+    """Integer expressions over every row of `table` (aliased `t`), as an (n, len(columns))
+    int64 array in no particular row order.
+
+    SQLite writes each column of a batch of rows as one text of numbers, which numpy
+    parses: no Python object per value, so a million rows take a fraction of a second."""
+    # One aggregate per column over the same rows (one scan), so the columns line up.
+    aggregates = ", ".join(f"group_concat({column}, ' ')" for column in columns)
+    low, high = db.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
+    parts: list[np.ndarray] = []
+    if low is not None:
+        for start in range(low, high + 1, _ROWS_PER_READ):
+            *texts, count = db.execute(
+                f"SELECT {aggregates}, count(*) FROM {table} t {join} "
+                "WHERE t.rowid >= ? AND t.rowid < ?",
+                (start, start + _ROWS_PER_READ),
+            ).fetchone()
+            if not count:
+                continue
+            batch = [np.fromstring(text or "", dtype=np.int64, sep=" ") for text in texts]
+            if any(len(values) != count for values in batch):  # a NULL, or not an integer
+                raise ValueError(f"the catalog's {table} table has a value that is not a number")
+            parts.append(np.stack(batch, axis=1))
+    return np.concatenate(parts) if parts else np.zeros((0, len(columns)), dtype=np.int64)
 
 
 # The code of an absent value (an article that states no province, language...).
@@ -409,13 +450,12 @@ UNSTATED = -1
 def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, dict[str, int]]:
     """Each value's number in a table of the distinct values (None: UNSTATED, matched
     only when a filter asks for it)."""
-    table: dict[str, int] = {}
-    codes = np.fromiter(
-        (UNSTATED if value is None else table.setdefault(value, len(table)) for value in values),
-        dtype=np.int32,
-        count=len(values),
-    )
-    return codes, table
+    table = {value: n for n, value in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(table.__getitem__, values), dtype=np.int32, count=len(values))
+    unstated = table.pop(None, None)
+    if unstated is not None:
+        codes[codes == unstated] = UNSTATED
+    return codes, table  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -435,26 +475,42 @@ class _FilterColumns:
 
     @classmethod
     def read(cls, db: sqlite3.Connection) -> _FilterColumns:
-        articles = db.execute(
-            "SELECT id, province_key, lang, site, translation_group, published_day FROM articles"
-        ).fetchall()
-        row_of = {row[0]: n for n, row in enumerate(articles)}
+        # Articles are numbered by their place in rowid order. One pass reads what filters
+        # compare (each pass over the table reads the article texts too).
         names = ("province_key", "lang", "site", "translation_group")
+        rows = db.execute(
+            f"SELECT rowid, {_day_number_sql('published_day')}, {', '.join(names)} "
+            "FROM articles ORDER BY rowid"
+        ).fetchall()
         article_columns = {
-            name: _codes([row[column] for row in articles])
-            for column, name in enumerate(names, start=1)
+            name: _codes([row[column] for row in rows]) for column, name in enumerate(names, 2)
         }
-        chunks = db.execute("SELECT id, article_id FROM chunks ORDER BY id").fetchall()
-        dates = db.execute("SELECT chunk_id, value, value_end FROM chunk_dates").fetchall()
+        rowids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        published_day = np.fromiter((row[1] for row in rows), dtype=np.int32, count=len(rows))
+        del rows
+        chunks = _integers(
+            db,
+            "chunks",
+            ("t.id", "COALESCE(a.rowid, -1)"),
+            join="LEFT JOIN articles a ON a.id = t.article_id",
+        )
+        chunks = chunks[np.argsort(chunks[:, 0], kind="stable")]
+        # A chunk whose article is missing matches no filter.
+        position = np.searchsorted(rowids, chunks[:, 1])
+        chunk_article = np.where(chunks[:, 1] >= 0, position, -1)
+        dates = _integers(
+            db,
+            "chunk_dates",
+            ("t.chunk_id", _day_number_sql("t.value"), _day_number_sql("t.value_end")),
+        )
         return cls(
             article_columns=article_columns,
-            published_day=np.array([_day_number(row[5]) for row in articles], dtype=np.int32),
-            chunk_ids=np.array([row[0] for row in chunks], dtype=np.int64),
-            # A chunk whose article is missing matches no filter (the join dropped it).
-            chunk_article=np.array([row_of.get(row[1], -1) for row in chunks], dtype=np.int64),
-            date_chunk=np.array([row[0] for row in dates], dtype=np.int64),
-            date_start=np.array([_day_number(row[1]) for row in dates], dtype=np.int32),
-            date_end=np.array([_day_number(row[2]) for row in dates], dtype=np.int32),
+            published_day=published_day,
+            chunk_ids=np.ascontiguousarray(chunks[:, 0]),
+            chunk_article=chunk_article.astype(np.int64),
+            date_chunk=np.ascontiguousarray(dates[:, 0]),
+            date_start=dates[:, 1].astype(np.int32),
+            date_end=dates[:, 2].astype(np.int32),
         )
 
     def allowed(self, filters: SearchFilters) -> np.ndarray:

@@ -81,10 +81,20 @@ class HybridIndex:
         fusion: FusionSettings | None = None,
         info: dict[str, Any] | None = None,
     ) -> HybridIndex:
-        """Open a complete version folder (the caller checks the embedder matches)."""
+        """Open a complete version folder (the caller checks the embedder matches).
+
+        The catalog's filter columns are read here, so the first filtered search after a
+        version opens (at start-up, or when the served version changes) costs no more
+        than any other."""
+        catalog = Catalog(directory / CATALOG_FILE)
+        try:
+            catalog.load_filter_columns()
+        except BaseException:
+            catalog.close()
+            raise
         return cls(
             embedder,
-            Catalog(directory / CATALOG_FILE),
+            catalog,
             load_vector_store(directory, backend, milvus_uri=milvus_uri, read_only=True),
             KeywordIndex.load(directory / KEYWORD_DIR, tokenizer),
             fusion=fusion,
