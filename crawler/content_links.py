@@ -48,6 +48,8 @@ from crawler.linking import (
     RULES_VERSION,
     WEIGHTS,
     Link,
+    is_original,
+    is_unmarked_copy,
     microseconds,
     place_matcher,
     summarise,
@@ -68,20 +70,12 @@ class LinkPass:
     weighed: int = 0  # of them, weighed by this pass (the others could not have changed)
 
 
-def _is_unmarked_translation(article: Article) -> bool:
-    return article.lang not in (None, "vi") and not article.translation_of
-
-
-def _is_original(article: Article) -> bool:
-    return article.lang == "vi" and not article.translation_of
-
-
 def role_of(article: Article | None) -> str:
     if article is None:
         return OTHER  # a stored row that no longer parses is read by no one
-    if _is_original(article):
+    if is_original(article):
         return ORIGINAL
-    return COPY if _is_unmarked_translation(article) else OTHER
+    return COPY if is_unmarked_copy(article) else OTHER
 
 
 def rules(places: Mapping[str, Sequence[str]] | None) -> dict[str, str]:
@@ -220,11 +214,11 @@ def link_stored_translations(
     weigh = plan.to_weigh()
     links: list[Link] = []
     if weigh:
-        matcher = place_matcher(places) if places else None
+        matcher = place_matcher(places)
         index = OriginalsIndex(
             summarise(a, matcher)
             for a in store.articles_with_ids(plan.originals_for(weigh))
-            if _is_original(a)
+            if is_original(a)
         )
         for article in store.articles_with_ids(copy.article_id for copy in weigh):
             link = index.link(summarise(article, matcher)) if role_of(article) == COPY else None

@@ -121,14 +121,18 @@ class PlaceMatcher:
 Places = Mapping[str, Sequence[str]] | PlaceMatcher
 
 
-def place_matcher(places: Places) -> PlaceMatcher:
+def place_matcher(places: Places | None) -> PlaceMatcher | None:
+    """One matcher for many texts; None when no place names are given (places not read)."""
+    if not places:
+        return None
     return places if isinstance(places, PlaceMatcher) else PlaceMatcher(places)
 
 
 def places_in(text: str, places: Places) -> set[str]:
     """Keys of the places whose names (any language, any script) the text mentions.
     Reading many texts, pass a `PlaceMatcher` built once."""
-    return place_matcher(places).find(text)
+    matcher = place_matcher(places)
+    return matcher.find(text) if matcher else set()
 
 
 def _text(article: Article) -> str:
@@ -204,7 +208,7 @@ def weigh(
 ) -> Evidence | None:
     """The evidence that `copy` translates `original`, or None when something rules it out
     (published too early or too late, about other places, the same language)."""
-    matcher = place_matcher(places) if places else None
+    matcher = place_matcher(places)
     return _weigh(
         copy, original, text_facts(copy, matcher), text_facts(original, matcher), similarity
     )
@@ -255,7 +259,7 @@ def link_translation(
     similarity: Similarity | None = None,
 ) -> Link | None:
     """The original `copy` translates, when one candidate clearly has the evidence."""
-    matcher = place_matcher(places) if places else None
+    matcher = place_matcher(places)
     candidates = [(original, text_facts(original, matcher)) for original in originals]
     return _decide(copy, text_facts(copy, matcher), candidates, similarity)
 
@@ -335,19 +339,18 @@ def link_unmarked(
     each copy is weighed against the few originals that can change its decision: the
     links are those of weighing every original in its window, which is what happens when a
     similarity is supplied (it may favour any candidate)."""
+    matcher = place_matcher(places)
     if similarity is None:
         from crawler.link_blocking import link_copies
 
-        matcher = place_matcher(places) if places else None
         return link_copies(
-            (summarise(a, matcher) for a in articles if _is_original(a)),
-            (summarise(a, matcher) for a in articles if _is_unmarked_copy(a)),
+            (summarise(a, matcher) for a in articles if is_original(a)),
+            (summarise(a, matcher) for a in articles if is_unmarked_copy(a)),
         )
-    matcher = place_matcher(places) if places else None
-    originals = _OriginalsByTime([a for a in articles if _is_original(a)], matcher)
+    originals = _OriginalsByTime([a for a in articles if is_original(a)], matcher)
     links = []
     for article in articles:
-        if not _is_unmarked_copy(article):
+        if not is_unmarked_copy(article):
             continue
         candidates = originals.candidates(article)
         link = _decide(article, text_facts(article, matcher), candidates, similarity)
@@ -356,9 +359,11 @@ def link_unmarked(
     return links
 
 
-def _is_original(article: Article) -> bool:
+def is_original(article: Article) -> bool:
+    """A Vietnamese article that names no original of its own: what copies link to."""
     return article.lang == "vi" and not article.translation_of
 
 
-def _is_unmarked_copy(article: Article) -> bool:
+def is_unmarked_copy(article: Article) -> bool:
+    """A translation whose page named no original: what content linking links."""
     return article.lang not in (None, "vi") and not article.translation_of
