@@ -26,14 +26,7 @@ from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
 from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
-from qa.retrieve import (
-    QUESTION_SLACK_AFTER,
-    QUESTION_SLACK_BEFORE,
-    article_in_places,
-    asks_period,
-    place_keys_for,
-    within,
-)
+from qa.retrieve import article_in_places, asks_period, place_keys_for, question_window, within
 from qa.scoring import doc_numbers_in
 
 # The opening share of a sentence whose periods say when what it states happened.
@@ -337,12 +330,7 @@ def published_outside(plan: QueryPlan, candidate: Candidate) -> bool:
     published = candidate.article.published
     if not asks_period(plan) or published is None:
         return False
-    since, until = plan.published_since, plan.published_until
-    return not within(
-        published.date(),
-        since - QUESTION_SLACK_BEFORE if since else None,
-        until + QUESTION_SLACK_AFTER if until else None,
-    )
+    return not within(published.date(), *question_window(plan))
 
 
 def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Candidate]:

@@ -115,8 +115,7 @@ def merge_filters(user: SearchFilters, plan: QueryPlan) -> SearchFilters:
     before in Vietnam time) and more after: reports on a quarter or a meeting appear during
     it and in the weeks that follow. The user's own filters are taken as given.
     """
-    question_since = plan.published_since - QUESTION_SLACK_BEFORE if plan.published_since else None
-    question_until = plan.published_until + QUESTION_SLACK_AFTER if plan.published_until else None
+    question_since, question_until = question_window(plan)
     since = _latest(user.since, question_since)
     until = _earliest(user.until, question_until)
     if since and until and since > until:
@@ -202,6 +201,17 @@ def _chunk_mentions_period(chunk: Chunk, plan: QueryPlan) -> bool:
     return any(within(d.value, since, until) for d in chunk.dates for since, until in periods)
 
 
+def question_window(plan: QueryPlan) -> tuple[date | None, date | None]:
+    """The days a story about the question's period may be published: the period widened
+    a little before (a story dated the evening before in Vietnam time) and more after
+    (reports on a quarter or a meeting follow it by weeks)."""
+    since, until = plan.published_since, plan.published_until
+    return (
+        since - QUESTION_SLACK_BEFORE if since else None,
+        until + QUESTION_SLACK_AFTER if until else None,
+    )
+
+
 def within(value: date, since: date | None, until: date | None) -> bool:
     """Whether a day falls in [since, until] (open ends count)."""
     return (since is None or value >= since) and (until is None or value <= until)
@@ -220,14 +230,8 @@ def about_period(article: IndexedArticle, chunk: Chunk, plan: QueryPlan) -> bool
     since, until = plan.published_since, plan.published_until
     if since is None and until is None:
         return True
-    if article.published is not None:
-        day = article.published.date()
-        if within(
-            day,
-            since - QUESTION_SLACK_BEFORE if since else None,
-            until + QUESTION_SLACK_AFTER if until else None,
-        ):
-            return True
+    if article.published is not None and within(article.published.date(), *question_window(plan)):
+        return True
     # Every later target overlaps a period with no end ("after the merger"): a passage
     # published before such a period does not name it by a deadline ("by 2030" in a
     # February plan), only by what it says happened in it.
