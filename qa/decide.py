@@ -21,7 +21,7 @@ from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
 from qa.answer_type import names_counted, value_start
 from qa.candidates import Candidate
-from qa.clauses import answering_clause
+from qa.clauses import ClauseChooser, answering_clause, answering_clause_by_meaning
 from qa.gazetteer import Gazetteer
 from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
 from qa.models import QueryPlan
@@ -185,13 +185,15 @@ def decide(
     min_support: float = DEFAULT_MIN_SUPPORT,
     refusal_model: RefusalModel | None = None,
     gazetteer: Gazetteer,
+    clause_by_meaning: ClauseChooser | None = None,
 ) -> Decision:
     """Pick the answering sentences, or refuse when the evidence does not carry them.
 
     `refusal_model` decides whether the evidence that meets the question's constraints answers
     it; without it, the best sentence's support must reach `min_support`, which also
     says which sentences carry the question. `gazetteer` tells which side of a
-    comparison a sentence is about."""
+    comparison a sentence is about. `clause_by_meaning` picks the answering clause of a
+    sentence joining several values when the question's words cannot."""
     if not ranked:
         return Decision([], True, RefusalReason.NO_PASSAGES)
     ranked, reason = meets_constraints(plan, ranked)
@@ -294,7 +296,13 @@ def decide(
         selected = without_rival_values(plan, selected)
         if plan.asks_deadline:
             # "By when": a sentence joining two pledges is quoted by the answering one.
-            selected = [answering_clause(plan, c) for c in selected]
+            selected = [answering_clause(plan, c, clause_by_meaning) for c in selected]
+        elif plan.answer_type is not None and selected and clause_by_meaning is not None:
+            # "How many", "what share": a lead sentence in another language joining two
+            # figures is quoted by the one closest to the question; the sentences after
+            # it are context, kept whole.
+            lead = answering_clause_by_meaning(plan, selected[0], clause_by_meaning)
+            selected = [lead, *selected[1:]]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
         selected = cover_parts(plan, selected, ranked, min_support)
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:

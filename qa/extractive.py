@@ -19,9 +19,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from index.models import Embedder
 from index.profiles import DEFAULT_MIN_SUPPORT, EmbedderProfile, profile_for
 from qa.candidates import Candidate, gather_candidates
+from qa.clauses import ClauseChooser
 from qa.compose import compose, refusal, searched_description
 from qa.decide import decide
 from qa.gazetteer import Gazetteer
@@ -47,6 +50,24 @@ def refusal_model_for(embedder: Embedder) -> RefusalModel | None:
     """The refusal model fitted for the embedder's profile, if there is one."""
     profile = _profile_of(embedder)
     return model_for_profile(profile.name) if profile else None
+
+
+def clause_chooser(embedder: Embedder, plan: QueryPlan) -> ClauseChooser | None:
+    """The clause of a sentence closest in meaning to the question, when it is closer
+    than every other by the profile's margin (None for embedders without one)."""
+    profile = _profile_of(embedder)
+    margin = profile.clause_margin if profile else None
+    if margin is None:
+        return None
+
+    def choose(clauses: Sequence[str]) -> int | None:
+        question = np.asarray(embedder.embed_queries([plan.search_text]))[0]
+        similarity = np.asarray(embedder.embed_passages(list(clauses))) @ question
+        order = np.argsort(-similarity)
+        best, second = int(order[0]), int(order[1])
+        return best if similarity[best] - similarity[second] >= margin else None
+
+    return choose
 
 
 def extractive_answer(
@@ -77,7 +98,12 @@ def extractive_answer(
         gazetteer=gazetteer,
     )
     decision = decide(
-        plan, ranked, min_support=min_support, refusal_model=refusal_model, gazetteer=gazetteer
+        plan,
+        ranked,
+        min_support=min_support,
+        refusal_model=refusal_model,
+        gazetteer=gazetteer,
+        clause_by_meaning=clause_chooser(embedder, plan),
     )
     searched_text, searched = searched_description(plan, filters or {}, len(evidence), gazetteer)
     searched["support"] = round(decision.best_support, 3)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
+import numpy as np
+
+from index.mentions import find_dates
 from index.models import Chunk, IndexedArticle, SearchHit
+from index.profiles import profile_named
 from qa.candidates import Candidate
-from qa.clauses import answering_clause, clauses
+from qa.clauses import answering_clause, answering_clause_by_meaning, clauses
 from qa.decide import decide
+from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
 from qa.models import QueryPlan
 from qa.retrieve import Evidence
@@ -15,9 +22,9 @@ from qa.retrieve import Evidence
 LEAD = "Provincial news. "
 
 
-def _candidate(sentence: str, sibling: str | None = None) -> Candidate:
+def _candidate(sentence: str, sibling: str | None = None, lang: str = "vi") -> Candidate:
     text = LEAD + sentence
-    article = IndexedArticle(id="a", url="https://example.vn/a", title="t", text=text)
+    article = IndexedArticle(id="a", url="https://example.vn/a", title="t", text=text, lang=lang)
     chunk = Chunk(article_id="a", ordinal=0, start=0, end=len(text), text=text)
     evidence = Evidence(
         hit=SearchHit(chunk=chunk, article=article, score=1.0), score=1.0, group="g"
@@ -117,3 +124,129 @@ def test_a_by_when_answer_quotes_the_answering_clause(gazetteer: Gazetteer) -> N
     assert [c.text for c in decision.selected] == [
         "pay all social benefits without cash by December 31, 2024"
     ]
+
+
+# --- a value asked for, in a sentence of another language ----------------------------------
+
+TWO_FIGURES_VI = (
+    "Công an tỉnh đã làm sạch hơn 1,2 triệu dữ liệu dân cư, phối hợp với Sở Tư pháp số hóa "
+    "615.000 bản ghi hộ tịch."
+)
+
+
+def _how_many(question: str, language: str = "en", **period: date) -> QueryPlan:
+    return QueryPlan(
+        question=question,
+        language=language,
+        search_text=question,
+        answer_type="count",
+        answer_parts=("count",),
+        published_since=period.get("since"),
+        published_until=period.get("until"),
+    )
+
+
+class _Chooser:
+    """A `ClauseChooser` that picks a set clause and records what it was shown."""
+
+    def __init__(self, pick: int | None) -> None:
+        self.pick = pick
+        self.shown: list[list[str]] = []
+
+    def __call__(self, texts: Sequence[str]) -> int | None:
+        self.shown.append(list(texts))
+        return self.pick
+
+
+def test_meaning_picks_the_figure_asked_for_across_languages() -> None:
+    plan = _how_many("How many civil status records were digitised?")
+    chooser = _Chooser(1)
+    quote = _quoted(answering_clause_by_meaning(plan, _candidate(TWO_FIGURES_VI), chooser))
+    assert quote == "phối hợp với Sở Tư pháp số hóa 615.000 bản ghi hộ tịch"
+    assert chooser.shown == [["Công an tỉnh đã làm sạch hơn 1,2 triệu dữ liệu dân cư", quote + "."]]
+    # No clause clearly closer: the whole sentence stays.
+    undecided = _candidate(TWO_FIGURES_VI)
+    assert answering_clause_by_meaning(plan, undecided, _Chooser(None)) is undecided
+
+
+def test_meaning_is_not_asked_when_the_words_can_be_read() -> None:
+    # In the question's language a breakdown ("of which 64") shares the question's words
+    # and neither words nor meaning cut it away from the total.
+    sentence = "The new province has 104 communes and wards, of which 64 are in the former area."
+    chooser = _Chooser(1)
+    candidate = _candidate(sentence, lang="en")
+    plan = _how_many("How many communes and wards does the new province have?")
+    assert answering_clause_by_meaning(plan, candidate, chooser) is candidate
+    assert chooser.shown == []
+
+
+def test_the_clause_of_the_period_asked_is_quoted_whatever_meaning_says() -> None:
+    sentence = "Tỷ lệ hồ sơ nộp trực tuyến năm 2025 đạt 58,3%, cao hơn mức 49,5% của năm 2024."
+    candidate = _candidate(sentence)
+    candidate.mentioned = find_dates(sentence, "vi", reference=date(2025, 5, 6))
+    plan = QueryPlan(
+        question="What was the online submission rate in 2024?",
+        language="en",
+        search_text="online submission rate 2024",
+        answer_type="percent",
+        published_since=date(2024, 1, 1),
+        published_until=date(2024, 12, 31),
+    )
+    chooser = _Chooser(0)
+    assert _quoted(answering_clause_by_meaning(plan, candidate, chooser)) == (
+        "cao hơn mức 49,5% của năm 2024"
+    )
+    assert chooser.shown == []
+    # Asked of a period neither clause names, the sentence stays whole.
+    plan = replace(plan, published_since=date(2023, 1, 1), published_until=date(2023, 12, 31))
+    assert answering_clause_by_meaning(plan, candidate, chooser) is candidate
+
+
+def test_a_how_many_answer_quotes_the_lead_clause_chosen_by_meaning(
+    gazetteer: Gazetteer,
+) -> None:
+    lead = _candidate(TWO_FIGURES_VI)
+    context = _candidate("Tỉnh có 896.350 tài khoản định danh, đạt 82% số người dân.")
+    for rank, candidate in enumerate((lead, context)):
+        candidate.support = candidate.score = 0.6 - rank / 10
+        candidate.states_value = candidate.intent_match = True
+    plan = _how_many("Project 06: how many civil status records were digitised?")
+    decision = decide(
+        plan, [lead, context], min_support=0.34, gazetteer=gazetteer, clause_by_meaning=_Chooser(1)
+    )
+    assert [c.text for c in decision.selected][0] == (
+        "phối hợp với Sở Tư pháp số hóa 615.000 bản ghi hộ tịch"
+    )
+    assert "1,2 triệu" not in " ".join(c.text for c in decision.selected)
+
+
+class _Embedder:
+    """Vectors set per text: the question along x, each clause at a set closeness."""
+
+    name = "gemma-768"
+
+    def __init__(self, closeness: dict[str, float]) -> None:
+        self.closeness = closeness
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.array([[1.0, 0.0] for _ in texts], dtype=np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        rows = [[self.closeness[t], (1 - self.closeness[t] ** 2) ** 0.5] for t in texts]
+        return np.array(rows, dtype=np.float32)
+
+
+def test_the_chooser_needs_a_clause_closer_by_the_profiles_margin() -> None:
+    plan = _how_many("How many records were digitised?")
+    margin = profile_named("gemma").clause_margin  # type: ignore[union-attr]
+    assert margin is not None
+    clear = clause_chooser(_Embedder({"a": 0.30, "b": 0.30 + margin + 0.01}), plan)  # type: ignore[arg-type]
+    assert clear is not None and clear(["a", "b"]) == 1
+    close = clause_chooser(_Embedder({"a": 0.30, "b": 0.30 + margin / 2}), plan)  # type: ignore[arg-type]
+    assert close is not None and close(["a", "b"]) is None
+
+
+def test_a_duration_is_not_a_count_and_stays_with_its_figure() -> None:
+    plan = _how_many("How many tourists came in the first quarter of 2025?")
+    sentence = "Theo Sở Du lịch, 3 tháng đầu năm 2025, tỉnh đón 1.126.000 lượt khách."
+    assert clauses(plan, sentence) == [(0, len(sentence))]
