@@ -63,10 +63,12 @@ cam ket hua
 # What a commitments question asks besides the pledge itself ("commit to finish what",
 # "cam kết hoàn thành gì"): the intent, not the topic.
 _COMMITMENT_FRAMING_RAW = """
-finish complete achieve accomplish deliver done
-hoàn thành thực hiện đạt làm xong
-сделать выполнить завершить достичь выполнит завершит
-зробити виконати завершити досягти виконає завершить
+finish complete achieve accomplish deliver done must required expected due everything
+hoàn thành thực hiện đạt làm xong phải cần
+сделать выполнить завершить достичь выполнит завершит должна должен должны обязана обязан
+нужно необходимо всё все
+зробити виконати завершити досягти виконає завершить має мають мусить повинна повинен
+повинні треба потрібно все усе
 """
 
 # Words that only hand a follow-up back to the earlier turn ("what about", "còn ... thì

@@ -66,6 +66,19 @@ _COMMITMENTS = re.compile(
     r"|s['’]est\s+engag|engagement|promis|verpflicht|versproch|compromet|prometi|承诺|保证",
     _I,
 )
+# What a place is bound to do ("what must Thanh Hoa finish before 30 June", "що має
+# завершити", "phải hoàn thành những gì") asks for its commitments as much as "commit" does.
+_OBLIGATIONS = re.compile(
+    r"\b(?:must|has\s+to|have\s+to|(?:is|are)\s+(?:required|expected|due)\s+to)\s+(?:\w+\s+){0,2}?"
+    r"(?:finish|complete|achieve|accomplish|deliver|do|implement|reach)\b"
+    r"|(?<!\w)(?:phải|cần)\s+(?:phải\s+)?(?:hoàn\s+thành|thực\s+hiện|làm|đạt)"
+    r"|(?<!\w)(?:долж\w*|обязан\w*|нужно|необходимо)\s+(?:\w+\s+){0,2}?"
+    r"(?:заверш|выполн|сдела|достич|реализ)"
+    r"|(?<!\w)(?:має|мають|мусить|повин\w*|треба|потрібно)\s+(?:\w+\s+){0,2}?"
+    r"(?:заверш|викон|зроб|досяг|реаліз)"
+    r"|\bdoi(?:t|vent)\s+(?:\w+\s+){0,2}?(?:achever|terminer|réaliser|accomplir|atteindre)",
+    _I,
+)
 _WHO_LEADING = re.compile(
     r"^\s*(?:who|whom|which\s+(?:officials?|leaders?|people|person)|ai\b|những\s+ai|кто|кого|хто|кого"
     r"|qui\b|wer\b|quién|quiénes|谁)",
@@ -121,7 +134,7 @@ def detect_intent(question: str, language: str) -> Intent:
         return "who"
     if _WHEN.match(text) or _WHEN_LEADING.match(text) or asks_deadline(text):
         return "when"
-    if _COMMITMENTS.search(text):
+    if _COMMITMENTS.search(text) or _OBLIGATIONS.search(text):
         return "commitments"
     if _WHO.search(who_text):
         return "who"

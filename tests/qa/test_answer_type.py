@@ -221,6 +221,8 @@ def test_time_expressions_and_framing_are_not_the_topic(gazetteer: Gazetteer) ->
         "Що Куангнінь зобов'язався зробити до кінця 2025 року?",
         "Thái Bình cam kết hoàn thành gì trước tháng 6/2025?",
         "What did Lam Dong commit to finish by the end of 2025?",
+        "List everything Thanh Hoa must finish before 30 June 2025.",
+        "Що має завершити Куангнінь до кінця 2025 року?",
     ):
         plan = understand(question, (), today=date(2025, 12, 1), gazetteer=gazetteer)
         assert plan.time_words, question
