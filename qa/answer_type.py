@@ -259,6 +259,59 @@ def counted_words(question: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+# Units of measure by what they measure, as written in the sources and the questions:
+# lengths, areas, weights, power. A number with one of them measures, it does not count
+# ("fishing vessels 15 metres or longer" says nothing of how many vessels).
+_UNITS: dict[str, tuple[str, ...]] = {
+    "length": (
+        "km",
+        "m",
+        "metre",
+        "meter",
+        "mét",
+        "kilometre",
+        "kilometer",
+        "метр",
+        "километр",
+        "кілометр",
+        "км",
+        "м",
+        "mètre",
+        "kilomètre",
+    ),
+    "area": ("ha", "hectare", "héc-ta", "km2", "km²", "m2", "m²", "гектар", "га"),
+    "weight": ("kg", "tấn", "ton", "tonne", "тонн", "тон", "кг"),
+    "power": ("mw", "kw", "kwh", "мвт", "квт"),
+}
+_UNIT_WORD = "|".join(
+    sorted((re.escape(u) for units in _UNITS.values() for u in units), key=len, reverse=True)
+)
+_MEASURE = re.compile(rf"\d[\d.,]*\s*(?P<unit>(?:{_UNIT_WORD})\w*)(?!\w)", _I)
+
+
+def _measured(word: str) -> str | None:
+    """What a unit word measures ("metres", "метрів", "km" -> "length"), if it is one."""
+    word = word.lower()
+    for kind, units in _UNITS.items():
+        for unit in units:
+            if word == unit or (len(unit) >= 3 and word.startswith(unit)):
+                return kind
+    return None
+
+
+def without_measures(text: str, counted: Sequence[str]) -> str:
+    """The text with its measures blanked: a length, area, weight or power is not a count,
+    unless the question counts in that unit ("how many km of dykes", "скільки гектарів")."""
+    asked = {_measured(word) for word in counted} - {None}
+
+    def blank(match: re.Match[str]) -> str:
+        measured = _measured(match.group("unit"))
+        kept = measured is None or measured in asked
+        return match.group(0) if kept else " " * len(match.group(0))
+
+    return _MEASURE.sub(blank, text)
+
+
 def names_counted(counted: Sequence[str], sentence: str) -> bool:
     """Whether the sentence names what the question counts (any of `counted_words`)."""
     present = {stem(t) for t in content_tokens(sentence)}

@@ -40,7 +40,7 @@ from qa.align import (
     sibling_version,
     words_comparable,
 )
-from qa.answer_type import AnswerPart, states_answer_type
+from qa.answer_type import AnswerPart, states_answer_type, without_measures
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
@@ -333,6 +333,8 @@ def _read_constraints(
     docs = find_doc_numbers(candidate.text) if asks_values or wanted_docs else []
     if asks_values:
         values = value_text(candidate, docs)
+        if plan.answer_type == "count":
+            values = without_measures(values, plan.counted)
         if plan.answer_type is not None:
             candidate.states_value = states_answer_type(values, plan.answer_type)
             candidate.intent_match = candidate.intent_match or candidate.states_value

@@ -852,3 +852,20 @@ def test_another_storys_deadline_is_a_rival_answer_to_by_when(
     other.deadlines = [date(2025, 12, 31)]
     decision = decide(plan, [merged, context, other], min_support=0.34, gazetteer=gazetteer)
     assert decision.selected == [merged, context]
+
+
+def test_a_measure_is_not_a_count_unless_the_question_counts_in_its_unit() -> None:
+    from qa.answer_type import counted_words, states_answer_type, without_measures
+
+    def states_a_count(sentence: str, question: str) -> bool:
+        return states_answer_type(without_measures(sentence, counted_words(question)), "count")
+
+    vessels = "Усі рибальські судна завдовжки від 15 метрів користуватимуться журналами."
+    assert not states_a_count(vessels, "Скільки рибальських суден користуються журналами?")
+    assert not states_a_count("Rừng trồng mới đạt 3.500 ha.", "Có bao nhiêu xã trồng rừng?")
+    # The question counts in the sentence's unit, in its own language or another.
+    assert states_a_count("Đã xây 12 km đê.", "How many km of dykes were built?")
+    assert states_a_count("Trồng 3.500 ha rừng.", "Скільки гектарів лісу посаджено?")
+    # Words that merely begin like a unit ("mục tiêu", "million") are not units.
+    assert states_a_count("Tỉnh đặt 5 mục tiêu.", "Có bao nhiêu mục tiêu?")
+    assert states_a_count("13 million records were cleaned.", "How many records?")
