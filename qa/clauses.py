@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from index.mentions import find_dates, overlaps
 from index.models import MentionedDate
 from qa.align import base_language, in_language
@@ -52,10 +53,12 @@ def _states_value(plan: QueryPlan, text: str) -> bool:
     if plan.asks_deadline or plan.answer_type is None:
         return bool(dates)
     if plan.answer_type == "count":
-        # A date's or a duration's digits are not a count ("as of 25/3/2024, 896,350
-        # accounts"; "in the first 3 months of 2025, 1,126,000 visitors").
-        for date in dates:
-            text = text[: date.start] + " " * (date.end - date.start) + text[date.end :]
+        # A date's, a duration's or a document number's digits are not a count ("as of
+        # 25/3/2024, 896,350 accounts"; "in the first 3 months of 2025"; "Plan 215-KH/TU").
+        spans = [(d.start, d.end) for d in dates]
+        spans += [(start, end) for _n, start, end in find_doc_numbers(text)]
+        for start, end in spans:
+            text = text[:start] + " " * (end - start) + text[end:]
         text = _DURATION.sub(" ", text)
     return states_answer_type(text, plan.answer_type)
 
@@ -131,9 +134,21 @@ def answering_clause_by_meaning(
     if in_language(base_language(plan.language), candidate):
         return candidate
     spans = clauses(plan, candidate.text)
-    if len(spans) < 2:
+    if len(spans) < 2 or any(_BREAKDOWN.match(candidate.text, a) for a, _b in spans[1:]):
+        # "1,450 procedures, of which 1,092 online": both figures are of one whole, and
+        # either may be what is asked; the sentence stays whole.
         return candidate
-    if asks_period(plan) and any(_periods_in(candidate, span) for span in spans):
+    wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
+    with_doc = [
+        i
+        for i, (a, b) in enumerate(spans)
+        if wanted_docs & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
+    ]
+    if wanted_docs and with_doc:
+        # The document asked about is read in any language: its clause answers ("Plan
+        # 215-KH/TU with 73 tasks; 19 done so far" for "how many tasks does Plan 215 set").
+        chosen = with_doc[0] if len(with_doc) == 1 else None
+    elif asks_period(plan) and any(_periods_in(candidate, span) for span in spans):
         # Which clause is of the period asked is read from the periods it names, not from
         # its meaning ("58.3% in four months, up from 49.5% in 2024" for "in 2024").
         of_period = [
@@ -148,6 +163,14 @@ def answering_clause_by_meaning(
     else:
         chosen = by_meaning([candidate.text[a:b] for a, b in spans])
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+
+
+# A clause that breaks down the figure before it ("of which", "trong đó", "в том числе").
+_BREAKDOWN = re.compile(
+    r"(?:of\s+which|including|among\s+them|trong\s+đó|bao\s+gồm|gồm|в\s+том\s+числе|из\s+них"
+    r"|у\s+тому\s+числі|з\s+них|dont|parmi\s+(?:eux|elles))(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _periods_in(candidate: Candidate, span: tuple[int, int]) -> list[MentionedDate]:

@@ -134,7 +134,10 @@ def detect_intent(question: str, language: str) -> Intent:
         return "who"
     if _WHEN.match(text) or _WHEN_LEADING.match(text) or asks_deadline(text):
         return "when"
-    if _COMMITMENTS.search(text) or _OBLIGATIONS.search(text):
+    if _COMMITMENTS.search(text):
+        return "commitments"
+    if _OBLIGATIONS.search(text) and expected_answer_type(text) is None:
+        # "How many visitors must it welcome?", "cần đạt bao nhiêu": a target's value.
         return "commitments"
     if _WHO.search(who_text):
         return "who"

@@ -250,3 +250,30 @@ def test_a_duration_is_not_a_count_and_stays_with_its_figure() -> None:
     plan = _how_many("How many tourists came in the first quarter of 2025?")
     sentence = "Theo Sở Du lịch, 3 tháng đầu năm 2025, tỉnh đón 1.126.000 lượt khách."
     assert clauses(plan, sentence) == [(0, len(sentence))]
+
+
+def test_a_breakdown_keeps_the_sentence_whole_across_languages() -> None:
+    sentence = (
+        "Hiện tỉnh đang giải quyết 1.450 thủ tục hành chính, trong đó 1.092 thủ tục đã được "
+        "cung cấp trực tuyến."
+    )
+    candidate = _candidate(sentence)
+    chooser = _Chooser(1)
+    plan = _how_many("How many administrative procedures does the province handle?")
+    assert answering_clause_by_meaning(plan, candidate, chooser) is candidate
+    assert chooser.shown == []
+
+
+def test_the_clause_naming_the_document_asked_about_answers() -> None:
+    sentence = (
+        "Провинциальный комитет издал План № 215-KH/TU от 10 февраля 2025 года, включающий "
+        "73 задачи; на сегодняшний день выполнено 19 задач."
+    )
+    candidate = _candidate(sentence, lang="ru")
+    chooser = _Chooser(1)
+    plan = replace(
+        _how_many("How many tasks does Plan 215-KH/TU set out?"), doc_numbers=("215-KH/TU",)
+    )
+    quote = _quoted(answering_clause_by_meaning(plan, candidate, chooser))
+    assert quote.endswith("включающий 73 задачи") and "19" not in quote
+    assert chooser.shown == []

@@ -83,6 +83,10 @@ def test_place_names_do_not_decide_the_language() -> None:
         ("Що має завершити Ламдонг до червня 2025 року?", "commitments"),
         ("By what date must Thanh Hoa open its innovation centre?", "when"),
         ("How many tasks must be completed?", "fact"),
+        # A value asked for with the same words is a target's value, a fact.
+        ("How many tasks must Lam Dong complete by June 2025?", "fact"),
+        ("Hà Giang cần đạt bao nhiêu lượt khách trong năm 2025?", "fact"),
+        ("Скільки завдань має виконати провінція?", "fact"),
         ("Who represented Ha Giang at the meeting?", "who"),
         ("Who attended?", "who"),
         ("Ai chủ trì hội nghị?", "who"),
