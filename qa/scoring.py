@@ -66,7 +66,7 @@ class ScoringConfig:
     dense: float = 0.55
     keyword: float = 0.25
     passage: float = 0.10
-    place: float = 0.06
+    place: float = 0.18
     deadline: float = 0.08
     doc: float = 0.10
     cue: float = 0.05
