@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
@@ -82,24 +83,13 @@ def _write_catalog(path: Path, articles: int = 300, seed: int = 5) -> None:
             chunk_id += rng.randint(1, 1000)
             dates = tuple(_mentioned(rng) for _ in range(rng.randint(0, 3)))
             chunk = Chunk(article_id=article.id or "", ordinal=ordinal, start=0, end=1, text="n")
-            records.append(ChunkRecord(chunk_id, _with_dates(chunk, dates), "h"))
+            records.append(ChunkRecord(chunk_id, replace(chunk, dates=dates), "h"))
     # A chunk whose article is not in the catalog matches no filter.
     orphan = Chunk(article_id="gone", ordinal=0, start=0, end=1, text="n")
-    records.append(ChunkRecord(chunk_id + 1, _with_dates(orphan, (_mentioned(rng),)), "h"))
+    records.append(ChunkRecord(chunk_id + 1, replace(orphan, dates=(_mentioned(rng),)), "h"))
     catalog.add_chunks(records)
     catalog.finish()
     catalog.close()
-
-
-def _with_dates(chunk: Chunk, dates: tuple[MentionedDate, ...]) -> Chunk:
-    return Chunk(
-        article_id=chunk.article_id,
-        ordinal=chunk.ordinal,
-        start=chunk.start,
-        end=chunk.end,
-        text=chunk.text,
-        dates=dates,
-    )
 
 
 def _reference(path: Path, filters: SearchFilters) -> list[int]:
