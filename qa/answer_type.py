@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from facts.folding import fold_latin_diacritics
@@ -297,6 +297,31 @@ def _measured(word: str) -> str | None:
             if word == unit or (len(unit) >= 3 and word.startswith(unit)):
                 return kind
     return None
+
+
+# A number of days, weeks, months or years: how long, not how many of what is counted
+# ("in the first 3 months of 2025").
+_DURATION = re.compile(
+    r"\d+\s+(?:(?:first|last|đầu|cuối|перв\w*|последн\w*|перш\w*|останн\w*)\s+)?"
+    r"(?:days?|weeks?|months?|years?|ngày|tuần|tháng|năm|дн\w*|недел\w*|тижн\w*|месяц\w*"
+    r"|місяц\w*|год\w*|лет|рок\w*|jours?|semaines?|mois|ans?|années?)(?!\w)",
+    _I,
+)
+
+
+def without_durations(text: str) -> str:
+    """The text with its durations blanked ("3 tháng", "9 months")."""
+    return _DURATION.sub(" ", text)
+
+
+def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The text with each span (clipped to it) replaced by as many spaces: offsets into
+    it stay offsets into the original ("7 May 2025" and "Plan 151-KH/TU" are not values)."""
+    for start, end in spans:
+        start, end = max(0, start), min(len(text), end)
+        if start < end:
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def without_measures(text: str, counted: Sequence[str]) -> str:

@@ -40,7 +40,7 @@ from qa.align import (
     sibling_version,
     words_comparable,
 )
-from qa.answer_type import AnswerPart, states_answer_type, without_measures
+from qa.answer_type import AnswerPart, blanked, states_answer_type, without_measures
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
@@ -254,14 +254,9 @@ DocNumbers = list[tuple[str, int, int]]  # facts.doc_numbers.find_doc_numbers()
 def value_text(candidate: Candidate, docs: DocNumbers) -> str:
     """The sentence with its dates and document numbers (`docs`, as found in it) blanked
     out: "7 May 2025" and "Plan 151-KH/TU" are not the count or the amount asked for."""
-    text = candidate.text
     spans = [(d.start, d.end) for d in candidate.mentioned]
     spans.extend((start, end) for _number, start, end in docs)
-    for start, end in spans:
-        start, end = max(0, start), min(len(text), end)
-        if start < end:
-            text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    return blanked(candidate.text, spans)
 
 
 def answers_part(part: AnswerPart, candidate: Candidate, values: str, docs: DocNumbers) -> bool:
