@@ -21,7 +21,7 @@ from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from index.mentions import find_dates, overlaps
 from index.models import MentionedDate
 from qa.align import base_language, in_language
-from qa.answer_type import states_answer_type
+from qa.answer_type import blanked, states_answer_type, without_durations
 from qa.candidates import Candidate
 from qa.lexicon import content_tokens, stem
 from qa.models import QueryPlan
@@ -33,17 +33,8 @@ ClauseChooser = Callable[[Sequence[str]], int | None]
 # Where one clause ends and the next begins: a semicolon, or a comma (followed by a space,
 # so "1,2 triệu" stays whole), or a conjunction joining two clauses.
 _JOINT = re.compile(
-    r"\s*;\s+|,\s+(?:(?:and|but|while|và|còn|và|а|и|і|й|та|et|mais)\s+)?"
+    r"\s*;\s+|,\s+(?:(?:and|but|while|và|còn|а|и|і|й|та|et|mais)\s+)?"
     r"|\s+(?:and|và|а|и|і|та|et)\s+",
-    re.IGNORECASE,
-)
-
-
-# A number of days, weeks, months or years: how long, not how many of what is counted.
-_DURATION = re.compile(
-    r"\d+\s+(?:(?:first|last|đầu|cuối|перв\w*|последн\w*|перш\w*|останн\w*)\s+)?"
-    r"(?:days?|weeks?|months?|years?|ngày|tuần|tháng|năm|дн\w*|недел\w*|тижн\w*|месяц\w*"
-    r"|місяц\w*|год\w*|лет|рок\w*|jours?|semaines?|mois|ans?|années?)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -57,9 +48,7 @@ def _states_value(plan: QueryPlan, text: str) -> bool:
         # 25/3/2024, 896,350 accounts"; "in the first 3 months of 2025"; "Plan 215-KH/TU").
         spans = [(d.start, d.end) for d in dates]
         spans += [(start, end) for _n, start, end in find_doc_numbers(text)]
-        for start, end in spans:
-            text = text[:start] + " " * (end - start) + text[end:]
-        text = _DURATION.sub(" ", text)
+        text = without_durations(blanked(text, spans))
     return states_answer_type(text, plan.answer_type)
 
 
@@ -118,7 +107,7 @@ def answering_clause(
         if len(sibling_spans) == len(spans):
             chosen = _best_clause(plan, candidate.sibling, sibling_spans)
     if chosen is None and by_meaning is not None:
-        return answering_clause_by_meaning(plan, candidate, by_meaning)
+        chosen = _chosen_by_meaning(plan, candidate, spans, by_meaning)
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
 
 
@@ -131,38 +120,52 @@ def answering_clause_by_meaning(
     than they help: "104 communes and wards, of which 64 in the former Thai Binh" shares
     its words with "how many communes and wards" in the wrong clause. Meaning weighs the
     whole question, and is only asked when words cannot be read at all."""
-    if in_language(base_language(plan.language), candidate):
-        return candidate
     spans = clauses(plan, candidate.text)
-    if len(spans) < 2 or any(_BREAKDOWN.match(candidate.text, a) for a, _b in spans[1:]):
+    if len(spans) < 2:
+        return candidate
+    chosen = _chosen_by_meaning(plan, candidate, spans, by_meaning)
+    return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+
+
+def _chosen_by_meaning(
+    plan: QueryPlan, candidate: Candidate, spans: list[tuple[int, int]], by_meaning: ClauseChooser
+) -> int | None:
+    """Which of the sentence's clauses (`spans`, two or more) answers, read without the
+    question's words: by the document or the period asked about, else by meaning."""
+    if in_language(base_language(plan.language), candidate):
+        return None
+    if any(_BREAKDOWN.match(candidate.text, a) for a, _b in spans[1:]):
         # "1,450 procedures, of which 1,092 online": both figures are of one whole, and
         # either may be what is asked; the sentence stays whole.
-        return candidate
+        return None
     wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
     with_doc = [
         i
         for i, (a, b) in enumerate(spans)
         if wanted_docs & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
     ]
-    if wanted_docs and with_doc:
+    if with_doc:
         # The document asked about is read in any language: its clause answers ("Plan
         # 215-KH/TU with 73 tasks; 19 done so far" for "how many tasks does Plan 215 set").
-        chosen = with_doc[0] if len(with_doc) == 1 else None
-    elif asks_period(plan) and any(_periods_in(candidate, span) for span in spans):
+        return _the_only(with_doc)
+    if asks_period(plan) and any(_periods_in(candidate, span) for span in spans):
         # Which clause is of the period asked is read from the periods it names, not from
         # its meaning ("58.3% in four months, up from 49.5% in 2024" for "in 2024").
-        of_period = [
-            i
-            for i, span in enumerate(spans)
-            if any(
-                overlaps(d, plan.published_since, plan.published_until)
-                for d in _periods_in(candidate, span)
-            )
-        ]
-        chosen = of_period[0] if len(of_period) == 1 else None
-    else:
-        chosen = by_meaning([candidate.text[a:b] for a, b in spans])
-    return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+        return _the_only(
+            [
+                i
+                for i, span in enumerate(spans)
+                if any(
+                    overlaps(d, plan.published_since, plan.published_until)
+                    for d in _periods_in(candidate, span)
+                )
+            ]
+        )
+    return by_meaning([candidate.text[a:b] for a, b in spans])
+
+
+def _the_only(indices: list[int]) -> int | None:
+    return indices[0] if len(indices) == 1 else None
 
 
 # A clause that breaks down the figure before it ("of which", "trong đó", "в том числе").
