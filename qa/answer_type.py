@@ -18,8 +18,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
+from facts.folding import fold_for_matching as fold
 from facts.folding import fold_latin_diacritics
-from qa.lexicon import content_tokens, stem
+from qa.lexicon import content_tokens, stem, word_tokens
 
 AnswerType = Literal["percent", "rank", "money", "count"]
 # Everything a question may ask for: a value, a person, a date, a document's number.
@@ -255,13 +256,18 @@ def counted_words(question: str) -> tuple[str, ...]:
         rest = source[match.end() :]
         joined = _ASKS_JOINED.search(rest)
         rest = re.split(r"[?.!]", rest[: joined.start()] if joined else rest, maxsplit=1)[0]
-        words.extend(w for w in content_tokens(rest)[:MAX_COUNTED_WORDS] if w not in words)
+        # A unit right after the cue is what is counted in, even a word too common to be
+        # a topic ("bao nhiêu ngày").
+        unit = [w for w in word_tokens(rest)[:1] if _measured(w)]
+        counted = unit + content_tokens(rest)[:MAX_COUNTED_WORDS]
+        words.extend(w for w in counted if w not in words)
     return tuple(words)
 
 
-# Units of measure by what they measure, as written in the sources and the questions:
-# lengths, areas, weights, power. A number with one of them measures, it does not count
-# ("fishing vessels 15 metres or longer" says nothing of how many vessels).
+# Units by what they measure, as written in the sources and the questions: lengths,
+# areas, weights, power and time. A number with one of them measures, it does not count
+# ("fishing vessels 15 metres or longer" says nothing of how many vessels; "in the first
+# 3 months of 2025" says how long, not how many of what the question counts).
 _UNITS: dict[str, tuple[str, ...]] = {
     "length": (
         "km",
@@ -282,36 +288,69 @@ _UNITS: dict[str, tuple[str, ...]] = {
     "area": ("ha", "hectare", "héc-ta", "km2", "km²", "m2", "m²", "гектар", "га"),
     "weight": ("kg", "tấn", "ton", "tonne", "тонн", "тон", "кг"),
     "power": ("mw", "kw", "kwh", "мвт", "квт"),
+    "time": (
+        "day",
+        "week",
+        "month",
+        "year",
+        "ngày",
+        "tuần",
+        "tháng",
+        "năm",
+        "дней",
+        "дня",
+        "дни",
+        "день",
+        "днів",
+        "недел",
+        "тижн",
+        "месяц",
+        "місяц",
+        "год",
+        "лет",
+        "рок",
+        "jour",
+        "semaine",
+        "mois",
+        "an",
+        "ans",
+        "année",
+    ),
 }
 _UNIT_WORD = "|".join(
     sorted((re.escape(u) for units in _UNITS.values() for u in units), key=len, reverse=True)
 )
-_MEASURE = re.compile(rf"\d[\d.,]*\s*(?P<unit>(?:{_UNIT_WORD})\w*)(?!\w)", _I)
+# "3 первых месяца", "9 tháng đầu năm" (the qualifier may come first or after).
+_QUALIFIER = r"(?:first|last|перв\w*|последн\w*|перш\w*|останн\w*)\s+"
+_MEASURE = re.compile(rf"\d[\d.,]*\s*(?:{_QUALIFIER})?(?P<unit>(?:{_UNIT_WORD})\w*)(?!\w)", _I)
+
+
+# Units folded as question words are (`content_tokens`): "tháng" -> "thang", "дней" -> "днеи".
+_FOLDED_UNITS = {kind: tuple(fold(unit) for unit in units) for kind, units in _UNITS.items()}
 
 
 def _measured(word: str) -> str | None:
-    """What a unit word measures ("metres", "метрів", "km" -> "length"), if it is one."""
-    word = word.lower()
-    for kind, units in _UNITS.items():
+    """What a unit word measures ("metres", "метрів", "km" -> "length"; "months" ->
+    "time"), if it is one. A short unit is one only as a whole word ("m", not "million")."""
+    word = fold(word)
+    for kind, units in _FOLDED_UNITS.items():
         for unit in units:
             if word == unit or (len(unit) >= 3 and word.startswith(unit)):
                 return kind
     return None
 
 
-# A number of days, weeks, months or years: how long, not how many of what is counted
-# ("in the first 3 months of 2025").
-_DURATION = re.compile(
-    r"\d+\s+(?:(?:first|last|đầu|cuối|перв\w*|последн\w*|перш\w*|останн\w*)\s+)?"
-    r"(?:days?|weeks?|months?|years?|ngày|tuần|tháng|năm|дн\w*|недел\w*|тижн\w*|месяц\w*"
-    r"|місяц\w*|год\w*|лет|рок\w*|jours?|semaines?|mois|ans?|années?)(?!\w)",
-    _I,
-)
+def _without_measures(text: str, counted: Sequence[str]) -> str:
+    """The text with its measures and durations blanked, unless the question counts in
+    that unit ("how many km of dykes", "скільки гектарів", "how many days")."""
+    asked = {_measured(word) for word in counted} - {None}
 
+    def blank(match: re.Match[str]) -> str:
+        measured = _measured(match.group("unit"))
+        kept = measured is None or measured in asked
+        return match.group(0) if kept else " " * len(match.group(0))
 
-def without_durations(text: str) -> str:
-    """The text with its durations blanked ("3 tháng", "9 months")."""
-    return _DURATION.sub(" ", text)
+    return _MEASURE.sub(blank, text)
 
 
 def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -322,19 +361,6 @@ def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
         if start < end:
             text = text[:start] + " " * (end - start) + text[end:]
     return text
-
-
-def without_measures(text: str, counted: Sequence[str]) -> str:
-    """The text with its measures blanked: a length, area, weight or power is not a count,
-    unless the question counts in that unit ("how many km of dykes", "скільки гектарів")."""
-    asked = {_measured(word) for word in counted} - {None}
-
-    def blank(match: re.Match[str]) -> str:
-        measured = _measured(match.group("unit"))
-        kept = measured is None or measured in asked
-        return match.group(0) if kept else " " * len(match.group(0))
-
-    return _MEASURE.sub(blank, text)
 
 
 def names_counted(counted: Sequence[str], sentence: str) -> bool:
@@ -409,13 +435,14 @@ def asks_outcome(question: str) -> bool:
     return _OUTCOME.search(unicodedata.normalize("NFC", question)) is not None
 
 
-def states_answer_type(sentence: str, kind: AnswerType) -> bool:
+def states_answer_type(sentence: str, kind: AnswerType, counted: Sequence[str] = ()) -> bool:
     """Whether the sentence states a value of the kind asked for. A count is a number
-    that is not an amount of money, a percentage or a rank ("VND 1,520 billion" does not
-    say how many tasks)."""
+    that is not an amount of money, a percentage, a rank, a measure or a duration ("VND
+    1,520 billion" does not say how many tasks, nor do "15 metres" or "3 months"), unless
+    the question counts in that unit (`counted`: `counted_words` of the question)."""
     text = unicodedata.normalize("NFC", sentence)
     if kind == "count":
-        text = _NOT_COUNTS.sub(" ", text)
+        text = _without_measures(_NOT_COUNTS.sub(" ", text), counted)
     return _VALUE_PATTERNS[kind].search(text) is not None
 
 

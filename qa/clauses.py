@@ -21,7 +21,7 @@ from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from index.mentions import find_dates, overlaps
 from index.models import MentionedDate
 from qa.align import base_language, in_language
-from qa.answer_type import blanked, states_answer_type, without_durations
+from qa.answer_type import blanked, states_answer_type
 from qa.candidates import Candidate
 from qa.lexicon import content_tokens, stem
 from qa.models import QueryPlan
@@ -44,12 +44,13 @@ def _states_value(plan: QueryPlan, text: str) -> bool:
     if plan.asks_deadline or plan.answer_type is None:
         return bool(dates)
     if plan.answer_type == "count":
-        # A date's, a duration's or a document number's digits are not a count ("as of
-        # 25/3/2024, 896,350 accounts"; "in the first 3 months of 2025"; "Plan 215-KH/TU").
+        # A date's or a document number's digits are not a count ("as of 25/3/2024,
+        # 896,350 accounts"; "Plan 215-KH/TU"); durations and measures are left to
+        # `states_answer_type`.
         spans = [(d.start, d.end) for d in dates]
         spans += [(start, end) for _n, start, end in find_doc_numbers(text)]
-        text = without_durations(blanked(text, spans))
-    return states_answer_type(text, plan.answer_type)
+        text = blanked(text, spans)
+    return states_answer_type(text, plan.answer_type, plan.counted)
 
 
 def clauses(plan: QueryPlan, sentence: str) -> list[tuple[int, int]]:

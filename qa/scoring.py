@@ -40,7 +40,7 @@ from qa.align import (
     sibling_version,
     words_comparable,
 )
-from qa.answer_type import AnswerPart, blanked, states_answer_type, without_measures
+from qa.answer_type import AnswerPart, blanked, states_answer_type
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
@@ -259,16 +259,23 @@ def value_text(candidate: Candidate, docs: DocNumbers) -> str:
     return blanked(candidate.text, spans)
 
 
-def answers_part(part: AnswerPart, candidate: Candidate, values: str, docs: DocNumbers) -> bool:
+def answers_part(
+    part: AnswerPart,
+    candidate: Candidate,
+    values: str,
+    docs: DocNumbers,
+    counted: Sequence[str] = (),
+) -> bool:
     """Whether the sentence gives what one part of the question asks for (`values`: the
-    sentence as `value_text` leaves it; `docs`: its document numbers)."""
+    sentence as `value_text` leaves it; `docs`: its document numbers; `counted`: what the
+    question counts)."""
     if part == "person":
         return find_person(candidate.text) is not None
     if part == "date":
         return any(d.precision in ("day", "month") for d in candidate.mentioned)
     if part == "document":
         return bool(docs)
-    return states_answer_type(values, part)
+    return states_answer_type(values, part, counted)
 
 
 def doc_numbers_in(text: str) -> set[str]:
@@ -328,13 +335,11 @@ def _read_constraints(
     docs = find_doc_numbers(candidate.text) if asks_values or wanted_docs else []
     if asks_values:
         values = value_text(candidate, docs)
-        if plan.answer_type == "count":
-            values = without_measures(values, plan.counted)
         if plan.answer_type is not None:
-            candidate.states_value = states_answer_type(values, plan.answer_type)
+            candidate.states_value = states_answer_type(values, plan.answer_type, plan.counted)
             candidate.intent_match = candidate.intent_match or candidate.states_value
         candidate.parts = frozenset(
-            p for p in plan.answer_parts if answers_part(p, candidate, values, docs)
+            p for p in plan.answer_parts if answers_part(p, candidate, values, docs, plan.counted)
         )
     if plan.deadline_since or plan.deadline_until:
         candidate.deadline_match = any(

@@ -855,10 +855,10 @@ def test_another_storys_deadline_is_a_rival_answer_to_by_when(
 
 
 def test_a_measure_is_not_a_count_unless_the_question_counts_in_its_unit() -> None:
-    from qa.answer_type import counted_words, states_answer_type, without_measures
+    from qa.answer_type import counted_words, states_answer_type
 
     def states_a_count(sentence: str, question: str) -> bool:
-        return states_answer_type(without_measures(sentence, counted_words(question)), "count")
+        return states_answer_type(sentence, "count", counted_words(question))
 
     vessels = "Усі рибальські судна завдовжки від 15 метрів користуватимуться журналами."
     assert not states_a_count(vessels, "Скільки рибальських суден користуються журналами?")
@@ -869,3 +869,10 @@ def test_a_measure_is_not_a_count_unless_the_question_counts_in_its_unit() -> No
     # Words that merely begin like a unit ("mục tiêu", "million") are not units.
     assert states_a_count("Tỉnh đặt 5 mục tiêu.", "Có bao nhiêu mục tiêu?")
     assert states_a_count("13 million records were cleaned.", "How many records?")
+    # A duration is a measure of time, in any of the languages.
+    tourists = "How many tourists came?"
+    assert not states_a_count("Trong 3 tháng đầu năm, tỉnh đón khách.", tourists)
+    assert not states_a_count("За 3 первых месяца провинция приняла туристов.", tourists)
+    assert not states_a_count("Over the past 5 years the province welcomed tourists.", tourists)
+    assert states_a_count("Hồ sơ được giải quyết trong 15 ngày.", "Mất bao nhiêu ngày?")
+    assert states_a_count("Tỉnh đón 1.126.000 lượt khách trong 3 tháng.", tourists)
