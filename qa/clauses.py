@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 
 from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from index.mentions import find_dates, overlaps
@@ -39,8 +40,8 @@ _JOINT = re.compile(
 )
 
 
-def _states_value(plan: QueryPlan, text: str) -> bool:
-    dates = find_dates(text)
+def _states_value(plan: QueryPlan, text: str, reference: date | None) -> bool:
+    dates = find_dates(text, reference=reference)
     if plan.asks_deadline or plan.answer_type is None:
         return bool(dates)
     if plan.answer_type == "count":
@@ -53,16 +54,23 @@ def _states_value(plan: QueryPlan, text: str) -> bool:
     return states_answer_type(text, plan.answer_type, plan.counted)
 
 
-def clauses(plan: QueryPlan, sentence: str) -> list[tuple[int, int]]:
+def clauses(plan: QueryPlan, sentence: str, reference: date | None = None) -> list[tuple[int, int]]:
     """The sentence cut at its joints into clauses (offsets in the sentence) that each
     state a value of the kind asked for; the words between values join the clause before
-    them (a clause without a value is part of its neighbour's)."""
-    cuts = [(m.start(), m.end()) for m in _JOINT.finditer(sentence)]
+    them (a clause without a value is part of its neighbour's). `reference`, the date the
+    sentence was published, reads dates written without a year ("from January 1")."""
+    # A comma inside a date ("May 31, 2025") joins no clauses.
+    dates = [(d.start, d.end) for d in find_dates(sentence, reference=reference)]
+    cuts = [
+        (m.start(), m.end())
+        for m in _JOINT.finditer(sentence)
+        if not any(start < m.start() < end for start, end in dates)
+    ]
     spans: list[tuple[int, int]] = []
     start = 0
     for cut_start, cut_end in cuts:
-        if _states_value(plan, sentence[start:cut_start]) and _states_value(
-            plan, sentence[cut_end:]
+        if _states_value(plan, sentence[start:cut_start], reference) and _states_value(
+            plan, sentence[cut_end:], reference
         ):
             spans.append((start, cut_start))
             start = cut_end
@@ -97,14 +105,14 @@ def answering_clause(
     states one value, or when no clause shares more of the question's words than the
     others (in its own words or its version's in the question's language) and, for a
     sentence not in the question's language, `by_meaning` chooses none."""
-    spans = clauses(plan, candidate.text)
+    spans = clauses(plan, candidate.text, _published(candidate))
     if len(spans) < 2:
         return candidate
     chosen = _best_clause(plan, candidate.text, spans)
     if chosen is None and candidate.sibling:
         # In another language than the question's, the words are read in the story's
         # version in the question's language, cut into as many clauses in the same order.
-        sibling_spans = clauses(plan, candidate.sibling)
+        sibling_spans = clauses(plan, candidate.sibling, _published(candidate))
         if len(sibling_spans) == len(spans):
             chosen = _best_clause(plan, candidate.sibling, sibling_spans)
     if chosen is None and by_meaning is not None:
@@ -121,7 +129,7 @@ def answering_clause_by_meaning(
     than they help: "104 communes and wards, of which 64 in the former Thai Binh" shares
     its words with "how many communes and wards" in the wrong clause. Meaning weighs the
     whole question, and is only asked when words cannot be read at all."""
-    spans = clauses(plan, candidate.text)
+    spans = clauses(plan, candidate.text, _published(candidate))
     if len(spans) < 2:
         return candidate
     chosen = _chosen_by_meaning(plan, candidate, spans, by_meaning)
@@ -163,6 +171,11 @@ def _chosen_by_meaning(
             ]
         )
     return by_meaning([candidate.text[a:b] for a, b in spans])
+
+
+def _published(candidate: Candidate) -> date | None:
+    published = candidate.article.published
+    return published.date() if published else None
 
 
 def _the_only(indices: list[int]) -> int | None:

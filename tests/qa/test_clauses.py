@@ -252,6 +252,19 @@ def test_a_duration_is_not_a_count_and_stays_with_its_figure() -> None:
     assert clauses(plan, sentence) == [(0, len(sentence))]
 
 
+def test_a_clause_is_never_cut_inside_a_date() -> None:
+    plan = _how_many("Hưng Yên đã cấp phép cho bao nhiêu dự án FDI mới?", "vi")
+    sentence = (
+        "From January 1 to May 31, 2025, the province licensed 42 new FDI projects, and "
+        "31 projects increased their capital."
+    )
+    spans = clauses(plan, sentence, reference=date(2025, 6, 5))
+    assert [sentence[a:b] for a, b in spans] == [
+        "From January 1 to May 31, 2025, the province licensed 42 new FDI projects",
+        "31 projects increased their capital.",
+    ]
+
+
 def test_a_breakdown_keeps_the_sentence_whole_across_languages() -> None:
     sentence = (
         "Hiện tỉnh đang giải quyết 1.450 thủ tục hành chính, trong đó 1.092 thủ tục đã được "
