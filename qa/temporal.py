@@ -600,9 +600,11 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
         )
         spans.append((cue_start, match.end()))
 
-    anchors = [
-        a for a in _find_anchors(text, today) if all(a.end <= s or a.start >= e for s, e in spans)
-    ]
+    anchors = _years_from_the_question(
+        [a for a in _find_anchors(text, today) if all(a.end <= s or a.start >= e for s, e in spans)]
+    )
+    # The period of the last plain "in" anchor, to join with the next one when apart.
+    named: tuple[date, date] | None = None
     i = 0
     while i < len(anchors):
         anchor = anchors[i]
@@ -646,12 +648,19 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
             event = anchor.precision == "day" or bool(
                 _EVENT_NOUN.search(text[max(0, cue_start - 40) : cue_start + 1])
             )
-            builder.since(anchor.first)
-            if event:
-                builder.event_since, builder.event_until = anchor.first, anchor.last
-                builder.until(anchor.last + EVENT_REPORT_GRACE)
+            until = anchor.last + EVENT_REPORT_GRACE if event else anchor.last
+            if named is not None and (anchor.first > named[1] or until < named[0]):
+                # "In February and July 2025": either period, so the span from the first
+                # to the last (one inside the other narrows: "in 2025, in February").
+                builder.published_since = min(named[0], anchor.first)
+                builder.published_until = max(named[1], until)
             else:
-                builder.until(anchor.last)
+                builder.since(anchor.first)
+                builder.until(until)
+            if event:
+                builder.event_since = min(anchor.first, builder.event_since or anchor.first)
+                builder.event_until = max(anchor.last, builder.event_until or anchor.last)
+            named = (builder.published_since or anchor.first, builder.published_until or until)
         texts.append(_relation_text(lang, relation, anchor))
         spans.append((cue_start, anchor.end))
         i += 1
@@ -671,6 +680,25 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
     )
     logger.debug("time in %r: %s", text[:80], constraint)
     return constraint
+
+
+def _years_from_the_question(anchors: list[_Anchor]) -> list[_Anchor]:
+    """A month, quarter or day named without a year takes the year the question names
+    next to it ("in February and July 2025", "2025 tasks: what was decided in
+    February?"): the nearest anchor with a year of its own, the following one on a tie.
+    Only without any is the year inferred from today."""
+    given = [a for a in anchors if a.year_given]
+    if not given:
+        return anchors
+    placed: list[_Anchor] = []
+    for anchor in anchors:
+        if not anchor.year_given:
+            nearest = min(
+                given, key=lambda g: (abs(g.start - anchor.start), g.start < anchor.start)
+            )
+            anchor = replace(_with_year(anchor, nearest.first.year), year_given=True)
+        placed.append(anchor)
+    return placed
 
 
 def _range_years(first: _Anchor, last: _Anchor, today: date) -> tuple[_Anchor, _Anchor]:

@@ -111,6 +111,29 @@ def test_in_a_month_and_in_a_year() -> None:
     assert parse("năm 2024", "vi").published_until == date(2024, 12, 31)
 
 
+def test_a_month_without_a_year_takes_the_year_the_question_names() -> None:
+    both = parse("What did Quang Ninh decide in February and July 2025?")
+    # Either month: the span from the first to the last, not an empty intersection.
+    assert (both.published_since, both.published_until) == (date(2025, 2, 1), date(2025, 7, 31))
+    assert not both.year_inferred
+    russian = parse(
+        "Как изменилось финансирование на 2025 год между первым (февраль) и вторым (июль) "
+        "заседаниями?",
+        "ru",
+    )
+    assert (russian.published_since, russian.published_until) == (
+        date(2025, 2, 1),
+        date(2025, 7, 31),
+    )
+    # A year named before the month, and one period inside the other, narrows.
+    february = parse("Quang Ninh 2025 tasks: what was decided in February?")
+    assert (february.published_since, february.published_until) == (
+        date(2025, 2, 1),
+        date(2025, 2, 28),
+    )
+    assert parse("Що вирішили у травні 2024?", "uk").published_since == date(2024, 5, 1)
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "since", "until"),
     [
