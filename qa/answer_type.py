@@ -264,6 +264,26 @@ def counted_words(question: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+# A second figure of what is counted, joined to the first ask: "... and total", "và
+# tổng số", "и всего сколько".
+_TOTAL_ASKED = re.compile(
+    r"(?<!\w)(?:and|và|и|і|та|et)\s+(?:(?:the|in|a|в|у)\s+)?"
+    r"(?:total|overall|altogether|tổng|всего|усього|загалом|итого|au\s+total)(?!\w)",
+    _I,
+)
+
+
+def asks_several_counts(question: str) -> bool:
+    """Whether the question asks for two figures of what it counts ("how many tasks in
+    total and how many finished?", "how many new ones and total?"): both are answered by
+    the sentence whole, not by the clause of one of them."""
+    text = unicodedata.normalize("NFC", question)
+    cues = list(_COUNT_CUE.finditer(text)) or list(
+        _FOLDED_COUNT_CUE.finditer(fold_latin_diacritics(text).lower())
+    )
+    return len(cues) >= 2 or (bool(cues) and _TOTAL_ASKED.search(text, cues[0].end()) is not None)
+
+
 # Units by what they measure, as written in the sources and the questions: lengths,
 # areas, weights, power and time. A number with one of them measures, it does not count
 # ("fishing vessels 15 metres or longer" says nothing of how many vessels; "in the first

@@ -297,7 +297,11 @@ def decide(
         if plan.asks_deadline:
             # "By when": a sentence joining two pledges is quoted by the answering one.
             selected = [answering_clause(plan, c, clause_by_meaning) for c in selected]
-        elif plan.answer_type is not None and clause_by_meaning is not None:
+        elif (
+            plan.answer_type is not None
+            and clause_by_meaning is not None
+            and not plan.several_counts
+        ):
             # "How many", "what share": a lead sentence in another language joining two
             # figures is quoted by the one closest to the question; the sentences after
             # it are context, kept whole.

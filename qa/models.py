@@ -138,6 +138,8 @@ class QueryPlan:
     value_words: tuple[str, ...] = ()
     # What a count question counts ("number of tasks" -> "tasks"), folded words.
     counted: tuple[str, ...] = ()
+    # It asks two figures of what it counts ("how many in total and how many done").
+    several_counts: bool = False
 
     @property
     def province_keys(self) -> tuple[str, ...]:

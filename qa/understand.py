@@ -28,6 +28,7 @@ from facts.vietnam_time import VIETNAM_TZ
 from qa.answer_type import (
     asked_parts,
     asks_outcome,
+    asks_several_counts,
     counted_words,
     expected_answer_type,
     value_cue_words,
@@ -339,6 +340,7 @@ def understand(
         answer_parts=answer_parts,
         value_words=value_words,
         counted=counted,
+        several_counts="count" in answer_parts and asks_several_counts(text),
         time_words=time_words,
         asks_outcome=asks_outcome(text),
     )

@@ -11,6 +11,7 @@ import numpy as np
 from index.mentions import find_dates
 from index.models import Chunk, IndexedArticle, SearchHit
 from index.profiles import profile_named
+from qa.answer_type import asks_several_counts
 from qa.candidates import Candidate
 from qa.clauses import answering_clause, answering_clause_by_meaning, clauses
 from qa.decide import decide
@@ -218,6 +219,23 @@ def test_a_how_many_answer_quotes_the_lead_clause_chosen_by_meaning(
         "phối hợp với Sở Tư pháp số hóa 615.000 bản ghi hộ tịch"
     )
     assert "1,2 triệu" not in " ".join(c.text for c in decision.selected)
+
+
+def test_two_figures_asked_are_quoted_together(gazetteer: Gazetteer) -> None:
+    sentence = "Kế hoạch đề ra 73 nhiệm vụ, đến nay đã hoàn thành 19 nhiệm vụ."
+    for question in (
+        "nghe an plan: how many tasks in total and how many finished so far?",
+        "how many tasks were set and in total how many are done?",
+        "Сколько задач выполнено и сколько всего?",
+    ):
+        lead = _candidate(sentence)
+        lead.support = lead.score = 0.6
+        lead.states_value = lead.intent_match = True
+        plan = replace(_how_many(question), several_counts=asks_several_counts(question))
+        decision = decide(
+            plan, [lead], min_support=0.34, gazetteer=gazetteer, clause_by_meaning=_Chooser(1)
+        )
+        assert [c.text for c in decision.selected] == [sentence], question
 
 
 class _Embedder:
