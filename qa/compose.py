@@ -10,7 +10,9 @@ import re
 from datetime import date
 from typing import Any
 
+from facts.provinces import MERGER_DATE
 from index.models import IndexedArticle
+from qa.align import base_language
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import find_person
@@ -31,6 +33,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "passages": "{n} passages read",
         "everything": "all articles",
         "year_relaxed": "Nothing was found for {asked}; this answer is about {found}.",
+        "merged": "{old} has been part of {new} since 1 July 2025.",
     },
     "vi": {
         "fact": "Theo các nguồn tin:",
@@ -45,6 +48,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "passages": "đã đọc {n} đoạn",
         "everything": "tất cả bài viết",
         "year_relaxed": "Không tìm thấy thông tin cho {asked}; câu trả lời này nói về {found}.",
+        "merged": "{old} đã được hợp nhất vào {new} từ ngày 1/7/2025.",
     },
     "ru": {
         "fact": "Согласно источникам:",
@@ -59,6 +63,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "passages": "прочитано фрагментов: {n}",
         "everything": "все статьи",
         "year_relaxed": "Для периода «{asked}» ничего не найдено; ответ относится к периоду «{found}».",
+        "merged": "{old} с 1 июля 2025 года входит в состав: {new}.",
     },
     "uk": {
         "fact": "Згідно з джерелами:",
@@ -73,6 +78,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "passages": "прочитано фрагментів: {n}",
         "everything": "усі статті",
         "year_relaxed": "Для періоду «{asked}» нічого не знайдено; відповідь стосується періоду «{found}».",
+        "merged": "{old} з 1 липня 2025 року входить до складу: {new}.",
     },
 }
 
@@ -114,6 +120,42 @@ def place_names(plan: QueryPlan, language: str, gazetteer: Gazetteer) -> list[st
         if name not in names:
             names.append(name)
     return names
+
+
+def merger_notes(plan: QueryPlan, selected: list[Candidate], gazetteer: Gazetteer) -> list[str]:
+    """For each place asked by a name merged away on 1 July 2025 whose answer comes from
+    the unit it joined, a line that says so: "Kien Giang" is answered from reports on
+    An Giang, and the reader must see why. The new name is spelt as the quoted
+    sentences spell it when they name it, else as a reader of the question's language
+    expects it."""
+    notes: list[str] = []
+    for place in plan.places:
+        successor = gazetteer.successor(place.key)
+        if successor is None or not any(_reports_on(c, successor, gazetteer) for c in selected):
+            continue
+        spelt = [
+            surface
+            for c in selected
+            if base_language(c.article.lang) == base_language(plan.language)
+            for key, surface, _s, _e in gazetteer.find_places(c.text)
+            if key == successor
+        ]
+        new = spelt[0] if spelt else gazetteer.display_name(successor, plan.language)
+        old = gazetteer.display_name(place.key, plan.language)
+        notes.append(template(plan.language, "merged").format(old=old, new=new))
+    return notes
+
+
+def _reports_on(candidate: Candidate, key: str, gazetteer: Gazetteer) -> bool:
+    """Whether the sentence's article reports on the unit `key` (its province, or it
+    was published after the merger and the sentence names the unit)."""
+    article = candidate.article
+    if article.province and gazetteer.resolve(article.province) == key:
+        return True
+    published = article.published.date() if article.published else None
+    return bool(
+        published and published >= MERGER_DATE and key in gazetteer.places_named(candidate.text)
+    )
 
 
 def searched_description(
@@ -190,6 +232,9 @@ def compose(
     else:
         body = " ".join(f"{display_text(c.text)} [{n}]" for n, c in enumerate(selected, start=1))
         text = f"{template(language, 'fact')} {body}"
+    notes = merger_notes(plan, selected, gazetteer)
+    if notes:
+        text = "\n".join([*notes, text])
     return Answer(
         answer=text,
         language=language,
