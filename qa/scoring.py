@@ -32,6 +32,7 @@ from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from facts.folding import fold_latin_diacritics
 from index.mentions import find_dates, period_end
 from index.models import Embedder, MentionedDate
+from qa.abbreviations import abbreviations_defined, spelled_out
 from qa.align import (
     VersionSentences,
     aligned_sentence,
@@ -305,7 +306,9 @@ def _read_constraints(
         candidate.sibling_lang = base_language(sibling.lang) if candidate.sibling else None
     if weights:
         # A sentence of an article whose title matches the topic counts for a bit more.
-        own = weighted_overlap(weights, candidate.text, stems)
+        # "the PII" is the "Provincial Innovation Index" its article defined earlier.
+        defined = abbreviations_defined(candidate.article.text)
+        own = weighted_overlap(weights, spelled_out(candidate.text, defined), stems)
         title = weighted_overlap(weights, candidate.article.title, stems)
         candidate.keyword = max(own, (own + title) / 2)
         candidate.passage_topic = weighted_overlap(

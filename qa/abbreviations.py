@@ -1,0 +1,64 @@
+"""Abbreviations an article defines ("the Provincial Innovation Index (PII)"), so that a
+sentence using only the short form ("In 2024 the province ranked 35th in the PII.")
+shares the question's words with the long one.
+
+Articles define an abbreviation once and use it after; questions use either form.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# "Long Name (ABBR)": the long form is read back from the parenthesis, at most
+# `MAX_LONG_WORDS` words, never across a sentence or clause mark.
+_LONG_THEN_SHORT = re.compile(r"(?P<long>[^\s()][^()]*?)\s*\((?P<abbr>[A-Z][A-Z0-9&-]{1,7})\)")
+# "ABBR (Long Name)": the long form is the parenthesis, two words at least.
+_SHORT_THEN_LONG = re.compile(
+    r"(?<![\w-])(?P<abbr>[A-Z][A-Z0-9&-]{1,7})\s*\((?P<long>[^()]{4,80})\)"
+)
+_CLAUSE_MARK = re.compile(r"[.,;:!?\"“”«»]")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+MAX_LONG_WORDS = 8
+MAX_DEFINITIONS = 32
+
+
+def _long_form(preceding: str, abbreviation: str) -> str | None:
+    """The words before "(ABBR)" that spell it out: the capitalised words whose initials
+    make the abbreviation when there are such ("Provincial Innovation Index"), else the
+    last words of the clause (Vietnamese "Chỉ số đổi mới sáng tạo cấp địa phương")."""
+    clause = _CLAUSE_MARK.split(preceding)[-1]
+    words = _WORD.findall(clause)[-MAX_LONG_WORDS:]
+    letters = [c for c in abbreviation if c.isalpha()]
+    if len(letters) >= 2 and len(words) >= len(letters):
+        tail = words[-len(letters) :]
+        if [w[0].upper() for w in tail] == letters:
+            return " ".join(tail)
+    return " ".join(words) if len(words) >= 2 else None
+
+
+@lru_cache(maxsize=256)
+def abbreviations_defined(text: str) -> tuple[tuple[str, str], ...]:
+    """(abbreviation, long form) for each abbreviation the text defines, first definition
+    of each."""
+    found: dict[str, str] = {}
+    for match in _LONG_THEN_SHORT.finditer(text):
+        abbreviation = match.group("abbr")
+        long = _long_form(match.group("long"), abbreviation)
+        if long and abbreviation not in found:
+            found[abbreviation] = long
+    for match in _SHORT_THEN_LONG.finditer(text):
+        abbreviation, long = match.group("abbr"), match.group("long").strip()
+        if len(_WORD.findall(long)) >= 2 and abbreviation not in found:
+            found[abbreviation] = long
+    return tuple(list(found.items())[:MAX_DEFINITIONS])
+
+
+def spelled_out(sentence: str, definitions: tuple[tuple[str, str], ...]) -> str:
+    """The sentence followed by the long form of each defined abbreviation it uses."""
+    used = [
+        long
+        for abbreviation, long in definitions
+        if re.search(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", sentence)
+    ]
+    return " ".join([sentence, *used]) if used else sentence

@@ -1,0 +1,36 @@
+"""Abbreviations an article defines, read back where it uses them."""
+
+from __future__ import annotations
+
+from qa.abbreviations import abbreviations_defined, spelled_out
+from qa.lexicon import content_tokens
+from qa.scoring import keyword_overlap
+
+ARTICLE = (
+    "Lam Dong aims to be among the 20 leading provinces in the Provincial Innovation Index "
+    "(PII). In 2024 the province ranked 35th out of 63 in the PII. The IOC (Intelligent "
+    "Operations Centre) links 12 districts. Tỉnh đứng thứ 35 về Chỉ số đổi mới sáng tạo cấp "
+    "địa phương (PCI)."
+)
+
+
+def test_a_sentence_using_the_short_form_shares_the_long_forms_words() -> None:
+    defined = abbreviations_defined(ARTICLE)
+    sentence = "In 2024 the province ranked 35th out of 63 in the PII."
+    question = content_tokens("Where did Lam Dong rank on the Provincial Innovation Index?")
+    assert keyword_overlap(question, sentence) == 0
+    assert keyword_overlap(question, sentence) < keyword_overlap(
+        question, spelled_out(sentence, defined)
+    )
+    assert dict(defined) == {
+        "PII": "Provincial Innovation Index",
+        "IOC": "Intelligent Operations Centre",
+        # Initials that do not spell it: the last words before the parenthesis.
+        "PCI": "số đổi mới sáng tạo cấp địa phương",
+    }
+
+
+def test_a_sentence_without_a_defined_abbreviation_is_left_as_it_is() -> None:
+    defined = abbreviations_defined(ARTICLE)
+    assert spelled_out("The PIIX report came out.", defined) == "The PIIX report came out."
+    assert abbreviations_defined("Plan No. 151-KH/TU (2025) sets 58 tasks.") == ()
