@@ -217,7 +217,7 @@ def decide(
         return refused(
             RefusalReason.WEAK_SUPPORT, f"best support {best_support:.2f} < {min_support:.2f}"
         )
-    deadline_lead: Candidate | None = None
+    date_lead: Candidate | None = None
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
         # that states such a value best leads (for a count, one that names what is
@@ -244,17 +244,22 @@ def decide(
             detail = f"no sentence counts what is asked ({' '.join(plan.counted)})"
             return refused(RefusalReason.NO_VALUE, detail)
         ranked = [typed] + [c for c in ranked if c is not typed]
-    elif plan.asks_deadline:
-        # "By what date...?" is answered by a sentence that words a date as a deadline: the
-        # best one of the story that carries the question leads, else the best elsewhere
-        # that carries it on its own.
+    elif plan.intent == "when":
+        # "By what date...?" is answered by a sentence that words a date as a deadline,
+        # "when...?" by one that writes a date (not another document's): the best one of
+        # the story that carries the question leads, else the best elsewhere that carries
+        # it on its own.
         story = ranked[0].evidence.group
-        same_story = [c for c in ranked if c.deadlines and c.evidence.group == story]
-        elsewhere = [c for c in ranked if c.deadlines and c.support >= min_support]
-        deadline = next(iter(same_story or elsewhere), None)
-        if deadline is not None:
-            ranked = [deadline] + [c for c in ranked if c is not deadline]
-            deadline_lead = deadline
+
+        def gives_date(c: Candidate) -> bool:
+            return bool(c.deadlines) if plan.asks_deadline else c.intent_match
+
+        same_story = [c for c in ranked if gives_date(c) and c.evidence.group == story]
+        elsewhere = [c for c in ranked if gives_date(c) and c.support >= min_support]
+        first_dated = next(iter(same_story or elsewhere), None)
+        if first_dated is not None:
+            ranked = [first_dated] + [c for c in ranked if c is not first_dated]
+            date_lead = first_dated
     if names_no_one_across_languages(plan, ranked, min_support):
         detail = "no sentence names a person, and the evidence is in another language"
         return refused(RefusalReason.NO_VALUE, detail)
@@ -287,9 +292,9 @@ def decide(
         pool = [
             c for c in ranked if c.score >= FACT_SHARE_OF_TOP * top and c.support >= min_support
         ]
-        if deadline_lead is not None and deadline_lead not in pool:
-            # Its story carries the question; the deadline is what is asked.
-            pool = [deadline_lead, *pool]
+        if date_lead is not None and date_lead not in pool:
+            # Its story carries the question; the date is what is asked.
+            pool = [date_lead, *pool]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
@@ -350,14 +355,19 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
     states a value of that kind is a rival answer when it is not from the question's
     period: it dates its value to another period ("in 2024, 89.6% ..."), or it is another
     story's, published outside the period (the old plan's budget for "after the merger").
-    For a "by when" question another story's deadline is a rival answer (another task's).
+    For a "by when" question another story's deadline is a rival answer (another task's);
+    for a "when" question, a sentence whose only dates are other documents' ("Plan 09
+    dated 12 August, replacing Plan 151" for "when was Plan 151 issued").
     They are left out; the lead's story's other sentences stay as its context."""
-    if not selected or not (plan.answer_type or plan.asks_deadline):
+    asks_date = plan.intent == "when" and not plan.asks_deadline
+    if not selected or not (plan.answer_type or plan.asks_deadline or asks_date):
         return selected
     lead = selected[0]
 
     def rival(candidate: Candidate) -> bool:
         other_story = candidate.evidence.group != lead.evidence.group
+        if asks_date:
+            return bool(candidate.mentioned) and not candidate.intent_match
         if plan.answer_type is not None:
             return candidate.states_value and (
                 value_dated_elsewhere(plan, candidate)

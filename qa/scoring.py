@@ -22,6 +22,7 @@ a sentence the index has no vector of is embedded here, at most `max_embedded` p
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -283,6 +284,27 @@ def doc_numbers_in(text: str) -> set[str]:
     return {number for number, _s, _e in find_doc_numbers(text)}
 
 
+# What joins a document number to its date: "Plan No. 09-KH/TU dated August 12, 2025",
+# "Kế hoạch số 09-KH/TU ngày 12/8/2025", "План № 09-KH/TU от 12 августа".
+_DOCUMENT_DATED = re.compile(r"\s*,?\s*(?:dated|of|issued\s+on|ngày|от|від|du)?\s*$", re.IGNORECASE)
+
+
+def dates_another_document(
+    text: str, mentioned: MentionedDate, docs: DocNumbers, wanted_docs: set[str]
+) -> bool:
+    """Whether the date is the date of a document the question does not ask about: it
+    follows that document's number ("Plan 09-KH/TU dated August 12, 2025, replacing Plan
+    151-KH/TU" does not say when Plan 151 was issued)."""
+    if not wanted_docs:
+        return False
+    for number, _start, end in docs:
+        if normalize_doc_number(number) in wanted_docs or end > mentioned.start:
+            continue
+        if mentioned.start - end <= 24 and _DOCUMENT_DATED.match(text[end : mentioned.start]):
+            return True
+    return False
+
+
 def dense_prior(candidate: Candidate, config: ScoringConfig = SCORING) -> float:
     """1 for a passage that dense retrieval ranked first, falling with its rank; 0 when
     dense retrieval did not find it."""
@@ -328,14 +350,18 @@ def _read_constraints(
     # Only dates worded as deadlines ("by", "before", "trước ngày", "до") are deadlines;
     # when something was issued or held is not.
     candidate.deadlines = sorted({period_end(d) for d in mentioned if d.kind == "deadline"})
-    # What a "who" or "when" question looks for: a person named, a date written.
-    if plan.intent == "who":
-        candidate.intent_match = find_person(candidate.text) is not None
-    elif plan.intent == "when":
-        candidate.intent_match = bool(candidate.deadlines if plan.asks_deadline else mentioned)
     # Document numbers are read once: values, parts and the document asked for need them.
     asks_values = bool(plan.answer_parts) or plan.answer_type is not None
     docs = find_doc_numbers(candidate.text) if asks_values or wanted_docs else []
+    # What a "who" or "when" question looks for: a person named, a date written (when a
+    # document is asked about, not another document's date).
+    if plan.intent == "who":
+        candidate.intent_match = find_person(candidate.text) is not None
+    elif plan.intent == "when":
+        own_dates = [
+            d for d in mentioned if not dates_another_document(candidate.text, d, docs, wanted_docs)
+        ]
+        candidate.intent_match = bool(candidate.deadlines if plan.asks_deadline else own_dates)
     if asks_values:
         values = value_text(candidate, docs)
         if plan.answer_type is not None:

@@ -199,3 +199,29 @@ def test_a_general_call_in_the_same_article_is_not_the_provinces_commitment() ->
     assert_contract(result, retriever)
     assert "cleaning land data" in result.answer
     assert "Prime Minister" not in result.answer
+
+
+def test_when_a_document_was_issued_is_not_another_documents_date() -> None:
+    spec = {
+        "id": "ld-plans",
+        "lang": "en",
+        "province": "lam-dong",
+        "site": "www.vietnam.vn",
+        "group": "g-plans",
+        "published": "2025-08-21",
+        "title": "Lam Dong steering committee meets after the merger",
+        "paragraphs": [
+            "The Standing Board of the Provincial Party Committee has issued Plan No. 09-KH/TU "
+            "dated August 12, 2025, replacing Plan No. 151-KH/TU of the former province.",
+            "Plan No. 151-KH/TU was issued by the Standing Board on March 20, 2025 and sets "
+            "out 58 tasks up to 2030.",
+        ],
+    }
+    retriever = MemoryRetriever([spec])
+    result = answer(
+        "When did the Lam Dong standing board issue Plan 151-KH/TU?", retriever, today=LATE_2026
+    )
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert "March 20, 2025" in result.answer
+    assert "August 12" not in result.answer
