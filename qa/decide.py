@@ -245,14 +245,17 @@ def decide(
             return refused(RefusalReason.NO_VALUE, detail)
         ranked = [typed] + [c for c in ranked if c is not typed]
     elif plan.intent == "when":
-        # "By what date...?" is answered by a sentence that words a date as a deadline,
-        # "when...?" by one that writes a date (not another document's): the best one of
-        # the story that carries the question leads, else the best elsewhere that carries
-        # it on its own.
+        # "By what date...?" is answered by a sentence that words a date as a deadline:
+        # the best one of the story that carries the question leads, else the best
+        # elsewhere that carries it on its own. "When...?" is answered by a sentence that
+        # carries the question itself and writes a date (not another document's): a
+        # story's other dates are other events'.
         story = ranked[0].evidence.group
 
         def gives_date(c: Candidate) -> bool:
-            return bool(c.deadlines) if plan.asks_deadline else c.intent_match
+            if plan.asks_deadline:
+                return bool(c.deadlines)
+            return c.intent_match and c.support >= min_support
 
         same_story = [c for c in ranked if gives_date(c) and c.evidence.group == story]
         elsewhere = [c for c in ranked if gives_date(c) and c.support >= min_support]

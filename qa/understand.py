@@ -57,7 +57,11 @@ _I = re.IGNORECASE
 _COMPARISON = re.compile(
     r"\bcompar|\bversus\b|\bvs\.?(?!\w)|difference(?:s)?\s+between|so\s+sánh|khác\s+nhau|khác\s+biệt"
     r"|chênh\s+(?:nhau|lệch)"
-    r"|сравн|отлича|разниц|порівн|відрізня|різниц|vergleich|compara|比较|对比",
+    r"|сравн|отлича|разниц|порівн|відрізня|різниц|vergleich|compara|比较|对比"
+    # How something changed between two moments is its two values side by side.
+    r"|\bhow\s+(?:did|has|have|does|do)\b[^?]*\bchange|\bchange[sd]?\s+between\b"
+    r"|thay\s+đổi\s+(?:thế\s+nào|ra\s+sao|như\s+thế\s+nào)|(?<!\w)как\s+измени|измени\w*\s+между"
+    r"|(?<!\w)як\s+змін|змін\w*\s+між",
     _I,
 )
 _COMMITMENTS = re.compile(
@@ -99,7 +103,7 @@ _WHEN = re.compile(
 )
 _LIST = re.compile(
     r"^\s*list\b|\blist\s+(?:the|all)\b|\benumerate|what\s+are\s+the|which\s+\w+s\b|\ball\s+the\b"
-    r"|liệt\s+kê|danh\s+sách|(?:những|các)\s+(?:\w+\s+){1,4}nào|những\s+gì"
+    r"|liệt\s+kê|danh\s+sách|(?:những|các)\s+(?:\w+\s+){1,4}(?:nào|gì)|những\s+gì"
     r"|перечисл|список|(?<!\w)какие(?!\w)|перелі|(?<!\w)які(?!\w)|\bliste\b|\bquel(?:le)?s\b|列出",
     _I,
 )
@@ -113,6 +117,12 @@ _DEADLINE_ASKED = re.compile(
     r"|до\s+какой\s+даты|к\s+какой\s+дате|до\s+якої\s+дати"
     r"|hạn\s+chót|thời\s+hạn\s+nào|thời\s+hạn\s+(?:là\s+)?(?:khi|bao|ngày)|trước\s+ngày\s+nào"
     r"|(?:đến|tới)\s+(?:ngày\s+nào|khi\s+nào|bao\s+giờ)|\bd'ici\s+quand\b|\bavant\s+quelle\s+date",
+    _I,
+)
+# Deadlines asked in the plural: each pledge with its own.
+_DEADLINES = re.compile(
+    r"\bdeadlines\b|(?<!\w)(?:сроки|терміни|строки)(?!\w)"
+    r"|(?:những|các)\s+(?:mốc\s+)?(?:thời\s+hạn|hạn\s+chót)",
     _I,
 )
 _WHEN_LEADING = re.compile(r"^\s*(?:когда|коли|khi\s+nào|bao\s+giờ|quand|wann)", _I)
@@ -133,6 +143,10 @@ def detect_intent(question: str, language: str) -> Intent:
         return "comparison"
     if _WHO_LEADING.search(who_text):
         return "who"
+    if _DEADLINES.search(text) or (asks_deadline(text) and _LIST.search(text)):
+        # "What deadlines did X set?", "giao những nhiệm vụ gì, hạn chót khi nào?": the
+        # pledges with their deadlines, each one, not one date.
+        return "commitments"
     if _WHEN.match(text) or _WHEN_LEADING.match(text) or asks_deadline(text):
         return "when"
     if _COMMITMENTS.search(text):

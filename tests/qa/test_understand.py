@@ -107,6 +107,20 @@ def test_place_names_do_not_decide_the_language() -> None:
         ("Các đơn vị hành chính nào được sáp nhập?", "list"),
         ("What is Resolution 57 about?", "fact"),
         ("What did Lam Dong do about AI?", "fact"),  # "AI" is not Vietnamese "ai" (who)
+        # How something changed is its values side by side.
+        ("How did the funding change between the first and second sessions?", "comparison"),
+        ("How has the number of tasks changed since the merger?", "comparison"),
+        ("Как изменилось финансирование после слияния?", "comparison"),
+        ("Як змінилася кількість завдань?", "comparison"),
+        ("Kinh phí thay đổi thế nào sau sáp nhập?", "comparison"),
+        # Deadlines asked in the plural, or a list of tasks with their deadline: each
+        # pledge with its own; one deadline asked is a date.
+        ("What deadlines did the Party Secretary set in April 2025?", "commitments"),
+        ("Які два терміни встановив Ламдонг?", "commitments"),
+        ("Какие сроки установил комитет?", "commitments"),
+        ("Hải Phòng giao những nhiệm vụ gì, hạn chót khi nào?", "commitments"),
+        ("What is the deadline for the data centre?", "when"),
+        ("До какого срока нужно построить центр?", "when"),
     ],
 )
 def test_intent(question: str, intent: str) -> None:
