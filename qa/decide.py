@@ -357,7 +357,9 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
     """A question asking for one value is answered by the lead's value. A sentence that
     states a value of that kind is a rival answer when it is not from the question's
     period: it dates its value to another period ("in 2024, 89.6% ..."), or it is another
-    story's, published outside the period (the old plan's budget for "after the merger").
+    story's, published outside the period (the old plan's budget for "after the merger"),
+    or it counts another thing than the question ("54 commune-level units" next to "13
+    districts" for "how many districts").
     For a "by when" question another story's deadline is a rival answer (another task's);
     for a "when" question, a sentence whose only dates are other documents' ("Plan 09
     dated 12 August, replacing Plan 151" for "when was Plan 151 issued").
@@ -375,6 +377,7 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
             return candidate.states_value and (
                 value_dated_elsewhere(plan, candidate)
                 or (other_story and published_outside(plan, candidate))
+                or counts_something_else(plan, candidate)
             )
         return other_story and bool(candidate.deadlines)
 

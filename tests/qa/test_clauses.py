@@ -11,7 +11,7 @@ import numpy as np
 from index.mentions import find_dates
 from index.models import Chunk, IndexedArticle, SearchHit
 from index.profiles import profile_named
-from qa.answer_type import asks_several_counts
+from qa.answer_type import asks_several_counts, counted_words
 from qa.candidates import Candidate
 from qa.clauses import answering_clause, answering_clause_by_meaning, clauses
 from qa.decide import decide
@@ -236,6 +236,23 @@ def test_two_figures_asked_are_quoted_together(gazetteer: Gazetteer) -> None:
             plan, [lead], min_support=0.34, gazetteer=gazetteer, clause_by_meaning=_Chooser(1)
         )
         assert [c.text for c in decision.selected] == [sentence], question
+
+
+def test_a_count_of_another_thing_does_not_follow_the_answer(gazetteer: Gazetteer) -> None:
+    question = "How many districts is the IOC in Quang Ninh linked with?"
+    lead = _candidate(
+        "The IOC already connects data from 13 districts, towns and cities.", lang="en"
+    )
+    other = _candidate(
+        "Quang Ninh now has 54 commune-level units: 30 wards and 22 communes.", lang="en"
+    )
+    context = _candidate("The IOC was built in the first phase of the plan.", lang="en")
+    for rank, candidate in enumerate((lead, other, context)):
+        candidate.support = candidate.score = 0.6 - rank / 20
+        candidate.states_value = candidate.intent_match = candidate is not context
+    plan = replace(_how_many(question), counted=counted_words(question))
+    decision = decide(plan, [lead, other, context], min_support=0.34, gazetteer=gazetteer)
+    assert decision.selected == [lead, context]
 
 
 class _Embedder:
