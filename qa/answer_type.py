@@ -20,7 +20,7 @@ from typing import Literal
 
 from facts.folding import fold_for_matching as fold
 from facts.folding import fold_latin_diacritics
-from qa.lexicon import content_tokens, stem, word_tokens
+from qa.lexicon import STOPWORDS, content_tokens, stem, word_tokens
 
 AnswerType = Literal["percent", "rank", "money", "count"]
 # Everything a question may ask for: a value, a person, a date, a document's number.
@@ -241,6 +241,29 @@ def value_cue_words(question: str, parts: tuple[AnswerPart, ...]) -> tuple[str, 
 MAX_COUNTED_WORDS = 2
 
 
+# English plurals that do not end in "s".
+_IRREGULAR_PLURALS = frozenset(
+    {"people", "children", "staff", "personnel", "police", "women", "men"}
+)
+
+
+def _english_head(cue: str, rest: str) -> str | None:
+    """What "how many" counts in English: the plural noun its phrase is about, the words
+    before it being modifiers ("how many community digital technology teams" counts
+    teams, not communities). None when the phrase has no plural before its first
+    function word ("how many of its tasks", "how many were left")."""
+    if not cue.lower().startswith("how"):
+        return None
+    for word in word_tokens(rest):
+        if word in STOPWORDS:
+            return None
+        if word in _IRREGULAR_PLURALS or (
+            len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+        ):
+            return word
+    return None
+
+
 def counted_words(question: str) -> tuple[str, ...]:
     """What a count question counts: the content words after each of its count cues, up
     to the next ask ("number of tasks and funding" -> "tasks"; "bao nhieu don vi cap xa"
@@ -259,7 +282,8 @@ def counted_words(question: str) -> tuple[str, ...]:
         # A unit right after the cue is what is counted in, even a word too common to be
         # a topic ("bao nhiêu ngày").
         unit = [w for w in word_tokens(rest)[:1] if _measured(w)]
-        counted = unit + content_tokens(rest)[:MAX_COUNTED_WORDS]
+        head = _english_head(match.group(0), rest)
+        counted = unit + ([head] if head else content_tokens(rest)[:MAX_COUNTED_WORDS])
         words.extend(w for w in counted if w not in words)
     return tuple(words)
 

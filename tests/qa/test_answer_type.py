@@ -876,3 +876,18 @@ def test_a_measure_is_not_a_count_unless_the_question_counts_in_its_unit() -> No
     assert not states_a_count("Over the past 5 years the province welcomed tourists.", tourists)
     assert states_a_count("Hồ sơ được giải quyết trong 15 ngày.", "Mất bao nhiêu ngày?")
     assert states_a_count("Tỉnh đón 1.126.000 lượt khách trong 3 tháng.", tourists)
+
+
+def test_english_counts_what_its_plural_noun_names() -> None:
+    from qa.answer_type import counted_words
+
+    # The words before the plural are its modifiers: a sentence about communes does not
+    # count community teams.
+    assert counted_words("How many community digital technology teams does it have?") == ("teams",)
+    assert counted_words("How many civil status records were digitised?") == ("records",)
+    assert counted_words("How many people get allowances paid into accounts?") == ("people",)
+    # Without a plural before the first function word, the first words stand in.
+    assert counted_words("How many of its Resolution 57 tasks were done?") == (
+        "resolution",
+        "tasks",
+    )
