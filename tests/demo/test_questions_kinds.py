@@ -1,5 +1,6 @@
-"""The development set of weak question kinds (demo/questions_kinds.jsonl): written over the
-tuning half's stories of the dev set only, with every fact stated in its gold story."""
+"""The development sets over the dev set's articles (demo/questions_kinds.jsonl, the weak
+kinds; demo/questions_blind.jsonl, written without sight of the code): over the tuning
+half's stories only, with every fact stated in its gold story."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from qa.evaluation.matching import fact_found
 from qa.evaluation.questions import load_questions
 from qa.evaluation.split import load_split
 from qa.evaluation.stories import StoryMap, url_key
 from tests.shared_data import shared_folder
 
-KINDS_SET = Path(__file__).resolve().parents[2] / "demo" / "questions_kinds.jsonl"
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+KINDS_SET = DEMO / "questions_kinds.jsonl"
+DEV_SETS = [KINDS_SET, DEMO / "questions_blind.jsonl"]
 
 
 def _articles() -> tuple[StoryMap, dict[str, str]]:
@@ -26,17 +31,19 @@ def _articles() -> tuple[StoryMap, dict[str, str]]:
     return StoryMap.from_articles(records), texts
 
 
-def test_every_gold_story_is_a_tuning_half_story() -> None:
+@pytest.mark.parametrize("questions_file", DEV_SETS, ids=lambda p: p.name)
+def test_every_gold_story_is_a_tuning_half_story(questions_file: Path) -> None:
     stories, _ = _articles()
     tune = {sid for sid, half in load_split().stories.items() if half == "tune"}
-    questions = load_questions(KINDS_SET)
+    questions = load_questions(questions_file)
     gold = {stories.story_id(url) for q in questions for url in q.gold_urls}
     assert gold and gold <= tune
 
 
-def test_every_fact_is_stated_in_a_version_of_its_gold_story() -> None:
+@pytest.mark.parametrize("questions_file", DEV_SETS, ids=lambda p: p.name)
+def test_every_fact_is_stated_in_a_version_of_its_gold_story(questions_file: Path) -> None:
     stories, texts = _articles()
-    for record in map(json.loads, KINDS_SET.read_text(encoding="utf-8").splitlines()):
+    for record in map(json.loads, questions_file.read_text(encoding="utf-8").splitlines()):
         versions = {key for gold in record["gold_urls"] for key in stories.story(gold)}
         story_text = "\n".join(texts[key] for key in versions if key in texts)
         for fact, variants in zip(
