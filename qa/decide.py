@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from facts.doc_numbers import normalize_doc_number
-from index.mentions import overlaps
+from index.mentions import overlaps, period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
@@ -282,6 +282,7 @@ def decide(
             pool = [c for c in pool if c.cue == 2 or c.deadlines or c.support >= min_support]
         if not pool:
             return refused(RefusalReason.NO_COMMITMENT, "")
+        pool = with_following_pledges(plan, pool, ranked)
         limit = MAX_COMMITMENTS
     elif plan.intent in ("list", "comparison"):
         pool = [
@@ -382,6 +383,54 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
         return other_story and bool(candidate.deadlines)
 
     return [lead] + [c for c in selected[1:] if not rival(c)]
+
+
+# How far apart two sentences may start and end to be read as one after the other.
+ADJACENT_GAP = 3
+
+
+def looks_ahead(candidate: Candidate) -> bool:
+    """Whether the sentence names a deadline or a period still ahead when it was
+    published ("in the fourth quarter of 2025" in an October report)."""
+    if candidate.deadlines:
+        return True
+    published = candidate.article.published
+    return published is not None and any(
+        period_end(d) > published.date() for d in candidate.mentioned
+    )
+
+
+def with_following_pledges(
+    plan: QueryPlan, pool: list[Candidate], ranked: list[Candidate]
+) -> list[Candidate]:
+    """The pledges, each followed by the sentence right after it in its article when that
+    one looks ahead too: a list of tasks goes on over sentences whose words are the
+    tasks', not the question's ("The provincial data centre must be completed before
+    December 31, 2025." after the Party Secretary's first demand). With a deadline
+    asked, it must fall in the period."""
+    by_article: dict[str, list[Candidate]] = {}
+    for candidate in ranked:
+        by_article.setdefault(candidate.article.id, []).append(candidate)
+    following: dict[int, Candidate] = {}
+    for sentences in by_article.values():
+        sentences.sort(key=lambda c: c.start)
+        for one, two in zip(sentences, sentences[1:], strict=False):
+            if 0 <= two.start - one.end <= ADJACENT_GAP:
+                following[id(one)] = two
+    asks_deadline_period = bool(plan.deadline_since or plan.deadline_until)
+    joined: list[Candidate] = []
+    for candidate in pool:
+        joined.append(candidate)
+        after = following.get(id(candidate))
+        if (
+            after is not None
+            and after not in pool
+            and after not in joined
+            and looks_ahead(after)
+            and (after.deadline_match or not asks_deadline_period)
+        ):
+            joined.append(after)
+    return joined
 
 
 def add_outcomes(selected: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:

@@ -225,3 +225,34 @@ def test_when_a_document_was_issued_is_not_another_documents_date() -> None:
     assert_contract(result, retriever)
     assert "March 20, 2025" in result.answer
     assert "August 12" not in result.answer
+
+
+def test_a_pledge_is_followed_by_the_next_one_in_its_paragraph() -> None:
+    spec = {
+        "id": "ld-pledges",
+        "lang": "en",
+        "province": "lam-dong",
+        "site": "www.vietnam.vn",
+        "group": "g-pledges",
+        "published": "2025-04-08",
+        "title": "Lam Dong rolls out its digital transformation plan",
+        "paragraphs": [
+            "On April 7, 2025, the Lam Dong steering committee held its first session.",
+            "Concluding the session, Party Secretary Truong Van Hien required that all "
+            "administrative procedures be offered fully online before June 30, 2025. The "
+            "provincial data centre must be completed and put into use before December 31, "
+            "2025.",
+            "Lac Duong and Dam Rong districts have large ethnic minority populations.",
+        ],
+    }
+    retriever = MemoryRetriever([spec])
+    result = answer(
+        "What deadlines did Party Secretary Truong Van Hien set in April 2025?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not result.refused
+    assert_contract(result, retriever)
+    deadlines = [c.deadline.isoformat() for c in result.commitments if c.deadline]
+    assert deadlines == ["2025-06-30", "2025-12-31"]
+    assert "Lac Duong" not in result.answer
