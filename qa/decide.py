@@ -217,7 +217,7 @@ def decide(
         return refused(
             RefusalReason.WEAK_SUPPORT, f"best support {best_support:.2f} < {min_support:.2f}"
         )
-    date_lead: Candidate | None = None
+    story_lead: Candidate | None = None
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
         # that states such a value best leads (for a count, one that names what is
@@ -237,6 +237,14 @@ def decide(
         )
         typed = typed or next((c for c in stating if not value_dated_elsewhere(plan, c)), None)
         typed = typed or next(iter(stating), None)
+        if typed is None and plan.follow_up:
+            # A follow-up asks one more thing of the story the conversation is about
+            # ("what about funding?"): its words are mostly the earlier question's, which
+            # the sentence stating the new value seldom shares. The story that carries
+            # the conversation gives it.
+            story = next((c.evidence.group for c in ranked if c.support >= min_support), None)
+            typed = next((c for c in valued if c.states_value and c.evidence.group == story), None)
+            story_lead = typed
         if typed is None:
             detail = f"no sentence states a value of the kind asked for ({plan.answer_type})"
             return refused(RefusalReason.NO_VALUE, detail)
@@ -262,7 +270,7 @@ def decide(
         first_dated = next(iter(same_story or elsewhere), None)
         if first_dated is not None:
             ranked = [first_dated] + [c for c in ranked if c is not first_dated]
-            date_lead = first_dated
+            story_lead = first_dated
     if names_no_one_across_languages(plan, ranked, min_support):
         detail = "no sentence names a person, and the evidence is in another language"
         return refused(RefusalReason.NO_VALUE, detail)
@@ -296,9 +304,9 @@ def decide(
         pool = [
             c for c in ranked if c.score >= FACT_SHARE_OF_TOP * top and c.support >= min_support
         ]
-        if date_lead is not None and date_lead not in pool:
-            # Its story carries the question; the date is what is asked.
-            pool = [date_lead, *pool]
+        if story_lead is not None and story_lead not in pool:
+            # Its story carries the question; its date or value is what is asked.
+            pool = [story_lead, *pool]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:

@@ -296,6 +296,7 @@ def understand(
     search_text = text
     follow_up = False
 
+    earlier_outcome = False
     previous = _last_user_turn(history[-MAX_HISTORY_TURNS:], text)
     if previous is not None and _is_follow_up(text, bool(found), temporal is not None):
         index, turn = previous
@@ -321,6 +322,7 @@ def understand(
             # "And Ha Giang?" asks what the earlier turn asked; "А что поручено полиции?"
             # asks something of its own.
             intent = earlier.intent
+        earlier_outcome = earlier.asks_outcome
         answer_type = answer_type or earlier.answer_type
         answer_parts = answer_parts or earlier.answer_parts
         value_words = value_words + earlier.value_words
@@ -356,7 +358,8 @@ def understand(
         counted=counted,
         several_counts="count" in answer_parts and asks_several_counts(text),
         time_words=time_words,
-        asks_outcome=asks_outcome(text),
+        # "And at the second session?" after "what did the first decide?" asks it again.
+        asks_outcome=asks_outcome(text) or (follow_up and not answer_parts and earlier_outcome),
     )
 
 

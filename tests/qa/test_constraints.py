@@ -11,6 +11,7 @@ from qa.answer import answer
 from qa.candidates import Candidate
 from qa.extractive import min_support_for
 from qa.lexicon import meeting_ordinals
+from qa.models import Turn
 from qa.retrieve import Evidence
 from tests.fakes import HashingEmbedder
 from tests.qa.conftest import MemoryRetriever
@@ -256,3 +257,30 @@ def test_a_pledge_is_followed_by_the_next_one_in_its_paragraph() -> None:
     deadlines = [c.deadline.isoformat() for c in result.commitments if c.deadline]
     assert deadlines == ["2025-06-30", "2025-12-31"]
     assert "Lac Duong" not in result.answer
+
+
+def test_a_follow_up_asking_one_more_value_is_answered_from_the_conversations_story() -> None:
+    spec = {
+        "id": "dl-plan",
+        "lang": "en",
+        "province": "dak-lak",
+        "site": "www.vietnam.vn",
+        "group": "g-dl",
+        "published": "2025-04-03",
+        "title": "Dak Lak issues Plan 161-KH/TU to implement Resolution 57",
+        "paragraphs": [
+            "The Dak Lak Provincial Party Standing Board issued Plan No. 161-KH/TU on April 2, "
+            "2025 to implement Resolution 57, with 49 key tasks through 2030.",
+            "According to Standing Deputy Secretary Vo Thanh Luan, about VND 860 billion is "
+            "expected over 2025-2030.",
+        ],
+    }
+    retriever = MemoryRetriever([spec])
+    history = [
+        Turn("user", "Which plan did Dak Lak adopt to implement Resolution 57?"),
+        Turn("assistant", "Plan No. 161-KH/TU, with 49 key tasks through 2030. [1]"),
+    ]
+    result = answer("And the budget for it?", retriever, history=history, today=LATE_2026)
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert result.answer.split("[1]")[0].endswith("VND 860 billion is expected over 2025-2030. ")

@@ -292,3 +292,13 @@ def test_two_places_offered_as_a_choice_are_compared(question: str) -> None:
 
 def test_a_place_and_another_thing_joined_by_or_is_no_comparison() -> None:
     assert plan("Did Lam Dong or its committee set a deadline?").intent != "comparison"
+
+
+def test_a_follow_up_naming_another_session_asks_what_it_decided_too() -> None:
+    history = [
+        Turn("user", "What did Quang Ninh's steering committee decide at its first session?"),
+        Turn("assistant", "It approved 68 key tasks for 2025. [1]"),
+    ]
+    assert plan("And at the second session?", history).asks_outcome
+    # A follow-up asking a value of its own asks that value, not the outcomes.
+    assert not plan("And how much funding?", history).asks_outcome
