@@ -122,23 +122,36 @@ def place_names(plan: QueryPlan, language: str, gazetteer: Gazetteer) -> list[st
     return names
 
 
+def place_labels(plan: QueryPlan, selected: list[Candidate], gazetteer: Gazetteer) -> list[str]:
+    """For a list or a comparison whose sentences come from articles about several places,
+    each sentence's place ("Lâm Đồng: "), as the reader asked which places: the sentences
+    themselves often say only "the province". Empty labels otherwise."""
+    keys = [gazetteer.resolve(c.article.province) if c.article.province else None for c in selected]
+    if plan.intent not in ("list", "comparison") or len({k for k in keys if k}) < 2:
+        return [""] * len(selected)
+    return [f"{gazetteer.display_name(k, plan.language)}: " if k else "" for k in keys]
+
+
 def merger_notes(plan: QueryPlan, selected: list[Candidate], gazetteer: Gazetteer) -> list[str]:
     """For each place asked by a name merged away on 1 July 2025 whose answer comes from
     the unit it joined, a line that says so: "Kien Giang" is answered from reports on
     An Giang, and the reader must see why. The new name is spelt as the quoted
-    sentences spell it when they name it, else as a reader of the question's language
-    expects it."""
+    sentences spell it, else as their articles do (in the question's language), else as
+    a reader of that language expects it."""
     notes: list[str] = []
     for place in plan.places:
         successor = gazetteer.successor(place.key)
         if successor is None or not any(_reports_on(c, successor, gazetteer) for c in selected):
             continue
+        in_language = [
+            c for c in selected if base_language(c.article.lang) == base_language(plan.language)
+        ]
+        texts = [c.text for c in in_language] + [c.article.text for c in in_language]
         spelt = [
             surface
-            for c in selected
-            if base_language(c.article.lang) == base_language(plan.language)
-            for key, surface, _s, _e in gazetteer.find_places(c.text)
-            if key == successor
+            for text in texts
+            for key, surface, _s, _e in gazetteer.find_places(text)
+            if key == successor and gazetteer.is_own_name(surface, successor)
         ]
         new = spelt[0] if spelt else gazetteer.display_name(successor, plan.language)
         old = gazetteer.display_name(place.key, plan.language)
@@ -230,7 +243,10 @@ def compose(
             lines.append(line)
         text = "\n".join(lines)
     else:
-        body = " ".join(f"{display_text(c.text)} [{n}]" for n, c in enumerate(selected, start=1))
+        labels = place_labels(plan, selected, gazetteer)
+        body = " ".join(
+            f"{labels[n - 1]}{display_text(c.text)} [{n}]" for n, c in enumerate(selected, start=1)
+        )
         text = f"{template(language, 'fact')} {body}"
     notes = merger_notes(plan, selected, gazetteer)
     if notes:

@@ -535,6 +535,16 @@ class Gazetteer:
             return unit.names["en"][0]
         return _ascii(unit.vi)
 
+    def is_own_name(self, surface: str, key: str) -> bool:
+        """Whether `surface` spells the unit's own name in some script ("Лам Донг",
+        "Lamdong"), not another name that also leads to it (its capital "Đà Lạt")."""
+        unit = self._units.get(key)
+        if unit is None:
+            return False
+        names = {self.display_name(key, lang) for lang in ("vi", "en", "ru", "uk", "fr", "zh")}
+        names.update(name for values in self._generated[key].values() for name in values)
+        return _compact(surface) in {_compact(name) for name in names}
+
     def variants(self, key: str) -> list[str]:
         """Every name of the unit across scripts (curated first, then generated), deduplicated."""
         unit = self._units.get(key)

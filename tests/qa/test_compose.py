@@ -62,3 +62,50 @@ def test_an_old_name_answered_from_its_own_reports_gets_no_note(gazetteer: Gazet
     )
     answer = compose(_plan("how many people in kien giang were trained?"), [before], {}, gazetteer)
     assert "since 1 July 2025" not in answer.answer
+
+
+def test_the_new_name_is_spelt_as_the_quoted_article_spells_it(gazetteer: Gazetteer) -> None:
+    sentence = "Общий объём ресурсов на 2025–2030 годы увеличен до 2 480 млрд донгов."
+    article_text = f"Провинция Лам Донг провела первое заседание после слияния. {sentence}"
+    after = _sentence(
+        article_text, province="Lâm Đồng", published="2025-08-21T08:00:00+07:00", lang="ru"
+    )
+    quoted = Candidate(after.evidence, article_text.index(sentence), len(article_text), sentence, 0)
+    dak_nong = PlaceMatch("Дак Нонг", "dak-nong", ("lam-dong",))
+    plan = QueryPlan(question="?", language="ru", search_text="?", places=(dak_nong,))
+    answer = compose(plan, [quoted], {}, gazetteer)
+    assert answer.answer.splitlines()[0].endswith("входит в состав: Лам Донг.")
+
+
+def test_a_list_over_several_places_names_each_sentences_place(gazetteer: Gazetteer) -> None:
+    required = "Tỉnh yêu cầu hoàn thành 100% thủ tục trực tuyến trước 30/6/2025."
+    sentences = [
+        _sentence(
+            required, province="Quảng Ninh", published="2025-02-19T08:00:00+07:00", lang="vi"
+        ),
+        _sentence(
+            required + " ", province="Lâm Đồng", published="2025-04-08T08:00:00+07:00", lang="vi"
+        ),
+    ]
+    plan = QueryPlan(
+        question="Những tỉnh nào yêu cầu hoàn thành trước 30/6/2025?",
+        language="vi",
+        search_text="?",
+        intent="list",
+    )
+    text = compose(plan, sentences, {}, gazetteer).answer
+    assert "Quảng Ninh: Tỉnh yêu cầu" in text and "Lâm Đồng: Tỉnh yêu cầu" in text
+    # One place: nothing to tell apart.
+    single = compose(plan, sentences[:1], {}, gazetteer).answer
+    assert "Quảng Ninh:" not in single
+
+
+def test_a_city_of_the_new_province_is_not_its_name(gazetteer: Gazetteer) -> None:
+    text = "Chiều 20/8 tại Đà Lạt, Ban Chỉ đạo họp phiên đầu tiên. Đặc khu Phú Quý nâng cấp cáp quang biển."
+    sentence = "Đặc khu Phú Quý nâng cấp cáp quang biển."
+    after = _sentence(text, province="Lâm Đồng", published="2025-08-21T08:00:00+07:00", lang="vi")
+    quoted = Candidate(after.evidence, text.index(sentence), len(text), sentence, 0)
+    binh_thuan = PlaceMatch("binh thuan", "binh-thuan", ("lam-dong",))
+    plan = QueryPlan(question="?", language="vi", search_text="?", places=(binh_thuan,))
+    first = compose(plan, [quoted], {}, gazetteer).answer.splitlines()[0]
+    assert first == "Bình Thuận đã được hợp nhất vào Lâm Đồng từ ngày 1/7/2025."
