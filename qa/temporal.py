@@ -313,11 +313,27 @@ _CUES: list[tuple[Relation, re.Pattern[str]]] = [
 ]
 _RANGE_END = re.compile(r"^\s*(?:to|until|till|through|and|-|–|—|đến|tới|по|до|і|и|à|au)\s*$", _I)
 _BETWEEN = re.compile(r"(?:between|giữa|между|між|entre)\s*$", _I)
-_MERGER_BEFORE = re.compile(r"(?:before|prior\s+to|trước|до|перед|avant)\s*$", _I)
+_MERGER_BEFORE = re.compile(r"(?:before|prior\s+to|(?<!\w)pre-?|trước|до|перед|avant)\s*$", _I)
 _MERGER_AFTER = re.compile(
-    r"(?:after|following|since|sau|kể\s+từ|từ|после|с\s+момента|(?<!\w)с|після|з\s+моменту|(?<!\w)з|depuis|après)\s*$",
+    r"(?:after|following|since|(?<!\w)post-?|sau|kể\s+từ|từ|после|с\s+момента|(?<!\w)с|після|з\s+моменту|(?<!\w)з|depuis|après)\s*$",
     _I,
 )
+# "Now", "currently": of a unit merged away, after the merger (qa.understand decides).
+NOW = re.compile(
+    r"\b(?:now|currently|today|nowadays|at\s+present)\b|hiện\s+nay|hiện\s+tại|bây\s+giờ"
+    r"|\bhien\s+(?:nay|tai)\b|\bbay\s+gio\b"
+    r"|(?<!\w)(?:сейчас|теперь|в\s+настоящее\s+время|зараз|тепер|нині)(?!\w)",
+    _I,
+)
+
+
+def since_the_merger(lang: str) -> TemporalConstraint:
+    """The period after the 1 July 2025 merger, said in `lang`."""
+    return TemporalConstraint(
+        published_since=MERGER_DATE, period_text=_merger_text(lang, before=False)
+    )
+
+
 _EVENT_NOUN = re.compile(
     r"meeting|conference|session|summit|forum|visit|hội\s+nghị|cuộc\s+họp|phiên\s+họp|kỳ\s+họp"
     r"|buổi\s+làm\s+việc|(?<!\w)họp(?!\w)|заседани|совещани|встреч|конференци|сесси|форум"

@@ -38,7 +38,7 @@ from qa.gazetteer import Gazetteer
 from qa.language import detect_language
 from qa.lexicon import FOLLOW_UP_FRAMING, content_tokens
 from qa.models import Intent, PlaceMatch, QueryPlan, Turn
-from qa.temporal import TemporalConstraint, parse_temporal
+from qa.temporal import NOW, TemporalConstraint, parse_temporal, since_the_merger
 
 logger = logging.getLogger(__name__)
 
@@ -283,6 +283,9 @@ def understand(
     found = gazetteer.find_places(text) or gazetteer.find_places_by_sound(text)
     language = _question_language(text, found)
     temporal = parse_temporal(text, language, today=day)
+    if temporal is None and NOW.search(text) and any(gazetteer.successor(k) for k, *_ in found):
+        # "Dak Nong's plan now" asks what holds since Dak Nong was merged away.
+        temporal = since_the_merger(language)
     time_words = tuple(text[start:end] for start, end in temporal.spans) if temporal else ()
     doc_numbers = doc_numbers_in_question(text)
     intent = detect_intent(text, language)

@@ -302,3 +302,15 @@ def test_a_follow_up_naming_another_session_asks_what_it_decided_too() -> None:
     assert plan("And at the second session?", history).asks_outcome
     # A follow-up asking a value of its own asks that value, not the outcomes.
     assert not plan("And how much funding?", history).asks_outcome
+
+
+def test_now_of_a_place_merged_away_is_after_the_merger() -> None:
+    for question in (
+        "ke hoach 57 cua tinh dak nong hien nay la ke hoach so may",
+        "Which plan does Dak Nong follow now?",
+        "Сколько общин теперь в Биньтхуане?",
+    ):
+        assert plan(question).published_since == date(2025, 7, 1), question
+    # A place that still exists: "now" is no period.
+    assert plan("What is Lam Dong doing now?").published_since is None
+    assert plan("Compare Dak Lak and pre-merger Lam Dong").published_until == date(2025, 6, 30)
