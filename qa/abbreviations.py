@@ -11,8 +11,10 @@ import re
 from functools import lru_cache
 
 # "Long Name (ABBR)": the long form is read back from the parenthesis, at most
-# `MAX_LONG_WORDS` words, never across a sentence or clause mark.
-_LONG_THEN_SHORT = re.compile(r"(?P<long>[^\s()][^()]*?)\s*\((?P<abbr>[A-Z][A-Z0-9&-]{1,7})\)")
+# `MAX_LONG_WORDS` words (within `LONG_WINDOW` characters), never across a sentence or
+# clause mark.
+_SHORT_IN_PARENTHESES = re.compile(r"\((?P<abbr>[A-Z][A-Z0-9&-]{1,7})\)")
+LONG_WINDOW = 160
 # "ABBR (Long Name)": the long form is the parenthesis, two words at least.
 _SHORT_THEN_LONG = re.compile(
     r"(?<![\w-])(?P<abbr>[A-Z][A-Z0-9&-]{1,7})\s*\((?P<long>[^()]{4,80})\)"
@@ -42,9 +44,10 @@ def abbreviations_defined(text: str) -> tuple[tuple[str, str], ...]:
     """(abbreviation, long form) for each abbreviation the text defines, first definition
     of each."""
     found: dict[str, str] = {}
-    for match in _LONG_THEN_SHORT.finditer(text):
+    for match in _SHORT_IN_PARENTHESES.finditer(text):
         abbreviation = match.group("abbr")
-        long = _long_form(match.group("long"), abbreviation)
+        preceding = text[max(0, match.start() - LONG_WINDOW) : match.start()]
+        long = _long_form(preceding.split("(")[-1].split(")")[-1], abbreviation)
         if long and abbreviation not in found:
             found[abbreviation] = long
     for match in _SHORT_THEN_LONG.finditer(text):
