@@ -264,16 +264,23 @@ def _english_head(cue: str, rest: str) -> str | None:
     return None
 
 
+def _count_cues(question: str) -> tuple[str, list[re.Match[str]]]:
+    """The question's count cues and the text they were found in: the question itself,
+    else its folded form for Vietnamese typed without diacritics ("bao nhieu")."""
+    text = unicodedata.normalize("NFC", question)
+    matches = list(_COUNT_CUE.finditer(text))
+    if matches:
+        return text, matches
+    source = fold_latin_diacritics(text).lower()
+    return source, list(_FOLDED_COUNT_CUE.finditer(source))
+
+
 def counted_words(question: str) -> tuple[str, ...]:
     """What a count question counts: the content words after each of its count cues, up
     to the next ask ("number of tasks and funding" -> "tasks"; "bao nhieu don vi cap xa"
     -> "don", "vi"; "how many km of dykes and how many weak points" -> both), folded as
     `content_tokens` folds them."""
-    text = unicodedata.normalize("NFC", question)
-    source, matches = text, list(_COUNT_CUE.finditer(text))
-    if not matches:
-        source = fold_latin_diacritics(text).lower()
-        matches = list(_FOLDED_COUNT_CUE.finditer(source))
+    source, matches = _count_cues(question)
     words: list[str] = []
     for match in matches:
         rest = source[match.end() :]
@@ -302,9 +309,7 @@ def asks_several_counts(question: str) -> bool:
     total and how many finished?", "how many new ones and total?"): both are answered by
     the sentence whole, not by the clause of one of them."""
     text = unicodedata.normalize("NFC", question)
-    cues = list(_COUNT_CUE.finditer(text)) or list(
-        _FOLDED_COUNT_CUE.finditer(fold_latin_diacritics(text).lower())
-    )
+    _source, cues = _count_cues(question)
     return len(cues) >= 2 or (bool(cues) and _TOTAL_ASKED.search(text, cues[0].end()) is not None)
 
 
