@@ -17,7 +17,7 @@ from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import find_person
 from qa.models import Answer, Citation, Commitment, QueryPlan
-from qa.retrieve import within
+from qa.retrieve import article_in_places, within
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
@@ -143,27 +143,29 @@ def merger_notes(plan: QueryPlan, selected: list[Candidate], gazetteer: Gazettee
         successor = gazetteer.successor(place.key)
         if successor is None or not any(_reports_on(c, successor, gazetteer) for c in selected):
             continue
-        in_language = [
+        readable = [
             c for c in selected if base_language(c.article.lang) == base_language(plan.language)
         ]
-        texts = [c.text for c in in_language] + [c.article.text for c in in_language]
-        spelt = [
+        # The quotes first, then their articles, each read only if none before spelt it.
+        texts = [c.text for c in readable] + list(dict.fromkeys(c.article.text for c in readable))
+        spelt = (
             surface
             for text in texts
             for key, surface, _s, _e in gazetteer.find_places(text)
             if key == successor and gazetteer.is_own_name(surface, successor)
-        ]
-        new = spelt[0] if spelt else gazetteer.display_name(successor, plan.language)
+        )
+        new = next(spelt, None) or gazetteer.display_name(successor, plan.language)
         old = gazetteer.display_name(place.key, plan.language)
         notes.append(template(plan.language, "merged").format(old=old, new=new))
     return notes
 
 
 def _reports_on(candidate: Candidate, key: str, gazetteer: Gazetteer) -> bool:
-    """Whether the sentence's article reports on the unit `key` (its province, or it
-    was published after the merger and the sentence names the unit)."""
+    """Whether the sentence's article reports on the unit `key` (its province, as
+    `qa.retrieve.article_in_places` reads it, or it was published after the merger and
+    the sentence names the unit)."""
     article = candidate.article
-    if article.province and gazetteer.resolve(article.province) == key:
+    if article_in_places(article, (key,), gazetteer):
         return True
     published = article.published.date() if article.published else None
     return bool(
