@@ -4,6 +4,7 @@ must be met by the evidence cited; a guessed year is relaxed before refusing."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from index.profiles import DEFAULT_MIN_SUPPORT, PROFILES
 from qa.align import VersionSentences, aligned_sentence, numbers_in
@@ -19,6 +20,22 @@ from tests.qa.test_extractive import assert_contract
 
 # Late in 2026: "in May" first reads as May 2026, which no article is about.
 LATE_2026 = date(2026, 11, 25)
+
+
+def _translation(
+    article_id: str, published: str, title: str, *paragraphs: str, province: str = "lam-dong"
+) -> dict[str, Any]:
+    """An English vietnam.vn article for `MemoryRetriever`, a story of its own."""
+    return {
+        "id": article_id,
+        "lang": "en",
+        "province": province,
+        "site": "www.vietnam.vn",
+        "group": f"g-{article_id}",
+        "published": published,
+        "title": title,
+        "paragraphs": list(paragraphs),
+    }
 
 
 def test_month_without_year_falls_back_to_an_earlier_year(retriever: MemoryRetriever) -> None:
@@ -177,22 +194,16 @@ def test_refusal_threshold_is_calibrated_per_embedder() -> None:
 def test_a_general_call_in_the_same_article_is_not_the_provinces_commitment() -> None:
     retriever = MemoryRetriever(
         [
-            {
-                "id": "meeting-en",
-                "lang": "en",
-                "province": "lam-dong",
-                "site": "www.vietnam.vn",
-                "group": "g-meeting",
-                "published": "2025-05-16",
-                "title": "Second meeting of the Government Steering Committee",
-                "paragraphs": [
-                    "At the Lam Dong bridge point, Vice Chairman Dang Quang Tu committed that "
-                    "Lam Dong will finish cleaning land data by May 31, 2025.",
-                    "Concluding the meeting, the Prime Minister asked ministries and "
-                    "localities to commit to the 2025 targets and not to let them fall behind "
-                    "schedule.",
-                ],
-            }
+            _translation(
+                "meeting-en",
+                "2025-05-16",
+                "Second meeting of the Government Steering Committee",
+                "At the Lam Dong bridge point, Vice Chairman Dang Quang Tu committed that "
+                "Lam Dong will finish cleaning land data by May 31, 2025.",
+                "Concluding the meeting, the Prime Minister asked ministries and "
+                "localities to commit to the 2025 targets and not to let them fall behind "
+                "schedule.",
+            )
         ]
     )
     result = answer("What did Lam Dong commit to by May 2025?", retriever, today=LATE_2026)
@@ -203,22 +214,19 @@ def test_a_general_call_in_the_same_article_is_not_the_provinces_commitment() ->
 
 
 def test_when_a_document_was_issued_is_not_another_documents_date() -> None:
-    spec = {
-        "id": "ld-plans",
-        "lang": "en",
-        "province": "lam-dong",
-        "site": "www.vietnam.vn",
-        "group": "g-plans",
-        "published": "2025-08-21",
-        "title": "Lam Dong steering committee meets after the merger",
-        "paragraphs": [
-            "The Standing Board of the Provincial Party Committee has issued Plan No. 09-KH/TU "
-            "dated August 12, 2025, replacing Plan No. 151-KH/TU of the former province.",
-            "Plan No. 151-KH/TU was issued by the Standing Board on March 20, 2025 and sets "
-            "out 58 tasks up to 2030.",
-        ],
-    }
-    retriever = MemoryRetriever([spec])
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "ld-plans",
+                "2025-08-21",
+                "Lam Dong steering committee meets after the merger",
+                "The Standing Board of the Provincial Party Committee has issued Plan No. 09-KH/TU "
+                "dated August 12, 2025, replacing Plan No. 151-KH/TU of the former province.",
+                "Plan No. 151-KH/TU was issued by the Standing Board on March 20, 2025 and sets "
+                "out 58 tasks up to 2030.",
+            )
+        ]
+    )
     result = answer(
         "When did the Lam Dong standing board issue Plan 151-KH/TU?", retriever, today=LATE_2026
     )
@@ -229,24 +237,21 @@ def test_when_a_document_was_issued_is_not_another_documents_date() -> None:
 
 
 def test_a_pledge_is_followed_by_the_next_one_in_its_paragraph() -> None:
-    spec = {
-        "id": "ld-pledges",
-        "lang": "en",
-        "province": "lam-dong",
-        "site": "www.vietnam.vn",
-        "group": "g-pledges",
-        "published": "2025-04-08",
-        "title": "Lam Dong rolls out its digital transformation plan",
-        "paragraphs": [
-            "On April 7, 2025, the Lam Dong steering committee held its first session.",
-            "Concluding the session, Party Secretary Truong Van Hien required that all "
-            "administrative procedures be offered fully online before June 30, 2025. The "
-            "provincial data centre must be completed and put into use before December 31, "
-            "2025.",
-            "Lac Duong and Dam Rong districts have large ethnic minority populations.",
-        ],
-    }
-    retriever = MemoryRetriever([spec])
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "ld-pledges",
+                "2025-04-08",
+                "Lam Dong rolls out its digital transformation plan",
+                "On April 7, 2025, the Lam Dong steering committee held its first session.",
+                "Concluding the session, Party Secretary Truong Van Hien required that all "
+                "administrative procedures be offered fully online before June 30, 2025. The "
+                "provincial data centre must be completed and put into use before December 31, "
+                "2025.",
+                "Lac Duong and Dam Rong districts have large ethnic minority populations.",
+            )
+        ]
+    )
     result = answer(
         "What deadlines did Party Secretary Truong Van Hien set in April 2025?",
         retriever,
@@ -260,22 +265,20 @@ def test_a_pledge_is_followed_by_the_next_one_in_its_paragraph() -> None:
 
 
 def test_a_follow_up_asking_one_more_value_is_answered_from_the_conversations_story() -> None:
-    spec = {
-        "id": "dl-plan",
-        "lang": "en",
-        "province": "dak-lak",
-        "site": "www.vietnam.vn",
-        "group": "g-dl",
-        "published": "2025-04-03",
-        "title": "Dak Lak issues Plan 161-KH/TU to implement Resolution 57",
-        "paragraphs": [
-            "The Dak Lak Provincial Party Standing Board issued Plan No. 161-KH/TU on April 2, "
-            "2025 to implement Resolution 57, with 49 key tasks through 2030.",
-            "According to Standing Deputy Secretary Vo Thanh Luan, about VND 860 billion is "
-            "expected over 2025-2030.",
-        ],
-    }
-    retriever = MemoryRetriever([spec])
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "dl-plan",
+                "2025-04-03",
+                "Dak Lak issues Plan 161-KH/TU to implement Resolution 57",
+                "The Dak Lak Provincial Party Standing Board issued Plan No. 161-KH/TU on April 2, "
+                "2025 to implement Resolution 57, with 49 key tasks through 2030.",
+                "According to Standing Deputy Secretary Vo Thanh Luan, about VND 860 billion is "
+                "expected over 2025-2030.",
+                province="dak-lak",
+            )
+        ]
+    )
     history = [
         Turn("user", "Which plan did Dak Lak adopt to implement Resolution 57?"),
         Turn("assistant", "Plan No. 161-KH/TU, with 49 key tasks through 2030. [1]"),
