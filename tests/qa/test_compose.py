@@ -14,7 +14,10 @@ from qa.retrieve import Evidence
 KIEN_GIANG = PlaceMatch("kien giang", "kien-giang", ("an-giang",))
 
 
-def _sentence(text: str, *, province: str, published: str, lang: str = "en") -> Candidate:
+def _sentence(
+    text: str, *, province: str, published: str, lang: str = "en", quote: str | None = None
+) -> Candidate:
+    """A candidate from an article whose text is `text`: all of it, or its `quote`."""
     article = IndexedArticle(
         id=f"{province}-{published}",
         url=f"https://example.vn/{province}",
@@ -28,13 +31,12 @@ def _sentence(text: str, *, province: str, published: str, lang: str = "en") -> 
     evidence = Evidence(
         hit=SearchHit(chunk=chunk, article=article, score=1.0), score=1.0, group=article.id
     )
-    return Candidate(evidence, 0, len(text), text, 0)
+    start = text.index(quote) if quote else 0
+    return Candidate(evidence, start, start + len(quote or text), quote or text, 0)
 
 
-def _plan(question: str, language: str = "en") -> QueryPlan:
-    return QueryPlan(
-        question=question, language=language, search_text=question, places=(KIEN_GIANG,)
-    )
+def _plan(question: str, language: str = "en", place: PlaceMatch = KIEN_GIANG) -> QueryPlan:
+    return QueryPlan(question=question, language=language, search_text=question, places=(place,))
 
 
 def test_an_old_name_answered_from_the_new_province_says_so(gazetteer: Gazetteer) -> None:
@@ -67,13 +69,15 @@ def test_an_old_name_answered_from_its_own_reports_gets_no_note(gazetteer: Gazet
 def test_the_new_name_is_spelt_as_the_quoted_article_spells_it(gazetteer: Gazetteer) -> None:
     sentence = "Общий объём ресурсов на 2025–2030 годы увеличен до 2 480 млрд донгов."
     article_text = f"Провинция Лам Донг провела первое заседание после слияния. {sentence}"
-    after = _sentence(
-        article_text, province="Lâm Đồng", published="2025-08-21T08:00:00+07:00", lang="ru"
+    quoted = _sentence(
+        article_text,
+        province="Lâm Đồng",
+        published="2025-08-21T08:00:00+07:00",
+        lang="ru",
+        quote=sentence,
     )
-    quoted = Candidate(after.evidence, article_text.index(sentence), len(article_text), sentence, 0)
     dak_nong = PlaceMatch("Дак Нонг", "dak-nong", ("lam-dong",))
-    plan = QueryPlan(question="?", language="ru", search_text="?", places=(dak_nong,))
-    answer = compose(plan, [quoted], {}, gazetteer)
+    answer = compose(_plan("?", "ru", dak_nong), [quoted], {}, gazetteer)
     assert answer.answer.splitlines()[0].endswith("входит в состав: Лам Донг.")
 
 
@@ -101,11 +105,14 @@ def test_a_list_over_several_places_names_each_sentences_place(gazetteer: Gazett
 
 
 def test_a_city_of_the_new_province_is_not_its_name(gazetteer: Gazetteer) -> None:
-    text = "Chiều 20/8 tại Đà Lạt, Ban Chỉ đạo họp phiên đầu tiên. Đặc khu Phú Quý nâng cấp cáp quang biển."
     sentence = "Đặc khu Phú Quý nâng cấp cáp quang biển."
-    after = _sentence(text, province="Lâm Đồng", published="2025-08-21T08:00:00+07:00", lang="vi")
-    quoted = Candidate(after.evidence, text.index(sentence), len(text), sentence, 0)
+    quoted = _sentence(
+        f"Chiều 20/8 tại Đà Lạt, Ban Chỉ đạo họp phiên đầu tiên. {sentence}",
+        province="Lâm Đồng",
+        published="2025-08-21T08:00:00+07:00",
+        lang="vi",
+        quote=sentence,
+    )
     binh_thuan = PlaceMatch("binh thuan", "binh-thuan", ("lam-dong",))
-    plan = QueryPlan(question="?", language="vi", search_text="?", places=(binh_thuan,))
-    first = compose(plan, [quoted], {}, gazetteer).answer.splitlines()[0]
+    first = compose(_plan("?", "vi", binh_thuan), [quoted], {}, gazetteer).answer.splitlines()[0]
     assert first == "Bình Thuận đã được hợp nhất vào Lâm Đồng từ ngày 1/7/2025."
