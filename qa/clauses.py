@@ -129,6 +129,8 @@ def answering_clause_by_meaning(
     than they help: "104 communes and wards, of which 64 in the former Thai Binh" shares
     its words with "how many communes and wards" in the wrong clause. Meaning weighs the
     whole question, and is only asked when words cannot be read at all."""
+    if in_language(base_language(plan.language), candidate):
+        return candidate  # before cutting: most leads are in the question's language
     spans = clauses(plan, candidate.text, _published(candidate))
     if len(spans) < 2:
         return candidate
