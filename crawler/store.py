@@ -6,7 +6,10 @@ from versioned migrations (crawler/migrations.py) applied on first use.
 
 Tables:
 - `articles`: one row per article id (a hash of the canonical URL), its latest version,
-  translation group and the metadata used for grouping.
+  translation group and the metadata used for grouping. A translation that names no
+  original shares a group with the other unlinked language versions of its slug on a
+  multilingual site (vietnam.vn/en/<slug>, /uk/<slug>): one story whose original is not
+  stored.
 - `article_versions`: every distinct (title, text) an article has had, as the full
   Article JSON, oldest first.
 - `url_aliases`: every URL an article was seen under (fetched URL, canonical URL), so a
@@ -39,7 +42,7 @@ from pydantic import ValidationError
 from crawler.database import Database, StoreLocation, open_database
 from crawler.language import detect_language
 from crawler.models import Article, article_id_for, content_hash_for
-from crawler.urls import canonicalize_url
+from crawler.urls import canonicalize_url, language_version_key
 
 if TYPE_CHECKING:
     # Only for annotations: readers of the store (index, API) need not load the parsers.
@@ -282,11 +285,10 @@ class ArticleStore:
                 # A translation linked earlier (by content, after a crawl) stays linked
                 # when the page, fetched again, still names no original.
                 article = self._with_kept_link(article, article_id, previous)
-            group = (
-                self._resolve_group(article.translation_of)
-                if article.translation_of
-                else article_id
+            linked_group = (
+                self._resolve_group(article.translation_of) if article.translation_of else None
             )
+            group = linked_group or self._unlinked_versions_group(canonical, article_id)
             aliases = {canonical, canonicalize_url(article.url)}
             filled = article.model_copy(
                 update={
@@ -358,7 +360,7 @@ class ArticleStore:
                         canonical,
                         filled.site,
                         filled.province,
-                        group if group != article_id else None,
+                        linked_group if linked_group != article_id else None,
                         group,
                         version,
                         content_hash,
@@ -375,7 +377,7 @@ class ArticleStore:
                         (alias, article_id),
                     )
                 )
-            if group == article_id:
+            if linked_group is None and group == article_id:
                 # Translations stored before this original may have grouped under another
                 # spelling of its URL: move them into this article's group.
                 for alias in aliases:
@@ -392,6 +394,28 @@ class ArticleStore:
             self._write(statements)
         logger.debug("stored %s as %s (version %s): %s", canonical, article_id, version, outcome)
         return outcome
+
+    def _unlinked_versions_group(self, canonical: str, article_id: str) -> str:
+        """The group of the other unlinked language versions of this URL's story on a
+        multilingual site, or the article's own id. Only unlinked versions are joined: a
+        version linked to an original is in that original's group, which content linking
+        may give this one too (`_link_statements` links the whole group)."""
+        key = language_version_key(canonical)
+        if key is None:
+            return article_id
+        slug = key.split("/", 1)[1]
+        escaped = slug.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        rows = self._query(
+            "SELECT id, canonical_url, translation_group FROM articles"
+            " WHERE canonical_url LIKE ? ESCAPE '!' AND translation_of_id IS NULL AND id != ?",
+            (f"%/{escaped}", article_id),
+        )
+        groups = sorted(
+            str(row["translation_group"] or row["id"])
+            for row in rows
+            if language_version_key(str(row["canonical_url"])) == key
+        )
+        return groups[0] if groups else article_id
 
     def _with_kept_link(self, article: Article, article_id: str, previous: Any) -> Article:
         if not previous["translation_of_id"]:
@@ -530,7 +554,7 @@ class ArticleStore:
                 if copy_id is None or original_id is None or copy_id in seen:
                     continue
                 rows = self._query(
-                    "SELECT c.latest_version AS version, c.translation_of_id AS linked,"
+                    "SELECT c.translation_of_id AS linked, c.translation_group AS copy_group,"
                     " o.translation_group AS original_group FROM articles c, articles o"
                     " WHERE c.id = ? AND o.id = ?",
                     (copy_id, original_id),
@@ -538,29 +562,52 @@ class ArticleStore:
                 if not rows or rows[0]["linked"]:
                     continue
                 group = str(rows[0]["original_group"] or original_id)
-                version = int(rows[0]["version"])
-                stored = self._version(copy_id, version)
-                if stored is None or stored.translation_of or group == copy_id:
-                    continue
-                updated = stored.model_copy(
-                    update={
-                        "translation_of": canonicalize_url(original_url),
-                        "translation_group": group,
-                    }
+                # An unlinked copy's group is its own or its story's other unlinked
+                # language versions' (`_unlinked_versions_group`): they share the original.
+                copy_group = str(rows[0]["copy_group"] or copy_id)
+                versions = self._query(
+                    "SELECT id, latest_version FROM articles WHERE (id = ? OR translation_group = ?)"
+                    " AND translation_of_id IS NULL ORDER BY id",
+                    (copy_id, copy_group),
                 )
-                statements += [
-                    (
-                        "UPDATE article_versions SET data = ? WHERE article_id = ? AND version = ?",
-                        (updated.model_dump_json(), copy_id, version),
-                    ),
-                    (
-                        "UPDATE articles SET translation_of_id = ?, translation_group = ?"
-                        " WHERE id = ? OR translation_group = ?",
-                        (group, group, copy_id, copy_id),
-                    ),
-                ]
-                seen.add(copy_id)
-                linked += 1
+                updates: list[tuple[str, tuple[Any, ...]]] = []
+                for row in versions:
+                    member_id, version = str(row["id"]), int(row["latest_version"])
+                    stored = self._version(member_id, version)
+                    if stored is None or stored.translation_of or group == member_id:
+                        continue
+                    updated = stored.model_copy(
+                        update={
+                            "translation_of": canonicalize_url(original_url),
+                            "translation_group": group,
+                        }
+                    )
+                    updates.append(
+                        (
+                            "UPDATE article_versions SET data = ?"
+                            " WHERE article_id = ? AND version = ?",
+                            (updated.model_dump_json(), member_id, version),
+                        )
+                    )
+                    updates.append(
+                        (
+                            "UPDATE articles SET translation_of_id = ?, translation_group = ?"
+                            " WHERE id = ?",
+                            (group, group, member_id),
+                        )
+                    )
+                    seen.add(member_id)
+                    linked += 1
+                if updates:
+                    # Translations stored as naming the copy itself follow it.
+                    updates.append(
+                        (
+                            "UPDATE articles SET translation_of_id = ?, translation_group = ?"
+                            " WHERE translation_group = ?",
+                            (group, group, copy_id),
+                        )
+                    )
+                    statements += updates
         return statements, linked
 
     _SELECT = (

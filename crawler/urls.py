@@ -168,3 +168,27 @@ def resolve_url(page_url: str, href: str) -> str:
 
 def same_site(url_a: str, url_b: str) -> bool:
     return site_of(url_a) == site_of(url_b)
+
+
+# Sites that publish a story's language versions under one slug: /<language>/<slug>.
+_LANGUAGE_FOLDER_SITES = frozenset({"vietnam.vn"})
+_LANGUAGE_FOLDER = re.compile(r"^[a-z]{2}(?:-[a-z]{2,4})?$")
+
+
+def language_version_key(url: str) -> str | None:
+    """What the language versions of one story on a multilingual site share
+    (`vietnam.vn/<slug>` for www.vietnam.vn/en/<slug> and /ru/<slug>), or None for a URL
+    that is not such a version.
+
+    >>> language_version_key("https://www.vietnam.vn/uk/an-giang-hon-760-000")
+    'vietnam.vn/an-giang-hon-760-000'
+    >>> language_version_key("https://baolamdong.vn/xa-hoi/lam-dong-abc.html") is None
+    True
+    """
+    site = site_of(url)
+    if site not in _LANGUAGE_FOLDER_SITES:
+        return None
+    segments = [s for s in urlsplit(url.strip()).path.split("/") if s]
+    if len(segments) != 2 or not _LANGUAGE_FOLDER.match(segments[0].lower()):
+        return None
+    return f"{site}/{segments[1].lower()}"

@@ -84,6 +84,49 @@ def test_a_copy_naming_no_original_joins_its_group_once(store_location: Path | s
         assert link_stored_translations(store).linked == 0
 
 
+def _version(article: Article, lang: str) -> Article:
+    """The same story's version in another language on vietnam.vn (same slug)."""
+    return article.model_copy(
+        update={"url": article.url.replace("/en/", f"/{lang}/"), "lang": lang}
+    )
+
+
+def test_language_versions_without_their_original_are_one_story(
+    store_location: Path | str,
+) -> None:
+    russian = _version(COPY, "ru")
+    ukrainian = _version(COPY, "uk")
+    other_story = Article(
+        url="https://www.vietnam.vn/ru/khanh-hoa-dtsi",
+        title="Кханьхоа заняла 5-е место в DTI",
+        text="Провинция Кханьхоа заняла 5-е место в индексе цифровой трансформации DTI 2024.",
+        lang="ru",
+        published=T0,
+    )
+    with ArticleStore(store_location) as store:
+        for article in (COPY, russian, other_story):
+            store.add(article)
+        story = _group_of(store, COPY)
+        assert _group_of(store, russian) == story
+        assert _group_of(store, other_story) != story
+        assert {a.lang for a in store.translations(story or "")} == {"en", "ru"}
+
+        # The original arrives and content linking links one version: every version of
+        # the story joins it, and fetching them again keeps them there.
+        store.add(ORIGINAL)
+        store.add(ukrainian)
+        assert _group_of(store, ukrainian) == story
+        result = link_stored_translations(store)
+        original_id = article_id_for(ORIGINAL.identity_url)
+        assert result.linked == 3
+        for version in (COPY, russian, ukrainian):
+            assert store.add(version) == "unchanged"
+            assert _group_of(store, version) == original_id
+            stored = store.get(article_id_for(version.identity_url))
+            assert stored is not None and stored.translation_of == ORIGINAL.identity_url
+        assert _group_of(store, other_story) != original_id
+
+
 def test_no_link_without_a_clear_original(store_location: Path | str) -> None:
     with ArticleStore(store_location) as store:
         store.add(DISTRACTOR)
