@@ -91,6 +91,7 @@ _NUMBER = r"\d[\d.,\s]*"
 # "billion", "млрд"... between the amount and its currency ("1,062 billion dong").
 _SCALE = (
     r"\s*(?:(?:billion|million|trillion|bn|mn|млрд|млн|трлн|тыс|тис|triệu|nghìn|ngàn"
+    r"|миллиард\w*|миллион\w*|мільярд\w*|мільйон\w*"
     r"|milliards?|millions?)\.?\s*)?(?:of\s+)?"
 )
 _CURRENCY = r"(?:đồng|vnd|dong|донг\w*|usd|us\$|\$|€|euros?|рубл\w*|гривень|元)(?!\w)"
@@ -177,6 +178,21 @@ def expected_answer_type(question: str) -> AnswerType | None:
     return None
 
 
+def count_cue_asks_document(question: str) -> bool:
+    """Whether the question's count cue is part of asking a document's number ("the
+    number of the plan", "số mấy"), not how many of something ("how many tasks are in
+    Plan No. 09" counts tasks)."""
+    text = unicodedata.normalize("NFC", question)
+    count = _COUNT_CUE.search(text)
+    document = _DOCUMENT_CUE.search(text)
+    return (
+        count is not None
+        and document is not None
+        and count.start() < document.end()
+        and document.start() < count.end()
+    )
+
+
 # Cues of the other parts a question may ask for; "ai" is "who" in Vietnamese only.
 _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
     (
@@ -206,6 +222,7 @@ _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
     ),
 )
 _VI_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
+_DOCUMENT_CUE = next(cue for kind, cue in _PART_CUES if kind == "document")
 
 
 def _whole_words(text: str, start: int, end: int) -> str:
@@ -412,10 +429,26 @@ def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return text
 
 
+# Words that count people, any of which names what another counts: "how many residents"
+# is answered by "538,900 people", "сколько жителей" by "58 300 человек".
+_PEOPLE = frozenset(
+    stem(t)
+    for t in content_tokens(
+        "people persons residents citizens inhabitants individuals người"
+        " человек людей жителей граждан лиц осіб людей жителів громадян мешканців"
+        " personnes habitants citoyens"
+    )
+)
+
+
 def names_counted(counted: Sequence[str], sentence: str) -> bool:
-    """Whether the sentence names what the question counts (any of `counted_words`)."""
+    """Whether the sentence names what the question counts (any of `counted_words`; a
+    count of people by any word for people)."""
     present = {stem(t) for t in content_tokens(sentence)}
-    return any(stem(t) in present for t in counted)
+    asked = {stem(t) for t in counted}
+    if asked & _PEOPLE:
+        asked |= _PEOPLE
+    return bool(asked & present)
 
 
 def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:

@@ -120,22 +120,113 @@ def answering_clause(
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
 
 
-def answering_clause_by_meaning(
-    plan: QueryPlan, candidate: Candidate, by_meaning: ClauseChooser
+def answering_value_clause(
+    plan: QueryPlan, candidate: Candidate, by_meaning: ClauseChooser | None = None
 ) -> Candidate:
-    """The candidate narrowed to the clause closest in meaning to the question, for a
-    sentence in another language than the question's with no version in it; unchanged
-    otherwise. For a value asked for ("how many"), the question's words mislead more
-    than they help: "104 communes and wards, of which 64 in the former Thai Binh" shares
-    its words with "how many communes and wards" in the wrong clause. Meaning weighs the
-    whole question, and is only asked when words cannot be read at all."""
-    if in_language(base_language(plan.language), candidate):
-        return candidate  # before cutting: most leads are in the question's language
+    """The lead of a one-value answer narrowed to the clause that states the value asked
+    for; unchanged when no clause clearly does. Read in order: the clause naming the
+    document asked about; the one naming the period asked about ("52.3% in 2024, up from
+    27.8% in 2023" for "in 2023"); for a figure broken down ("3,420 registered, of which
+    2,150 completed"), the part whose own words the question uses, else the whole; last,
+    for a sentence in another language than the question's with no version in it,
+    meaning (`by_meaning`). The question's words alone mislead for a value: "104 communes
+    and wards, of which 64 in the former Thai Binh" shares its words with "how many
+    communes and wards" in the wrong clause, so they are read only against a breakdown."""
     spans = clauses(plan, candidate.text, _published(candidate))
     if len(spans) < 2:
         return candidate
-    chosen = _chosen_by_meaning(plan, candidate, spans, by_meaning)
+    chosen = _the_only(_with_document(plan, candidate, spans))
+    if chosen is None and asks_period(plan):
+        # In the question's language the words of an untimed clause may be what is asked;
+        # across languages, a period named is better evidence than meaning.
+        own_language = in_language(base_language(plan.language), candidate)
+        times = _times_by_clause(candidate, spans, at_least=2 if own_language else 1)
+        if times is not None:
+            # The sentence times its clauses: the one of the period asked answers; with
+            # none of it, the sentence stays whole whatever meaning would say; with
+            # several, the breakdown below may still tell.
+            in_period = [
+                i
+                for i, named in enumerate(times)
+                if any(overlaps(d, plan.published_since, plan.published_until) for d in named)
+            ]
+            if not in_period:
+                return candidate
+            chosen = _the_only(in_period)
+    if chosen is not None:
+        return _narrowed(candidate, spans[chosen])
+    if _breakdown_at(candidate.text) is not None:
+        part = _breakdown_part(plan, candidate)
+        return candidate if part is None else _narrowed(candidate, part)
+    if by_meaning is None or in_language(base_language(plan.language), candidate):
+        return candidate
+    if asks_period(plan) and _times_by_clause(candidate, spans, at_least=1) is not None:
+        return candidate  # timed clauses the period could not choose between
+    chosen = by_meaning([candidate.text[a:b] for a, b in spans])
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+
+
+def _with_document(
+    plan: QueryPlan, candidate: Candidate, spans: list[tuple[int, int]]
+) -> list[int]:
+    """The clauses naming the document asked about, read in any language ("Plan
+    215-KH/TU with 73 tasks; 19 done so far" for "how many tasks does Plan 215 set")."""
+    wanted = {normalize_doc_number(n) for n in plan.doc_numbers}
+    return [
+        i
+        for i, (a, b) in enumerate(spans)
+        if wanted and wanted & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
+    ]
+
+
+def _times_by_clause(
+    candidate: Candidate, spans: list[tuple[int, int]], at_least: int
+) -> list[list[MentionedDate]] | None:
+    """The years, quarters and months each clause names, when `at_least` clauses name
+    one; else the days, when two clauses name one ("286,450 as of 30 September, three
+    times the 94,600 of 30 June" for "at the end of June"); else None. A lone day is
+    mostly when something was said, not the time of a figure."""
+    for days, needed in ((False, at_least), (True, 2)):
+        named = [
+            [d for d in candidate.mentioned if (d.precision == "day") == days and a <= d.start < b]
+            for a, b in spans
+        ]
+        if sum(1 for times in named if times) >= needed:
+            return named
+    return None
+
+
+def _breakdown_at(text: str) -> tuple[int, int] | None:
+    """Where a figure's breakdown begins after a joint ("..., of which", "; trong đó"):
+    (end of the whole, start of the part's own words), or None."""
+    match = _BREAKDOWN_JOINT.search(text)
+    return (match.start(), match.end()) if match else None
+
+
+def _breakdown_part(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | None:
+    """Of a figure and its breakdown ("3,420 registered, of which 2,150 completed"), the
+    span that answers: the part when the question uses a word only the part has (it
+    repeats the whole's words), without the word that opens it; else the whole. None when
+    the words cannot be read: a sentence in another language than the question's with no
+    version in it."""
+    text = candidate.text
+    if not in_language(base_language(plan.language), candidate):
+        text = candidate.sibling or ""
+    split = _breakdown_at(text)
+    own_split = _breakdown_at(candidate.text)
+    if split is None or own_split is None:
+        return None
+    question = {stem(t) for t in content_tokens(plan.question)}
+    whole = {stem(t) for t in content_tokens(text[: split[0]])}
+    part = {stem(t) for t in content_tokens(text[split[1] : _part_end(text, split[1])])}
+    if question & (part - whole):
+        return own_split[1], _part_end(candidate.text, own_split[1])
+    return 0, own_split[0]
+
+
+def _part_end(text: str, start: int) -> int:
+    end = _PART_END.search(text, start)
+    return end.start() if end else len(text)
 
 
 def _chosen_by_meaning(
@@ -149,15 +240,9 @@ def _chosen_by_meaning(
         # "1,450 procedures, of which 1,092 online": both figures are of one whole, and
         # either may be what is asked; the sentence stays whole.
         return None
-    wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
-    with_doc = [
-        i
-        for i, (a, b) in enumerate(spans)
-        if wanted_docs & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
-    ]
+    with_doc = _with_document(plan, candidate, spans)
     if with_doc:
-        # The document asked about is read in any language: its clause answers ("Plan
-        # 215-KH/TU with 73 tasks; 19 done so far" for "how many tasks does Plan 215 set").
+        # The document asked about is read in any language: its clause answers.
         return _the_only(with_doc)
     if asks_period(plan) and any(_periods_in(candidate, span) for span in spans):
         # Which clause is of the period asked is read from the periods it names, not from
@@ -190,6 +275,15 @@ _BREAKDOWN = re.compile(
     r"|у\s+тому\s+числі|з\s+них|dont|parmi\s+(?:eux|elles))(?!\w)",
     re.IGNORECASE,
 )
+# A part of the figure before it, after the joint that opens it ("..., of which 2,150
+# completed"); "including" lists what the whole is made of, which belongs to the whole.
+_BREAKDOWN_JOINT = re.compile(
+    r"\s*[,;:，；]\s*(?:of\s+which|trong\s+đó|из\s+них|из\s+которых|з\s+них|з\s+яких|dont"
+    r"|其中)(?!\w)[\s,:—–-]*",
+    re.IGNORECASE,
+)
+# Where the part ends: the next clause of the sentence.
+_PART_END = re.compile(r"\s*[;；]\s")
 
 
 def _periods_in(candidate: Candidate, span: tuple[int, int]) -> list[MentionedDate]:

@@ -11,6 +11,7 @@ down, or a question about commitments finds no sentence that commits to anything
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -21,9 +22,14 @@ from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
 from qa.answer_type import names_counted, value_start
 from qa.candidates import Candidate
-from qa.clauses import ClauseChooser, answering_clause, answering_clause_by_meaning
+from qa.clauses import ClauseChooser, answering_clause, answering_value_clause
 from qa.gazetteer import Gazetteer
-from qa.lexicon import content_tokens, meeting_ordinals, ordinals_named
+from qa.lexicon import (
+    content_tokens,
+    country_wide_at,
+    meeting_ordinals,
+    ordinals_named,
+)
 from qa.models import QueryPlan
 from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
 from qa.retrieve import article_in_places, asks_period, place_keys_for, question_window, within
@@ -129,7 +135,20 @@ def names_other_time(plan: QueryPlan, candidate: Candidate) -> bool:
     periods = [d for d in candidate.mentioned if d.precision != "day" and d.start < opening]
     if not periods:
         return False
+    if plan.answer_type is not None and names_the_period(plan, candidate):
+        # "52.3% in 2024, up from 27.8% in 2023" states 2023's value too: the clause of
+        # the period asked is quoted (`qa.clauses.answering_value_clause`).
+        return False
     return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
+
+
+def names_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence names a year, quarter or month within the question's period."""
+    return any(
+        overlaps(d, plan.published_since, plan.published_until)
+        for d in candidate.mentioned
+        if d.precision != "day"
+    )
 
 
 def asked_meetings(plan: QueryPlan) -> set[int]:
@@ -223,7 +242,11 @@ def decide(
         # that states such a value best leads (for a count, one that names what is
         # counted), and without one there is no answer.
         valued = counting_first(plan, ranked) if plan.answer_type == "count" else ranked
-        stating = [c for c in valued if c.states_value and c.support >= min_support]
+        stating = [
+            c
+            for c in valued
+            if c.states_value and c.support >= min_support and not speaks_for_the_country(plan, c)
+        ]
         # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
         # published outside it, answers the question's period only when no other
         # sentence states one.
@@ -309,20 +332,17 @@ def decide(
             pool = [story_lead, *pool]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
+    # Beside a place's own figures, the country's are another answer's.
+    selected = selected[:1] + [c for c in selected[1:] if not speaks_for_the_country(plan, c)]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
         selected = without_rival_values(plan, selected)
         if plan.asks_deadline:
             # "By when": a sentence joining two pledges is quoted by the answering one.
             selected = [answering_clause(plan, c, clause_by_meaning) for c in selected]
-        elif (
-            plan.answer_type is not None
-            and clause_by_meaning is not None
-            and not plan.several_counts
-        ):
-            # "How many", "what share": a lead sentence in another language joining two
-            # figures is quoted by the one closest to the question; the sentences after
-            # it are context, kept whole.
-            lead = answering_clause_by_meaning(plan, selected[0], clause_by_meaning)
+        elif plan.answer_type is not None and not plan.several_counts:
+            # "How many", "what share": a lead sentence joining two figures is quoted by
+            # the clause stating the one asked; the sentences after it are context.
+            lead = answering_value_clause(plan, selected[0], clause_by_meaning)
             selected = [lead, *selected[1:]]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
         selected = cover_parts(plan, selected, ranked, min_support)
@@ -348,9 +368,28 @@ def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
     if at is None:
         return False
     periods = [d for d in candidate.mentioned if d.precision != "day" and d.start < at]
-    if not periods:
+    if not periods or names_the_period(plan, candidate):
         return False
     return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
+
+
+def speaks_for_the_country(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether, for a question about a place, the sentence speaks of the whole country
+    instead: its figure of the kind asked is the country's ("Nationwide, 59.7%", "the
+    common target of the whole country is 30%"), or, for a question asking no figure, it
+    opens on the country and does not name the place (a pledge "five months earlier than
+    the country's target" is the province's)."""
+    if not plan.places:
+        return False
+    if plan.answer_type is None:
+        return not candidate.place and country_wide_at(candidate.text, 0)
+    if not candidate.states_value:
+        return False
+    at = value_start(candidate.text, plan.answer_type)
+    if at is None:
+        digit = re.search(r"\d", candidate.text)
+        at = digit.start() if digit else 0
+    return country_wide_at(candidate.text, at)
 
 
 def published_outside(plan: QueryPlan, candidate: Candidate) -> bool:
@@ -384,7 +423,8 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
             return bool(candidate.mentioned) and not candidate.intent_match
         if plan.answer_type is not None:
             return candidate.states_value and (
-                value_dated_elsewhere(plan, candidate)
+                speaks_for_the_country(plan, candidate)
+                or value_dated_elsewhere(plan, candidate)
                 or (other_story and published_outside(plan, candidate))
                 or counts_something_else(plan, candidate)
             )

@@ -420,3 +420,37 @@ def _ordinal_spans(pattern: re.Pattern[str], folded: str) -> set[tuple[int, int,
 
 def _ordinals_matched(pattern: re.Pattern[str], text: str) -> set[int]:
     return {value for _start, _end, value in _ordinal_spans(pattern, fold(text))}
+
+
+# What a sentence says of the whole country ("Nationwide, 59.7%", "cả nước có 58 triệu",
+# "по всей стране"), not of a province: a figure beside the province's own.
+_COUNTRY_WIDE = re.compile(
+    r"\bnationwide\b|\bcountrywide\b|\b(?:across|throughout)\s+the\s+country\b"
+    r"|\b(?:the\s+)?whole\s+country\b|\bnational\s+(?:average|target|figure|rate)\b"
+    r"|toàn\s+quốc|cả\s+nước|trên\s+toàn\s+quốc"
+    r"|(?<!\w)(?:по\s+)?всей\s+стран\w*|(?<!\w)по\s+стране|(?<!\w)в\s+целом\s+по\s+стране"
+    r"|(?<!\w)(?:по\s+)?всій\s+країн\w*|(?<!\w)всієї\s+країни|(?<!\w)по\s+країні"
+    r"|\bau\s+niveau\s+national\b|\bdans\s+tout\s+le\s+pays\b|\bl['’]ensemble\s+du\s+pays\b"
+    r"|全国",
+    re.IGNORECASE,
+)
+# Where a clause ends: what says which clause a figure belongs to.
+_CLAUSE_END = re.compile(r"[,;:，；]\s|\s(?:while|whereas|trong\s+khi|тогда\s+как|тоді\s+як)\s")
+
+
+def country_wide_at(sentence: str, at: int) -> bool:
+    """Whether the clause holding offset `at` (a figure) speaks of the whole country, or
+    the sentence opens on the country before any figure ("Nationwide, the rate ...")."""
+    start = 0
+    end = len(sentence)
+    ends = list(_CLAUSE_END.finditer(sentence))
+    for match in ends:
+        if match.end() <= at:
+            start = match.end()
+        elif match.start() >= at:
+            end = match.start()
+            break
+    if _COUNTRY_WIDE.search(sentence, start, end):
+        return True
+    opening = sentence[: ends[0].start()] if ends else ""
+    return bool(_COUNTRY_WIDE.search(opening)) and not any(ch.isdigit() for ch in opening)

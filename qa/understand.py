@@ -29,6 +29,7 @@ from qa.answer_type import (
     asked_parts,
     asks_outcome,
     asks_several_counts,
+    count_cue_asks_document,
     counted_words,
     expected_answer_type,
     value_cue_words,
@@ -291,8 +292,12 @@ def understand(
     intent = detect_intent(text, language)
     if intent == "fact" and _offers_a_choice(text, found):
         intent = "comparison"
-    answer_type = expected_answer_type(text)
     answer_parts = asked_parts(text, language)
+    answer_type = expected_answer_type(text)
+    if answer_type == "count" and count_cue_asks_document(text):
+        # The count cue asks for another part's value: "the number of the plan" is the
+        # plan's document number, not how many of something.
+        answer_type = None
     value_words = value_cue_words(text, answer_parts)
     counted = counted_words(text) if "count" in answer_parts else ()
     place_pairs = [(key, surface) for key, surface, _start, _end in found]

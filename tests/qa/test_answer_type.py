@@ -12,7 +12,12 @@ import pytest
 
 from index.models import MentionedDate
 from qa.answer import answer
-from qa.answer_type import expected_answer_type, states_answer_type
+from qa.answer_type import (
+    count_cue_asks_document,
+    expected_answer_type,
+    names_counted,
+    states_answer_type,
+)
 from qa.candidates import Candidate
 from qa.decide import cover_parts, side_answers
 from qa.gazetteer import Gazetteer
@@ -891,3 +896,21 @@ def test_english_counts_what_its_plural_noun_names() -> None:
         "resolution",
         "tasks",
     )
+
+
+def test_billions_written_out_in_russian_and_ukrainian_are_money() -> None:
+    assert states_answer_type("на 2025 год выделено 168 миллиардов донгов", "money")
+    assert states_answer_type("виділено 745 мільярдів донгів", "money")
+
+
+def test_the_number_of_a_plan_is_its_document_number_not_a_count() -> None:
+    assert count_cue_asks_document("What's the number of the plan Quang Binh adopted?")
+    assert count_cue_asks_document("Kế hoạch thực hiện Nghị quyết 57 của tỉnh số mấy?")
+    assert not count_cue_asks_document("How many tasks are in Lam Dong's Plan No. 09-KH/TU?")
+    assert not count_cue_asks_document("How many communes does the province have?")
+
+
+def test_a_count_of_people_is_named_by_any_word_for_people() -> None:
+    assert names_counted(("residents",), "538,900 people in the province completed a course")
+    assert names_counted(("жителей",), "58 300 человек зарегистрировались")
+    assert not names_counted(("projects",), "538,900 people in the province completed a course")

@@ -13,7 +13,7 @@ from index.models import Chunk, IndexedArticle, SearchHit
 from index.profiles import profile_named
 from qa.answer_type import asks_several_counts, counted_words
 from qa.candidates import Candidate
-from qa.clauses import answering_clause, answering_clause_by_meaning, clauses
+from qa.clauses import answering_clause, answering_value_clause, clauses
 from qa.decide import decide
 from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
@@ -162,23 +162,68 @@ class _Chooser:
 def test_meaning_picks_the_figure_asked_for_across_languages() -> None:
     plan = _how_many("How many civil status records were digitised?")
     chooser = _Chooser(1)
-    quote = _quoted(answering_clause_by_meaning(plan, _candidate(TWO_FIGURES_VI), chooser))
+    quote = _quoted(answering_value_clause(plan, _candidate(TWO_FIGURES_VI), chooser))
     assert quote == "phối hợp với Sở Tư pháp số hóa 615.000 bản ghi hộ tịch"
     assert chooser.shown == [["Công an tỉnh đã làm sạch hơn 1,2 triệu dữ liệu dân cư", quote + "."]]
     # No clause clearly closer: the whole sentence stays.
     undecided = _candidate(TWO_FIGURES_VI)
-    assert answering_clause_by_meaning(plan, undecided, _Chooser(None)) is undecided
+    assert answering_value_clause(plan, undecided, _Chooser(None)) is undecided
 
 
-def test_meaning_is_not_asked_when_the_words_can_be_read() -> None:
-    # In the question's language a breakdown ("of which 64") shares the question's words
-    # and neither words nor meaning cut it away from the total.
+def test_a_breakdown_answers_by_the_words_only_its_part_has() -> None:
+    # The part repeats the whole's words ("communes"); only the words a part alone has
+    # say that the question asks for it. Meaning is not asked when words can be read.
     sentence = "The new province has 104 communes and wards, of which 64 are in the former area."
     chooser = _Chooser(1)
     candidate = _candidate(sentence, lang="en")
-    plan = _how_many("How many communes and wards does the new province have?")
-    assert answering_clause_by_meaning(plan, candidate, chooser) is candidate
+    total = _how_many("How many communes and wards does the new province have?")
+    assert _quoted(answering_value_clause(total, candidate, chooser)) == (
+        "The new province has 104 communes and wards"
+    )
+    part = _how_many("How many of the communes are in the former area?")
+    assert _quoted(answering_value_clause(part, candidate, chooser)) == (
+        "64 are in the former area"
+    )
     assert chooser.shown == []
+
+
+def test_a_breakdown_in_another_language_is_read_in_the_question_s_version() -> None:
+    sentence = (
+        "Năm 2025 có 3.420 người đăng ký các khóa đào tạo chuyên sâu, trong đó 2.150 người "
+        "đã hoàn thành khóa học."
+    )
+    candidate = _candidate(sentence)
+    candidate.sibling = (
+        "In 2025, 3,420 people registered for in-depth training courses, of which 2,150 "
+        "people have completed the course."
+    )
+    plan = _how_many("How many people actually completed the in-depth courses in 2025?")
+    assert _quoted(answering_value_clause(plan, candidate, _Chooser(0))) == (
+        "2.150 người đã hoàn thành khóa học"
+    )
+    # Without a version in the question's language the sentence stays whole.
+    candidate.sibling = None
+    assert answering_value_clause(plan, candidate, _Chooser(0)) is candidate
+
+
+def test_the_clause_of_the_period_asked_is_quoted_in_the_question_s_language() -> None:
+    sentence = (
+        "In 2023, Thua Thien Hue ranked 6th out of 63 provinces in the DTI, down 4 places "
+        "compared to 2nd place in 2022."
+    )
+    candidate = _candidate(sentence, lang="en")
+    candidate.mentioned = find_dates(sentence, "en", reference=date(2024, 9, 18))
+    plan = QueryPlan(
+        question="What was Hue's DTI rank in 2022?",
+        language="en",
+        search_text="Hue DTI rank 2022",
+        answer_type="rank",
+        published_since=date(2022, 1, 1),
+        published_until=date(2022, 12, 31),
+    )
+    assert _quoted(answering_value_clause(plan, candidate)) == (
+        "down 4 places compared to 2nd place in 2022"
+    )
 
 
 def test_the_clause_of_the_period_asked_is_quoted_whatever_meaning_says() -> None:
@@ -194,13 +239,13 @@ def test_the_clause_of_the_period_asked_is_quoted_whatever_meaning_says() -> Non
         published_until=date(2024, 12, 31),
     )
     chooser = _Chooser(0)
-    assert _quoted(answering_clause_by_meaning(plan, candidate, chooser)) == (
+    assert _quoted(answering_value_clause(plan, candidate, chooser)) == (
         "cao hơn mức 49,5% của năm 2024"
     )
     assert chooser.shown == []
     # Asked of a period neither clause names, the sentence stays whole.
     plan = replace(plan, published_since=date(2023, 1, 1), published_until=date(2023, 12, 31))
-    assert answering_clause_by_meaning(plan, candidate, chooser) is candidate
+    assert answering_value_clause(plan, candidate, chooser) is candidate
 
 
 def test_a_how_many_answer_quotes_the_lead_clause_chosen_by_meaning(
@@ -308,7 +353,7 @@ def test_a_breakdown_keeps_the_sentence_whole_across_languages() -> None:
     candidate = _candidate(sentence)
     chooser = _Chooser(1)
     plan = _how_many("How many administrative procedures does the province handle?")
-    assert answering_clause_by_meaning(plan, candidate, chooser) is candidate
+    assert answering_value_clause(plan, candidate, chooser) is candidate
     assert chooser.shown == []
 
 
@@ -322,6 +367,6 @@ def test_the_clause_naming_the_document_asked_about_answers() -> None:
     plan = replace(
         _how_many("How many tasks does Plan 215-KH/TU set out?"), doc_numbers=("215-KH/TU",)
     )
-    quote = _quoted(answering_clause_by_meaning(plan, candidate, chooser))
+    quote = _quoted(answering_value_clause(plan, candidate, chooser))
     assert quote.endswith("включающий 73 задачи") and "19" not in quote
     assert chooser.shown == []

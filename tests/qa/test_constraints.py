@@ -287,3 +287,91 @@ def test_a_follow_up_asking_one_more_value_is_answered_from_the_conversations_st
     assert not result.refused
     assert_contract(result, retriever)
     assert result.answer.split("[1]")[0].endswith("VND 860 billion is expected over 2025-2030. ")
+
+
+def _one_article(*paragraphs: str, published: str = "2025-08-19") -> MemoryRetriever:
+    return MemoryRetriever(
+        [
+            _translation(
+                "ld-report", published, "Lam Dong reports on digital transformation", *paragraphs
+            )
+        ]
+    )
+
+
+def test_the_country_s_figure_is_not_the_province_s() -> None:
+    retriever = _one_article(
+        "After a month of two-level government, the rate of full-process online records of "
+        "Lam Dong province in July 2025 reached 81.3%.",
+        "Nationwide, the rate of full-process online records in July 2025 is about 59.7%.",
+        "Nationwide, more than 12.6 million people have studied on the digital skills platform.",
+    )
+    result = answer(
+        "What rate of full-process online records did Lam Dong reach in July 2025?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert "81.3%" in result.answer and "59.7%" not in result.answer
+    # Only the country's figure is stated: the province's is not given.
+    result = answer(
+        "How many people in Lam Dong have studied on the digital skills platform?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert result.refused, result.answer
+
+
+def test_a_count_of_residents_is_answered_by_a_count_of_people() -> None:
+    retriever = _one_article(
+        "As of September 20, 2025, 538,900 people in Lam Dong province have completed at "
+        "least one course on the 'Digital Education for All' platform.",
+    )
+    result = answer(
+        "How many Lam Dong residents have finished at least one course?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not result.refused
+    assert "538,900" in result.answer
+
+
+def test_a_figure_and_its_breakdown_are_quoted_by_the_one_asked() -> None:
+    retriever = _one_article(
+        "The total estimated budget to implement Lam Dong's plan in the 2025-2030 period is "
+        "VND 6,200 billion, of which VND 745 billion from the provincial budget is arranged "
+        "for the last 4 months of 2025.",
+    )
+    total = answer(
+        "What is the total estimated budget of Lam Dong's plan over 2025-2030?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not total.refused
+    assert_contract(total, retriever)
+    assert "6,200" in total.answer and "745" not in total.answer
+    part = answer(
+        "How much does Lam Dong's provincial budget arrange for the last months of 2025?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not part.refused
+    assert_contract(part, retriever)
+    assert "745" in part.answer and "6,200" not in part.answer
+
+
+def test_a_figure_of_the_year_before_is_read_in_its_comparison() -> None:
+    retriever = _one_article(
+        "In 2024, the rate of full-process online records of Lam Dong reached 52.3%, up "
+        "sharply from 27.8% in 2023.",
+        published="2024-12-20",
+    )
+    result = answer(
+        "What was Lam Dong's rate of full-process online records in 2023?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not result.refused, result.answer
+    assert_contract(result, retriever)
+    assert "27.8%" in result.answer and "52.3%" not in result.answer
