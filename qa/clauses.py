@@ -219,9 +219,29 @@ def _breakdown_part(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | 
     question = {stem(t) for t in content_tokens(plan.question)}
     whole = {stem(t) for t in content_tokens(text[: split[0]])}
     part = {stem(t) for t in content_tokens(text[split[1] : _part_end(text, split[1])])}
-    if question & (part - whole):
+    asked = question & (part - whole)
+    if text is candidate.text:
+        # A word the article uses all along is its topic ("digital" in a story on digital
+        # transformation), not what sets the part apart; a figure's year always is.
+        topic = _topic_words(candidate)
+        asked = {w for w in asked if any(ch.isdigit() for ch in w) or w not in topic}
+    if asked:
         return own_split[1], _part_end(candidate.text, own_split[1])
     return 0, own_split[0]
+
+
+# A word this many times in the rest of the article is one of its topic words.
+TOPIC_WORD_USES = 2
+
+
+def _topic_words(candidate: Candidate) -> set[str]:
+    article = candidate.article.text
+    rest = f"{article[: candidate.start]}\n{article[candidate.end :]}"
+    uses: dict[str, int] = {}
+    for token in content_tokens(rest):
+        word = stem(token)
+        uses[word] = uses.get(word, 0) + 1
+    return {word for word, n in uses.items() if n >= TOPIC_WORD_USES}
 
 
 def _part_end(text: str, start: int) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from facts.doc_numbers import normalize_doc_number
+from facts.folding import fold_for_matching as fold
 from index.mentions import overlaps, period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
@@ -27,6 +28,7 @@ from qa.gazetteer import Gazetteer
 from qa.lexicon import (
     content_tokens,
     country_wide_at,
+    find_person,
     meeting_ordinals,
     ordinals_named,
 )
@@ -294,6 +296,16 @@ def decide(
         if first_dated is not None:
             ranked = [first_dated] + [c for c in ranked if c is not first_dated]
             story_lead = first_dated
+    elif plan.intent == "who" and not ranked[0].intent_match:
+        # "Who chaired...?" is answered by a sentence that names someone ("Comrade Bui
+        # Duc Hinh ... chaired the meeting"), from the story that carries the question
+        # when it has one; the best sentence, naming no one, is its context.
+        story = ranked[0].evidence.group
+        naming = [c for c in ranked if c.intent_match and c.support >= min_support]
+        first_named = next((c for c in naming if c.evidence.group == story), None)
+        if first_named is not None:
+            ranked = [first_named] + [c for c in ranked if c is not first_named]
+            story_lead = first_named
     if names_no_one_across_languages(plan, ranked, min_support):
         detail = "no sentence names a person, and the evidence is in another language"
         return refused(RefusalReason.NO_VALUE, detail)
@@ -332,8 +344,13 @@ def decide(
             pool = [story_lead, *pool]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
-    # Beside a place's own figures, the country's are another answer's.
-    selected = selected[:1] + [c for c in selected[1:] if not speaks_for_the_country(plan, c)]
+    # Beside a place's own figures, the country's are another answer's; beside what the
+    # person the question names said or was asked to do, another person's.
+    selected = selected[:1] + [
+        c
+        for c in selected[1:]
+        if not speaks_for_the_country(plan, c) and not of_another_person(plan, selected[0], c)
+    ]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
         selected = without_rival_values(plan, selected)
         if plan.asks_deadline:
@@ -392,6 +409,16 @@ def speaks_for_the_country(plan: QueryPlan, candidate: Candidate) -> bool:
     return country_wide_at(candidate.text, at)
 
 
+def of_another_person(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:
+    """Whether the question names the person the lead sentence names ("by when must Bui
+    Duc Minh report?") and the sentence names someone else."""
+    person = find_person(lead.text)
+    if person is None or fold(person) not in fold(plan.question):
+        return False
+    other = find_person(candidate.text)
+    return other is not None and fold(other) != fold(person)
+
+
 def published_outside(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether the sentence's article was published outside the period the question
     names, with the slack retrieval gives it (a report of a period follows it)."""
@@ -413,12 +440,19 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
     dated 12 August, replacing Plan 151" for "when was Plan 151 issued").
     They are left out; the lead's story's other sentences stay as its context."""
     asks_date = plan.intent == "when" and not plan.asks_deadline
-    if not selected or not (plan.answer_type or plan.asks_deadline or asks_date):
+    asks_person = plan.intent == "who"
+    if not selected or not (plan.answer_type or plan.asks_deadline or asks_date or asks_person):
         return selected
     lead = selected[0]
+    lead_person = find_person(lead.text) if asks_person else None
 
     def rival(candidate: Candidate) -> bool:
         other_story = candidate.evidence.group != lead.evidence.group
+        if asks_person:
+            # Another person named is another answer ("Vice Chairman Bui Duc Minh" beside
+            # the chair, Bui Duc Hinh).
+            named = find_person(candidate.text)
+            return lead_person is not None and named is not None and named != lead_person
         if asks_date:
             return bool(candidate.mentioned) and not candidate.intent_match
         if plan.answer_type is not None:

@@ -23,14 +23,16 @@ from qa.retrieve import Evidence
 LEAD = "Provincial news. "
 
 
-def _candidate(sentence: str, sibling: str | None = None, lang: str = "vi") -> Candidate:
-    text = LEAD + sentence
+def _candidate(
+    sentence: str, sibling: str | None = None, lang: str = "vi", before: str = LEAD
+) -> Candidate:
+    text = before + sentence
     article = IndexedArticle(id="a", url="https://example.vn/a", title="t", text=text, lang=lang)
     chunk = Chunk(article_id="a", ordinal=0, start=0, end=len(text), text=text)
     evidence = Evidence(
         hit=SearchHit(chunk=chunk, article=article, score=1.0), score=1.0, group="g"
     )
-    start = len(LEAD)
+    start = len(before)
     return Candidate(evidence, start, start + len(sentence), sentence, 0, sibling=sibling)
 
 
@@ -370,3 +372,60 @@ def test_the_clause_naming_the_document_asked_about_answers() -> None:
     quote = _quoted(answering_value_clause(plan, candidate, chooser))
     assert quote.endswith("включающий 73 задачи") and "19" not in quote
     assert chooser.shown == []
+
+
+def test_a_word_the_whole_article_uses_does_not_ask_for_the_part() -> None:
+    sentence = (
+        "In 2025 the provincial budget allocated 356 billion dong to these tasks, of which "
+        "128 billion dong for digital infrastructure."
+    )
+    before = (
+        "The province pushes digital transformation. Digital skills and digital government "
+        "come first. "
+    )
+    candidate = _candidate(sentence, lang="en", before=before)
+    plan = replace(
+        _how_many(
+            "How much did the province allocate to science and digital transformation in 2025?"
+        ),
+        answer_type="money",
+    )
+    assert _quoted(answering_value_clause(plan, candidate)) == (
+        "In 2025 the provincial budget allocated 356 billion dong to these tasks"
+    )
+    # In an article about something else, "digital" is what sets the part apart.
+    candidate = _candidate(sentence, lang="en")
+    assert _quoted(answering_value_clause(plan, candidate)) == (
+        "128 billion dong for digital infrastructure."
+    ).rstrip(".")
+
+
+def test_who_is_answered_by_the_sentence_naming_someone_not_by_another_person(
+    gazetteer: Gazetteer,
+) -> None:
+    meeting = _candidate(
+        "On September 8, 2025, the steering committee held its first meeting since the merger.",
+        lang="en",
+    )
+    chair = _candidate(
+        "Comrade Bui Duc Hinh, Secretary of the Provincial Party Committee, chaired the meeting.",
+        lang="en",
+    )
+    deputy = _candidate(
+        "Vice Chairman Bui Duc Minh was assigned to direct the Working Group.", lang="en"
+    )
+    ranked = [meeting, chair, deputy]
+    for rank, candidate in enumerate(ranked):
+        candidate.support = candidate.score = 0.8 - rank / 10
+        candidate.intent_match = candidate is not meeting
+    plan = QueryPlan(
+        question="Who chaired the first meeting of the steering committee since the merger?",
+        language="en",
+        search_text="chaired first meeting steering committee merger",
+        intent="who",
+        answer_parts=("person",),
+    )
+    decision = decide(plan, ranked, min_support=0.34, gazetteer=gazetteer)
+    quotes = [c.text for c in decision.selected]
+    assert quotes[0] == chair.text
+    assert meeting.text in quotes and deputy.text not in quotes

@@ -375,3 +375,28 @@ def test_a_figure_of_the_year_before_is_read_in_its_comparison() -> None:
     assert not result.refused, result.answer
     assert_contract(result, retriever)
     assert "27.8%" in result.answer and "52.3%" not in result.answer
+
+
+MEETING = (
+    "On the afternoon of September 8, 2025, the Steering Committee for science, technology "
+    "and digital transformation of Lam Dong province held its first meeting since the merger.",
+    "Comrade Bui Duc Hinh, Secretary of the Provincial Party Committee, Head of the Steering "
+    "Committee chaired the meeting.",
+    "Vice Chairman of the Provincial People's Committee Bui Duc Minh was assigned to direct "
+    "the Working Group, reporting results before October 15, 2025.",
+    "Concluding the meeting, Provincial Party Secretary Bui Duc Hinh requested to complete "
+    "the review of land data before September 30, 2025.",
+)
+
+
+def test_what_the_person_asked_about_must_do_is_not_another_person_s_task() -> None:
+    retriever = _one_article(*MEETING, published="2025-09-09")
+    result = answer(
+        "By what date must Bui Duc Minh report the results of the working group?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert "October 15, 2025" in result.answer
+    assert "September 30" not in result.answer
