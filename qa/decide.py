@@ -359,7 +359,7 @@ def decide(
         elif plan.answer_type is not None and not plan.several_counts:
             # "How many", "what share": a lead sentence joining two figures is quoted by
             # the clause stating the one asked; the sentences after it are context.
-            lead = answering_value_clause(plan, selected[0], clause_by_meaning)
+            lead = answering_value_clause(plan, selected[0], clause_by_meaning, gazetteer)
             selected = [lead, *selected[1:]]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
         selected = cover_parts(plan, selected, ranked, min_support)

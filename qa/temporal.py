@@ -540,12 +540,28 @@ def _find_anchors(text: str, today: date) -> list[_Anchor]:
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()) or not match.group(0).strip():
                 continue
+            if _a_name_not_a_month(match, text):
+                continue
             anchor = _anchor_from(kind, match, text)
             if anchor is not None:
                 anchors.append(anchor)
                 taken.append((match.start(), match.end()))
     anchors.sort(key=lambda a: a.start)
     return anchors
+
+
+_CYRILLIC_WORD = re.compile(r"[А-ЯЁІЇЄҐ][а-яёіїєґ]+")
+
+
+def _a_name_not_a_month(match: re.Match[str], text: str) -> bool:
+    """Whether a bare month word is a name: Russian and Ukrainian write months in lower
+    case, so "Май" capitalised inside a sentence, with no day or year, is a person
+    ("заместитель председателя Май Ван Туат": Mai, a Vietnamese surname)."""
+    word = match.group(0).strip()
+    if not _CYRILLIC_WORD.fullmatch(word):
+        return False
+    before = text[: match.start()].rstrip()
+    return bool(before) and before[-1] not in '.!?«"('
 
 
 # --- relations and the constraint ---------------------------------------------------------

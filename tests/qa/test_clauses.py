@@ -17,7 +17,7 @@ from qa.clauses import answering_clause, answering_value_clause, clauses
 from qa.decide import decide
 from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
-from qa.models import QueryPlan
+from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
 
 LEAD = "Provincial news. "
@@ -429,3 +429,23 @@ def test_who_is_answered_by_the_sentence_naming_someone_not_by_another_person(
     quotes = [c.text for c in decision.selected]
     assert quotes[0] == chair.text
     assert meeting.text in quotes and deputy.text not in quotes
+
+
+def test_a_figure_per_place_is_quoted_by_the_place_asked(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "До объединения доля полностью онлайн-досье в Намдине за первые 6 месяцев 2025 года "
+        "составляла 63,9%, в Ханаме — 70,4% и в Ниньбине (старом) — 66,2%."
+    )
+    plan = replace(
+        _how_many("Какой была доля полностью онлайн-досье в Намдине в первом полугодии 2025?"),
+        language="ru",
+        answer_type="percent",
+        places=(PlaceMatch(surface="Намдине", key="nam-dinh"),),
+    )
+    quote = _quoted(answering_value_clause(plan, _candidate(sentence, lang="ru"), None, gazetteer))
+    assert quote.endswith("63,9%") and "70,4" not in quote
+    # Asked of the province they merged into, the sentence is its parts: it stays whole.
+    ninh_binh = PlaceMatch(surface="Ниньбинь", key="ninh-binh", covers=("ha-nam", "nam-dinh"))
+    merged = replace(plan, places=(ninh_binh,))
+    candidate = _candidate(sentence, lang="ru")
+    assert answering_value_clause(merged, candidate, None, gazetteer) is candidate

@@ -301,3 +301,12 @@ def test_years_apart_with_a_spaced_dash_are_still_a_range() -> None:
         date(2024, 1, 1),
         date(2025, 12, 31),
     )
+
+
+def test_a_capitalised_month_word_inside_a_sentence_is_a_name() -> None:
+    # Mai is a Vietnamese surname; Russian and Ukrainian write months in lower case.
+    today = date(2026, 12, 6)
+    assert parse_temporal("Какие сроки установил зампред Май Ван Туат?", "ru", today=today) is None
+    assert parse_temporal("Що доручили заступнику Май Ван Туату?", "uk", today=today) is None
+    in_may = parse_temporal("Что решили в мае 2025 года?", "ru", today=today)
+    assert in_may is not None and in_may.published_since == date(2025, 5, 1)
