@@ -223,6 +223,8 @@ _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
 )
 _VI_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
 _DOCUMENT_CUE = next(cue for kind, cue in _PART_CUES if kind == "document")
+# A document's number written right after its cue: the question names the document.
+_NAMED_NUMBER = re.compile(r"\.?\s*\d")
 
 
 def _whole_words(text: str, start: int, end: int) -> str:
@@ -459,6 +461,8 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
     count_end = 0
     for kind, cue in (*_QUESTION_CUES, *_PART_CUES):
         match = cue.search(text)
+        if match and kind == "document" and _NAMED_NUMBER.match(text, match.end()):
+            continue  # "Plan No. 45-KH/TU" names the document; its number is not asked
         if match and kind not in found:
             found[kind] = match.start()
             count_end = match.end() if kind == "count" else count_end

@@ -231,11 +231,11 @@ def _breakdown_at(text: str) -> tuple[int, int] | None:
 
 
 def _breakdown_part(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | None:
-    """Of a figure and its breakdown ("3,420 registered, of which 2,150 completed"), the
-    span that answers: the part when the question uses a word only the part has (it
-    repeats the whole's words), without the word that opens it; else the whole. None when
-    the words cannot be read: a sentence in another language than the question's with no
-    version in it."""
+    """Of a figure and its breakdown ("3,420 registered, of which 2,150 completed"; "538,900
+    completed, out of 817,400 registered"), the span that answers: the clause after the
+    joint when the question uses a word only it has (a part repeats the whole's words),
+    without the word that opens it; else the clause before. None when the words cannot be
+    read: a sentence in another language than the question's with no version in it."""
     text = candidate.text
     if not in_language(base_language(plan.language), candidate):
         text = candidate.sibling or ""
@@ -326,7 +326,10 @@ _BREAKDOWN = re.compile(
 # completed"); "including" lists what the whole is made of, which belongs to the whole.
 _BREAKDOWN_JOINT = re.compile(
     r"\s*[,;:，；]\s*(?:of\s+which|trong\s+đó|из\s+них|из\s+которых|з\s+них|з\s+яких|dont"
-    r"|其中)(?!\w)[\s,:—–-]*",
+    r"|其中"
+    # ... or the whole after its part: "538,900 completed, out of 817,400 registered".
+    r"|out\s+of|trên\s+tổng\s+số|из\s+общего\s+числа|із\s+загальної\s+кількості|sur\s+un\s+total\s+de"
+    r")(?!\w)[\s,:—–-]*",
     re.IGNORECASE,
 )
 # Where the part ends: the next clause of the sentence.

@@ -145,8 +145,9 @@ def names_other_time(plan: QueryPlan, candidate: Candidate) -> bool:
 
 
 def names_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
-    """Whether the sentence names a year, quarter or month within the question's period."""
-    return any(
+    """Whether the sentence names a year, quarter or month within the question's period
+    (False when the question names none)."""
+    return asks_period(plan) and any(
         overlaps(d, plan.published_since, plan.published_until)
         for d in candidate.mentioned
         if d.precision != "day"
@@ -454,7 +455,9 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
             named = find_person(candidate.text)
             return lead_person is not None and named is not None and named != lead_person
         if asks_date:
-            return bool(candidate.mentioned) and not candidate.intent_match
+            # Once the lead dates what is asked, another sentence's date is another
+            # event's ("the committee met on 4 November to carry the plan out").
+            return bool(candidate.mentioned) and (not candidate.intent_match or lead.intent_match)
         if plan.answer_type is not None:
             return candidate.states_value and (
                 speaks_for_the_country(plan, candidate)

@@ -449,3 +449,16 @@ def test_a_figure_per_place_is_quoted_by_the_place_asked(gazetteer: Gazetteer) -
     merged = replace(plan, places=(ninh_binh,))
     candidate = _candidate(sentence, lang="ru")
     assert answering_value_clause(merged, candidate, None, gazetteer) is candidate
+
+
+def test_a_part_before_its_whole_is_quoted_without_the_whole() -> None:
+    sentence = (
+        "As of September 20, 2025, 538,900 people in the province have completed at least one "
+        "course, out of 817,400 registered accounts."
+    )
+    candidate = _candidate(sentence, lang="en")
+    completed = _how_many("How many residents have completed at least one course?")
+    quote = _quoted(answering_value_clause(completed, candidate))
+    assert "538,900" in quote and "817,400" not in quote
+    registered = _how_many("How many accounts are registered on the platform?")
+    assert _quoted(answering_value_clause(registered, candidate)) == "817,400 registered accounts"

@@ -400,3 +400,22 @@ def test_what_the_person_asked_about_must_do_is_not_another_person_s_task() -> N
     assert_contract(result, retriever)
     assert "October 15, 2025" in result.answer
     assert "September 30" not in result.answer
+
+
+def test_when_a_plan_was_issued_is_not_when_a_meeting_carried_it_out() -> None:
+    retriever = _one_article(
+        "Plan No. 45-KH/TU of the Lam Dong Provincial Party Committee was issued on October 27, "
+        "2025, replacing Plan No. 286-KH/TU.",
+        "On November 4, 2025, the Lam Dong steering committee met and agreed to carry out "
+        "Plan No. 45-KH/TU of the Provincial Party Committee.",
+        published="2025-11-05",
+    )
+    result = answer(
+        "When was Plan No. 45-KH/TU of the Lam Dong Provincial Party Committee issued?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not result.refused
+    assert_contract(result, retriever)
+    assert "October 27, 2025" in result.answer
+    assert "November 4" not in result.answer
