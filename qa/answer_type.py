@@ -34,8 +34,8 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         "percent",
         re.compile(
-            r"%|\bpercent|\bpercentage|\bproportion\b|\bwhat\s+share\b|\brate\b"
-            r"|tỷ\s+lệ|tỉ\s+lệ|phần\s+trăm"
+            r"(?<!\d)(?<!\d\s)%|\bpercent|\bpercentage|\bproportion\b|\bwhat\s+share\b|\brate\b"
+            r"|tỷ\s+lệ|tỉ\s+lệ|tỷ\s+trọng|tỉ\s+trọng|phần\s+trăm"
             r"|(?<!\w)дол[яюи](?!\w)|(?<!\w)процент|(?<!\w)частк|(?<!\w)відсот"
             r"|\btaux\b|pourcentage|比例|百分",
             _I,
@@ -128,7 +128,7 @@ _NOT_COUNTS = re.compile(
 # Vietnamese cues typed without diacritics ("bao nhieu xa phuong"), matched on the folded
 # question when nothing above matched.
 _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
-    ("percent", re.compile(r"\b(?:ty|ti)\s+le\b|\bphan\s+tram\b")),
+    ("percent", re.compile(r"\b(?:ty|ti)\s+(?:le|trong)\b|\bphan\s+tram\b")),
     ("rank", re.compile(r"\bxep\s+(?:hang|thu)\b|\bthu\s+may\b|\bdung\s+thu\b")),
     ("money", re.compile(r"\bkinh\s+phi\b|\bngan\s+sach\b|\bbao\s+nhieu\s+(?:ty|trieu|tien)\b")),
     ("count", re.compile(r"\bbao\s+nhieu\b|\bso\s+may\b")),

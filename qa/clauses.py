@@ -25,7 +25,7 @@ from qa.align import base_language, in_language
 from qa.answer_type import blanked, states_answer_type
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
-from qa.lexicon import content_tokens, stem
+from qa.lexicon import content_tokens, names_the_country, stem
 from qa.models import QueryPlan
 from qa.retrieve import asks_period
 
@@ -126,16 +126,20 @@ def answering_value_clause(
     candidate: Candidate,
     by_meaning: ClauseChooser | None = None,
     gazetteer: Gazetteer | None = None,
+    *,
+    breakdowns: bool = True,
 ) -> Candidate:
     """The lead of a one-value answer narrowed to the clause that states the value asked
     for; unchanged when no clause clearly does. Read in order: the clause naming the
     document asked about; the one naming the place asked about, of a sentence giving
     each place its figure ("63.9% in Nam Dinh, 70.4% in Ha Nam", read by `gazetteer`);
+    the one not about the whole country, of a place's figure beside the country's;
     the one naming the period asked about ("52.3% in 2024, up from
     27.8% in 2023" for "in 2023"); for a figure broken down ("3,420 registered, of which
     2,150 completed"), the part whose own words the question uses, else the whole; last,
     for a sentence in another language than the question's with no version in it,
-    meaning (`by_meaning`). The question's words alone mislead for a value: "104 communes
+    meaning (`by_meaning`). A comparison's side compares wholes (`breakdowns=False`).
+    The question's words alone mislead for a value: "104 communes
     and wards, of which 64 in the former Thai Binh" shares its words with "how many
     communes and wards" in the wrong clause, so they are read only against a breakdown."""
     spans = clauses(plan, candidate.text, _published(candidate))
@@ -144,6 +148,11 @@ def answering_value_clause(
     chosen = _the_only(_with_document(plan, candidate, spans))
     if chosen is None and gazetteer is not None and plan.places:
         chosen = _by_place(plan, candidate, spans, gazetteer)
+    if chosen is None and plan.places:
+        # "20% of GRDP, while the country's common target is 30% of GDP": the place's.
+        country = [names_the_country(candidate.text[a:b]) for a, b in spans]
+        if any(country):
+            chosen = _the_only([i for i, wide in enumerate(country) if not wide])
     if chosen is None and asks_period(plan):
         # In the question's language the words of an untimed clause may be what is asked;
         # across languages, a period named is better evidence than meaning.
@@ -163,7 +172,7 @@ def answering_value_clause(
             chosen = _the_only(in_period)
     if chosen is not None:
         return _narrowed(candidate, spans[chosen])
-    if _breakdown_at(candidate.text) is not None:
+    if breakdowns and _breakdown_at(candidate.text) is not None:
         part = _breakdown_part(plan, candidate)
         return candidate if part is None else _narrowed(candidate, part)
     if by_meaning is None or in_language(base_language(plan.language), candidate):
@@ -191,6 +200,26 @@ def _by_place(
     if any(keys & parts for keys in named):
         return None  # the figures of the asked province's former parts
     return _the_only([i for i, keys in enumerate(named) if keys & asked])
+
+
+def clause_of_the_period(plan: QueryPlan, candidate: Candidate) -> Candidate:
+    """A sentence beside the answer narrowed to its clause of the period asked, when its
+    clauses name different times ("25.3% in nine months of 2025; in 2024, 22.7%" for
+    "in 2025"); unchanged otherwise."""
+    if not asks_period(plan):
+        return candidate
+    spans = clauses(plan, candidate.text, _published(candidate))
+    times = _times_by_clause(candidate, spans, at_least=2) if len(spans) > 1 else None
+    if times is None:
+        return candidate
+    chosen = _the_only(
+        [
+            i
+            for i, named in enumerate(times)
+            if any(overlaps(d, plan.published_since, plan.published_until) for d in named)
+        ]
+    )
+    return candidate if chosen is None else _narrowed(candidate, spans[chosen])
 
 
 def _with_document(

@@ -23,7 +23,12 @@ from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
 from qa.answer_type import names_counted, value_start
 from qa.candidates import Candidate
-from qa.clauses import ClauseChooser, answering_clause, answering_value_clause
+from qa.clauses import (
+    ClauseChooser,
+    answering_clause,
+    answering_value_clause,
+    clause_of_the_period,
+)
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
     content_tokens,
@@ -361,7 +366,12 @@ def decide(
             # "How many", "what share": a lead sentence joining two figures is quoted by
             # the clause stating the one asked; the sentences after it are context.
             lead = answering_value_clause(plan, selected[0], clause_by_meaning, gazetteer)
-            selected = [lead, *selected[1:]]
+            selected = [lead, *(clause_of_the_period(plan, c) for c in selected[1:])]
+    if plan.intent == "comparison" and plan.answer_type is not None:
+        # Each side is quoted by its clause of the value compared.
+        selected = [
+            answering_value_clause(plan, c, None, gazetteer, breakdowns=False) for c in selected
+        ]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) > 1:
         selected = cover_parts(plan, selected, ranked, min_support)
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:

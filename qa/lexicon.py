@@ -438,6 +438,11 @@ _COUNTRY_WIDE = re.compile(
 _CLAUSE_END = re.compile(r"[,;:，；]\s|\s(?:while|whereas|trong\s+khi|тогда\s+как|тоді\s+як)\s")
 
 
+def names_the_country(text: str) -> bool:
+    """Whether the text speaks of the whole country anywhere."""
+    return bool(_COUNTRY_WIDE.search(text))
+
+
 def country_wide_at(sentence: str, at: int) -> bool:
     """Whether the clause holding offset `at` (a figure) speaks of the whole country, or
     the sentence opens on the country before any figure ("Nationwide, the rate ...")."""

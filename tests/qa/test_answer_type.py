@@ -914,3 +914,11 @@ def test_a_count_of_people_is_named_by_any_word_for_people() -> None:
     assert names_counted(("residents",), "538,900 people in the province completed a course")
     assert names_counted(("жителей",), "58 300 человек зарегистрировались")
     assert not names_counted(("projects",), "538,900 people in the province completed a course")
+
+
+def test_a_percentage_the_question_gives_is_not_asked_for() -> None:
+    question = "Sơn La yêu cầu số hóa 100% hồ sơ thủ tục hành chính trước ngày nào?"
+    assert expected_answer_type(question) is None
+    assert expected_answer_type("Kinh tế số chiếm bao nhiêu % GRDP?") == "percent"
+    assert expected_answer_type("Tỷ trọng kinh tế số trong GRDP năm 2030?") == "percent"
+    assert expected_answer_type("ty trong kinh te so trong GRDP cua Son La") == "percent"

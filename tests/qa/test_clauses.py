@@ -13,7 +13,7 @@ from index.models import Chunk, IndexedArticle, SearchHit
 from index.profiles import profile_named
 from qa.answer_type import asks_several_counts, counted_words
 from qa.candidates import Candidate
-from qa.clauses import answering_clause, answering_value_clause, clauses
+from qa.clauses import answering_clause, answering_value_clause, clause_of_the_period, clauses
 from qa.decide import decide
 from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
@@ -462,3 +462,36 @@ def test_a_part_before_its_whole_is_quoted_without_the_whole() -> None:
     assert "538,900" in quote and "817,400" not in quote
     registered = _how_many("How many accounts are registered on the platform?")
     assert _quoted(answering_value_clause(registered, candidate)) == "817,400 registered accounts"
+
+
+def test_the_place_s_clause_is_quoted_beside_the_country_s() -> None:
+    sentence = (
+        "Kế hoạch đặt mục tiêu đến năm 2030, kinh tế số của tỉnh chiếm 20% GRDP, trong khi "
+        "mục tiêu chung của cả nước là kinh tế số đạt 30% GDP."
+    )
+    plan = replace(
+        _how_many("Mục tiêu tỷ trọng kinh tế số trong GRDP của Sơn La đến năm 2030?", "vi"),
+        answer_type="percent",
+        places=(PlaceMatch(surface="Sơn La", key="son-la"),),
+    )
+    quote = _quoted(answering_value_clause(plan, _candidate(sentence)))
+    assert "20% GRDP" in quote and "30%" not in quote
+
+
+def test_a_sentence_beside_the_answer_is_quoted_by_its_clause_of_the_period() -> None:
+    sentence = (
+        "Tỷ trọng kinh tế số ước đạt 25,3% GRDP trong 9 tháng năm 2025; năm 2024, tỷ lệ này "
+        "là 22,7%."
+    )
+    candidate = _candidate(sentence)
+    candidate.mentioned = find_dates(sentence, "vi", reference=date(2025, 10, 16))
+    plan = QueryPlan(
+        question="9 tháng đầu năm 2025 kinh tế số chiếm bao nhiêu % GRDP?",
+        language="vi",
+        search_text="kinh tế số GRDP 9 tháng 2025",
+        answer_type="percent",
+        published_since=date(2025, 1, 1),
+        published_until=date(2025, 9, 30),
+    )
+    quote = _quoted(clause_of_the_period(plan, candidate))
+    assert "25,3%" in quote and "22,7%" not in quote
