@@ -136,7 +136,8 @@ def answering_value_clause(
     the one not about the whole country, of a place's figure beside the country's;
     the one naming the period asked about ("52.3% in 2024, up from
     27.8% in 2023" for "in 2023"); for a figure broken down ("3,420 registered, of which
-    2,150 completed"), the part whose own words the question uses, else the whole; last,
+    2,150 completed"), the part whose own words the question uses, else the whole (across
+    languages with no version to read, the one meaning clearly prefers); last,
     for a sentence in another language than the question's with no version in it,
     meaning (`by_meaning`). A comparison's side compares wholes (`breakdowns=False`).
     The question's words alone mislead for a value: "104 communes
@@ -172,8 +173,15 @@ def answering_value_clause(
             chosen = _the_only(in_period)
     if chosen is not None:
         return _narrowed(candidate, spans[chosen])
-    if breakdowns and _breakdown_at(candidate.text) is not None:
+    split = _breakdown_at(candidate.text) if breakdowns else None
+    if split is not None:
         part = _breakdown_part(plan, candidate)
+        if part is None and by_meaning is not None:
+            # No words to read in the question's language: meaning, when it clearly
+            # prefers the whole or the part.
+            sides = [(0, split[0]), (split[1], _part_end(candidate.text, split[1]))]
+            picked = by_meaning([candidate.text[a:b] for a, b in sides])
+            part = None if picked is None else sides[picked]
         return candidate if part is None else _narrowed(candidate, part)
     if by_meaning is None or in_language(base_language(plan.language), candidate):
         return candidate

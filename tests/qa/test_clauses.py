@@ -203,9 +203,9 @@ def test_a_breakdown_in_another_language_is_read_in_the_question_s_version() -> 
     assert _quoted(answering_value_clause(plan, candidate, _Chooser(0))) == (
         "2.150 người đã hoàn thành khóa học"
     )
-    # Without a version in the question's language the sentence stays whole.
+    # Without a version in the question's language, and meaning undecided, it stays whole.
     candidate.sibling = None
-    assert answering_value_clause(plan, candidate, _Chooser(0)) is candidate
+    assert answering_value_clause(plan, candidate, _Chooser(None)) is candidate
 
 
 def test_the_clause_of_the_period_asked_is_quoted_in_the_question_s_language() -> None:
@@ -347,16 +347,18 @@ def test_a_clause_is_never_cut_inside_a_date() -> None:
     ]
 
 
-def test_a_breakdown_keeps_the_sentence_whole_across_languages() -> None:
+def test_a_breakdown_across_languages_is_chosen_by_meaning_only_when_it_is_clear() -> None:
     sentence = (
         "Hiện tỉnh đang giải quyết 1.450 thủ tục hành chính, trong đó 1.092 thủ tục đã được "
         "cung cấp trực tuyến."
     )
-    candidate = _candidate(sentence)
-    chooser = _Chooser(1)
     plan = _how_many("How many administrative procedures does the province handle?")
-    assert answering_value_clause(plan, candidate, chooser) is candidate
-    assert chooser.shown == []
+    undecided = _candidate(sentence)
+    assert answering_value_clause(plan, undecided, _Chooser(None)) is undecided
+    chooser = _Chooser(0)
+    quote = _quoted(answering_value_clause(plan, _candidate(sentence), chooser))
+    assert quote == "Hiện tỉnh đang giải quyết 1.450 thủ tục hành chính"
+    assert chooser.shown == [[quote, "1.092 thủ tục đã được cung cấp trực tuyến."]]
 
 
 def test_the_clause_naming_the_document_asked_about_answers() -> None:
