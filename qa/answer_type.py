@@ -13,6 +13,7 @@ the first kind whose cue matches wins, most specific first.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -145,6 +146,13 @@ _FOLDED_COUNT_CUE = next(cue for kind, cue in _FOLDED_VIETNAMESE_CUES if kind ==
 _RESOURCES = re.compile(r"(?<!human\s)\bresources\b|(?<!\w)ресурс|\bressources\b|nguồn\s+lực", _I)
 _FOLDED_RESOURCES = re.compile(r"\bnguon\s+luc\b")
 _WORD = re.compile(r"\w+")
+# A count cue followed by an allocation, with no noun counted between ("скільки з цього
+# виділено", "сколько было выделено"): it asks how much money.
+_ALLOCATED = re.compile(
+    r"(?:\s+(?:з|из|із)\s+(?:цього|этого|них|них)|\s+(?:было|було|буде|будет|đã|được))*"
+    r"\s+(?:выдел|виділ|вкладе|вкладено|dành|bố\s+trí)",
+    _I,
+)
 
 
 def _counts_an_amount(
@@ -154,7 +162,7 @@ def _counts_an_amount(
     counts ("скільки ресурсів", "how many resources"), or it closes the question after
     naming them ("tổng nguồn lực ... là bao nhiêu?", the Vietnamese order)."""
     rest = text[cue.end() :]
-    if resources.match(rest.lstrip()):
+    if resources.match(rest.lstrip()) or _ALLOCATED.match(rest):
         return True
     return _WORD.search(rest) is None and resources.search(text, 0, cue.start()) is not None
 
@@ -193,6 +201,12 @@ def count_cue_asks_document(question: str) -> bool:
     )
 
 
+def asks_several_dates(question: str) -> bool:
+    """Whether the question asks for two dates ("... trước ngày nào, và hạn ... là khi
+    nào?", "when ... and by when ..."): two date cues."""
+    return len(_DATE_CUE.findall(unicodedata.normalize("NFC", question))) > 1
+
+
 # Cues of the other parts a question may ask for; "ai" is "who" in Vietnamese only.
 _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
     (
@@ -223,6 +237,7 @@ _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
 )
 _VI_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
 _DOCUMENT_CUE = next(cue for kind, cue in _PART_CUES if kind == "document")
+_DATE_CUE = next(cue for kind, cue in _PART_CUES if kind == "date")
 # A document's number written right after its cue: the question names the document.
 _NAMED_NUMBER = re.compile(r"\.?\s*\d")
 
@@ -446,11 +461,21 @@ _PEOPLE = frozenset(
 def names_counted(counted: Sequence[str], sentence: str) -> bool:
     """Whether the sentence names what the question counts (any of `counted_words`; a
     count of people by any word for people)."""
-    present = {stem(t) for t in content_tokens(sentence)}
+    tokens = content_tokens(sentence)
+    present = {stem(t) for t in tokens}
     asked = {stem(t) for t in counted}
     if asked & _PEOPLE:
         asked |= _PEOPLE
-    return bool(asked & present)
+    return bool(asked & present) or any(
+        _inflected(word, token) for word in counted for token in tokens
+    )
+
+
+def _inflected(one: str, other: str) -> bool:
+    """Whether two words are one word inflected: they differ only in an ending of at most
+    two letters after a shared stem of four ("баллов", "балла")."""
+    shared = len(os.path.commonprefix([one, other]))
+    return shared >= 4 and shared >= min(len(one), len(other)) - 2
 
 
 def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:

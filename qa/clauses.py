@@ -295,7 +295,7 @@ def _breakdown_part(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | 
 
 
 # A word this many times in the rest of the article is one of its topic words.
-TOPIC_WORD_USES = 2
+TOPIC_WORD_USES = 3
 
 
 def _topic_words(candidate: Candidate) -> set[str]:

@@ -21,7 +21,7 @@ from index.mentions import overlaps, period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
-from qa.answer_type import names_counted, value_start
+from qa.answer_type import asks_several_dates, names_counted, value_start
 from qa.candidates import Candidate
 from qa.clauses import (
     ClauseChooser,
@@ -359,7 +359,7 @@ def decide(
     ]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
         selected = without_rival_values(plan, selected)
-        if plan.asks_deadline:
+        if plan.asks_deadline and not asks_several_dates(plan.question):
             # "By when": a sentence joining two pledges is quoted by the answering one.
             selected = [answering_clause(plan, c, clause_by_meaning) for c in selected]
         elif plan.answer_type is not None and not plan.several_counts:

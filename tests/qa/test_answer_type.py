@@ -13,6 +13,7 @@ import pytest
 from index.models import MentionedDate
 from qa.answer import answer
 from qa.answer_type import (
+    asks_several_dates,
     count_cue_asks_document,
     expected_answer_type,
     names_counted,
@@ -922,3 +923,22 @@ def test_a_percentage_the_question_gives_is_not_asked_for() -> None:
     assert expected_answer_type("Kinh tế số chiếm bao nhiêu % GRDP?") == "percent"
     assert expected_answer_type("Tỷ trọng kinh tế số trong GRDP năm 2030?") == "percent"
     assert expected_answer_type("ty trong kinh te so trong GRDP cua Son La") == "percent"
+
+
+def test_how_much_of_it_is_allocated_asks_for_money() -> None:
+    assert expected_answer_type("А скільки з цього виділено саме на 2025 рік?") == "money"
+    assert expected_answer_type("Сколько было выделено на 2025 год?") == "money"
+    assert expected_answer_type("Сколько человек зарегистрировалось?") == "count"
+
+
+def test_a_counted_word_is_found_in_another_case() -> None:
+    assert names_counted(("баллов",), "в 2024 году провинция набрала 0,5412 балла")
+    assert not names_counted(("баллов",), "провинция заняла 29-е место")
+
+
+def test_two_dates_asked_in_one_question() -> None:
+    assert asks_several_dates(
+        "Bí thư yêu cầu ban hành kế hoạch trước ngày nào, và hạn cung cấp dịch vụ công "
+        "trực tuyến là khi nào?"
+    )
+    assert not asks_several_dates("By when must fishing boats use electronic logbooks?")
