@@ -34,7 +34,9 @@ from qa.lexicon import (
     content_tokens,
     country_wide_at,
     find_person,
+    indexes_named,
     meeting_ordinals,
+    opens_on_the_past,
     ordinals_named,
 )
 from qa.models import QueryPlan
@@ -245,6 +247,19 @@ def decide(
             RefusalReason.WEAK_SUPPORT, f"best support {best_support:.2f} < {min_support:.2f}"
         )
     story_lead: Candidate | None = None
+    if answers_another_question(plan, ranked[0]):
+        # The best sentence gives the country's figure, another index's or an earlier
+        # plan's: the best one answering this question leads, when one is supported.
+        fitting = next(
+            (
+                c
+                for c in ranked
+                if c.support >= min_support and not answers_another_question(plan, c)
+            ),
+            None,
+        )
+        if fitting is not None:
+            ranked = [fitting] + [c for c in ranked if c is not fitting]
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
         # that states such a value best leads (for a count, one that names what is
@@ -253,7 +268,7 @@ def decide(
         stating = [
             c
             for c in valued
-            if c.states_value and c.support >= min_support and not speaks_for_the_country(plan, c)
+            if c.states_value and c.support >= min_support and not answers_another_question(plan, c)
         ]
         # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
         # published outside it, answers the question's period only when no other
@@ -350,13 +365,6 @@ def decide(
             pool = [story_lead, *pool]
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
-    # Beside a place's own figures, the country's are another answer's; beside what the
-    # person the question names said or was asked to do, another person's.
-    selected = selected[:1] + [
-        c
-        for c in selected[1:]
-        if not speaks_for_the_country(plan, c) and not of_another_person(plan, selected[0], c)
-    ]
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
         selected = without_rival_values(plan, selected)
         if plan.asks_deadline and not asks_several_dates(plan.question):
@@ -376,6 +384,7 @@ def decide(
         selected = cover_parts(plan, selected, ranked, min_support)
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:
         selected = add_outcomes(selected, ranked)
+    selected = selected[:1] + [c for c in selected[1:] if not another_answer(plan, selected[0], c)]
     return Decision(
         selected,
         False,
@@ -418,6 +427,32 @@ def speaks_for_the_country(plan: QueryPlan, candidate: Candidate) -> bool:
         digit = re.search(r"\d", candidate.text)
         at = digit.start() if digit else 0
     return country_wide_at(candidate.text, at)
+
+
+def another_answer(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:
+    """Whether a sentence beside the lead answers another question: beside a place's own
+    figures, the country's; beside what the person the question names said or was asked
+    to do, another person's; beside an index's figures, another index's; beside the
+    present, a figure of an earlier time or plan."""
+    return of_another_person(plan, lead, candidate) or answers_another_question(plan, candidate)
+
+
+def answers_another_question(plan: QueryPlan, candidate: Candidate) -> bool:
+    """`another_answer` read without a lead: the country's figure for a place's, another
+    index's, an earlier time's or plan's."""
+    return (
+        speaks_for_the_country(plan, candidate)
+        or of_another_index(plan, candidate)
+        or (candidate.states_value and opens_on_the_past(candidate.text))
+    )
+
+
+def of_another_index(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the question names a ranking index (PAR INDEX) and the sentence names only
+    others (SIPAS)."""
+    asked = indexes_named(plan.question)
+    named = indexes_named(candidate.text)
+    return bool(asked) and bool(named) and not asked & named
 
 
 def of_another_person(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:

@@ -459,3 +459,47 @@ def country_wide_at(sentence: str, at: int) -> bool:
         return True
     opening = sentence[: ends[0].start()] if ends else ""
     return bool(_COUNTRY_WIDE.search(opening)) and not any(ch.isdigit() for ch in opening)
+
+
+# A sentence opening on an earlier time or an earlier plan ("Trước đó, giai đoạn 2019–2021,
+# tỉnh đã đầu tư 640 tỷ", "The previous Plan No. 412 set only 70%"): its figures are the
+# past's, beside the present one asked about.
+_EARLIER = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:trước\s+đó|trước\s+đây|previously|earlier|before\s+that|formerly"
+    r"|ранее|раньше|до\s+этого|раніше|до\s+цього|auparavant|précédemment"
+    r"|(?:the\s+)?previous\s+plan|kế\s+hoạch\s+trước|предыдущ\w*\s+план|попередн\w*\s+план)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def opens_on_the_past(sentence: str) -> bool:
+    """Whether the sentence opens on an earlier time or an earlier plan than its story's."""
+    return bool(_EARLIER.search(sentence))
+
+
+# Indexes that rank the provinces: a figure of one is not another's.
+_INDEXES = {
+    "pii": re.compile(
+        r"\bPII\b|innovation\s+index|chỉ\s+số\s+đổi\s+mới\s+sáng\s+tạo|индекс\w*\s+инноваций|індекс\w*\s+інновацій",
+        re.IGNORECASE,
+    ),
+    "dti": re.compile(
+        r"\bDTI\b|digital\s+transformation\s+index|chỉ\s+số\s+chuyển\s+đổi\s+số|индекс\w*\s+цифровой\s+трансформации|індекс\w*\s+цифрової\s+трансформації",
+        re.IGNORECASE,
+    ),
+    "par": re.compile(
+        r"\bPAR\s*[- ]?INDEX\b|\bPAR\b|chỉ\s+số\s+cải\s+cách\s+hành\s+chính|индекс\w*\s+административной\s+реформы|індекс\w*\s+адміністративної\s+реформи",
+        re.IGNORECASE,
+    ),
+    "sipas": re.compile(
+        r"\bSIPAS\b|chỉ\s+số\s+hài\s+lòng|satisfaction\s+index|индекс\w*\s+удовлетворённост|індекс\w*\s+задоволеност",
+        re.IGNORECASE,
+    ),
+    "papi": re.compile(r"\bPAPI\b", re.IGNORECASE),
+    "pci": re.compile(r"\bPCI\b|competitiveness\s+index|năng\s+lực\s+cạnh\s+tranh", re.IGNORECASE),
+}
+
+
+def indexes_named(text: str) -> frozenset[str]:
+    """The province-ranking indexes a text names (PII, DTI, PAR INDEX, SIPAS, PAPI, PCI)."""
+    return frozenset(name for name, pattern in _INDEXES.items() if pattern.search(text))

@@ -942,3 +942,13 @@ def test_two_dates_asked_in_one_question() -> None:
         "trực tuyến là khi nào?"
     )
     assert not asks_several_dates("By when must fishing boats use electronic logbooks?")
+
+
+def test_indexes_and_earlier_plans_are_read() -> None:
+    from qa.lexicon import indexes_named, opens_on_the_past
+
+    assert indexes_named("hue par index 2024 score?") == {"par"}
+    assert indexes_named("Chỉ số đổi mới sáng tạo cấp tỉnh (PII) năm 2024") == {"pii"}
+    assert opens_on_the_past("Trước đó, giai đoạn 2019–2021, tỉnh đã đầu tư 640 tỷ đồng.")
+    assert opens_on_the_past("Попередній План № 412-KH/TU ставив ціль лише 70%.")
+    assert not opens_on_the_past("Plan No. 36-KH/TU aims for 80% by 2025.")

@@ -419,3 +419,28 @@ def test_when_a_plan_was_issued_is_not_when_a_meeting_carried_it_out() -> None:
     assert_contract(result, retriever)
     assert "October 27, 2025" in result.answer
     assert "November 4" not in result.answer
+
+
+def test_an_earlier_plan_s_figure_and_another_index_s_are_left_out() -> None:
+    retriever = _one_article(
+        "Plan No. 36-KH/TU aims for 80% of adults in Lam Dong to have basic digital skills by "
+        "December 31, 2025.",
+        "The previous Plan No. 412-KH/TU set a target of only 70% of adults with basic digital "
+        "skills by the end of 2025.",
+        "Lam Dong's PAR INDEX 2024 reached 90.17 points, ranking 4th out of 63.",
+        "In the same announcement, Lam Dong's SIPAS 2024 reached 84.62%, ranking 12th out of 63.",
+        published="2025-10-10",
+    )
+    share = answer(
+        "What share of adults in Lam Dong should have basic digital skills by the end of 2025 "
+        "under the new plan?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not share.refused
+    assert_contract(share, retriever)
+    assert "80%" in share.answer and "70%" not in share.answer
+    par = answer("What was Lam Dong's PAR INDEX 2024?", retriever, today=LATE_2026)
+    assert not par.refused
+    assert_contract(par, retriever)
+    assert "90.17" in par.answer and "84.62" not in par.answer
