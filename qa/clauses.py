@@ -19,13 +19,13 @@ from dataclasses import replace
 from datetime import date
 
 from facts.doc_numbers import find_doc_numbers, normalize_doc_number
-from index.mentions import find_dates, overlaps
+from index.mentions import find_dates, overlaps, period_end
 from index.models import MentionedDate
 from qa.align import base_language, in_language
 from qa.answer_type import blanked, states_answer_type
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
-from qa.lexicon import content_tokens, names_the_country, stem
+from qa.lexicon import content_tokens, names_an_earlier_plan, names_the_country, stem
 from qa.models import QueryPlan
 from qa.retrieve import asks_period
 
@@ -149,11 +149,16 @@ def answering_value_clause(
     chosen = _the_only(_with_document(plan, candidate, spans))
     if chosen is None and gazetteer is not None and plan.places:
         chosen = _by_place(plan, candidate, spans, gazetteer)
-    if chosen is None and plan.places:
-        # "20% of GRDP, while the country's common target is 30% of GDP": the place's.
-        country = [names_the_country(candidate.text[a:b]) for a, b in spans]
-        if any(country):
-            chosen = _the_only([i for i, wide in enumerate(country) if not wide])
+    if chosen is None:
+        # "20% of GRDP, while the country's common target is 30% of GDP", "25%, far above
+        # the 15% of the previous plan": the clause of this place and this plan.
+        other = [
+            (bool(plan.places) and names_the_country(candidate.text[a:b]))
+            or names_an_earlier_plan(candidate.text[a:b])
+            for a, b in spans
+        ]
+        if any(other):
+            chosen = _the_only([i for i, another in enumerate(other) if not another])
     if chosen is None and asks_period(plan):
         # In the question's language the words of an untimed clause may be what is asked;
         # across languages, a period named is better evidence than meaning.
@@ -171,6 +176,8 @@ def answering_value_clause(
             if not in_period:
                 return candidate
             chosen = _the_only(in_period)
+            if chosen is None:
+                chosen = _the_only([i for i in in_period if _all_within(plan, times[i])])
     if chosen is not None:
         return _narrowed(candidate, spans[chosen])
     split = _breakdown_at(candidate.text) if breakdowns else None
@@ -241,6 +248,17 @@ def _with_document(
         for i, (a, b) in enumerate(spans)
         if wanted and wanted & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
     ]
+
+
+def _all_within(plan: QueryPlan, times: list[MentionedDate]) -> bool:
+    """Whether every time a clause names lies within the period asked: of two clauses
+    of it, "in 2025 alone, 295 billion" is more its own than "2,150 billion for
+    2025-2030"."""
+    since, until = plan.published_since, plan.published_until
+    return all(
+        (since is None or d.value >= since) and (until is None or period_end(d) <= until)
+        for d in times
+    )
 
 
 def _times_by_clause(

@@ -31,10 +31,12 @@ from qa.clauses import (
 )
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
+    asks_for_a_target,
     content_tokens,
     country_wide_at,
     find_person,
     indexes_named,
+    is_cumulative,
     meeting_ordinals,
     opens_on_the_past,
     ordinals_named,
@@ -273,6 +275,9 @@ def decide(
         # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
         # published outside it, answers the question's period only when no other
         # sentence states one.
+        if asks_period(plan):
+            # A total since the programme began answers a period's figure last.
+            stating.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
         typed = next(
             (
                 c
@@ -447,6 +452,23 @@ def answers_another_question(plan: QueryPlan, candidate: Candidate) -> bool:
     )
 
 
+def of_another_kind(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:
+    """Whether a sentence beside a one-value lead gives another kind of figure than the
+    lead: a target with its deadline beside what was done, unless targets are asked
+    ("90% by 30 June 2025" beside "79.2% activated"); a total since the programme began
+    beside a period's figure ("287,640 in all" beside "94,300 in 2024")."""
+    if not candidate.states_value:
+        return False
+    if candidate.deadlines and not lead.deadlines and not asks_for_a_target(plan.question):
+        return True
+    return (
+        asks_period(plan)
+        and is_cumulative(candidate.text)
+        and not names_the_period(plan, candidate)
+        and not is_cumulative(lead.text)
+    )
+
+
 def of_another_index(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether the question names a ranking index (PAR INDEX) and the sentence names only
     others (SIPAS)."""
@@ -512,7 +534,7 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
             )
         return other_story and bool(candidate.deadlines)
 
-    return [lead] + [c for c in selected[1:] if not rival(c)]
+    return [lead] + [c for c in selected[1:] if not rival(c) and not of_another_kind(plan, lead, c)]
 
 
 # How far apart two sentences may start and end to be read as one after the other.

@@ -503,3 +503,42 @@ _INDEXES = {
 def indexes_named(text: str) -> frozenset[str]:
     """The province-ranking indexes a text names (PII, DTI, PAR INDEX, SIPAS, PAPI, PCI)."""
     return frozenset(name for name, pattern in _INDEXES.items() if pattern.search(text))
+
+
+# A clause naming an earlier plan than the story's ("far above the 15% target of the
+# previous Plan No. 212"): its figure is that plan's.
+_EARLIER_PLAN = re.compile(
+    r"\bprevious\s+plan|\bformer\s+plan|\bold\s+plan|kế\s+hoạch\s+(?:trước|cũ)"
+    r"|предыдущ\w*\s+план\w*|прежн\w*\s+план\w*|попередн\w*\s+план\w*|ancien\s+plan",
+    re.IGNORECASE,
+)
+# A figure added up since a programme began ("lũy kế", "in total since the start"), not
+# one of the period asked.
+_CUMULATIVE = re.compile(
+    r"lũy\s+kế|\bcumulative(?:ly)?\b|\bin\s+total\s+since\b|\bsince\s+the\s+(?:start|beginning)\b"
+    r"|\bto\s+date\b|с\s+начала\s+(?:реализации|периода|программы|проекта)|в\s+общей\s+сложности"
+    r"|з\s+початку\s+(?:реалізації|періоду|програми|проєкту)|загалом\s+з|từ\s+đầu\s+giai\s+đoạn"
+    r"|từ\s+khi\s+triển\s+khai|depuis\s+le\s+début",
+    re.IGNORECASE,
+)
+# What a question asks of a target rather than of what was done.
+_ASKS_TARGET = re.compile(
+    r"\btarget|\baim|\bgoal|\bplan(?:s|ned)?\s+to\b|\bstriv|\bexpect|mục\s+tiêu|phấn\s+đấu"
+    r"|kế\s+hoạch|dự\s+kiến|(?<!\w)цел[ьи]|(?<!\w)ціл[ьі]|планир|планув|стрем|прагн|objectif",
+    re.IGNORECASE,
+)
+
+
+def names_an_earlier_plan(text: str) -> bool:
+    """Whether the text speaks of an earlier plan than its story's."""
+    return bool(_EARLIER_PLAN.search(text))
+
+
+def is_cumulative(text: str) -> bool:
+    """Whether the text gives a figure added up since a programme began."""
+    return bool(_CUMULATIVE.search(text))
+
+
+def asks_for_a_target(question: str) -> bool:
+    """Whether the question asks what was aimed at or planned, not what was done."""
+    return bool(_ASKS_TARGET.search(question))

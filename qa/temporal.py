@@ -204,7 +204,7 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "half_vi",
-        re.compile(r"6\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s+" + _YEAR + r")?", _I),
+        re.compile(r"(?:6|sáu)\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s+" + _YEAR + r")?", _I),
     ),
     # A year joined to another by a hyphen or dash ("2025-2030", "2025–2030 роки") is a plan's
     # horizon, not a period the news is from; Russian and Ukrainian write it with a dash.

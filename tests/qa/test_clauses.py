@@ -497,3 +497,35 @@ def test_a_sentence_beside_the_answer_is_quoted_by_its_clause_of_the_period() ->
     )
     quote = _quoted(clause_of_the_period(plan, candidate))
     assert "25,3%" in quote and "22,7%" not in quote
+
+
+def test_of_two_clauses_in_the_period_the_one_wholly_in_it_answers() -> None:
+    sentence = (
+        "Згідно з планом, загальний бюджет на період 2025–2030 років становить 2 150 мільярдів "
+        "донгів; лише у 2025 році провінційний бюджет виділяє 295 мільярдів донгів."
+    )
+    candidate = _candidate(sentence, lang="uk")
+    candidate.mentioned = find_dates(sentence, "uk", reference=date(2025, 3, 12))
+    plan = QueryPlan(
+        question="Скільки виділено саме на 2025 рік?",
+        language="uk",
+        search_text="виділено 2025",
+        answer_type="money",
+        published_since=date(2025, 1, 1),
+        published_until=date(2025, 12, 31),
+    )
+    quote = _quoted(answering_value_clause(plan, candidate))
+    assert "295" in quote and "2 150" not in quote
+
+
+def test_the_clause_of_an_earlier_plan_is_not_the_answer() -> None:
+    sentence = (
+        "План ставить за мету, щоб до 2030 року цифрова економіка становила 25% ВРП провінції, "
+        "що значно вище за ціль 15% ВРП до 2025 року в попередньому Плані № 212-KH/TU."
+    )
+    plan = replace(
+        _how_many("Яку частку ВРП має становити цифрова економіка до 2030 року?", "uk"),
+        answer_type="percent",
+    )
+    quote = _quoted(answering_value_clause(plan, _candidate(sentence, lang="uk")))
+    assert "25%" in quote and "15%" not in quote

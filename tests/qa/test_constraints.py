@@ -444,3 +444,21 @@ def test_an_earlier_plan_s_figure_and_another_index_s_are_left_out() -> None:
     assert not par.refused
     assert_contract(par, retriever)
     assert "90.17" in par.answer and "84.62" not in par.answer
+
+
+def test_a_target_beside_what_was_done_is_left_out_unless_targets_are_asked() -> None:
+    retriever = _one_article(
+        "As of November 10, 2024, Lam Dong has activated electronic identification accounts "
+        "for 79.2% of eligible citizens.",
+        "The Lam Dong police strive to activate electronic identification accounts for 90% of "
+        "eligible citizens by June 30, 2025.",
+        published="2024-11-15",
+    )
+    done = answer(
+        "What share of eligible citizens in Lam Dong had an activated electronic "
+        "identification account in November 2024?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert not done.refused
+    assert "79.2%" in done.answer and "90%" not in done.answer

@@ -310,3 +310,9 @@ def test_a_capitalised_month_word_inside_a_sentence_is_a_name() -> None:
     assert parse_temporal("Що доручили заступнику Май Ван Туату?", "uk", today=today) is None
     in_may = parse_temporal("Что решили в мае 2025 года?", "ru", today=today)
     assert in_may is not None and in_may.published_since == date(2025, 5, 1)
+
+
+def test_the_first_six_months_written_in_words() -> None:
+    half = parse_temporal("Sáu tháng đầu năm 2024 Thanh Hóa làm được gì?", "vi", today=TODAY)
+    assert half is not None
+    assert (half.published_since, half.published_until) == (date(2024, 1, 1), date(2024, 6, 30))
