@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `policyqa eval` for each embedder profile given (default: gemma when provisioned, and
-# e5-small), on the project's own question sets (demo index) and on both halves of the
-# independent dev set (its own index). Writes bench/results/eval-<profile>-<set>.txt/.json.
+# e5-small), on the project's own question sets (demo index), on the fresh corpora
+# (demo/fresh, each its own index) and on both halves of the independent dev set (its own
+# index). Writes bench/results/eval-<profile>-<set>.txt/.json.
 #
 # Each profile keeps its state folders under $POLICYQA_HOME: eval-<profile> (the demo store
 # through the JSONL contract) and eval-devset-<profile> ($DEVSET/articles.jsonl). Imports
@@ -46,6 +47,14 @@ for profile in "${profiles[@]}"; do
   for questions in demo/questions.jsonl demo/questions_holdout.jsonl; do
     [[ -f "$questions" ]] || continue
     run_eval "$home" "$profile" "$(basename "$questions" .jsonl)" "$questions"
+  done
+  # The fresh corpora (demo/fresh/<name>): articles and questions written without sight of
+  # the code, each on an index of its own articles.
+  for fresh in demo/fresh/*/; do
+    name="$(basename "$fresh")"
+    freshhome="$BASE_HOME/eval-fresh-$name-$profile"
+    prepare "$freshhome" "$profile" "$fresh/articles.jsonl"
+    run_eval "$freshhome" "$profile" "fresh-$name" "$fresh/questions.jsonl" --articles "$fresh/articles.jsonl"
   done
   if [[ -f "$DEVSET/questions.jsonl" ]]; then
     devhome="$BASE_HOME/eval-devset-$profile"
