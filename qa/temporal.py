@@ -204,7 +204,12 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "half_vi",
-        re.compile(r"(?:6|sáu)\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s+" + _YEAR + r")?", _I),
+        re.compile(
+            r"(?:6|sáu|sau)\s+th[áa]ng\s+(?P<which>đầu|dau|cuối|cuoi)\s+n[ăa]m(?:\s+"
+            + _YEAR
+            + r")?",
+            _I,
+        ),
     ),
     # A year joined to another by a hyphen or dash ("2025-2030", "2025–2030 роки") is a plan's
     # horizon, not a period the news is from; Russian and Ukrainian write it with a dash.
@@ -272,7 +277,7 @@ _CUES: list[tuple[Relation, re.Pattern[str]]] = [
     (
         "as_of",
         re.compile(
-            r"(?:as\s+(?:of|at)|tính\s+(?:đến|tới)|по\s+состоянию\s+на|станом\s+на|en\s+date\s+du|au)\s*$",
+            r"(?:as\s+(?:of|at)|tính\s+(?:đến|tới)|по\s+состоянию\s+на|станом\s+на|en\s+date\s+du|(?<!\w)au)\s*$",
             _I,
         ),
     ),
@@ -281,6 +286,8 @@ _CUES: list[tuple[Relation, re.Pattern[str]]] = [
         re.compile(
             r"(?:\bby(?:\s+the\s+end\s+of)?|\bbefore|no\s+later\s+than|not\s+later\s+than|\buntil|\btill|prior\s+to|\bdue(?:\s+by|\s+in)?|deadline(?:\s+of|\s+is)?|ahead\s+of"
             r"|trước|chậm\s+nhất(?:\s+là|\s+vào)?|muộn\s+nhất|hạn\s+chót|(?<!\w)đến(?:\s+hết)?|(?<!\w)tới"
+            # Typed without diacritics: "truoc ngay 30/6/2025", "cham nhat la ngay ...".
+            r"|(?<!\w)truoc(?:\s+ngay)?|cham\s+nhat(?:\s+la|\s+vao)?(?:\s+ngay)?|han\s+chot"
             r"|(?<!\w)до(?:\s+конца)?|не\s+позднее|не\s+позже|(?<!\w)к|(?<!\w)ко|до\s+кінця|не\s+пізніше"
             r"|avant|d['’]ici|au\s+plus\s+tard|jusqu['’](?:à|en|au))\s*$",
             _I,
@@ -451,7 +458,7 @@ def _anchor_from(kind: str, match: re.Match[str], text: str) -> _Anchor | None:
         if groups.get("h"):
             half = int(groups["h"])
         elif groups.get("which"):
-            half = 1 if groups["which"].lower() == "đầu" else 2
+            half = 1 if groups["which"].lower() in ("đầu", "dau") else 2
         else:
             half = _ordinal(groups.get("ord") or "") or 0
             if half not in (1, 2):

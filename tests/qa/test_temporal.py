@@ -316,3 +316,24 @@ def test_the_first_six_months_written_in_words() -> None:
     half = parse_temporal("Sáu tháng đầu năm 2024 Thanh Hóa làm được gì?", "vi", today=TODAY)
     assert half is not None
     assert (half.published_since, half.published_until) == (date(2024, 1, 1), date(2024, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until", "deadline"),
+    [
+        ("6 thang dau nam 2025 thu hut bao nhieu FDI", date(2025, 1, 1), date(2025, 6, 30), None),
+        ("phai hoan thanh truoc ngay 30/6/2025", None, None, date(2025, 6, 30)),
+        # "sau" (after) ends in the French "au" (as of): a cue is a whole word.
+        ("sau tháng 5/2025 tỉnh làm gì", date(2025, 6, 1), None, None),
+    ],
+)
+def test_vietnamese_typed_without_diacritics_and_whole_cue_words(
+    text: str, since: date | None, until: date | None, deadline: date | None
+) -> None:
+    found = parse_temporal(text, "vi", today=TODAY)
+    assert found is not None
+    assert (found.published_since, found.published_until, found.deadline_until) == (
+        since,
+        until,
+        deadline,
+    )
