@@ -148,7 +148,11 @@ def answering_value_clause(
         return candidate
     chosen = _the_only(_with_document(plan, candidate, spans))
     if chosen is None and gazetteer is not None and plan.places:
-        chosen = _by_place(plan, candidate, spans, gazetteer)
+        named = _places_by_clause(candidate, spans, gazetteer)
+        parts = {key for place in plan.places for key in place.covers}
+        if sum(1 for keys in named if keys) > 1 and any(keys & parts for keys in named):
+            return candidate  # the figures of the asked province's former parts, together
+        chosen = _by_place(plan, named)
     if chosen is None:
         # "20% of GRDP, while the country's common target is 30% of GDP", "25%, far above
         # the 15% of the previous plan": the clause of this place and this plan.
@@ -190,7 +194,10 @@ def answering_value_clause(
             picked = by_meaning([candidate.text[a:b] for a, b in sides])
             part = None if picked is None else sides[picked]
         return candidate if part is None else _narrowed(candidate, part)
-    if by_meaning is None or in_language(base_language(plan.language), candidate):
+    if in_language(base_language(plan.language), candidate):
+        chosen = _by_own_words(plan, candidate.text, spans)
+        return candidate if chosen is None else _narrowed(candidate, chosen)
+    if by_meaning is None:
         return candidate
     if asks_period(plan) and _times_by_clause(candidate, spans, at_least=1) is not None:
         return candidate  # timed clauses the period could not choose between
@@ -198,22 +205,23 @@ def answering_value_clause(
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
 
 
-def _by_place(
-    plan: QueryPlan, candidate: Candidate, spans: list[tuple[int, int]], gazetteer: Gazetteer
-) -> int | None:
-    """The only clause naming the place asked about, when other clauses name other
-    places: a figure per place. A merged province asked about is not its former parts."""
+def _places_by_clause(
+    candidate: Candidate, spans: list[tuple[int, int]], gazetteer: Gazetteer
+) -> list[set[str]]:
     named: list[set[str]] = [set() for _ in spans]
     for key, _surface, start, _end in gazetteer.find_places(candidate.text):
         for i, (a, b) in enumerate(spans):
             if a <= start < b:
                 named[i].add(key)
+    return named
+
+
+def _by_place(plan: QueryPlan, named: list[set[str]]) -> int | None:
+    """The only clause naming the place asked about, when other clauses name other
+    places (`named`, per clause): a figure per place."""
     if sum(1 for keys in named if keys) < 2:
         return None
     asked = {place.key for place in plan.places}
-    parts = {key for place in plan.places for key in place.covers}
-    if any(keys & parts for keys in named):
-        return None  # the figures of the asked province's former parts
     return _the_only([i for i, keys in enumerate(named) if keys & asked])
 
 
@@ -235,6 +243,44 @@ def clause_of_the_period(plan: QueryPlan, candidate: Candidate) -> Candidate:
         ]
     )
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+
+
+def _by_own_words(
+    plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Of clauses joined side by side ("14 projects under construction with 6,870
+    apartments; only 2 with 1,146 apartments completed and handed over"), the one that
+    alone has two or more of the question's words while every other has none of its own.
+    A clause listing what the one before is made of ("…, including 103 communes") stays
+    with it: it is no figure of its own."""
+    merged: list[tuple[int, int]] = []
+    listing = False  # a composition goes on to the sentence's end ("gồm 103 xã và 20 phường")
+    for a, b in spans:
+        listing = listing or bool(merged and _COMPOSITION.match(sentence, a))
+        if listing:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    if len(merged) < 2:
+        return None
+    question = {stem(t) for t in content_tokens(plan.question)}
+    words = [{stem(t) for t in content_tokens(sentence[a:b])} for a, b in merged]
+    own = [
+        question & (w - set().union(*(o for j, o in enumerate(words) if j != i)))
+        for i, w in enumerate(words)
+    ]
+    asked = [i for i, shared in enumerate(own) if shared]
+    if len(asked) == 1 and len(own[asked[0]]) >= 2:
+        return merged[asked[0]]
+    return None
+
+
+# A clause listing what the figure before it is made of.
+_COMPOSITION = re.compile(
+    r"(?:including|consisting\s+of|gồm|bao\s+gồm|в\s+том\s+числе|у\s+тому\s+числі|включая"
+    r"|зокрема|dont|soit)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _with_document(

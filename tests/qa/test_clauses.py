@@ -529,3 +529,22 @@ def test_the_clause_of_an_earlier_plan_is_not_the_answer() -> None:
     )
     quote = _quoted(answering_value_clause(plan, _candidate(sentence, lang="uk")))
     assert "25%" in quote and "15%" not in quote
+
+
+def test_clauses_side_by_side_are_told_apart_by_the_words_only_one_has() -> None:
+    sentence = (
+        "As of August 20, 2025, the province has 14 social housing projects under "
+        "construction with 6,870 apartments; only 2 projects with 1,146 apartments have been "
+        "completed and handed over."
+    )
+    candidate = _candidate(sentence, lang="en")
+    plan = _how_many("How many apartments have been completed and handed over?")
+    quote = _quoted(answering_value_clause(plan, candidate))
+    assert "1,146" in quote and "6,870" not in quote
+    # What a figure is made of stays with it ("including 103 communes and 20 wards").
+    units = _candidate(
+        "The province has 124 commune-level units, including 103 communes and 20 wards.",
+        lang="en",
+    )
+    asked = _how_many("How many commune-level units and communes does the province have?")
+    assert answering_value_clause(asked, units) is units
