@@ -195,8 +195,8 @@ def answering_value_clause(
             part = None if picked is None else sides[picked]
         return candidate if part is None else _narrowed(candidate, part)
     if in_language(base_language(plan.language), candidate):
-        chosen = _by_own_words(plan, candidate.text, spans)
-        return candidate if chosen is None else _narrowed(candidate, chosen)
+        own = _by_own_words(plan, candidate.text, spans)
+        return candidate if own is None else _narrowed(candidate, own)
     if by_meaning is None:
         return candidate
     if asks_period(plan) and _times_by_clause(candidate, spans, at_least=1) is not None:
