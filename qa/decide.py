@@ -272,12 +272,12 @@ def decide(
             for c in valued
             if c.states_value and c.support >= min_support and not answers_another_question(plan, c)
         ]
-        # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
-        # published outside it, answers the question's period only when no other
-        # sentence states one.
         if asks_period(plan):
             # A total since the programme began answers a period's figure last.
             stating.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
+        # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
+        # published outside it, answers the question's period only when no other
+        # sentence states one.
         typed = next(
             (
                 c

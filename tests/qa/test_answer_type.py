@@ -22,6 +22,7 @@ from qa.answer_type import (
 from qa.candidates import Candidate
 from qa.decide import cover_parts, side_answers
 from qa.gazetteer import Gazetteer
+from qa.lexicon import indexes_named, opens_on_the_past
 from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
 from tests.qa.conftest import MemoryRetriever
@@ -945,8 +946,6 @@ def test_two_dates_asked_in_one_question() -> None:
 
 
 def test_indexes_and_earlier_plans_are_read() -> None:
-    from qa.lexicon import indexes_named, opens_on_the_past
-
     assert indexes_named("hue par index 2024 score?") == {"par"}
     assert indexes_named("Chỉ số đổi mới sáng tạo cấp tỉnh (PII) năm 2024") == {"pii"}
     assert opens_on_the_past("Trước đó, giai đoạn 2019–2021, tỉnh đã đầu tư 640 tỷ đồng.")
