@@ -80,7 +80,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         "money",
         re.compile(
-            r"\bhow\s+much\b|\ballocat|\binvest|\bspend|\bputting\s+into\b"
+            r"\bhow\s+much\b|\ballocat|\binvest(?!or)|\bspend|\bputting\s+into\b"
             r"|(?<!human\s)\bresources\b|(?<!\w)ресурс|\bressources\b"
             r"|nguồn\s+lực|(?<!\w)vốn(?!\w)|dành\s+bao|выдел|вклад|виділ|вкла",
             _I,

@@ -631,7 +631,7 @@ class Gazetteer:
         an all-lower-case text).
         """
         text = unicodedata.normalize("NFC", text or "")
-        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+        words = [_without_possessive(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
         folded_words = [_fold_word(word) for word, _, _ in words]
         # breaks[j]: punctuation between word j and word j+1 that a name cannot span.
         breaks = [
@@ -834,6 +834,17 @@ def _is_surname(word: str) -> bool:
 
 # Folding and mark checks are per word, and words repeat from passage to passage.
 _fold_word = lru_cache(maxsize=200_000)(fold)
+
+# The English possessive ending: "Son La's plan" names Son La.
+_POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+
+
+def _without_possessive(word: str, start: int, end: int) -> tuple[str, int, int]:
+    """A word and its span without an English possessive ending."""
+    match = _POSSESSIVE.search(word)
+    if match is None or match.start() == 0:
+        return word, start, end
+    return word[: match.start()], start, start + match.start()
 
 
 @lru_cache(maxsize=200_000)

@@ -951,3 +951,9 @@ def test_indexes_and_earlier_plans_are_read() -> None:
     assert opens_on_the_past("Trước đó, giai đoạn 2019–2021, tỉnh đã đầu tư 640 tỷ đồng.")
     assert opens_on_the_past("Попередній План № 412-KH/TU ставив ціль лише 70%.")
     assert not opens_on_the_past("Plan No. 36-KH/TU aims for 80% by 2025.")
+
+
+def test_investors_are_people_not_an_amount() -> None:
+    question = "What did the vice chairman ask social housing investors to do, and by when?"
+    assert expected_answer_type(question) is None
+    assert expected_answer_type("How much did the province invest in rural roads?") == "money"

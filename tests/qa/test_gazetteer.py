@@ -284,3 +284,13 @@ def test_find_places_by_sound_reads_spellings_the_gazetteer_does_not_list(gaz: G
     assert gaz.find_places("Что обещал Ха Джанг?") == []
     assert gaz.find_places_by_sound("Что обещал Ха Джанг?") == [("ha-giang", "Ха Джанг", 11, 19)]
     assert [k for k, *_ in gaz.find_places_by_sound("Хунгйеном решено")] == ["hung-yen"]
+
+
+def test_a_place_in_the_english_possessive_is_the_place(gazetteer: Gazetteer) -> None:
+    found = gazetteer.find_places("What share of Son La's records, and Lao Cai’s?")
+    assert [(key, surface) for key, surface, _s, _e in found] == [
+        ("son-la", "Son La"),
+        ("lao-cai", "Lao Cai"),
+    ]
+    # Apostrophes inside Ukrainian words are no possessive.
+    assert gazetteer.find_places("після об'єднання Лам Донгу")[0][0] == "lam-dong"
