@@ -14,6 +14,7 @@ embedder's `ClauseChooser`. The quote stays an exact span of the article.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -79,13 +80,17 @@ def clauses(plan: QueryPlan, sentence: str, reference: date | None = None) -> li
     return spans
 
 
+def _stems(text: str) -> set[str]:
+    return {stem(t) for t in content_tokens(text)}
+
+
 def _shared_words(question: set[str], text: str) -> int:
-    return len(question & {stem(t) for t in content_tokens(text)})
+    return len(question & _stems(text))
 
 
 def _best_clause(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -> int | None:
     """The index of the clause sharing the most words with the question, if only one does."""
-    question = {stem(t) for t in content_tokens(plan.question)}
+    question = _stems(plan.question)
     shared = [_shared_words(question, sentence[a:b]) for a, b in spans]
     best = max(shared)
     return shared.index(best) if best and shared.count(best) == 1 else None
@@ -172,11 +177,7 @@ def answering_value_clause(
             # The sentence times its clauses: the one of the period asked answers; with
             # none of it, the sentence stays whole whatever meaning would say; with
             # several, the breakdown below may still tell.
-            in_period = [
-                i
-                for i, named in enumerate(times)
-                if any(overlaps(d, plan.published_since, plan.published_until) for d in named)
-            ]
+            in_period = _in_period(plan, times)
             if not in_period:
                 return candidate
             chosen = _the_only(in_period)
@@ -235,13 +236,7 @@ def clause_of_the_period(plan: QueryPlan, candidate: Candidate) -> Candidate:
     times = _times_by_clause(candidate, spans, at_least=2) if len(spans) > 1 else None
     if times is None:
         return candidate
-    chosen = _the_only(
-        [
-            i
-            for i, named in enumerate(times)
-            if any(overlaps(d, plan.published_since, plan.published_until) for d in named)
-        ]
-    )
+    chosen = _the_only(_in_period(plan, times))
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
 
 
@@ -263,8 +258,8 @@ def _by_own_words(
             merged.append((a, b))
     if len(merged) < 2:
         return None
-    question = {stem(t) for t in content_tokens(plan.question)}
-    words = [{stem(t) for t in content_tokens(sentence[a:b])} for a, b in merged]
+    question = _stems(plan.question)
+    words = [_stems(sentence[a:b]) for a, b in merged]
     own = [
         question & (w - set().union(*(o for j, o in enumerate(words) if j != i)))
         for i, w in enumerate(words)
@@ -293,6 +288,15 @@ def _with_document(
         i
         for i, (a, b) in enumerate(spans)
         if wanted and wanted & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
+    ]
+
+
+def _in_period(plan: QueryPlan, times: list[list[MentionedDate]]) -> list[int]:
+    """The clauses (by the times each names) naming a time within the period asked."""
+    return [
+        i
+        for i, named in enumerate(times)
+        if any(overlaps(d, plan.published_since, plan.published_until) for d in named)
     ]
 
 
@@ -344,9 +348,9 @@ def _breakdown_part(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | 
     own_split = _breakdown_at(candidate.text)
     if split is None or own_split is None:
         return None
-    question = {stem(t) for t in content_tokens(plan.question)}
-    whole = {stem(t) for t in content_tokens(text[: split[0]])}
-    part = {stem(t) for t in content_tokens(text[split[1] : _part_end(text, split[1])])}
+    question = _stems(plan.question)
+    whole = _stems(text[: split[0]])
+    part = _stems(text[split[1] : _part_end(text, split[1])])
     asked = question & (part - whole)
     if text is candidate.text:
         # A word the article uses all along is its topic ("digital" in a story on digital
@@ -365,10 +369,7 @@ TOPIC_WORD_USES = 3
 def _topic_words(candidate: Candidate) -> set[str]:
     article = candidate.article.text
     rest = f"{article[: candidate.start]}\n{article[candidate.end :]}"
-    uses: dict[str, int] = {}
-    for token in content_tokens(rest):
-        word = stem(token)
-        uses[word] = uses.get(word, 0) + 1
+    uses = Counter(stem(token) for token in content_tokens(rest))
     return {word for word, n in uses.items() if n >= TOPIC_WORD_USES}
 
 
@@ -392,19 +393,11 @@ def _chosen_by_meaning(
     if with_doc:
         # The document asked about is read in any language: its clause answers.
         return _the_only(with_doc)
-    if asks_period(plan) and any(_periods_in(candidate, span) for span in spans):
+    periods = [_periods_in(candidate, span) for span in spans]
+    if asks_period(plan) and any(periods):
         # Which clause is of the period asked is read from the periods it names, not from
         # its meaning ("58.3% in four months, up from 49.5% in 2024" for "in 2024").
-        return _the_only(
-            [
-                i
-                for i, span in enumerate(spans)
-                if any(
-                    overlaps(d, plan.published_since, plan.published_until)
-                    for d in _periods_in(candidate, span)
-                )
-            ]
-        )
+        return _the_only(_in_period(plan, periods))
     return by_meaning([candidate.text[a:b] for a, b in spans])
 
 
