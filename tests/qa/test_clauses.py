@@ -11,7 +11,7 @@ import numpy as np
 from index.mentions import find_dates
 from index.models import Chunk, IndexedArticle, SearchHit
 from index.profiles import profile_named
-from qa.answer_type import asks_several_counts, counted_words
+from qa.answer_type import AnswerType, asks_several_counts, counted_words
 from qa.candidates import Candidate
 from qa.clauses import answering_clause, answering_value_clause, clause_of_the_period, clauses
 from qa.decide import decide
@@ -34,6 +34,27 @@ def _candidate(
     )
     start = len(before)
     return Candidate(evidence, start, start + len(sentence), sentence, 0, sibling=sibling)
+
+
+def _timed(sentence: str, lang: str, *, published: date) -> Candidate:
+    """A candidate whose dates are read, as scoring reads them, with its publication day."""
+    candidate = _candidate(sentence, lang=lang)
+    candidate.mentioned = find_dates(sentence, lang, reference=published)
+    return candidate
+
+
+def _asked_of(
+    question: str, language: str, answer_type: AnswerType, period: tuple[date, date]
+) -> QueryPlan:
+    """A one-value question about a period."""
+    return QueryPlan(
+        question=question,
+        language=language,
+        search_text=question,
+        answer_type=answer_type,
+        published_since=period[0],
+        published_until=period[1],
+    )
 
 
 def _by_when(question: str, language: str = "en") -> QueryPlan:
@@ -485,15 +506,12 @@ def test_a_sentence_beside_the_answer_is_quoted_by_its_clause_of_the_period() ->
         "Tỷ trọng kinh tế số ước đạt 25,3% GRDP trong 9 tháng năm 2025; năm 2024, tỷ lệ này "
         "là 22,7%."
     )
-    candidate = _candidate(sentence)
-    candidate.mentioned = find_dates(sentence, "vi", reference=date(2025, 10, 16))
-    plan = QueryPlan(
-        question="9 tháng đầu năm 2025 kinh tế số chiếm bao nhiêu % GRDP?",
-        language="vi",
-        search_text="kinh tế số GRDP 9 tháng 2025",
-        answer_type="percent",
-        published_since=date(2025, 1, 1),
-        published_until=date(2025, 9, 30),
+    candidate = _timed(sentence, "vi", published=date(2025, 10, 16))
+    plan = _asked_of(
+        "9 tháng đầu năm 2025 kinh tế số chiếm bao nhiêu % GRDP?",
+        "vi",
+        "percent",
+        (date(2025, 1, 1), date(2025, 9, 30)),
     )
     quote = _quoted(clause_of_the_period(plan, candidate))
     assert "25,3%" in quote and "22,7%" not in quote
@@ -504,15 +522,9 @@ def test_of_two_clauses_in_the_period_the_one_wholly_in_it_answers() -> None:
         "Згідно з планом, загальний бюджет на період 2025–2030 років становить 2 150 мільярдів "
         "донгів; лише у 2025 році провінційний бюджет виділяє 295 мільярдів донгів."
     )
-    candidate = _candidate(sentence, lang="uk")
-    candidate.mentioned = find_dates(sentence, "uk", reference=date(2025, 3, 12))
-    plan = QueryPlan(
-        question="Скільки виділено саме на 2025 рік?",
-        language="uk",
-        search_text="виділено 2025",
-        answer_type="money",
-        published_since=date(2025, 1, 1),
-        published_until=date(2025, 12, 31),
+    candidate = _timed(sentence, "uk", published=date(2025, 3, 12))
+    plan = _asked_of(
+        "Скільки виділено саме на 2025 рік?", "uk", "money", (date(2025, 1, 1), date(2025, 12, 31))
     )
     quote = _quoted(answering_value_clause(plan, candidate))
     assert "295" in quote and "2 150" not in quote

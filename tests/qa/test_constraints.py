@@ -12,7 +12,7 @@ from qa.answer import answer
 from qa.candidates import Candidate
 from qa.extractive import min_support_for
 from qa.lexicon import meeting_ordinals
-from qa.models import Turn
+from qa.models import Answer, Turn
 from qa.retrieve import Evidence
 from tests.fakes import HashingEmbedder
 from tests.qa.conftest import MemoryRetriever
@@ -299,6 +299,15 @@ def _one_article(*paragraphs: str, published: str = "2025-08-19") -> MemoryRetri
     )
 
 
+def _answered(retriever: MemoryRetriever, question: str) -> Answer:
+    """The answer to `question`, which must not be refused and must keep the citation
+    contract."""
+    result = answer(question, retriever, today=LATE_2026)
+    assert not result.refused, result.answer
+    assert_contract(result, retriever)
+    return result
+
+
 def test_the_country_s_figure_is_not_the_province_s() -> None:
     retriever = _one_article(
         "After a month of two-level government, the rate of full-process online records of "
@@ -306,13 +315,10 @@ def test_the_country_s_figure_is_not_the_province_s() -> None:
         "Nationwide, the rate of full-process online records in July 2025 is about 59.7%.",
         "Nationwide, more than 12.6 million people have studied on the digital skills platform.",
     )
-    result = answer(
-        "What rate of full-process online records did Lam Dong reach in July 2025?",
+    result = _answered(
         retriever,
-        today=LATE_2026,
+        "What rate of full-process online records did Lam Dong reach in July 2025?",
     )
-    assert not result.refused
-    assert_contract(result, retriever)
     assert "81.3%" in result.answer and "59.7%" not in result.answer
     # Only the country's figure is stated: the province's is not given.
     result = answer(
@@ -343,21 +349,15 @@ def test_a_figure_and_its_breakdown_are_quoted_by_the_one_asked() -> None:
         "VND 6,200 billion, of which VND 745 billion from the provincial budget is arranged "
         "for the last 4 months of 2025.",
     )
-    total = answer(
+    total = _answered(
+        retriever,
         "What is the total estimated budget of Lam Dong's plan over 2025-2030?",
-        retriever,
-        today=LATE_2026,
     )
-    assert not total.refused
-    assert_contract(total, retriever)
     assert "6,200" in total.answer and "745" not in total.answer
-    part = answer(
-        "How much does Lam Dong's provincial budget arrange for the last months of 2025?",
+    part = _answered(
         retriever,
-        today=LATE_2026,
+        "How much does Lam Dong's provincial budget arrange for the last months of 2025?",
     )
-    assert not part.refused
-    assert_contract(part, retriever)
     assert "745" in part.answer and "6,200" not in part.answer
 
 
@@ -367,13 +367,10 @@ def test_a_figure_of_the_year_before_is_read_in_its_comparison() -> None:
         "sharply from 27.8% in 2023.",
         published="2024-12-20",
     )
-    result = answer(
-        "What was Lam Dong's rate of full-process online records in 2023?",
+    result = _answered(
         retriever,
-        today=LATE_2026,
+        "What was Lam Dong's rate of full-process online records in 2023?",
     )
-    assert not result.refused, result.answer
-    assert_contract(result, retriever)
     assert "27.8%" in result.answer and "52.3%" not in result.answer
 
 
@@ -391,13 +388,10 @@ MEETING = (
 
 def test_what_the_person_asked_about_must_do_is_not_another_person_s_task() -> None:
     retriever = _one_article(*MEETING, published="2025-09-09")
-    result = answer(
-        "By what date must Bui Duc Minh report the results of the working group?",
+    result = _answered(
         retriever,
-        today=LATE_2026,
+        "By what date must Bui Duc Minh report the results of the working group?",
     )
-    assert not result.refused
-    assert_contract(result, retriever)
     assert "October 15, 2025" in result.answer
     assert "September 30" not in result.answer
 
@@ -410,13 +404,10 @@ def test_when_a_plan_was_issued_is_not_when_a_meeting_carried_it_out() -> None:
         "Plan No. 45-KH/TU of the Provincial Party Committee.",
         published="2025-11-05",
     )
-    result = answer(
-        "When was Plan No. 45-KH/TU of the Lam Dong Provincial Party Committee issued?",
+    result = _answered(
         retriever,
-        today=LATE_2026,
+        "When was Plan No. 45-KH/TU of the Lam Dong Provincial Party Committee issued?",
     )
-    assert not result.refused
-    assert_contract(result, retriever)
     assert "October 27, 2025" in result.answer
     assert "November 4" not in result.answer
 
@@ -431,18 +422,13 @@ def test_an_earlier_plan_s_figure_and_another_index_s_are_left_out() -> None:
         "In the same announcement, Lam Dong's SIPAS 2024 reached 84.62%, ranking 12th out of 63.",
         published="2025-10-10",
     )
-    share = answer(
+    share = _answered(
+        retriever,
         "What share of adults in Lam Dong should have basic digital skills by the end of 2025 "
         "under the new plan?",
-        retriever,
-        today=LATE_2026,
     )
-    assert not share.refused
-    assert_contract(share, retriever)
     assert "80%" in share.answer and "70%" not in share.answer
-    par = answer("What was Lam Dong's PAR INDEX 2024?", retriever, today=LATE_2026)
-    assert not par.refused
-    assert_contract(par, retriever)
+    par = _answered(retriever, "What was Lam Dong's PAR INDEX 2024?")
     assert "90.17" in par.answer and "84.62" not in par.answer
 
 
