@@ -26,7 +26,7 @@ from qa.align import base_language, in_language
 from qa.answer_type import blanked, states_answer_type
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
-from qa.lexicon import content_tokens, names_an_earlier_plan, names_the_country, stem
+from qa.lexicon import content_tokens, find_person, names_an_earlier_plan, names_the_country, stem
 from qa.models import QueryPlan
 from qa.retrieve import asks_period
 
@@ -82,6 +82,13 @@ def clauses(plan: QueryPlan, sentence: str, reference: date | None = None) -> li
 
 def _stems(text: str) -> set[str]:
     return {stem(t) for t in content_tokens(text)}
+
+
+def _syllable_pairs(text: str) -> set[str]:
+    """Adjacent syllables: most Vietnamese words have two, so a lone syllable matches by
+    chance ("đạo" of "chỉ đạo", steering, and of "lãnh đạo", leaders)."""
+    tokens = [stem(t) for t in content_tokens(text)]
+    return {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
 
 
 def _shared_words(question: set[str], text: str) -> int:
@@ -154,7 +161,14 @@ def answering_value_clause(
     chosen = _the_only(_with_document(plan, candidate, spans))
     if chosen is None and gazetteer is not None and plan.places:
         named = _places_by_clause(candidate, spans, gazetteer)
-        parts = {key for place in plan.places for key in place.covers}
+        # The units merged into a province asked about: a unit merged away is not made
+        # of its successor ("the former Tien Giang's rank" is its own clause).
+        parts = {
+            key
+            for place in plan.places
+            for key in place.covers
+            if key in gazetteer.predecessors(place.key)
+        }
         if sum(1 for keys in named if keys) > 1 and any(keys & parts for keys in named):
             return candidate  # the figures of the asked province's former parts, together
         chosen = _by_place(plan, named)
@@ -204,6 +218,43 @@ def answering_value_clause(
         return candidate  # timed clauses the period could not choose between
     chosen = by_meaning([candidate.text[a:b] for a, b in spans])
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
+
+
+# Where one person's part of a sentence naming several ends: "Comrade A, Head of the
+# Committee; Comrade B, Deputy Head". (A comma also ends a name before its title.)
+_PERSON_JOINT = re.compile(r"\s*;\s+")
+# How many more of the question's words the clause of the person asked shares than any other.
+PERSON_CLAUSE_MARGIN = 2
+
+
+def answering_person_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
+    """The lead of a "who" answer narrowed to the part naming the person whose role the
+    question's words name, when the sentence names several people each with their role
+    ("Le Tan Phat, ..., Head of the Steering Committee; Cao Thi My Hanh, ..., Deputy
+    Head" for "who heads the steering committee"); unchanged when words cannot tell."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for joint in _PERSON_JOINT.finditer(candidate.text):
+        if find_person(candidate.text[start : joint.start()]) and find_person(
+            candidate.text[joint.end() :]
+        ):
+            spans.append((start, joint.start()))
+            start = joint.end()
+    spans.append((start, len(candidate.text)))
+    if len(spans) < 2:
+        return candidate
+    # Titles share words with the question by chance ("the Department of Science" with a
+    # question on science): the role asked must lead clearly.
+    words = _syllable_pairs if base_language(plan.language) == "vi" else _stems
+    question = words(plan.question)
+    shared = sorted(
+        ((len(question & words(candidate.text[a:b])), i) for i, (a, b) in enumerate(spans)),
+        reverse=True,
+    )
+    (best, chosen), (second, _) = shared[0], shared[1]
+    if best - second < PERSON_CLAUSE_MARGIN:
+        return candidate
+    return _narrowed(candidate, spans[chosen])
 
 
 def _places_by_clause(

@@ -26,6 +26,7 @@ from qa.candidates import Candidate
 from qa.clauses import (
     ClauseChooser,
     answering_clause,
+    answering_person_clause,
     answering_value_clause,
     clause_of_the_period,
 )
@@ -191,8 +192,14 @@ def meets_constraints(
         if not ranked:
             return [], RefusalReason.NO_DOCUMENT
     if asks_period(plan):
-        # Retrieval looked beyond the period; only passages from it or naming it answer.
-        ranked = [c for c in ranked if c.evidence.period_match and not names_other_time(plan, c)]
+        # Retrieval looked beyond the period; only passages from it or naming it answer. A
+        # period carried from the earlier turn dates the story, whose sentences may date
+        # their figures otherwise ("in 2024, 27th" reported at the November 2025 meeting).
+        ranked = [
+            c
+            for c in ranked
+            if c.evidence.period_match and (plan.period_carried or not names_other_time(plan, c))
+        ]
         if not ranked:
             return [], RefusalReason.OTHER_PERIOD
     if plan.event_since or plan.event_until:
@@ -380,6 +387,8 @@ def decide(
             # the clause stating the one asked; the sentences after it are context.
             lead = answering_value_clause(plan, selected[0], clause_by_meaning, gazetteer)
             selected = [lead, *(clause_of_the_period(plan, c) for c in selected[1:])]
+    if plan.intent == "who":
+        selected = [answering_person_clause(plan, selected[0]), *selected[1:]]
     if plan.intent == "comparison" and plan.answer_type is not None:
         # Each side is quoted by its clause of the value compared.
         selected = [
@@ -478,10 +487,11 @@ def of_another_index(plan: QueryPlan, candidate: Candidate) -> bool:
 
 
 def of_another_person(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:
-    """Whether the question names the person the lead sentence names ("by when must Bui
-    Duc Minh report?") and the sentence names someone else."""
+    """Whether the sentence names someone else than the lead sentence, when the question
+    names the lead's person ("by when must Bui Duc Minh report?") or asks who: one person
+    answers "who"."""
     person = find_person(lead.text)
-    if person is None or fold(person) not in fold(plan.question):
+    if person is None or (plan.intent != "who" and fold(person) not in fold(plan.question)):
         return False
     other = find_person(candidate.text)
     return other is not None and fold(other) != fold(person)
@@ -508,19 +518,12 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
     dated 12 August, replacing Plan 151" for "when was Plan 151 issued").
     They are left out; the lead's story's other sentences stay as its context."""
     asks_date = plan.intent == "when" and not plan.asks_deadline
-    asks_person = plan.intent == "who"
-    if not selected or not (plan.answer_type or plan.asks_deadline or asks_date or asks_person):
+    if not selected or not (plan.answer_type or plan.asks_deadline or asks_date):
         return selected
     lead = selected[0]
-    lead_person = find_person(lead.text) if asks_person else None
 
     def rival(candidate: Candidate) -> bool:
         other_story = candidate.evidence.group != lead.evidence.group
-        if asks_person:
-            # Another person named is another answer ("Vice Chairman Bui Duc Minh" beside
-            # the chair, Bui Duc Hinh).
-            named = find_person(candidate.text)
-            return lead_person is not None and named is not None and named != lead_person
         if asks_date:
             # Once the lead dates what is asked, another sentence's date is another
             # event's ("the committee met on 4 November to carry the plan out").

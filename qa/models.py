@@ -123,6 +123,9 @@ class QueryPlan:
     event_until: date | None = None
     # True when places, period or topic were carried over from an earlier turn.
     follow_up: bool = False
+    # True when the period is the earlier turn's: it dates the story the conversation is
+    # about, not the figure now asked ("and Tien Giang's rank?" after "the November meeting").
+    period_carried: bool = False
     # The year of the period was guessed ("in May" -> the latest May); see qa/temporal.py.
     year_inferred: bool = False
     # The kind of value asked for ("percent", "rank", "money", "count"; qa/answer_type.py).

@@ -303,6 +303,7 @@ def understand(
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
     search_text = text
     follow_up = False
+    period_carried = False
 
     earlier_outcome = False
     previous = _last_user_turn(history[-MAX_HISTORY_TURNS:], text)
@@ -324,6 +325,7 @@ def understand(
         else:
             # Re-read the earlier period so that `period_text` speaks the new question's language.
             temporal = parse_temporal(topic, language, today=day) or _constraint_of(earlier)
+            period_carried = temporal is not None
         if not doc_numbers:
             doc_numbers = earlier.doc_numbers
         if intent == "fact" and earlier.intent != "fact" and not _asks_anew(text, found, temporal):
@@ -359,6 +361,7 @@ def understand(
         event_since=temporal.event_since if temporal else None,
         event_until=temporal.event_until if temporal else None,
         follow_up=follow_up,
+        period_carried=period_carried,
         year_inferred=temporal.year_inferred if temporal else False,
         answer_type=answer_type,
         answer_parts=answer_parts,

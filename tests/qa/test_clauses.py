@@ -13,7 +13,13 @@ from index.models import Chunk, IndexedArticle, SearchHit
 from index.profiles import profile_named
 from qa.answer_type import AnswerType, asks_several_counts, counted_words
 from qa.candidates import Candidate
-from qa.clauses import answering_clause, answering_value_clause, clause_of_the_period, clauses
+from qa.clauses import (
+    answering_clause,
+    answering_person_clause,
+    answering_value_clause,
+    clause_of_the_period,
+    clauses,
+)
 from qa.decide import decide
 from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
@@ -560,3 +566,82 @@ def test_clauses_side_by_side_are_told_apart_by_the_words_only_one_has() -> None
     )
     asked = _how_many("How many commune-level units and communes does the province have?")
     assert answering_value_clause(asked, units) is units
+
+
+def test_a_unit_merged_away_is_quoted_by_its_own_clause(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "В 2024 году Донгтхап (бывший) занял 11-е место по Индексу цифровой трансформации "
+        "провинций (DTI), Тьензянг (бывший) занял 27-е место."
+    )
+    # Tien Giang went into Dong Thap: its successor is not one of its parts.
+    tien_giang = PlaceMatch(surface="Тьензянг", key="tien-giang", covers=("dong-thap",))
+    plan = QueryPlan(
+        question="А какое место по DTI занимал бывший Тьензянг?",
+        language="ru",
+        search_text="какое место по DTI занимал бывший Тьензянг",
+        answer_type="rank",
+        places=(tien_giang,),
+    )
+    quote = _quoted(answering_value_clause(plan, _candidate(sentence, lang="ru"), None, gazetteer))
+    assert quote.endswith("27-е место") and "11-е" not in quote
+
+
+def _who(question: str, language: str = "en") -> QueryPlan:
+    return QueryPlan(
+        question=question,
+        language=language,
+        search_text=question,
+        intent="who",
+        answer_parts=("person",),
+    )
+
+
+def test_who_is_quoted_by_the_part_naming_the_role_asked(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "Attending the launch were Comrade Le Tan Phat, Standing Deputy Secretary of the "
+        "Provincial Party Committee, Head of the Steering Committee of the movement; Comrade "
+        "Cao Thi My Hanh, Chairwoman of the Fatherland Front Committee, Deputy Head."
+    )
+    ranked = [_candidate(sentence, lang="en")]
+    ranked[0].support = ranked[0].score = 0.8
+    ranked[0].intent_match = True
+    plan = _who("Who heads the steering committee of the movement?")
+    decision = decide(plan, ranked, min_support=0.34, gazetteer=gazetteer)
+    quote = _quoted(decision.selected[0])
+    assert "Le Tan Phat" in quote and "Cao Thi My Hanh" not in quote
+
+
+def test_a_role_word_shared_by_chance_does_not_cut_the_sentence() -> None:
+    # "đại diện" (on behalf of) is the question's only word in the second part; syllables
+    # alone ("đạo" of "chỉ đạo" and of "lãnh đạo") would have chosen it.
+    sentence = (
+        "Tại điểm cầu Lâm Đồng, đồng chí Đặng Quang Tú, Phó Chủ tịch UBND tỉnh chủ trì; cùng "
+        "dự có bà Lê Thị Thu Hà, Giám đốc Sở Khoa học và Công nghệ, đại diện lãnh đạo Công an "
+        "tỉnh."
+    )
+    plan = _who("Ai đại diện tỉnh Lâm Đồng dự phiên họp lần thứ hai của Ban Chỉ đạo?", "vi")
+    candidate = _candidate(sentence)
+    assert answering_person_clause(plan, candidate) is candidate
+
+
+def test_one_person_answers_who(gazetteer: Gazetteer) -> None:
+    signer = _candidate(
+        "Vice Chairman Nguyen Tu Khanh signed Decision No. 1738/QD-UBND on the plan to raise "
+        "the DTI.",
+        lang="en",
+    )
+    director = _candidate(
+        "Director of the Department of Science and Technology Tran Thi Ngoc Ha said the plan "
+        "to raise the DTI was signed after the 2024 results.",
+        lang="en",
+    )
+    ranked = [signer, director]
+    for candidate in ranked:
+        candidate.support = candidate.score = 0.8
+        candidate.intent_match = True
+    plan = _who("Who signed the decision on the plan to raise the DTI?")
+    for asked in (plan, replace(plan, asks_outcome=True)):
+        # Also when the question asks what was decided, which the story tells over several
+        # sentences: none of them names another person.
+        decision = decide(asked, ranked, min_support=0.34, gazetteer=gazetteer)
+        assert [c.text for c in decision.selected] == [signer.text]

@@ -448,3 +448,26 @@ def test_a_target_beside_what_was_done_is_left_out_unless_targets_are_asked() ->
     )
     assert not done.refused
     assert "79.2%" in done.answer and "90%" not in done.answer
+
+
+def test_a_follow_up_s_period_dates_the_story_not_the_figure_asked() -> None:
+    retriever = _one_article(
+        "On November 4, 2025, the Dong Thap steering committee held its first session after "
+        "the merger.",
+        "In 2024, the former Tien Giang ranked 27th in the provincial digital transformation "
+        "index DTI.",
+        published="2025-11-05",
+    )
+    history = [
+        Turn("user", "What did the Dong Thap steering committee discuss in November 2025?"),
+        Turn("assistant", "It held its first session after the merger on November 4. [1]"),
+    ]
+    result = answer(
+        "And what DTI rank did the former Tien Giang hold?",
+        retriever,
+        history=history,
+        today=LATE_2026,
+    )
+    assert not result.refused, result.answer
+    assert_contract(result, retriever)
+    assert "27th" in result.answer
