@@ -557,6 +557,15 @@ def states_answer_type(sentence: str, kind: AnswerType, counted: Sequence[str] =
     return _VALUE_PATTERNS[kind].search(text) is not None
 
 
+def value_starts(sentence: str, kind: AnswerType) -> list[int]:
+    """Where each of the sentence's values of the kind asked for begins; none for counts,
+    whose digits include every date's."""
+    if kind == "count":
+        return []
+    text = unicodedata.normalize("NFC", sentence)
+    return [match.start() for match in _VALUE_PATTERNS[kind].finditer(text)]
+
+
 def value_start(sentence: str, kind: AnswerType) -> int | None:
     """Where the sentence's first value of the kind asked for begins (None when it states
     none); not for counts, whose digits include every date's."""

@@ -23,10 +23,18 @@ from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from index.mentions import find_dates, overlaps, period_end
 from index.models import MentionedDate
 from qa.align import base_language, in_language
-from qa.answer_type import blanked, states_answer_type
+from qa.answer_type import blanked, states_answer_type, value_starts
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
-from qa.lexicon import content_tokens, find_person, names_an_earlier_plan, names_the_country, stem
+from qa.lexicon import (
+    content_tokens,
+    find_person,
+    indexes_named,
+    indexes_of_values,
+    names_an_earlier_plan,
+    names_the_country,
+    stem,
+)
 from qa.models import QueryPlan
 from qa.retrieve import asks_period
 
@@ -159,6 +167,8 @@ def answering_value_clause(
     if len(spans) < 2:
         return candidate
     chosen = _the_only(_with_document(plan, candidate, spans))
+    if chosen is None:
+        chosen = _the_only(_of_the_index(plan, candidate.text, spans))
     if chosen is None and gazetteer is not None and plan.places:
         named = _places_by_clause(candidate, spans, gazetteer)
         # The units merged into a province asked about: a unit merged away is not made
@@ -340,6 +350,22 @@ def _with_document(
         for i, (a, b) in enumerate(spans)
         if wanted and wanted & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
     ]
+
+
+def _of_the_index(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -> list[int]:
+    """The clauses whose figures are the ranking index's asked about, when the clauses'
+    figures are different indexes' ("SIPAS 80.52%, 52/63; while PAPI 43.91 points,
+    29/63" for PAPI)."""
+    asked = indexes_named(plan.question)
+    if not asked or plan.answer_type is None:
+        return []
+    owners = [
+        indexes_of_values(sentence[a:b], value_starts(sentence[a:b], plan.answer_type))
+        for a, b in spans
+    ]
+    if len({index for index in owners if index}) < 2:
+        return []
+    return [i for i, owned in enumerate(owners) if owned & asked]
 
 
 def _in_period(plan: QueryPlan, times: list[list[MentionedDate]]) -> list[int]:

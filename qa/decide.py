@@ -21,7 +21,7 @@ from index.mentions import overlaps, period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
-from qa.answer_type import asks_several_dates, names_counted, value_start
+from qa.answer_type import asks_several_dates, names_counted, value_start, value_starts
 from qa.candidates import Candidate
 from qa.clauses import (
     ClauseChooser,
@@ -37,6 +37,7 @@ from qa.lexicon import (
     country_wide_at,
     find_person,
     indexes_named,
+    indexes_of_values,
     is_cumulative,
     meeting_ordinals,
     opens_on_the_past,
@@ -479,11 +480,18 @@ def of_another_kind(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> b
 
 
 def of_another_index(plan: QueryPlan, candidate: Candidate) -> bool:
-    """Whether the question names a ranking index (PAR INDEX) and the sentence names only
-    others (SIPAS)."""
+    """Whether the question names a ranking index (PAR INDEX) and the sentence's figures
+    of the kind asked are others' ("Along with PAR INDEX, the SIPAS ranked 52/63"), or,
+    asking no kind of figure, the sentence names only others."""
     asked = indexes_named(plan.question)
+    if not asked:
+        return False
+    if plan.answer_type is not None:
+        owners = indexes_of_values(candidate.text, value_starts(candidate.text, plan.answer_type))
+        if owners:
+            return not asked & owners
     named = indexes_named(candidate.text)
-    return bool(asked) and bool(named) and not asked & named
+    return bool(named) and not asked & named
 
 
 def of_another_person(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:

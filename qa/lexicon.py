@@ -505,6 +505,25 @@ def indexes_named(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _INDEXES.items() if pattern.search(text))
 
 
+def indexes_of_values(text: str, value_starts: Sequence[int]) -> frozenset[str]:
+    """The indexes whose figures the values at `value_starts` are: each value's is the
+    index named last before it, else the first named after it ("Along with PAR INDEX,
+    the SIPAS reached 80.52%, ranking 52/63": SIPAS's). Empty when the text names none."""
+    named = sorted(
+        (match.start(), match.end(), name)
+        for name, pattern in _INDEXES.items()
+        for match in pattern.finditer(text)
+    )
+    owners: set[str] = set()
+    for at in value_starts:
+        before = [name for _start, end, name in named if end <= at]
+        after = [name for start, _end, name in named if start >= at]
+        owner = before[-1] if before else next(iter(after), None)
+        if owner is not None:
+            owners.add(owner)
+    return frozenset(owners)
+
+
 # A clause naming an earlier plan than the story's ("far above the 15% target of the
 # previous Plan No. 212"): its figure is that plan's.
 _EARLIER_PLAN = re.compile(

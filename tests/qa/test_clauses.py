@@ -11,7 +11,7 @@ import numpy as np
 from index.mentions import find_dates
 from index.models import Chunk, IndexedArticle, SearchHit
 from index.profiles import profile_named
-from qa.answer_type import AnswerType, asks_several_counts, counted_words
+from qa.answer_type import AnswerType, asks_several_counts, counted_words, value_starts
 from qa.candidates import Candidate
 from qa.clauses import (
     answering_clause,
@@ -23,6 +23,7 @@ from qa.clauses import (
 from qa.decide import decide
 from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
+from qa.lexicon import indexes_of_values
 from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
 
@@ -645,3 +646,14 @@ def test_one_person_answers_who(gazetteer: Gazetteer) -> None:
         # sentences: none of them names another person.
         decision = decide(asked, ranked, min_support=0.34, gazetteer=gazetteer)
         assert [c.text for c in decision.selected] == [signer.text]
+
+
+def test_values_belong_to_the_index_named_last_before_them() -> None:
+    sentence = (
+        "Cùng với PAR INDEX, Chỉ số hài lòng (SIPAS) năm 2024 của tỉnh đạt 80,52%, xếp thứ "
+        "52/63; trong khi chỉ số PAPI đạt 43,91 điểm, xếp thứ 29/63."
+    )
+    assert indexes_of_values(sentence, value_starts(sentence, "rank")) == {"sipas", "papi"}
+    plan = replace(_how_many("Thế còn chỉ số PAPI thì sao?", "vi"), answer_type="rank")
+    quote = _quoted(answering_value_clause(plan, _candidate(sentence)))
+    assert quote.endswith("xếp thứ 29/63") and "52/63" not in quote

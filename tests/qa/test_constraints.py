@@ -471,3 +471,16 @@ def test_a_follow_up_s_period_dates_the_story_not_the_figure_asked() -> None:
     assert not result.refused, result.answer
     assert_contract(result, retriever)
     assert "27th" in result.answer
+
+
+def test_each_index_s_figures_are_its_own_even_beside_its_name() -> None:
+    retriever = _one_article(
+        "Lam Dong's PAR INDEX 2024 reached 84.17%, ranking 41st out of 63.",
+        "Along with the PAR INDEX, Lam Dong's SIPAS 2024 reached 80.52%, ranking 52nd; while "
+        "its PAPI reached 43.91 points, ranking 29th.",
+        published="2025-05-14",
+    )
+    par = _answered(retriever, "Where did Lam Dong rank on the PAR INDEX for 2024?")
+    assert "41st" in par.answer and "52nd" not in par.answer and "29th" not in par.answer
+    papi = _answered(retriever, "Where did Lam Dong rank on PAPI for 2024?")
+    assert "29th" in papi.answer and "52nd" not in papi.answer
