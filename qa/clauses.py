@@ -267,6 +267,63 @@ def answering_person_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
     return _narrowed(candidate, spans[chosen])
 
 
+# A bracketed aside: "25% of GRDP (in 2024 estimated at 9.7%)".
+_ASIDE = re.compile(r"\s*\(([^()]*)\)")
+
+
+def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list[Candidate]:
+    """The candidate without its bracketed asides giving a figure of another time: one
+    outside the period asked, or, with none asked, one before the article's day (the
+    past beside a pledge: "by 2030, the digital economy will account for 25% of GRDP (in
+    2024 estimated at 9.7%)"). The parts before and after such an aside are quoted apart,
+    the latter only when it states a figure of its own ("26.8 billion in 2024 (in 2023,
+    19.2 billion); 9.4 billion disbursed so far")."""
+    published = _published(candidate)
+    language = candidate.article.lang
+    cuts = [
+        (match.start(), match.end())
+        for match in _ASIDE.finditer(candidate.text)
+        if _of_another_time(plan, match.group(1), language, published)
+    ]
+    if not cuts:
+        return [candidate]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for cut_start, cut_end in cuts:
+        spans.append((start, cut_start))
+        start = cut_end
+    spans.append((start, len(candidate.text)))
+    # A part after an aside starts at its first word (", 9.4 billion disbursed so far").
+    text = candidate.text
+    spans = [(a + len(text[a:b]) - len(text[a:b].lstrip(" ,;:–—-")), b) for a, b in spans]
+    pieces = [
+        _narrowed(candidate, (a, b))
+        for i, (a, b) in enumerate(spans)
+        if i == 0 or _states_a_figure(candidate.text[a:b], language, published)
+    ]
+    return [piece for piece in pieces if piece.text.strip(" .;,")]
+
+
+def _figures_apart_from_dates(text: str, language: str | None, published: date | None) -> str:
+    dates = [(d.start, d.end) for d in find_dates(text, language, reference=published)]
+    return blanked(text, dates)
+
+
+def _states_a_figure(text: str, language: str | None, published: date | None) -> bool:
+    return any(ch.isdigit() for ch in _figures_apart_from_dates(text, language, published))
+
+
+def _of_another_time(
+    plan: QueryPlan, aside: str, language: str | None, published: date | None
+) -> bool:
+    times = [d for d in find_dates(aside, language, reference=published) if d.precision != "day"]
+    if not times or not _states_a_figure(aside, language, published):
+        return False
+    if asks_period(plan):
+        return not any(overlaps(d, plan.published_since, plan.published_until) for d in times)
+    return published is not None and all(period_end(d) < published for d in times)
+
+
 def _places_by_clause(
     candidate: Candidate, spans: list[tuple[int, int]], gazetteer: Gazetteer
 ) -> list[set[str]]:

@@ -29,6 +29,7 @@ from qa.clauses import (
     answering_person_clause,
     answering_value_clause,
     clause_of_the_period,
+    without_asides_of_other_times,
 )
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
@@ -399,6 +400,8 @@ def decide(
         selected = cover_parts(plan, selected, ranked, min_support)
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:
         selected = add_outcomes(selected, ranked)
+    if plan.answer_type is not None or plan.intent == "commitments":
+        selected = [piece for c in selected for piece in without_asides_of_other_times(plan, c)]
     selected = selected[:1] + [c for c in selected[1:] if not another_answer(plan, selected[0], c)]
     return Decision(
         selected,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from qa.clauses import (
     answering_value_clause,
     clause_of_the_period,
     clauses,
+    without_asides_of_other_times,
 )
 from qa.decide import decide
 from qa.extractive import clause_chooser
@@ -657,3 +658,55 @@ def test_values_belong_to_the_index_named_last_before_them() -> None:
     plan = replace(_how_many("Thế còn chỉ số PAPI thì sao?", "vi"), answer_type="rank")
     quote = _quoted(answering_value_clause(plan, _candidate(sentence)))
     assert quote.endswith("xếp thứ 29/63") and "52/63" not in quote
+
+
+def _published_on(sentence: str, lang: str, published: date) -> Candidate:
+    candidate = _candidate(sentence, lang=lang)
+    article = replace(candidate.article, published=datetime.combine(published, datetime.min.time()))
+    evidence = replace(candidate.evidence, hit=replace(candidate.evidence.hit, article=article))
+    return replace(candidate, evidence=evidence)
+
+
+def test_an_aside_giving_the_past_beside_a_pledge_is_left_out() -> None:
+    sentence = (
+        "By 2030, the digital economy will account for 25% of GRDP (in 2024 estimated at 9.7%)."
+    )
+    plan = QueryPlan(
+        question="What share of GRDP does the province want the digital economy to reach by 2030?",
+        language="en",
+        search_text="share of GRDP digital economy 2030",
+        intent="commitments",
+    )
+    pieces = without_asides_of_other_times(plan, _published_on(sentence, "en", date(2025, 3, 20)))
+    assert [_quoted(p) for p in pieces] == [
+        "By 2030, the digital economy will account for 25% of GRDP"
+    ]
+
+
+def test_an_aside_of_another_year_splits_the_sentence_around_it() -> None:
+    sentence = (
+        "фінансування Проєкту 06 у 2024 році становить 26,8 млрд донгів (у 2023 році – 19,2 "
+        "млрд донгів), наразі освоєно лише 9,4 млрд донгів."
+    )
+    plan = _asked_of(
+        "Скільки коштів передбачено у 2024 році і скільки освоєно?",
+        "uk",
+        "money",
+        (date(2024, 1, 1), date(2024, 12, 31)),
+    )
+    pieces = without_asides_of_other_times(plan, _published_on(sentence, "uk", date(2024, 10, 8)))
+    quotes = [_quoted(p) for p in pieces]
+    assert quotes[0].endswith("26,8 млрд донгів") and quotes[1].startswith("наразі")
+    assert not any("19,2" in q for q in quotes)
+
+
+def test_asides_of_the_period_asked_or_of_no_time_stay() -> None:
+    plan = _asked_of(
+        "What was the DTI score in 2024?", "en", "percent", (date(2024, 1, 1), date(2024, 12, 31))
+    )
+    for sentence in (
+        "Compared with 2023 (15/63, 0.5524 points), the score rose by 0.0888 points.",
+        "The score rose to 0.6412 points (52.3% in 2024 for the digital government pillar).",
+    ):
+        candidate = _published_on(sentence, "en", date(2025, 5, 24))
+        assert without_asides_of_other_times(plan, candidate) == [candidate]

@@ -484,3 +484,16 @@ def test_each_index_s_figures_are_its_own_even_beside_its_name() -> None:
     assert "41st" in par.answer and "52nd" not in par.answer and "29th" not in par.answer
     papi = _answered(retriever, "Where did Lam Dong rank on PAPI for 2024?")
     assert "29th" in papi.answer and "52nd" not in papi.answer
+
+
+def test_a_pledge_is_quoted_without_the_past_figure_beside_it() -> None:
+    retriever = _one_article(
+        "Under Plan No. 318-KH/TU, by 2030 the digital economy of Lam Dong will account for 25% "
+        "of GRDP (in 2024 estimated at 9.7%).",
+        "The province will also connect every commune to fibre broadband.",
+        published="2025-03-20",
+    )
+    result = _answered(
+        retriever, "What share of GRDP does Lam Dong want the digital economy to reach by 2030?"
+    )
+    assert "25% of GRDP" in result.answer and "9.7%" not in result.answer
