@@ -368,7 +368,13 @@ def decide(
         ]
         if len(plan.places) > 1 or plan.intent == "comparison":
             # A comparison needs each side, and each side every part asked for.
-            pool = side_answers(plan, ranked, min_support, gazetteer) + pool
+            sides = side_answers(plan, ranked, min_support, gazetteer)
+            quoted = {c.evidence.group for c in sides}
+            if plan.answer_type is not None and len(quoted) > 1:
+                # Each side's story has given the value compared; its other sentences
+                # give other figures. Another story may still tell a side otherwise.
+                pool = [c for c in pool if c.evidence.group not in quoted]
+            pool = sides + pool
         limit = MAX_LIST_SENTENCES
     else:
         pool = [

@@ -497,3 +497,36 @@ def test_a_pledge_is_quoted_without_the_past_figure_beside_it() -> None:
         retriever, "What share of GRDP does Lam Dong want the digital economy to reach by 2030?"
     )
     assert "25% of GRDP" in result.answer and "9.7%" not in result.answer
+
+
+def test_each_side_of_a_comparison_is_quoted_by_its_value_alone() -> None:
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "qn",
+                "2025-03-14",
+                "Quang Nam steering committee sets 2025 targets",
+                "Under Plan No. 318-KH/TU, by the end of 2025 Quang Nam strives to have 80% of "
+                "administrative records submitted online.",
+                "In 2024, the share of Quang Nam's administrative records received online "
+                "reached 46.8%.",
+                province="quang-nam",
+            ),
+            _translation(
+                "qt",
+                "2025-08-16",
+                "Quang Tri reviews Project 06 after the merger",
+                "Quang Tri strives for the share of records submitted online to exceed 85% by "
+                "December 31, 2025.",
+                "In July 2025, the share of Quang Tri's records submitted online reached 72.4%.",
+                province="quang-tri",
+            ),
+        ]
+    )
+    result = _answered(
+        retriever,
+        "Compare the percentage of records Quang Nam and Quang Tri aim to receive online by "
+        "the end of 2025.",
+    )
+    assert "80%" in result.answer and "85%" in result.answer
+    assert "46.8%" not in result.answer and "72.4%" not in result.answer
