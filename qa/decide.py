@@ -83,6 +83,7 @@ class RefusalReason(enum.Enum):
     OTHER_PERIOD = "no passage is from the period asked about or names it"
     OTHER_TIME = "no passage reports on the time of the event asked about"
     OTHER_MEETING = "no article reports the numbered meeting asked about"
+    OTHER_INDEX = "no article gives the ranking index asked about"
     NO_VALUE = "no sentence states the kind of value asked for"
     WEAK_SUPPORT = "the best sentence does not carry the question"
     NO_COMMITMENT = "no sentence commits to anything in the period"
@@ -179,7 +180,8 @@ def meets_constraints(
     plan: QueryPlan, ranked: list[Candidate]
 ) -> tuple[list[Candidate], RefusalReason | None]:
     """The candidates whose evidence meets what the question pins down beyond its topic:
-    the place, the period, a document number, a numbered meeting; and why none does."""
+    the place, the period, a document number, a ranking index, a numbered meeting; and why
+    none does."""
     if plan.places:
         ranked = [c for c in ranked if (c.place or c.evidence.place_match) and not c.other_place]
         if not ranked:
@@ -208,6 +210,18 @@ def meets_constraints(
         ranked = [c for c in ranked if reports_event(plan, c)]
         if not ranked:
             return [], RefusalReason.OTHER_TIME
+    indexes = indexes_named(plan.question)
+    if indexes:
+        # "Hoa Binh's PAPI" is not answered by its PCI, nor by a story on another index
+        # whose sentences do not name it ("ranked 4th" in a PAR INDEX report).
+        ranked = [
+            c
+            for c in ranked
+            if indexes & indexes_named(f"{c.article.title}\n{c.article.text}")
+            and not of_another_index(plan, c)
+        ]
+        if not ranked:
+            return [], RefusalReason.OTHER_INDEX
     asked = asked_meetings(plan)
     if asked:
         cache: dict[str, set[int]] = {}

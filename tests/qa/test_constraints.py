@@ -530,3 +530,27 @@ def test_each_side_of_a_comparison_is_quoted_by_its_value_alone() -> None:
     )
     assert "80%" in result.answer and "85%" in result.answer
     assert "46.8%" not in result.answer and "72.4%" not in result.answer
+
+
+def test_a_ranking_index_nobody_reported_is_not_answered_by_another() -> None:
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "par",
+                "2025-05-14",
+                "Lam Dong's PAR INDEX 2024 up 5 places",
+                "In 2024, Lam Dong ranked 4th among the provinces and cities on the index, with "
+                "90.17 points.",
+                "Also in 2024, Lam Dong's PCI reached 67.85 points, ranking 12th among the "
+                "provinces.",
+            )
+        ]
+    )
+    par = "Where did Lam Dong rank among the provinces on the PAR INDEX in 2024?"
+    assert "4th" in _answered(retriever, par).answer
+    for question in (
+        "Where did Lam Dong rank among the provinces on the innovation index PII in 2024?",
+        "Where did Lam Dong rank among the provinces on the PAPI in 2024?",
+    ):
+        result = answer(question, retriever, today=LATE_2026)
+        assert result.refused, result.answer
