@@ -27,6 +27,7 @@ from qa.answer_type import blanked, states_answer_type, value_starts
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
+    asks_for_a_target,
     content_tokens,
     find_person,
     indexes_named,
@@ -207,6 +208,18 @@ def answering_value_clause(
             chosen = _the_only(in_period)
             if chosen is None:
                 chosen = _the_only([i for i in in_period if _all_within(plan, times[i])])
+    if chosen is None and plan.deadline_until and asks_for_a_target(plan.question):
+        # "What share was it to reach by the end of 2024?": of "68.5% as of 30 September,
+        # while the target for the end of 2024 is 80%", the clause of that deadline.
+        times = _times_by_clause(candidate, spans, at_least=1)
+        if times is not None:
+            chosen = _the_only(
+                [
+                    i
+                    for i, named in enumerate(times)
+                    if any(period_end(d) == plan.deadline_until for d in named)
+                ]
+            )
     if chosen is not None:
         return _narrowed(candidate, spans[chosen])
     split = _breakdown_at(candidate.text) if breakdowns else None

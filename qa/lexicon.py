@@ -543,7 +543,10 @@ _CUMULATIVE = re.compile(
 # What a question asks of a target rather than of what was done.
 _ASKS_TARGET = re.compile(
     r"\btarget|\baim|\bgoal|\bplan(?:s|ned)?\s+to\b|\bstriv|\bexpect|mục\s+tiêu|phấn\s+đấu"
-    r"|kế\s+hoạch|dự\s+kiến|(?<!\w)цел[ьи]|(?<!\w)ціл[ьі]|планир|планув|стрем|прагн|objectif",
+    r"|kế\s+hoạch|dự\s+kiến|(?<!\w)цел[ьи]|(?<!\w)ціл[ьі]|планир|планув|стрем|прагн|objectif"
+    # What must be reached: "must reach", "phải đạt", "має досягти", "должна достичь".
+    r"|\bmust\b|\bshould\b|supposed\s+to|phải\s+đạt|cần\s+đạt|(?<!\w)ма(?:є|в|ла|ли)\s+"
+    r"(?:досягти|становити)|(?<!\w)повин|(?<!\w)долж(?:ен|на|ны|но)\b|(?<!\w)мет[аиу](?!\w)",
     re.IGNORECASE,
 )
 

@@ -957,3 +957,16 @@ def test_investors_are_people_not_an_amount() -> None:
     question = "What did the vice chairman ask social housing investors to do, and by when?"
     assert expected_answer_type(question) is None
     assert expected_answer_type("How much did the province invest in rural roads?") == "money"
+
+
+def test_what_must_be_reached_asks_for_a_target_in_every_language() -> None:
+    from qa.lexicon import asks_for_a_target
+
+    for question in (
+        "How many tasks must be completed by 2025?",
+        "Quảng Nam phải đạt bao nhiêu phần trăm hồ sơ trực tuyến?",
+        "Який відсоток Ніньтхуан мав досягти до кінця 2024 року?",
+        "Какую долю досье должна достичь провинция к концу 2025 года?",
+    ):
+        assert asks_for_a_target(question), question
+    assert not asks_for_a_target("How many accounts were activated by June 2025?")

@@ -710,3 +710,24 @@ def test_asides_of_the_period_asked_or_of_no_time_stay() -> None:
     ):
         candidate = _published_on(sentence, "en", date(2025, 5, 24))
         assert without_asides_of_other_times(plan, candidate) == [candidate]
+
+
+def test_a_target_asked_is_quoted_by_the_clause_of_its_deadline() -> None:
+    sentence = (
+        "станом на 30 вересня 2024 року активовано 386 420 облікових записів, що становить "
+        "68,5% населення, яке підлягає видачі, тоді як показник на кінець 2024 року "
+        "становить 80%."
+    )
+    plan = QueryPlan(
+        question="Який відсоток активації Ніньтхуан мав досягти до кінця 2024 року?",
+        language="uk",
+        search_text="відсоток активації Ніньтхуан",
+        answer_type="percent",
+        deadline_until=date(2024, 12, 31),
+    )
+    candidate = _timed(sentence, "uk", published=date(2024, 10, 17))
+    quote = _quoted(answering_value_clause(plan, candidate))
+    assert quote.endswith("становить 80%") and "68,5%" not in quote
+    # Asked what was done, the target's deadline does not choose the clause.
+    done = replace(plan, question="Який відсоток облікових записів Ніньтхуан активував?")
+    assert "80%" not in _quoted(answering_value_clause(done, candidate))
