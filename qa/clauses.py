@@ -282,11 +282,20 @@ def answering_person_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
 
 # A bracketed aside: "25% of GRDP (in 2024 estimated at 9.7%)".
 _ASIDE = re.compile(r"\s*\(([^()]*)\)")
+# A comparison with another time's figure, up to the end of its clause: ", compared with
+# 37.4% achieved in 2024", ", up from 49.5% in 2024", "so với 21,7% năm 2023".
+_COMPARED = re.compile(
+    r",?\s*(?<!\w)(?:compared\s+(?:with|to)|up\s+from|down\s+from|so\s+với|по\s+сравнению\s+с"
+    r"|в\s+сравнении\s+с|порівняно\s+з|у\s+порівнянні\s+з|par\s+rapport\s+à|contre)(?!\w)"
+    r"([^;()]*)",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d(?:[\d.,  ]*\d)?")
 
 
 def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list[Candidate]:
-    """The candidate without its bracketed asides giving a figure of another time: one
-    outside the period asked, or, with none asked, one before the article's day (the
+    """The candidate without its asides giving a figure of another time, in brackets or as
+    a comparison (", compared with 37.4% achieved in 2024"): a time outside the period asked, or, with none asked, one before the article's day (the
     past beside a pledge: "by 2030, the digital economy will account for 25% of GRDP (in
     2024 estimated at 9.7%)"). The parts before and after such an aside are quoted apart,
     the latter only when it states a figure of its own ("26.8 billion in 2024 (in 2023,
@@ -298,6 +307,16 @@ def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list
         for match in _ASIDE.finditer(candidate.text)
         if _of_another_time(plan, match.group(1), language, published)
     ]
+    # A comparison is cut only when it gives just the one figure it compares with: up to
+    # its clause's end it may go on to other figures of the answer's own.
+    cuts += [
+        (match.start(), match.end())
+        for match in _COMPARED.finditer(candidate.text)
+        if _of_another_time(plan, match.group(1), language, published)
+        and len(_NUMBER.findall(_figures_apart_from_dates(match.group(1), language, published)))
+        == 1
+    ]
+    cuts = sorted(cut for cut in cuts if not any(o != cut and o[0] <= cut[0] < o[1] for o in cuts))
     if not cuts:
         return [candidate]
     spans: list[tuple[int, int]] = []

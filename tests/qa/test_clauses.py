@@ -731,3 +731,26 @@ def test_a_target_asked_is_quoted_by_the_clause_of_its_deadline() -> None:
     # Asked what was done, the target's deadline does not choose the clause.
     done = replace(plan, question="Який відсоток облікових записів Ніньтхуан активував?")
     assert "80%" not in _quoted(answering_value_clause(done, candidate))
+
+
+def test_a_comparison_with_another_year_s_figure_is_left_out() -> None:
+    sentence = (
+        "Согласно Плану, к концу 2025 года Баккан стремится к тому, чтобы 60% досье "
+        "обрабатывались полностью онлайн, по сравнению с 37,4%, достигнутыми в 2024 году; 90% "
+        "взрослых имели учетные записи электронной идентификации."
+    )
+    plan = QueryPlan(
+        question="Какую долю досье Баккан обязался обрабатывать онлайн к концу 2025 года?",
+        language="ru",
+        search_text="доля досье онлайн Баккан",
+        intent="commitments",
+        deadline_until=date(2025, 12, 31),
+    )
+    pieces = without_asides_of_other_times(plan, _published_on(sentence, "ru", date(2025, 2, 18)))
+    quotes = [_quoted(p) for p in pieces]
+    assert quotes[0].endswith("обрабатывались полностью онлайн")
+    assert quotes[1].startswith("90% взрослых") and not any("37,4" in q for q in quotes)
+    # A comparison that goes on to other figures is not cut.
+    longer = "The rate reached 58.3%, up from 49.5% in 2024 and 12 points above the 46.3% average."
+    candidate = _published_on(longer, "en", date(2025, 5, 2))
+    assert without_asides_of_other_times(plan, candidate) == [candidate]
