@@ -143,8 +143,13 @@ _FOLDED_COUNT_CUE = next(cue for kind, cue in _FOLDED_VIETNAMESE_CUES if kind ==
 
 # Nouns of resources: a count cue whose ask is one of them asks for an amount. ("vốn" is
 # not one: "bao nhiêu vốn FDI" also asks how many projects brought it.)
-_RESOURCES = re.compile(r"(?<!human\s)\bresources\b|(?<!\w)ресурс|\bressources\b|nguồn\s+lực", _I)
-_FOLDED_RESOURCES = re.compile(r"\bnguon\s+luc\b")
+# What a count cue counts when it asks for money: resources, capital, funds.
+_RESOURCES = re.compile(
+    r"(?<!human\s)\bresources\b|\bfunds\b|\bcapital\b|(?<!\w)ресурс|(?<!\w)средств"
+    r"|(?<!\w)коштів|\bressources\b|nguồn\s+lực|(?<!\w)vốn(?!\w)|kinh\s+phí",
+    _I,
+)
+_FOLDED_RESOURCES = re.compile(r"\bnguon\s+luc\b|\bvon\b|\bkinh\s+phi\b")
 _WORD = re.compile(r"\w+")
 # A count cue followed by an allocation, with no noun counted between ("скільки з цього
 # виділено", "сколько было выделено"): it asks how much money.

@@ -760,6 +760,12 @@ def test_provinces_are_not_billions() -> None:
             "money",
         ),
         ("tong nguon luc cua lam dong la bao nhieu", "money"),
+        # Capital and funds counted are money too.
+        ("Bình Thuận đã giải ngân được bao nhiêu vốn khoa học và chuyển đổi số?", "money"),
+        ("binh thuan giai ngan duoc bao nhieu von", "money"),
+        ("Скільки коштів передбачено на проєкт у 2024 році?", "money"),
+        ("Сколько средств выделено на план?", "money"),
+        ("How many funds were disbursed by May?", "money"),
         # What is counted is not a resource.
         ("How many investment projects did Lam Dong approve?", "count"),
         ("How many human resources were trained?", "count"),
