@@ -235,7 +235,11 @@ _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
             r"\b(?:plan|decision|resolution|programme|program|document|notice)\s+(?:no\b|number)"
             r"|\bnumber\s+of\s+(?:\S+\s+){0,3}?(?:plan|decision|programme|notice)"
             r"|\bwhich\s+(?:plan|decision|programme|notice)\b|\bwhat\s+(?:action\s+)?(?:plan|decision|programme)\b"
-            r"|số\s+(?:mấy|bao\s+nhiêu|hiệu)|(?<!\w)номер",
+            r"|\b(?:plan|decision|resolution)\s+numbers?\b"
+            r"|số\s+(?:mấy|bao\s+nhiêu|hiệu)|(?<!\w)номер"
+            # "theo quyết định nào", "каким решением", "який план": which document.
+            r"|(?:kế\s+hoạch|quyết\s+định|nghị\s+quyết|văn\s+bản|chương\s+trình)\s+(?:nào|gì)(?!\w)"
+            r"|(?<!\w)(?:как\w*|як\w*)\s+(?:решени\w*|план\w*|постановлени\w*|рішенн\w*|постанов\w*)",
             _I,
         ),
     ),

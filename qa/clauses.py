@@ -246,8 +246,9 @@ def answering_value_clause(
 # Where one person's part of a sentence naming several ends: "Comrade A, Head of the
 # Committee; Comrade B, Deputy Head". (A comma also ends a name before its title.)
 _PERSON_JOINT = re.compile(r"\s*;\s+")
-# How many more of the question's words the clause of the person asked shares than any other.
-PERSON_CLAUSE_MARGIN = 2
+# How many more of the question's words the part of the person or document asked shares
+# than any other.
+CLEAR_CLAUSE_MARGIN = 2
 
 
 def answering_person_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
@@ -255,19 +256,68 @@ def answering_person_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
     question's words name, when the sentence names several people each with their role
     ("Le Tan Phat, ..., Head of the Steering Committee; Cao Thi My Hanh, ..., Deputy
     Head" for "who heads the steering committee"); unchanged when words cannot tell."""
+    spans = _cut_where_both_sides(
+        candidate.text, _PERSON_JOINT, lambda part: bool(find_person(part))
+    )
+    return _narrowed_clearly(plan, candidate, spans)
+
+
+def answering_document_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
+    """A sentence naming two documents, each with what it does ("Plan No. 45/KH-UBND on
+    digital transformation and Decision No. 1502/QĐ-UBND announcing 1,042 procedures"),
+    narrowed to the part of the document whose doing the question's words name, for a
+    question asking which document; unchanged when words cannot tell."""
+    # Two documents side by side: the second one opens its part ("..., and Decision No.
+    # 1502"); one the first replaces or carries out ("replacing Plan No. 151") is part of
+    # the first one's.
+    spans = _cut_where_both_sides(
+        candidate.text,
+        _JOINT,
+        lambda part: bool(find_doc_numbers(part)),
+        lambda rest: bool(_DOCUMENT_OPENS.match(rest) and find_doc_numbers(rest)),
+    )
+    return _narrowed_clearly(plan, candidate, spans)
+
+
+_DOCUMENT_OPENS = re.compile(
+    r"(?:the\s+)?(?:plan|decision|resolution|directive|official\s+letter|kế\s+hoạch"
+    r"|quyết\s+định|nghị\s+quyết|chỉ\s+thị|công\s+văn|план|решени|рішенн|постанов"
+    r"|распоряжени|розпорядженн|décision|arrêté)",
+    re.IGNORECASE,
+)
+
+
+def _cut_where_both_sides(
+    sentence: str,
+    joints: re.Pattern[str],
+    names: Callable[[str], bool],
+    opens: Callable[[str], bool] | None = None,
+) -> list[tuple[int, int]]:
+    """The sentence cut at the joints where the part before names something (a person,
+    a document) and everything after names another (`opens`: begins with it); never
+    inside a date ("August 12, 2025")."""
+    dates = [(d.start, d.end) for d in find_dates(sentence)]
     spans: list[tuple[int, int]] = []
     start = 0
-    for joint in _PERSON_JOINT.finditer(candidate.text):
-        if find_person(candidate.text[start : joint.start()]) and find_person(
-            candidate.text[joint.end() :]
-        ):
+    for joint in joints.finditer(sentence):
+        if any(a < joint.start() < b for a, b in dates):
+            continue
+        rest = sentence[joint.end() :]
+        if names(sentence[start : joint.start()]) and (opens or names)(rest):
             spans.append((start, joint.start()))
             start = joint.end()
-    spans.append((start, len(candidate.text)))
+    spans.append((start, len(sentence)))
+    return spans
+
+
+def _narrowed_clearly(
+    plan: QueryPlan, candidate: Candidate, spans: list[tuple[int, int]]
+) -> Candidate:
+    """The candidate narrowed to the part sharing clearly more of the question's words
+    than any other: titles and topics share words by chance ("the Department of Science"
+    with a question on science)."""
     if len(spans) < 2:
         return candidate
-    # Titles share words with the question by chance ("the Department of Science" with a
-    # question on science): the role asked must lead clearly.
     words = _syllable_pairs if base_language(plan.language) == "vi" else _stems
     question = words(plan.question)
     shared = sorted(
@@ -275,7 +325,7 @@ def answering_person_clause(plan: QueryPlan, candidate: Candidate) -> Candidate:
         reverse=True,
     )
     (best, chosen), (second, _) = shared[0], shared[1]
-    if best - second < PERSON_CLAUSE_MARGIN:
+    if best - second < CLEAR_CLAUSE_MARGIN:
         return candidate
     return _narrowed(candidate, spans[chosen])
 

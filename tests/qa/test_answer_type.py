@@ -13,6 +13,7 @@ import pytest
 from index.models import MentionedDate
 from qa.answer import answer
 from qa.answer_type import (
+    asked_parts,
     asks_several_dates,
     count_cue_asks_document,
     expected_answer_type,
@@ -977,3 +978,19 @@ def test_what_must_be_reached_asks_for_a_target_in_every_language() -> None:
     ):
         assert asks_for_a_target(question), question
     assert not asks_for_a_target("How many accounts were activated by June 2025?")
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Tỉnh công bố bao nhiêu thủ tục hành chính, theo quyết định nào?", "vi"),
+        (
+            "Which provinces set up a committee on January 24, 2025? Give the decision numbers.",
+            "en",
+        ),
+        ("Каким решением утверждён план повышения DTI?", "ru"),
+        ("Який план ухвалила провінція для Резолюції 57?", "uk"),
+    ],
+)
+def test_which_document_is_asked_in_every_language(question: str, language: str) -> None:
+    assert "document" in asked_parts(question, language)

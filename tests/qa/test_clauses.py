@@ -15,6 +15,7 @@ from qa.answer_type import AnswerType, asks_several_counts, counted_words, value
 from qa.candidates import Candidate
 from qa.clauses import (
     answering_clause,
+    answering_document_clause,
     answering_person_clause,
     answering_value_clause,
     clause_of_the_period,
@@ -754,3 +755,29 @@ def test_a_comparison_with_another_year_s_figure_is_left_out() -> None:
     longer = "The rate reached 58.3%, up from 49.5% in 2024 and 12 points above the 46.3% average."
     candidate = _published_on(longer, "en", date(2025, 5, 2))
     assert without_asides_of_other_times(plan, candidate) == [candidate]
+
+
+def test_which_document_is_quoted_by_that_document_s_part() -> None:
+    sentence = (
+        "UBND tỉnh đã ban hành Kế hoạch số 45/KH-UBND ngày 9/7/2025 về chuyển đổi số cấp xã và "
+        "Quyết định số 1502/QĐ-UBND ngày 15/7/2025 công bố danh mục 1.042 thủ tục hành chính "
+        "không phụ thuộc địa giới hành chính."
+    )
+    plan = QueryPlan(
+        question="Tỉnh công bố danh mục bao nhiêu thủ tục hành chính không phụ thuộc địa giới "
+        "hành chính, theo quyết định nào?",
+        language="vi",
+        search_text="danh mục thủ tục hành chính",
+        answer_parts=("count", "document"),
+    )
+    quote = _quoted(answering_document_clause(plan, _candidate(sentence)))
+    assert quote.startswith("Quyết định số 1502") and "45/KH-UBND" not in quote
+    # A document the first one replaces is part of the first one's clause, and a date's
+    # comma joins nothing.
+    replacing = (
+        "The Standing Board issued Plan No. 09-KH/TU dated August 12, 2025, replacing Plan No. "
+        "151-KH/TU of the former province."
+    )
+    asked = replace(plan, question="Which plan replaced which?", language="en")
+    candidate = _candidate(replacing, lang="en")
+    assert answering_document_clause(asked, candidate) is candidate
