@@ -44,6 +44,7 @@ from qa.lexicon import (
     meeting_ordinals,
     opens_on_the_past,
     ordinals_named,
+    roles_named,
 )
 from qa.models import QueryPlan
 from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
@@ -346,12 +347,16 @@ def decide(
         if first_dated is not None:
             ranked = [first_dated] + [c for c in ranked if c is not first_dated]
             story_lead = first_dated
-    elif plan.intent == "who" and not ranked[0].intent_match:
+    elif plan.intent == "who" and (not ranked[0].intent_match or roles_named(plan.question)):
         # "Who chaired...?" is answered by a sentence that names someone ("Comrade Bui
         # Duc Hinh ... chaired the meeting"), from the story that carries the question
-        # when it has one; the best sentence, naming no one, is its context.
+        # when it has one; the best sentence, naming no one, is its context. "Which
+        # police official...?" by one naming someone in that role, when one does.
         story = ranked[0].evidence.group
         naming = [c for c in ranked if c.intent_match and c.support >= min_support]
+        roles = roles_named(plan.question)
+        in_role = [c for c in naming if roles & roles_named(c.text)]
+        naming = in_role or naming
         first_named = next((c for c in naming if c.evidence.group == story), None)
         if first_named is not None:
             ranked = [first_named] + [c for c in ranked if c is not first_named]

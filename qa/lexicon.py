@@ -297,6 +297,26 @@ def stem(token: str) -> str:
     return token[:5] if len(token) > 5 else token
 
 
+# The roles a "who" question may ask for ("which police official", "who heads"), in the
+# languages of the sources.
+_ROLES = {
+    "police": re.compile(r"\bpolice\b|công\s+an|(?<!\w)полиц|(?<!\w)поліц", re.IGNORECASE),
+    "chair": re.compile(
+        r"\bchair|chủ\s+trì|chủ\s+tịch|(?<!\w)председател|(?<!\w)головув|\bprésid", re.IGNORECASE
+    ),
+    "secretary": re.compile(r"\bsecretary\b|bí\s+thư|(?<!\w)секретар", re.IGNORECASE),
+    "director": re.compile(r"\bdirector\b|giám\s+đốc|(?<!\w)директор", re.IGNORECASE),
+    "head": re.compile(
+        r"\bheads?\b|trưởng\s+ban|(?<!\w)руководител|(?<!\w)керівник|(?<!\w)очолю", re.IGNORECASE
+    ),
+}
+
+
+def roles_named(text: str) -> frozenset[str]:
+    """The roles of people a text names (police, chair, party secretary, director, head)."""
+    return frozenset(role for role, pattern in _ROLES.items() if pattern.search(text))
+
+
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
 def find_person(sentence: str) -> str | None:
     """A person named after a title ("Comrade Nguyen Huu Nghia", "Bí thư Tỉnh ủy Hầu A

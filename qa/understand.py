@@ -93,7 +93,11 @@ _WHO_LEADING = re.compile(
 _WHO = re.compile(
     r"\bwho\b|\bwhom\b|represent|attend|\bchair(?:ed)?\b|(?<!\w)ai(?!\w)|đại\s+diện|chủ\s+trì|tham\s+dự"
     r"|(?<!\w)кто(?!\w)|представля|присутствова|председательств|(?<!\w)хто(?!\w)|представля|був\s+присутн"
-    r"|\bqui\b|\bwer\b|quién|谁|出席",
+    r"|\bqui\b|\bwer\b|quién|谁|出席"
+    # "Which police official", "lãnh đạo nào", "какой руководитель": a person asked by role.
+    r"|\b(?:which|what)\s+(?:\w+\s+){0,2}(?:official|leader|officer|person)s?\b"
+    r"|(?:quan\s+chức|lãnh\s+đạo|cán\s+bộ|người)\s+nào"
+    r"|(?<!\w)(?:какой|какая|який|яка)\s+(?:\w+\s+)?(?:чиновни|руководител|должностн|посадов|керівни)",
     _I,
 )
 _WHEN = re.compile(

@@ -781,3 +781,24 @@ def test_which_document_is_quoted_by_that_document_s_part() -> None:
     asked = replace(plan, question="Which plan replaced which?", language="en")
     candidate = _candidate(replacing, lang="en")
     assert answering_document_clause(asked, candidate) is candidate
+
+
+def test_a_role_asked_leads_with_the_person_in_that_role(gazetteer: Gazetteer) -> None:
+    chair = _candidate(
+        "On August 15, Vice Chairwoman Nguyen Thi Hong Van chaired a conference on Project 06 "
+        "after a month of two-level government.",
+        lang="en",
+    )
+    police = _candidate(
+        "Regarding Project 06, Director of the Provincial Police, Colonel Truong Minh Khoa "
+        "said 1,152,800 accounts had been activated.",
+        lang="en",
+    )
+    ranked = [chair, police]
+    for rank, candidate in enumerate(ranked):
+        candidate.support = candidate.score = 0.8 - rank / 20
+        candidate.intent_match = True
+    plan = _who("Which police official reported on Project 06 at the conference in August?")
+    decision = decide(plan, ranked, min_support=0.34, gazetteer=gazetteer)
+    assert decision.selected[0].text == police.text
+    assert chair.text not in [c.text for c in decision.selected]

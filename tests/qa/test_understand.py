@@ -314,3 +314,12 @@ def test_now_of_a_place_merged_away_is_after_the_merger() -> None:
     # A place that still exists: "now" is no period.
     assert plan("What is Lam Dong doing now?").published_since is None
     assert plan("Compare Dak Lak and pre-merger Lam Dong").published_until == date(2025, 6, 30)
+
+
+def test_a_person_asked_by_role_is_a_who_question() -> None:
+    for question in (
+        "Which police official reported on Project 06 results in August 2025?",
+        "Lãnh đạo nào ký quyết định ban hành kế hoạch?",
+        "Какой руководитель провинции подписал решение?",
+    ):
+        assert understand(question).intent == "who", question
