@@ -599,18 +599,24 @@ def _who(question: str, language: str = "en") -> QueryPlan:
     )
 
 
+def _naming_decided(
+    plan: QueryPlan, ranked: list[Candidate], gazetteer: Gazetteer
+) -> list[Candidate]:
+    """The sentences `decide` quotes from `ranked`, best first, each naming someone."""
+    for rank, candidate in enumerate(ranked):
+        candidate.support = candidate.score = 0.8 - rank / 20
+        candidate.intent_match = True
+    return decide(plan, ranked, min_support=0.34, gazetteer=gazetteer).selected
+
+
 def test_who_is_quoted_by_the_part_naming_the_role_asked(gazetteer: Gazetteer) -> None:
     sentence = (
         "Attending the launch were Comrade Le Tan Phat, Standing Deputy Secretary of the "
         "Provincial Party Committee, Head of the Steering Committee of the movement; Comrade "
         "Cao Thi My Hanh, Chairwoman of the Fatherland Front Committee, Deputy Head."
     )
-    ranked = [_candidate(sentence, lang="en")]
-    ranked[0].support = ranked[0].score = 0.8
-    ranked[0].intent_match = True
     plan = _who("Who heads the steering committee of the movement?")
-    decision = decide(plan, ranked, min_support=0.34, gazetteer=gazetteer)
-    quote = _quoted(decision.selected[0])
+    quote = _quoted(_naming_decided(plan, [_candidate(sentence, lang="en")], gazetteer)[0])
     assert "Le Tan Phat" in quote and "Cao Thi My Hanh" not in quote
 
 
@@ -638,16 +644,12 @@ def test_one_person_answers_who(gazetteer: Gazetteer) -> None:
         "to raise the DTI was signed after the 2024 results.",
         lang="en",
     )
-    ranked = [signer, director]
-    for candidate in ranked:
-        candidate.support = candidate.score = 0.8
-        candidate.intent_match = True
     plan = _who("Who signed the decision on the plan to raise the DTI?")
     for asked in (plan, replace(plan, asks_outcome=True)):
         # Also when the question asks what was decided, which the story tells over several
         # sentences: none of them names another person.
-        decision = decide(asked, ranked, min_support=0.34, gazetteer=gazetteer)
-        assert [c.text for c in decision.selected] == [signer.text]
+        selected = _naming_decided(asked, [signer, director], gazetteer)
+        assert [c.text for c in selected] == [signer.text]
 
 
 def test_values_belong_to_the_index_named_last_before_them() -> None:
@@ -794,11 +796,7 @@ def test_a_role_asked_leads_with_the_person_in_that_role(gazetteer: Gazetteer) -
         "said 1,152,800 accounts had been activated.",
         lang="en",
     )
-    ranked = [chair, police]
-    for rank, candidate in enumerate(ranked):
-        candidate.support = candidate.score = 0.8 - rank / 20
-        candidate.intent_match = True
     plan = _who("Which police official reported on Project 06 at the conference in August?")
-    decision = decide(plan, ranked, min_support=0.34, gazetteer=gazetteer)
-    assert decision.selected[0].text == police.text
-    assert chair.text not in [c.text for c in decision.selected]
+    selected = _naming_decided(plan, [chair, police], gazetteer)
+    assert selected[0].text == police.text
+    assert chair.text not in [c.text for c in selected]
