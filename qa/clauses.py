@@ -200,11 +200,14 @@ def answering_value_clause(
         times = _times_by_clause(candidate, spans, at_least=2 if own_language else 1)
         if times is not None:
             # The sentence times its clauses: the one of the period asked answers; with
-            # none of it, the sentence stays whole whatever meaning would say; with
-            # several, the breakdown below may still tell.
+            # none of it, the one untimed beside clauses all of other times (the story's
+            # own figure beside a target: "87.3% have accounts; the target by the end of
+            # 2025 is 90%"), else the sentence stays whole whatever meaning would say;
+            # with several, the breakdown below may still tell.
             in_period = _in_period(plan, times)
             if not in_period:
-                return candidate
+                untimed = _the_only([i for i, named in enumerate(times) if not named])
+                return candidate if untimed is None else _narrowed(candidate, spans[untimed])
             chosen = _the_only(in_period)
             if chosen is None:
                 chosen = _the_only([i for i in in_period if _all_within(plan, times[i])])

@@ -800,3 +800,18 @@ def test_a_role_asked_leads_with_the_person_in_that_role(gazetteer: Gazetteer) -
     selected = _naming_decided(plan, [chair, police], gazetteer)
     assert selected[0].text == police.text
     assert chair.text not in [c.text for c in selected]
+
+
+def test_the_untimed_figure_beside_a_target_of_another_year_answers() -> None:
+    sentence = (
+        "87.3% of people aged 15 and over have bank accounts; the target by the end of 2025 is 90%."
+    )
+    plan = _asked_of(
+        "Яка частка жителів віком від 15 років мала банківські рахунки у 2024 році?",
+        "uk",
+        "percent",
+        (date(2024, 1, 1), date(2024, 12, 31)),
+    )
+    candidate = _timed(sentence, "en", published=date(2024, 11, 20))
+    quote = _quoted(answering_value_clause(plan, candidate))
+    assert quote.startswith("87.3%") and "90%" not in quote
