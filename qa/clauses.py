@@ -270,14 +270,19 @@ def answering_document_clause(plan: QueryPlan, candidate: Candidate) -> Candidat
     digital transformation and Decision No. 1502/QĐ-UBND announcing 1,042 procedures"),
     narrowed to the part of the document whose doing the question's words name, for a
     question asking which document; unchanged when words cannot tell."""
+
     # Two documents side by side: the second one opens its part ("..., and Decision No.
-    # 1502"); one the first replaces or carries out ("replacing Plan No. 151") is part of
-    # the first one's.
+    # 1502") or a clause of its own after a semicolon ("; the People's Committee issued
+    # Decision No. 386"); one the first replaces or carries out ("replacing Plan No. 151")
+    # is part of the first one's.
+    def opens_another(joint: str, rest: str) -> bool:
+        own_clause = rest.split(";", 1)[0]
+        return bool(find_doc_numbers(own_clause)) and bool(
+            _DOCUMENT_OPENS.match(rest) or ";" in joint
+        )
+
     spans = _cut_where_both_sides(
-        candidate.text,
-        _JOINT,
-        lambda part: bool(find_doc_numbers(part)),
-        lambda rest: bool(_DOCUMENT_OPENS.match(rest) and find_doc_numbers(rest)),
+        candidate.text, _JOINT, lambda part: bool(find_doc_numbers(part)), opens_another
     )
     return _narrowed_clearly(plan, candidate, spans)
 
@@ -294,11 +299,11 @@ def _cut_where_both_sides(
     sentence: str,
     joints: re.Pattern[str],
     names: Callable[[str], bool],
-    opens: Callable[[str], bool] | None = None,
+    opens: Callable[[str, str], bool] | None = None,
 ) -> list[tuple[int, int]]:
     """The sentence cut at the joints where the part before names something (a person,
-    a document) and everything after names another (`opens`: begins with it); never
-    inside a date ("August 12, 2025")."""
+    a document) and everything after names another (`opens`, given the joint and what
+    follows it: another begins there); never inside a date ("August 12, 2025")."""
     dates = [(d.start, d.end) for d in find_dates(sentence)]
     spans: list[tuple[int, int]] = []
     start = 0
@@ -306,7 +311,8 @@ def _cut_where_both_sides(
         if any(a < joint.start() < b for a, b in dates):
             continue
         rest = sentence[joint.end() :]
-        if names(sentence[start : joint.start()]) and (opens or names)(rest):
+        follows = opens(joint.group(0), rest) if opens else names(rest)
+        if names(sentence[start : joint.start()]) and follows:
             spans.append((start, joint.start()))
             start = joint.end()
     spans.append((start, len(sentence)))

@@ -774,6 +774,19 @@ def test_which_document_is_quoted_by_that_document_s_part() -> None:
     )
     quote = _quoted(answering_document_clause(plan, _candidate(sentence)))
     assert quote.startswith("Quyết định số 1502") and "45/KH-UBND" not in quote
+    # A document in a clause of its own after a semicolon is another too.
+    english = (
+        "The Provincial Party Committee issued Plan No. 38-KH/TU dated February 14, 2025; the "
+        "Provincial People's Committee issued Decision No. 386/QD-UBND on its action programme "
+        "with 47 tasks."
+    )
+    action = replace(
+        plan,
+        question="Which decision did the People's Committee issue for its action programme?",
+        language="en",
+    )
+    quote = _quoted(answering_document_clause(action, _candidate(english, lang="en")))
+    assert "386/QD-UBND" in quote and "38-KH/TU" not in quote
     # A document the first one replaces is part of the first one's clause, and a date's
     # comma joins nothing.
     replacing = (
