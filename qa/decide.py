@@ -45,6 +45,7 @@ from qa.lexicon import (
     opens_on_the_past,
     ordinals_named,
     roles_named,
+    speaks_of_disbursement,
 )
 from qa.models import QueryPlan
 from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
@@ -327,6 +328,12 @@ def decide(
         if counts_something_else(plan, typed):
             detail = f"no sentence counts what is asked ({' '.join(plan.counted)})"
             return refused(RefusalReason.NO_VALUE, detail)
+        if plan.answer_type == "money" and speaks_of_disbursement(plan.question):
+            # "How much had been disbursed?" is not answered by the amount allocated.
+            paid = next((c for c in stating if speaks_of_disbursement(c.text)), None)
+            if paid is None:
+                return refused(RefusalReason.NO_VALUE, "no sentence says what was disbursed")
+            typed = paid
         ranked = [typed] + [c for c in ranked if c is not typed]
     elif plan.intent == "when":
         # "By what date...?" is answered by a sentence that words a date as a deadline:

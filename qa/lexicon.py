@@ -312,6 +312,19 @@ _ROLES = {
 }
 
 
+# Money paid out, as opposed to money allocated or planned: "disbursed", "giải ngân".
+_DISBURSED = re.compile(
+    r"\bdisburs|giải\s+ngân|giai\s+ngan|(?<!\w)освоен|(?<!\w)освоєн|(?<!\w)освоїл|(?<!\w)освоил"
+    r"|(?<!\w)выплач|(?<!\w)виплач|décaiss|decaiss|(?<!\w)spent\b",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_disbursement(text: str) -> bool:
+    """Whether the text speaks of money paid out (disbursed, spent), not allocated."""
+    return bool(_DISBURSED.search(text))
+
+
 def roles_named(text: str) -> frozenset[str]:
     """The roles of people a text names (police, chair, party secretary, director, head)."""
     return frozenset(role for role, pattern in _ROLES.items() if pattern.search(text))

@@ -554,3 +554,23 @@ def test_a_ranking_index_nobody_reported_is_not_answered_by_another() -> None:
     ):
         result = answer(question, retriever, today=LATE_2026)
         assert result.refused, result.answer
+
+
+def test_money_disbursed_is_not_answered_by_money_allocated() -> None:
+    allocated_only = _one_article(
+        "In 2025 alone, Lam Dong allocated 96.5 billion VND for science, technology and "
+        "digital transformation tasks.",
+        published="2025-03-21",
+    )
+    question = (
+        "How much of its 2025 science and digital transformation money had Lam Dong disbursed?"
+    )
+    assert answer(question, allocated_only, today=LATE_2026).refused
+    both = _one_article(
+        "In 2025 alone, Lam Dong allocated 96.5 billion VND for science, technology and "
+        "digital transformation tasks.",
+        "By the end of March, only 12.4 billion VND of it had been disbursed.",
+        published="2025-04-02",
+    )
+    result = _answered(both, question)
+    assert result.answer.split("[1]")[0].rstrip().endswith("had been disbursed.")
