@@ -354,26 +354,29 @@ _NUMBER = re.compile(r"\d(?:[\d.,  ]*\d)?")
 
 def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list[Candidate]:
     """The candidate without its asides giving a figure of another time, in brackets or as
-    a comparison (", compared with 37.4% achieved in 2024"): a time outside the period asked, or, with none asked, one before the article's day (the
-    past beside a pledge: "by 2030, the digital economy will account for 25% of GRDP (in
-    2024 estimated at 9.7%)"). The parts before and after such an aside are quoted apart,
-    the latter only when it states a figure of its own ("26.8 billion in 2024 (in 2023,
-    19.2 billion); 9.4 billion disbursed so far")."""
+    a comparison (", compared with 37.4% achieved in 2024"): a time outside the period
+    asked, or, with none asked, one before the article's day (the past beside a pledge:
+    "by 2030, the digital economy will account for 25% of GRDP (in 2024 estimated at
+    9.7%)"). The parts before and after such an aside are quoted apart, the latter only
+    when it states a figure of its own ("26.8 billion in 2024 (in 2023, 19.2 billion); 9.4
+    billion disbursed so far")."""
     published = _published(candidate)
     language = candidate.article.lang
+
+    def figures_of_another_time(aside: str) -> int:
+        return _figures_of_another_time(plan, aside, language, published)
+
     cuts = [
         (match.start(), match.end())
         for match in _ASIDE.finditer(candidate.text)
-        if _of_another_time(plan, match.group(1), language, published)
+        if figures_of_another_time(match.group(1))
     ]
     # A comparison is cut only when it gives just the one figure it compares with: up to
     # its clause's end it may go on to other figures of the answer's own.
     cuts += [
         (match.start(), match.end())
         for match in _COMPARED.finditer(candidate.text)
-        if _of_another_time(plan, match.group(1), language, published)
-        and len(_NUMBER.findall(_figures_apart_from_dates(match.group(1), language, published)))
-        == 1
+        if figures_of_another_time(match.group(1)) == 1
     ]
     cuts = sorted(cut for cut in cuts if not any(o != cut and o[0] <= cut[0] < o[1] for o in cuts))
     if not cuts:
@@ -390,29 +393,31 @@ def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list
     pieces = [
         _narrowed(candidate, (a, b))
         for i, (a, b) in enumerate(spans)
-        if i == 0 or _states_a_figure(candidate.text[a:b], language, published)
+        if i == 0 or _figures_in(text[a:b], find_dates(text[a:b], language, reference=published))
     ]
     return [piece for piece in pieces if piece.text.strip(" .;,")]
 
 
-def _figures_apart_from_dates(text: str, language: str | None, published: date | None) -> str:
-    dates = [(d.start, d.end) for d in find_dates(text, language, reference=published)]
-    return blanked(text, dates)
+def _figures_in(text: str, dates: Sequence[MentionedDate]) -> int:
+    """How many figures the text states apart from its dates."""
+    return len(_NUMBER.findall(blanked(text, [(d.start, d.end) for d in dates])))
 
 
-def _states_a_figure(text: str, language: str | None, published: date | None) -> bool:
-    return any(ch.isdigit() for ch in _figures_apart_from_dates(text, language, published))
-
-
-def _of_another_time(
+def _figures_of_another_time(
     plan: QueryPlan, aside: str, language: str | None, published: date | None
-) -> bool:
-    times = [d for d in find_dates(aside, language, reference=published) if d.precision != "day"]
-    if not times or not _states_a_figure(aside, language, published):
-        return False
+) -> int:
+    """How many figures the aside states, when it states them for another time than the
+    one asked (see `without_asides_of_other_times`); 0 otherwise."""
+    dates = find_dates(aside, language, reference=published)
+    times = [d for d in dates if d.precision != "day"]
+    figures = _figures_in(aside, dates)
+    if not times or not figures:
+        return 0
     if asks_period(plan):
-        return not any(overlaps(d, plan.published_since, plan.published_until) for d in times)
-    return published is not None and all(period_end(d) < published for d in times)
+        other = not any(overlaps(d, plan.published_since, plan.published_until) for d in times)
+    else:
+        other = published is not None and all(period_end(d) < published for d in times)
+    return figures if other else 0
 
 
 def _places_by_clause(

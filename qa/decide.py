@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TypeVar
 
 from facts.doc_numbers import normalize_doc_number
 from facts.folding import fold_for_matching as fold
@@ -113,10 +115,18 @@ class Decision:
         return self.detail or self.reason.value
 
 
-def _article_ordinals(article: IndexedArticle, cache: dict[str, set[int]]) -> set[int]:
+T = TypeVar("T")
+
+
+def _read_article(article: IndexedArticle, cache: dict[str, T], read: Callable[[str], T]) -> T:
+    """`read` of the article's title and text, once per article in `cache`."""
     if article.id not in cache:
-        cache[article.id] = meeting_ordinals(f"{article.title}\n{article.text}")
+        cache[article.id] = read(f"{article.title}\n{article.text}")
     return cache[article.id]
+
+
+def _article_ordinals(article: IndexedArticle, cache: dict[str, set[int]]) -> set[int]:
+    return _read_article(article, cache, meeting_ordinals)
 
 
 def _reported_meetings(article: IndexedArticle, cache: dict[str, set[int]]) -> set[int]:
@@ -217,10 +227,11 @@ def meets_constraints(
     if indexes:
         # "Hoa Binh's PAPI" is not answered by its PCI, nor by a story on another index
         # whose sentences do not name it ("ranked 4th" in a PAR INDEX report).
+        named: dict[str, frozenset[str]] = {}
         ranked = [
             c
             for c in ranked
-            if indexes & indexes_named(f"{c.article.title}\n{c.article.text}")
+            if _read_article(c.article, named, indexes_named) & indexes
             and not of_another_index(plan, c)
         ]
         if not ranked:
@@ -288,6 +299,8 @@ def decide(
         )
         if fitting is not None:
             ranked = [fitting] + [c for c in ranked if c is not fitting]
+    # The role a who-question names ("which police official"), if any.
+    asked_roles = roles_named(plan.question) if plan.intent == "who" else frozenset()
     if plan.answer_type is not None and plan.intent in FACT_INTENTS:
         # "What share...?" is answered by a sentence that states a percentage; the one
         # that states such a value best leads (for a count, one that names what is
@@ -354,15 +367,14 @@ def decide(
         if first_dated is not None:
             ranked = [first_dated] + [c for c in ranked if c is not first_dated]
             story_lead = first_dated
-    elif plan.intent == "who" and (not ranked[0].intent_match or roles_named(plan.question)):
+    elif plan.intent == "who" and (not ranked[0].intent_match or asked_roles):
         # "Who chaired...?" is answered by a sentence that names someone ("Comrade Bui
         # Duc Hinh ... chaired the meeting"), from the story that carries the question
         # when it has one; the best sentence, naming no one, is its context. "Which
         # police official...?" by one naming someone in that role, when one does.
         story = ranked[0].evidence.group
         naming = [c for c in ranked if c.intent_match and c.support >= min_support]
-        roles = roles_named(plan.question)
-        in_role = [c for c in naming if roles & roles_named(c.text)]
+        in_role = [c for c in naming if asked_roles & roles_named(c.text)]
         naming = in_role or naming
         first_named = next((c for c in naming if c.evidence.group == story), None)
         if first_named is not None:
