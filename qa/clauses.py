@@ -70,23 +70,12 @@ def clauses(plan: QueryPlan, sentence: str, reference: date | None = None) -> li
     state a value of the kind asked for; the words between values join the clause before
     them (a clause without a value is part of its neighbour's). `reference`, the date the
     sentence was published, reads dates written without a year ("from January 1")."""
-    # A comma inside a date ("May 31, 2025") joins no clauses.
-    dates = [(d.start, d.end) for d in find_dates(sentence, reference=reference)]
-    cuts = [
-        (m.start(), m.end())
-        for m in _JOINT.finditer(sentence)
-        if not any(start < m.start() < end for start, end in dates)
-    ]
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for cut_start, cut_end in cuts:
-        if _states_value(plan, sentence[start:cut_start], reference) and _states_value(
-            plan, sentence[cut_end:], reference
-        ):
-            spans.append((start, cut_start))
-            start = cut_end
-    spans.append((start, len(sentence)))
-    return spans
+    return _cut_where_both_sides(
+        sentence,
+        _JOINT,
+        lambda part: _states_value(plan, part, reference),
+        reference=reference,
+    )
 
 
 def _stems(text: str) -> set[str]:
@@ -300,19 +289,23 @@ def _cut_where_both_sides(
     joints: re.Pattern[str],
     names: Callable[[str], bool],
     opens: Callable[[str, str], bool] | None = None,
+    *,
+    reference: date | None = None,
 ) -> list[tuple[int, int]]:
-    """The sentence cut at the joints where the part before names something (a person,
-    a document) and everything after names another (`opens`, given the joint and what
-    follows it: another begins there); never inside a date ("August 12, 2025")."""
-    dates = [(d.start, d.end) for d in find_dates(sentence)]
+    """The sentence cut at the joints where the part before names something (a value, a
+    person, a document) and everything after names another (`opens`, given the joint and
+    what follows it: another begins there); never inside a date ("May 31, 2025", read
+    with `reference` for dates without a year)."""
+    dates = [(d.start, d.end) for d in find_dates(sentence, reference=reference)]
     spans: list[tuple[int, int]] = []
     start = 0
     for joint in joints.finditer(sentence):
         if any(a < joint.start() < b for a, b in dates):
             continue
         rest = sentence[joint.end() :]
-        follows = opens(joint.group(0), rest) if opens else names(rest)
-        if names(sentence[start : joint.start()]) and follows:
+        if names(sentence[start : joint.start()]) and (
+            opens(joint.group(0), rest) if opens else names(rest)
+        ):
             spans.append((start, joint.start()))
             start = joint.end()
     spans.append((start, len(sentence)))
