@@ -455,26 +455,41 @@ def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return text
 
 
-# Words that count people, any of which names what another counts: "how many residents"
-# is answered by "538,900 people", "сколько жителей" by "58 300 человек".
-_PEOPLE = frozenset(
-    stem(t)
-    for t in content_tokens(
-        "people persons residents citizens inhabitants individuals người"
-        " человек людей жителей граждан лиц осіб людей жителів громадян мешканців"
-        " personnes habitants citoyens"
-    )
+# Words for one thing counted, any of which names what another counts: "how many
+# residents" is answered by "538,900 people", "how many dossiers" by "41,380 records",
+# "сколько электронных удостоверений" by "учетных записей электронной идентификации",
+# "скільки балів" by "67,92 бала". Each group is one thing in the sources' languages.
+_COUNTED_ALIKE_RAW = (
+    "people persons residents citizens inhabitants individuals người"
+    " человек людей жителей граждан лиц осіб людей жителів громадян мешканців"
+    " personnes habitants citoyens",
+    "records dossiers applications files documents"
+    " досье заявлений заявок документов дел справ заяв заявок документів"
+    " demandes documents",
+    "accounts identifications identities"
+    " удостоверений удостоверения идентификации учетных записей"
+    " облікових записів ідентифікації посвідчень comptes identifiants",
+    "points scores баллов балла балл бала балів бали бал pts",
+)
+_COUNTED_ALIKE = tuple(
+    frozenset(stem(t) for t in content_tokens(group)) for group in _COUNTED_ALIKE_RAW
 )
 
 
 def names_counted(counted: Sequence[str], sentence: str) -> bool:
-    """Whether the sentence names what the question counts (any of `counted_words`; a
-    count of people by any word for people)."""
+    """Whether the sentence names what the question counts (any of `counted_words`, or a
+    word of its kind: `_COUNTED_ALIKE`; a unit by a figure in any unit of what it
+    measures: "how many kilometres" by "418 km")."""
     tokens = content_tokens(sentence)
     present = {stem(t) for t in tokens}
     asked = {stem(t) for t in counted}
-    if asked & _PEOPLE:
-        asked |= _PEOPLE
+    for alike in _COUNTED_ALIKE:
+        if asked & alike:
+            asked |= alike
+    # Dates name years and months everywhere: only a measure of something else counts.
+    measures = {_measured(word) for word in counted} - {None, "time"}
+    if measures & {_measured(m.group("unit")) for m in _MEASURE.finditer(sentence)}:
+        return True
     return bool(asked & present) or any(
         _inflected(word, token) for word in counted for token in tokens
     )

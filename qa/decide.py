@@ -36,6 +36,7 @@ from qa.clauses import (
 )
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
+    PLEDGE,
     asks_for_a_target,
     content_tokens,
     country_wide_at,
@@ -392,11 +393,13 @@ def decide(
             # An undated pledge must itself name the place: a minister's general call in
             # the same article is not the province's commitment.
             undated = [
-                c for c in pool if not c.deadlines and c.cue == 2 and (c.place or not plan.places)
+                c
+                for c in pool
+                if not c.deadlines and c.cue == PLEDGE and (c.place or not plan.places)
             ]
             pool = dated + undated
         else:
-            pool = [c for c in pool if c.cue == 2 or c.deadlines or c.support >= min_support]
+            pool = [c for c in pool if c.cue == PLEDGE or c.deadlines or c.support >= min_support]
         if not pool:
             return refused(RefusalReason.NO_COMMITMENT, "")
         pool = with_following_pledges(plan, pool, ranked)
@@ -520,7 +523,7 @@ def of_another_kind(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> b
     beside a period's figure ("287,640 in all" beside "94,300 in 2024")."""
     if not candidate.states_value:
         return False
-    if candidate.deadlines and not lead.deadlines and not asks_for_a_target(plan.question):
+    if pledges(candidate) and not pledges(lead) and not asks_for_a_target(plan.question):
         return True
     return (
         asks_period(plan)
@@ -528,6 +531,12 @@ def of_another_kind(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> b
         and not names_the_period(plan, candidate)
         and not is_cumulative(lead.text)
     )
+
+
+def pledges(candidate: Candidate) -> bool:
+    """Whether the sentence sets a target: it names a deadline, or its words pledge ("the
+    province's target for 2021–2025 is 3,600 km", "phấn đấu đạt")."""
+    return bool(candidate.deadlines) or candidate.cue == PLEDGE
 
 
 def of_another_index(plan: QueryPlan, candidate: Candidate) -> bool:
@@ -783,13 +792,16 @@ def names_no_one_across_languages(
 
 def counting_first(plan: QueryPlan, candidates: list[Candidate]) -> list[Candidate]:
     """For a count question, the sentences that name what it counts come first ("how
-    many tasks" is answered by "112 key tasks", not by "54 communes" of the same story);
-    the order is kept otherwise. A sentence is read in the question's language where its
-    story has that version."""
+    many tasks" is answered by "112 key tasks", not by "54 communes" of the same story),
+    then those that cannot be read for it, in another language than the question's, and
+    last those read and found to count something else; the order is kept otherwise. A
+    sentence is read in the question's language where its story has that version."""
     if not plan.counted:
         return candidates
+    language = base_language(plan.language)
     naming = [c for c in candidates if names_counted(plan.counted, f"{c.text}\n{c.sibling or ''}")]
-    return naming + [c for c in candidates if c not in naming]
+    unread = [c for c in candidates if c not in naming and not in_language(language, c)]
+    return naming + unread + [c for c in candidates if c not in naming and c not in unread]
 
 
 def article_about(article: IndexedArticle, key: str, plan: QueryPlan, gazetteer: Gazetteer) -> bool:

@@ -215,13 +215,18 @@ DIRECTIVE_CUES = _cue_pattern(_DIRECTIVE_CUES)
 TEXT_CACHE_SIZE = 16384
 
 
+# `commitment_strength` of a pledge or target, and of a task assigned or to be done.
+PLEDGE = 2
+TASK = 1
+
+
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
 def commitment_strength(sentence: str) -> int:
-    """2 for a pledge or target, 1 for a task assigned or to be done, 0 otherwise."""
+    """PLEDGE for a pledge or target, TASK for a task assigned or to be done, 0 otherwise."""
     folded = fold(sentence)
     if STRONG_CUES.search(folded):
-        return 2
-    return 1 if DIRECTIVE_CUES.search(folded) else 0
+        return PLEDGE
+    return TASK if DIRECTIVE_CUES.search(folded) else 0
 
 
 _PERSON_TITLES = frozenset(

@@ -16,6 +16,7 @@ from qa.answer_type import (
     asked_parts,
     asks_several_dates,
     count_cue_asks_document,
+    counted_words,
     expected_answer_type,
     names_counted,
     states_answer_type,
@@ -658,6 +659,10 @@ def test_a_count_of_something_else_does_not_answer(
         retriever, "g-c", "Ban chỉ đạo có 19 thành viên.", {"count"}, 0.6, "ld-vi"
     )
     assert not decide(plan, [vietnamese], min_support=0.3, gazetteer=gazetteer).refused
+    # Nor does one that cannot be read for it lose to one read and found to count another
+    # thing: the Vietnamese count of members leads over the English count of tasks.
+    beside = decide(plan, [tasks, vietnamese], min_support=0.3, gazetteer=gazetteer)
+    assert not beside.refused and beside.selected[0] is vietnamese
     # Two counts asked: a sentence counting either one answers.
     two = "How many km of dykes are there and how many weak points were found?"
     plan = QueryPlan(
@@ -924,6 +929,24 @@ def test_a_count_of_people_is_named_by_any_word_for_people() -> None:
     assert names_counted(("residents",), "538,900 people in the province completed a course")
     assert names_counted(("жителей",), "58 300 человек зарегистрировались")
     assert not names_counted(("projects",), "538,900 people in the province completed a course")
+
+
+def test_what_is_counted_is_named_by_any_word_for_it() -> None:
+    assert names_counted(("dossiers",), "the centres received 41,380 records, of which")
+    assert names_counted(("балів", "набрав"), "PCI Біньфуока досяг 67,92 бала, посівши 12/63")
+    assert names_counted(
+        ("электронных", "удостоверении"),
+        "активировано 896 350 учетных записей электронной идентификации",
+    )
+    assert not names_counted(("dossiers",), "the province has 78 commune-level units")
+
+
+def test_a_unit_counted_is_named_by_a_figure_in_any_unit_of_its_measure() -> None:
+    counted = counted_words("Тханьхоа: сколько всего километров сельских дорог укреплено?")
+    assert names_counted(counted, "было укреплено 418 км сельских дорог")
+    # Tons asked: "tăng" (up) is no ton, and a figure of area is no weight.
+    tons = counted_words("Năm 2024 hỗ trợ bao nhiêu tấn xi măng?")
+    assert not names_counted(tons, "Tổng vốn tăng mạnh; nhân dân hiến 1,2 triệu m² đất.")
 
 
 def test_a_percentage_the_question_gives_is_not_asked_for() -> None:

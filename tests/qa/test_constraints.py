@@ -450,6 +450,17 @@ def test_a_target_beside_what_was_done_is_left_out_unless_targets_are_asked() ->
     assert "79.2%" in done.answer and "90%" not in done.answer
 
 
+def test_a_target_with_no_deadline_beside_what_was_done_is_left_out() -> None:
+    retriever = _one_article(
+        "In the first half of 2024, Thanh Hoa upgraded 418 km of rural roads, bringing the "
+        "total upgraded since 2021 to 2,965 km.",
+        "The province's target for 2021-2025 is to upgrade 3,600 km of rural roads.",
+        published="2024-07-20",
+    )
+    done = _answered(retriever, "How many km of rural roads has Thanh Hoa upgraded since 2021?")
+    assert "2,965" in done.answer and "3,600" not in done.answer
+
+
 def test_a_follow_up_s_period_dates_the_story_not_the_figure_asked() -> None:
     retriever = _one_article(
         "On November 4, 2025, the Dong Thap steering committee held its first session after "
