@@ -334,14 +334,16 @@ def _narrowed_clearly(
 
 # A bracketed aside: "25% of GRDP (in 2024 estimated at 9.7%)".
 _ASIDE = re.compile(r"\s*\(([^()]*)\)")
-# A comparison with another time's figure, up to the end of its clause: ", compared with
-# 37.4% achieved in 2024", ", up from 49.5% in 2024", "so với 21,7% năm 2023".
-_COMPARED = re.compile(
+_COMPARISON = (
     r",?\s*(?<!\w)(?:compared\s+(?:with|to)|up\s+from|down\s+from|so\s+với|по\s+сравнению\s+с"
     r"|в\s+сравнении\s+с|порівняно\s+з|у\s+порівнянні\s+з|par\s+rapport\s+à|contre)(?!\w)"
-    r"([^;()]*)",
-    re.IGNORECASE,
 )
+# A comparison with another time's figure, up to the end of its clause: ", compared with
+# 37.4% achieved in 2024", ", up from 49.5% in 2024", "so với 21,7% năm 2023".
+_COMPARED = re.compile(_COMPARISON + r"([^;()]*)", re.IGNORECASE)
+# The same comparison giving its figures in brackets after the time compared with: "up
+# 14 places compared to 2023 (63.72 points, ranked 44/63)", "so với năm 2022 (xếp thứ 47/63)".
+_COMPARED_IN_BRACKETS = re.compile(_COMPARISON + r"([^;()]*\([^()]*\))", re.IGNORECASE)
 _NUMBER = re.compile(r"\d(?:[\d.,  ]*\d)?")
 
 
@@ -359,19 +361,36 @@ def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list
     def figures_of_another_time(aside: str) -> int:
         return _figures_of_another_time(plan, aside, language, published)
 
+    text = candidate.text
+    asks_country = names_the_country(plan.question)
+    # A bracket after the country's name gives the country's figure ("higher than the
+    # national average (about 18.3%)"): an aside too, unless the country is asked about.
     cuts = [
         (match.start(), match.end())
-        for match in _ASIDE.finditer(candidate.text)
+        for match in _ASIDE.finditer(text)
         if figures_of_another_time(match.group(1))
+        or (
+            not asks_country and _figures_in(match.group(1), []) and _after_the_country(text, match)
+        )
     ]
     # A comparison is cut only when it gives just the one figure it compares with: up to
-    # its clause's end it may go on to other figures of the answer's own.
+    # its clause's end it may go on to other figures of the answer's own. Its figures in
+    # brackets are all its own.
     cuts += [
         (match.start(), match.end())
-        for match in _COMPARED.finditer(candidate.text)
+        for match in _COMPARED.finditer(text)
         if figures_of_another_time(match.group(1)) == 1
     ]
-    cuts = sorted(cut for cut in cuts if not any(o != cut and o[0] <= cut[0] < o[1] for o in cuts))
+    cuts += [
+        (match.start(), match.end())
+        for match in _COMPARED_IN_BRACKETS.finditer(text)
+        if figures_of_another_time(match.group(1))
+    ]
+    kept: list[tuple[int, int]] = []
+    for cut in sorted(cuts, key=lambda c: (c[0], -c[1])):
+        if not any(a <= cut[0] < b for a, b in kept):
+            kept.append(cut)
+    cuts = kept
     if not cuts:
         return [candidate]
     spans: list[tuple[int, int]] = []
@@ -381,7 +400,6 @@ def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list
         start = cut_end
     spans.append((start, len(candidate.text)))
     # A part after an aside starts at its first word (", 9.4 billion disbursed so far").
-    text = candidate.text
     spans = [(a + len(text[a:b]) - len(text[a:b].lstrip(" ,;:–—-")), b) for a, b in spans]
     pieces = [
         _narrowed(candidate, (a, b))
@@ -389,6 +407,14 @@ def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list
         if i == 0 or _figures_in(text[a:b], find_dates(text[a:b], language, reference=published))
     ]
     return [piece for piece in pieces if piece.text.strip(" .;,")]
+
+
+def _after_the_country(text: str, bracket: re.Match[str]) -> bool:
+    """Whether the bracket follows words naming the whole country, with no figure or
+    other bracket between them ("higher than the national average (about 18.3%)")."""
+    before = text[: bracket.start()]
+    last = max((m.end() for m in re.finditer(r"[\d)]", before)), default=0)
+    return names_the_country(before[last:])
 
 
 def _figures_in(text: str, dates: Sequence[MentionedDate]) -> int:

@@ -708,11 +708,50 @@ def test_asides_of_the_period_asked_or_of_no_time_stay() -> None:
         "What was the DTI score in 2024?", "en", "percent", (date(2024, 1, 1), date(2024, 12, 31))
     )
     for sentence in (
-        "Compared with 2023 (15/63, 0.5524 points), the score rose by 0.0888 points.",
         "The score rose to 0.6412 points (52.3% in 2024 for the digital government pillar).",
+        "The score rose to 0.6412 points (15/63), above the 2023 score.",
     ):
         candidate = _published_on(sentence, "en", date(2025, 5, 24))
-        assert without_asides_of_other_times(plan, candidate) == [candidate]
+        assert without_asides_of_other_times(plan, candidate) == [candidate], sentence
+
+
+def test_a_comparison_s_bracketed_figures_and_the_country_s_are_left_out() -> None:
+    plan = _asked_of(
+        "What were Hau Giang's PCI score and rank in 2024?",
+        "en",
+        "rank",
+        (date(2024, 1, 1), date(2024, 12, 31)),
+    )
+    sentence = (
+        "Hau Giang's PCI in 2024 reached 66.35 points, ranked 30/63, up 14 places compared to "
+        "2023 (63.72 points, ranked 44/63)."
+    )
+    pieces = without_asides_of_other_times(plan, _published_on(sentence, "en", date(2025, 5, 9)))
+    assert [_quoted(p) for p in pieces] == [
+        "Hau Giang's PCI in 2024 reached 66.35 points, ranked 30/63, up 14 places"
+    ]
+    vietnamese = (
+        "Chỉ số DTI năm 2023 của tỉnh đạt 0,4318 điểm, xếp thứ 39/63, tăng 8 bậc so với năm "
+        "2022 (xếp thứ 47/63)."
+    )
+    dti = replace(plan, question="DTI 2023 của Bạc Liêu?", language="vi")
+    dti = replace(dti, published_since=date(2023, 1, 1), published_until=date(2023, 12, 31))
+    pieces = without_asides_of_other_times(dti, _published_on(vietnamese, "vi", date(2024, 10, 8)))
+    assert "47/63" not in " ".join(_quoted(p) for p in pieces)
+    country = "The SIPAS reached 82.65%, ranked 41/63, lower than the national average (83.84%)."
+    pieces = without_asides_of_other_times(plan, _published_on(country, "en", date(2025, 5, 9)))
+    assert [_quoted(p) for p in pieces] == [
+        "The SIPAS reached 82.65%, ranked 41/63, lower than the national average"
+    ]
+    # Only the country's bracket: a bracket after another comparison is not the country's.
+    both = "It rose to 28.6%, above the national average (24.1%) and 2024's level (19.7%)."
+    pieces = without_asides_of_other_times(plan, _published_on(both, "en", date(2025, 5, 9)))
+    quoted = " ".join(_quoted(p) for p in pieces)
+    assert "24.1%" not in quoted and "19.7%" in quoted
+    # Asked about the country, its figure stays.
+    national = replace(plan, question="What was the national average SIPAS in 2024?")
+    candidate = _published_on(country, "en", date(2025, 5, 9))
+    assert without_asides_of_other_times(national, candidate) == [candidate]
 
 
 def test_a_target_asked_is_quoted_by_the_clause_of_its_deadline() -> None:
