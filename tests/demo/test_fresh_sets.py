@@ -22,8 +22,17 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_there_are_six_fresh_sets() -> None:
-    assert [p.name for p in SETS] == ["coast", "delta", "east", "north", "south", "west"]
+def test_there_are_eight_fresh_sets() -> None:
+    assert [p.name for p in SETS] == [
+        "coast",
+        "delta",
+        "east",
+        "merged",
+        "north",
+        "ridge",
+        "south",
+        "west",
+    ]
 
 
 @pytest.mark.parametrize("folder", SETS, ids=lambda p: p.name)
