@@ -198,6 +198,10 @@ def count_cue_asks_document(question: str) -> bool:
     text = unicodedata.normalize("NFC", question)
     count = _COUNT_CUE.search(text)
     document = _DOCUMENT_CUE.search(text)
+    if count is None or document is None:
+        folded = fold_latin_diacritics(text).lower()
+        count = _FOLDED_COUNT_CUE.search(folded)
+        document = _FOLDED_DOCUMENT_CUE.search(folded)
     return (
         count is not None
         and document is not None
@@ -246,6 +250,12 @@ _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
 )
 _VI_WHO = re.compile(r"(?<!\w)ai(?!\w)", _I)
 _DOCUMENT_CUE = next(cue for kind, cue in _PART_CUES if kind == "document")
+# The Vietnamese document cues typed without diacritics ("ke hoach so may"), read in the
+# folded question.
+_FOLDED_DOCUMENT_CUE = re.compile(
+    r"\bso\s+(?:may|bao\s+nhieu|hieu)\b"
+    r"|\b(?:ke\s+hoach|quyet\s+dinh|nghi\s+quyet|van\s+ban|chuong\s+trinh)\s+(?:nao|gi)\b"
+)
 _DATE_CUE = next(cue for kind, cue in _PART_CUES if kind == "date")
 # A document's number written right after its cue: the question names the document.
 _NAMED_NUMBER = re.compile(r"\.?\s*\d")
@@ -515,6 +525,16 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
         if match and kind not in found:
             found[kind] = match.start()
             count_end = match.end() if kind == "count" else count_end
+    if "document" not in found:
+        # Vietnamese typed without diacritics: "ke hoach so may" asks a document's number.
+        folded = fold_latin_diacritics(text).lower()
+        document = _FOLDED_DOCUMENT_CUE.search(folded)
+        count = _FOLDED_COUNT_CUE.search(folded)
+        if document:
+            found["document"] = document.start()
+            if count and "count" not in found:
+                found["count"] = count.start()
+                count_end = count.end()
     cued = dict(found)
     if language == "vi" and "person" not in found:
         match = _VI_WHO.search(text)
@@ -535,7 +555,7 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
 
 # What joins two asks in one question ("number of tasks and funding", "bao nhiêu nhiệm
 # vụ và kinh phí", "сколько задач и какое финансирование").
-_ASKS_JOINED = re.compile(r"(?<!\w)(?:and|và|и|і|та|et)(?!\w)|[,;]", _I)
+_ASKS_JOINED = re.compile(r"(?<!\w)(?:and|và|va|и|і|та|et)(?!\w)|[,;]", _I)
 
 
 # A count cue followed by a unit of value asks for that value ("how many billion dong").

@@ -963,6 +963,16 @@ def test_how_much_of_it_is_allocated_asks_for_money() -> None:
     assert expected_answer_type("Сколько человек зарегистрировалось?") == "count"
 
 
+def test_a_document_number_asked_without_diacritics_is_a_document() -> None:
+    question = "ke hoach thuc hien nghi quyet 57 cua tinh dak nong hien nay la ke hoach so may"
+    assert count_cue_asks_document(question)
+    assert asked_parts(question, "vi") == ("document",)
+    assert asked_parts("tinh co bao nhieu xa", "vi") == ("count",)
+    # Two asks joined by "va" stay two.
+    both = asked_parts("bao nhieu nhiem vu va theo quyet dinh nao", "vi")
+    assert both == ("count", "document")
+
+
 def test_a_counted_word_is_found_in_another_case() -> None:
     assert names_counted(("баллов",), "в 2024 году провинция набрала 0,5412 балла")
     assert not names_counted(("баллов",), "провинция заняла 29-е место")
