@@ -138,6 +138,7 @@ _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 
 
 _COUNT_CUE = next(cue for kind, cue in _QUESTION_CUES if kind == "count")
+_MONEY_CUES = tuple(cue for kind, cue in _QUESTION_CUES if kind == "money")
 _FOLDED_COUNT_CUE = next(cue for kind, cue in _FOLDED_VIETNAMESE_CUES if kind == "count")
 
 
@@ -210,6 +211,26 @@ def count_cue_asks_document(question: str) -> bool:
     )
 
 
+_HOW_MUCH = re.compile(r"\bhow\s+much\b|\bwhat\s+amount\b", _I)
+
+
+def money_is_the_topic(question: str, parts: Sequence[AnswerPart]) -> bool:
+    """Whether a question asking which document names money only as what the document is
+    about ("which telegram did Bac Lieu issue on disbursing funds", "công điện nào về giải
+    ngân vốn"): it asks no amount ("how much", "bao nhiêu", "сколько") and does not ask
+    for the money apart ("plan numbers and total resources")."""
+    if "document" not in parts or "money" not in parts:
+        return False
+    text = unicodedata.normalize("NFC", question)
+    folded = fold_latin_diacritics(text).lower()
+    if _COUNT_CUE.search(text) or _HOW_MUCH.search(text) or _FOLDED_COUNT_CUE.search(folded):
+        return False
+    document = _DOCUMENT_CUE.search(text) or _FOLDED_DOCUMENT_CUE.search(folded)
+    money = [match.start() for cue in _MONEY_CUES if (match := cue.search(text))]
+    # "Plan numbers and total resources" asks both.
+    return not (document and money and _asked_apart(text, document.start(), min(money)))
+
+
 def asks_several_dates(question: str) -> bool:
     """Whether the question asks for two dates ("... trước ngày nào, và hạn ... là khi
     nào?", "when ... and by when ..."): two date cues."""
@@ -242,8 +263,11 @@ _PART_CUES: tuple[tuple[AnswerPart, re.Pattern[str]], ...] = (
             r"|\b(?:plan|decision|resolution)\s+numbers?\b"
             r"|số\s+(?:mấy|bao\s+nhiêu|hiệu)|(?<!\w)номер"
             # "theo quyết định nào", "каким решением", "який план": which document.
-            r"|(?:kế\s+hoạch|quyết\s+định|nghị\s+quyết|văn\s+bản|chương\s+trình)\s+(?:nào|gì)(?!\w)"
-            r"|(?<!\w)(?:как\w*|як\w*)\s+(?:решени\w*|план\w*|постановлени\w*|рішенн\w*|постанов\w*)",
+            r"|(?:kế\s+hoạch|quyết\s+định|nghị\s+quyết|văn\s+bản|chương\s+trình|chỉ\s+thị"
+            r"|công\s+điện|công\s+văn|thông\s+báo)\s+(?:nào|gì)(?!\w)"
+            r"|\bwhich\s+(?:directive|dispatch|telegram|official\s+letter)\b"
+            r"|(?<!\w)(?:как\w*|як\w*)\s+(?:решени\w*|план\w*|постановлени\w*|рішенн\w*|постанов\w*"
+            r"|директив\w*|телеграм\w*|депеш\w*|распоряжени\w*|розпорядженн\w*)",
             _I,
         ),
     ),

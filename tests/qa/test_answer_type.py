@@ -973,6 +973,25 @@ def test_a_document_number_asked_without_diacritics_is_a_document() -> None:
     assert both == ("count", "document")
 
 
+def test_which_document_about_money_asks_the_document() -> None:
+    from qa.understand import understand
+
+    for question in (
+        "яку телеграму (Công điện) видала провінція Бакльєу щодо щомісячних планів освоєння коштів",
+        "UBND tỉnh ban hành công điện nào về giải ngân vốn?",
+        "Which directive did the province issue on funding for digital transformation?",
+    ):
+        plan = understand(question, today=date(2025, 6, 1), gazetteer=Gazetteer.packaged())
+        assert plan.answer_parts == ("document",), question
+        assert plan.answer_type is None, question
+    # Asked apart, or how much: the money is asked too.
+    for question, language in (
+        ("Lam Dong vs Dak Lak: plan numbers and total resources for Resolution 57?", "en"),
+        ("Which decision approved the plan and how much does it cost?", "en"),
+    ):
+        assert "money" in asked_parts(question, language), question
+
+
 def test_a_counted_word_is_found_in_another_case() -> None:
     assert names_counted(("баллов",), "в 2024 году провинция набрала 0,5412 балла")
     assert not names_counted(("баллов",), "провинция заняла 29-е место")
