@@ -602,10 +602,21 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
                 or value_dated_elsewhere(plan, candidate)
                 or (other_story and published_outside(plan, candidate))
                 or counts_something_else(plan, candidate)
+                or allocated_beside_disbursed(plan, candidate)
             )
         return other_story and bool(candidate.deadlines)
 
     return [lead] + [c for c in selected[1:] if not rival(c) and not of_another_kind(plan, lead, c)]
+
+
+def allocated_beside_disbursed(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether, for a question asking what was disbursed, the sentence gives money that
+    was not paid out (the year's plan, the amount allocated): another answer."""
+    return (
+        plan.answer_type == "money"
+        and speaks_of_disbursement(plan.question)
+        and not speaks_of_disbursement(candidate.text)
+    )
 
 
 # How far apart two sentences may start and end to be read as one after the other.

@@ -585,3 +585,5 @@ def test_money_disbursed_is_not_answered_by_money_allocated() -> None:
     )
     result = _answered(both, question)
     assert result.answer.split("[1]")[0].rstrip().endswith("had been disbursed.")
+    # Nor is the amount allocated quoted beside the amount disbursed.
+    assert "96.5" not in result.answer
