@@ -285,6 +285,43 @@ _DATE_CUE = next(cue for kind, cue in _PART_CUES if kind == "date")
 _NAMED_NUMBER = re.compile(r"\.?\s*\d")
 
 
+# The kinds of document, by the code their numbers carry ("318-KH/TU" is a plan,
+# "1127/QĐ-UBND" a decision), and the words that name each kind in a question.
+_DOCUMENT_KIND_WORDS = {
+    "KH": r"plan|kế\s+hoạch|ke\s+hoach|план",
+    "QD": r"decision|quyết\s+định|quyet\s+dinh|решени|рішенн|décision",
+    "CT": r"directive|chỉ\s+thị|chi\s+thi|директив",
+    "TB": r"notice|thông\s+báo|thong\s+bao|уведомлени|повідомленн",
+    "CD": r"dispatch|telegram|công\s+điện|cong\s+dien|телеграм|депеш",
+    "CTR": r"programme|program|chương\s+trình|chuong\s+trinh|программ|програм",
+    "NQ": r"resolution|nghị\s+quyết|nghi\s+quyet|постановлени|резолюц|постанов",
+}
+_DOCUMENT_KINDS = {
+    code: re.compile(rf"(?<!\w)(?:{words})", _I) for code, words in _DOCUMENT_KIND_WORDS.items()
+}
+# How far from the cue asking which document its kind may be named ("kế hoạch số mấy").
+KIND_WINDOW = 16
+
+
+def document_kinds_asked(question: str) -> frozenset[str]:
+    """The codes of the kinds of document a question asks which of ("which plan" -> KH,
+    "яку телеграму" -> CD), read at its cue asking which document; empty when it names none."""
+    text = unicodedata.normalize("NFC", question)
+    cue = _DOCUMENT_CUE.search(text) or _FOLDED_DOCUMENT_CUE.search(
+        fold_latin_diacritics(text).lower()
+    )
+    if cue is None:
+        return frozenset()
+    near = text[max(0, cue.start() - KIND_WINDOW) : cue.end() + KIND_WINDOW]
+    return frozenset(code for code, words in _DOCUMENT_KINDS.items() if words.search(near))
+
+
+def document_kind(number: str) -> str | None:
+    """The kind code of a normalised document number ("318-KH/TU" -> "KH")."""
+    codes = re.split(r"[-/]", number.upper())
+    return next((code for code in codes[1:] if code in _DOCUMENT_KINDS), None)
+
+
 def _whole_words(text: str, start: int, end: int) -> str:
     """The words a cue touches, whole ("грош" in "грошей" gives "грошей")."""
     while start > 0 and text[start - 1].isalnum():

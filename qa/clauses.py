@@ -23,7 +23,13 @@ from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from index.mentions import find_dates, overlaps, period_end
 from index.models import MentionedDate
 from qa.align import base_language, in_language
-from qa.answer_type import blanked, states_answer_type, value_starts
+from qa.answer_type import (
+    blanked,
+    document_kind,
+    document_kinds_asked,
+    states_answer_type,
+    value_starts,
+)
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
@@ -273,6 +279,22 @@ def answering_document_clause(plan: QueryPlan, candidate: Candidate) -> Candidat
     spans = _cut_where_both_sides(
         candidate.text, _JOINT, lambda part: bool(find_doc_numbers(part)), opens_another
     )
+    kinds = document_kinds_asked(plan.question)
+    if len(spans) > 1 and kinds:
+        # "Which plan?": the part naming a plan, when one part alone does (a document the
+        # question names, "to implement Resolution 57", is not the one asked).
+        named = {normalize_doc_number(n) for n in plan.doc_numbers}
+        of_kind = [
+            i
+            for i, (a, b) in enumerate(spans)
+            if any(
+                document_kind(number) in kinds and number not in named
+                for number, _s, _e in find_doc_numbers(candidate.text[a:b])
+            )
+        ]
+        chosen = _the_only(of_kind)
+        if chosen is not None:
+            return _narrowed(candidate, spans[chosen])
     return _narrowed_clearly(plan, candidate, spans)
 
 

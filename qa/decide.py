@@ -439,8 +439,9 @@ def decide(
             selected = [lead, *(clause_of_the_period(plan, c) for c in selected[1:])]
     if plan.intent == "who":
         selected = [answering_person_clause(plan, selected[0]), *selected[1:]]
-    if "document" in plan.answer_parts and not plan.doc_numbers:
-        # "Which decision announced the list?": each sentence by its document's part.
+    if "document" in plan.answer_parts and not (plan.doc_numbers and plan.intent == "list"):
+        # "Which decision announced the list?": each sentence by its document's part ("which
+        # plans did Plan No. 45 replace?" asks every one the sentence lists).
         selected = [answering_document_clause(plan, c) for c in selected]
     if plan.intent == "comparison" and plan.answer_type is not None:
         # Each side is quoted by its clause of the value compared.

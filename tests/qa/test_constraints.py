@@ -587,3 +587,21 @@ def test_money_disbursed_is_not_answered_by_money_allocated() -> None:
     assert result.answer.split("[1]")[0].rstrip().endswith("had been disbursed.")
     # Nor is the amount allocated quoted beside the amount disbursed.
     assert "96.5" not in result.answer
+
+
+def test_the_kind_of_document_asked_chooses_its_part_of_the_sentence() -> None:
+    retriever = _one_article(
+        "Right after the Politburo issued Resolution No. 57-NQ/TW, the Standing Committee of "
+        "the Hanoi Party Committee issued Plan No. 318-KH/TU implementing the Resolution; on "
+        "that basis, the City People's Committee issued Decision No. 1127/QD-UBND approving "
+        "the Action Program with 96 tasks.",
+        published="2025-04-16",
+    )
+    plan = _answered(
+        retriever,
+        "Which plan did the Hanoi Party Committee's Standing Committee issue to implement "
+        "Resolution 57-NQ/TW?",
+    )
+    assert "318-KH/TU" in plan.answer and "1127/QD-UBND" not in plan.answer
+    decision = _answered(retriever, "Which decision did Hanoi issue to implement Resolution 57?")
+    assert "1127/QD-UBND" in decision.answer and "318-KH/TU" not in decision.answer
