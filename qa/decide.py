@@ -23,7 +23,14 @@ from index.mentions import overlaps, period_end
 from index.models import IndexedArticle
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
-from qa.answer_type import asks_several_dates, names_counted, value_start, value_starts
+from qa.answer_type import (
+    AnswerType,
+    asks_several_dates,
+    blanked,
+    names_counted,
+    value_start,
+    value_starts,
+)
 from qa.candidates import Candidate
 from qa.clauses import (
     ClauseChooser,
@@ -49,6 +56,7 @@ from qa.lexicon import (
     ordinals_named,
     roles_named,
     speaks_of_disbursement,
+    states_as_of,
 )
 from qa.models import QueryPlan
 from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
@@ -466,18 +474,34 @@ def decide(
 
 def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether the sentence dates the value asked for to another period than the
-    question's: a year, quarter or month is named before its first value of that kind
-    ("in 2024, 89.6% of applications ...") and none of those is in the asked period. A
-    period named after the value is mostly a comparison ("58.3%, up from 49.5% in 2024")."""
+    question's: a year, quarter or month, or a day the figure is stated as of ("as of 28
+    February 2026", "tính đến ngày 31/12/2025"), is named before its first value of that
+    kind ("in 2024, 89.6% of applications ...") and none of those is in the asked period.
+    A period named after the value is mostly a comparison ("58.3%, up from 49.5% in
+    2024"); any other day, mostly when something was said."""
     if plan.answer_type is None or not asks_period(plan):
         return False
-    at = value_start(candidate.text, plan.answer_type)
+    at = _first_value(plan.answer_type, candidate)
     if at is None:
         return False
-    periods = [d for d in candidate.mentioned if d.precision != "day" and d.start < at]
+    periods = [
+        d
+        for d in candidate.mentioned
+        if d.start < at and (d.precision != "day" or states_as_of(candidate.text, d.start))
+    ]
     if not periods or names_the_period(plan, candidate):
         return False
     return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
+
+
+def _first_value(kind: AnswerType, candidate: Candidate) -> int | None:
+    """Where the sentence's first value of the kind asked for begins; for a count, its
+    first number that is not part of a date."""
+    if kind != "count":
+        return value_start(candidate.text, kind)
+    undated = blanked(candidate.text, [(d.start, d.end) for d in candidate.mentioned])
+    number = re.search(r"\d", undated)
+    return number.start() if number else None
 
 
 def speaks_for_the_country(plan: QueryPlan, candidate: Candidate) -> bool:

@@ -602,3 +602,19 @@ def is_cumulative(text: str) -> bool:
 def asks_for_a_target(question: str) -> bool:
     """Whether the question asks what was aimed at or planned, not what was done."""
     return bool(_ASKS_TARGET.search(question))
+
+
+# What states a figure as of a day, written right before the day: "as of", "tính đến
+# (hết) ngày", "đến ngày", "по состоянию на", "станом на", "au".
+_AS_OF = re.compile(
+    r"(?:\bas\s+(?:of|at)|tính\s+đến(?:\s+hết)?(?:\s+ngày)?|đến\s+(?:hết\s+)?ngày"
+    r"|по\s+состоянию\s+на|станом\s+на|\bau)\s*$",
+    re.IGNORECASE,
+)
+# How far before a day its "as of" may start.
+AS_OF_WINDOW = 32
+
+
+def states_as_of(text: str, day_start: int) -> bool:
+    """Whether the day at `day_start` in the text is one a figure is stated as of."""
+    return bool(_AS_OF.search(text[max(0, day_start - AS_OF_WINDOW) : day_start]))

@@ -605,3 +605,19 @@ def test_the_kind_of_document_asked_chooses_its_part_of_the_sentence() -> None:
     assert "318-KH/TU" in plan.answer and "1127/QD-UBND" not in plan.answer
     decision = _answered(retriever, "Which decision did Hanoi issue to implement Resolution 57?")
     assert "1127/QD-UBND" in decision.answer and "318-KH/TU" not in decision.answer
+
+
+def test_a_figure_as_of_another_day_is_not_the_day_asked() -> None:
+    retriever = _one_article(
+        "As of January 4, 2026, Ca Mau had 486,320 people who completed at least one course "
+        "on the digital literacy platform.",
+        "As of December 31, 2025, 318,640 people in Ca Mau had completed at least one course on "
+        "the digital literacy platform.",
+        published="2026-01-05",
+    )
+    result = _answered(
+        retriever,
+        "As of December 31, 2025, how many people in Ca Mau had completed a course on the "
+        "digital literacy platform?",
+    )
+    assert "318,640" in result.answer and "486,320" not in result.answer
