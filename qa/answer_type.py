@@ -138,7 +138,6 @@ _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
 
 
 _COUNT_CUE = next(cue for kind, cue in _QUESTION_CUES if kind == "count")
-_MONEY_CUES = tuple(cue for kind, cue in _QUESTION_CUES if kind == "money")
 _FOLDED_COUNT_CUE = next(cue for kind, cue in _FOLDED_VIETNAMESE_CUES if kind == "count")
 
 
@@ -197,12 +196,9 @@ def count_cue_asks_document(question: str) -> bool:
     number of the plan", "số mấy"), not how many of something ("how many tasks are in
     Plan No. 09" counts tasks)."""
     text = unicodedata.normalize("NFC", question)
-    count = _COUNT_CUE.search(text)
-    document = _DOCUMENT_CUE.search(text)
-    if count is None or document is None:
-        folded = fold_latin_diacritics(text).lower()
-        count = _FOLDED_COUNT_CUE.search(folded)
-        document = _FOLDED_DOCUMENT_CUE.search(folded)
+    _source, counts = _count_cues(text)
+    count = counts[0] if counts else None
+    document = _document_cue(text)
     return (
         count is not None
         and document is not None
@@ -211,24 +207,8 @@ def count_cue_asks_document(question: str) -> bool:
     )
 
 
+# An amount asked outright, beside the count cues ("how much", "what amount").
 _HOW_MUCH = re.compile(r"\bhow\s+much\b|\bwhat\s+amount\b", _I)
-
-
-def money_is_the_topic(question: str, parts: Sequence[AnswerPart]) -> bool:
-    """Whether a question asking which document names money only as what the document is
-    about ("which telegram did Bac Lieu issue on disbursing funds", "công điện nào về giải
-    ngân vốn"): it asks no amount ("how much", "bao nhiêu", "сколько") and does not ask
-    for the money apart ("plan numbers and total resources")."""
-    if "document" not in parts or "money" not in parts:
-        return False
-    text = unicodedata.normalize("NFC", question)
-    folded = fold_latin_diacritics(text).lower()
-    if _COUNT_CUE.search(text) or _HOW_MUCH.search(text) or _FOLDED_COUNT_CUE.search(folded):
-        return False
-    document = _DOCUMENT_CUE.search(text) or _FOLDED_DOCUMENT_CUE.search(folded)
-    money = [match.start() for cue in _MONEY_CUES if (match := cue.search(text))]
-    # "Plan numbers and total resources" asks both.
-    return not (document and money and _asked_apart(text, document.start(), min(money)))
 
 
 def asks_several_dates(question: str) -> bool:
@@ -281,6 +261,16 @@ _FOLDED_DOCUMENT_CUE = re.compile(
     r"|\b(?:ke\s+hoach|quyet\s+dinh|nghi\s+quyet|van\s+ban|chuong\s+trinh)\s+(?:nao|gi)\b"
 )
 _DATE_CUE = next(cue for kind, cue in _PART_CUES if kind == "date")
+
+
+def _document_cue(text: str) -> re.Match[str] | None:
+    """The question's cue asking which document: in the question itself, else in its
+    folded form, for Vietnamese typed without diacritics ("ke hoach so may")."""
+    return _DOCUMENT_CUE.search(text) or _FOLDED_DOCUMENT_CUE.search(
+        fold_latin_diacritics(text).lower()
+    )
+
+
 # A document's number written right after its cue: the question names the document.
 _NAMED_NUMBER = re.compile(r"\.?\s*\d")
 
@@ -307,9 +297,7 @@ def document_kinds_asked(question: str) -> frozenset[str]:
     """The codes of the kinds of document a question asks which of ("which plan" -> KH,
     "яку телеграму" -> CD), read at its cue asking which document; empty when it names none."""
     text = unicodedata.normalize("NFC", question)
-    cue = _DOCUMENT_CUE.search(text) or _FOLDED_DOCUMENT_CUE.search(
-        fold_latin_diacritics(text).lower()
-    )
+    cue = _document_cue(text)
     if cue is None:
         return frozenset()
     near = text[max(0, cue.start() - KIND_WINDOW) : cue.end() + KIND_WINDOW]
@@ -588,14 +576,13 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
             count_end = match.end() if kind == "count" else count_end
     if "document" not in found:
         # Vietnamese typed without diacritics: "ke hoach so may" asks a document's number.
-        folded = fold_latin_diacritics(text).lower()
-        document = _FOLDED_DOCUMENT_CUE.search(folded)
-        count = _FOLDED_COUNT_CUE.search(folded)
+        document = _FOLDED_DOCUMENT_CUE.search(fold_latin_diacritics(text).lower())
+        _source, counts = _count_cues(text)
         if document:
             found["document"] = document.start()
-            if count and "count" not in found:
-                found["count"] = count.start()
-                count_end = count.end()
+            if counts and "count" not in found:
+                found["count"] = counts[0].start()
+                count_end = counts[0].end()
     cued = dict(found)
     if language == "vi" and "person" not in found:
         match = _VI_WHO.search(text)
@@ -604,6 +591,16 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
     value = expected_answer_type(question)
     if value is not None and value not in found:
         found[value] = len(text)
+    if (
+        found.keys() >= {"document", "money"}
+        and "count" not in cued
+        and not _HOW_MUCH.search(text)
+        and not _asked_apart(text, found["document"], found["money"])
+    ):
+        # "Which telegram ... on disbursing funds", "công điện nào về giải ngân vốn": no
+        # amount is asked, the money is what the document is about ("plan numbers and
+        # total resources" asks both).
+        del found["money"]
     if "count" in found and found.keys() & {"percent", "rank", "money", "document"}:
         # "bao nhiêu %", "how many billion", "số mấy": the count cue asks for that value;
         # "how many tasks and how much funding" asks for both, one after the other.

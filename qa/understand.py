@@ -32,7 +32,6 @@ from qa.answer_type import (
     count_cue_asks_document,
     counted_words,
     expected_answer_type,
-    money_is_the_topic,
     value_cue_words,
 )
 from qa.errors import QuestionError
@@ -303,9 +302,8 @@ def understand(
         # The count cue asks for another part's value: "the number of the plan" is the
         # plan's document number, not how many of something.
         answer_type = None
-    if money_is_the_topic(text, answer_parts):
-        answer_parts = tuple(part for part in answer_parts if part != "money")
-        answer_type = None
+    if answer_type == "money" and "money" not in answer_parts:
+        answer_type = None  # the money is what the document asked about is about
     value_words = value_cue_words(text, answer_parts)
     counted = counted_words(text) if "count" in answer_parts else ()
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
