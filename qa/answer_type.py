@@ -289,6 +289,14 @@ _DOCUMENT_KIND_WORDS = {
 _DOCUMENT_KINDS = {
     code: re.compile(rf"(?<!\w)(?:{words})", _I) for code, words in _DOCUMENT_KIND_WORDS.items()
 }
+# Words naming a document of any kind, those whose numbers carry no code of their own
+# among them (an official letter, "công văn", an order).
+DOCUMENT_WORDS = "|".join(
+    [
+        *_DOCUMENT_KIND_WORDS.values(),
+        r"official\s+letter|công\s+văn|распоряжени|розпорядженн|arrêté",
+    ]
+)
 # How far from the cue asking which document its kind may be named ("kế hoạch số mấy").
 KIND_WINDOW = 16
 

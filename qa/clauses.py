@@ -24,6 +24,7 @@ from index.mentions import find_dates, overlaps, period_end
 from index.models import MentionedDate
 from qa.align import base_language, in_language
 from qa.answer_type import (
+    DOCUMENT_WORDS,
     blanked,
     document_kind,
     document_kinds_asked,
@@ -298,12 +299,7 @@ def answering_document_clause(plan: QueryPlan, candidate: Candidate) -> Candidat
     return _narrowed_clearly(plan, candidate, spans)
 
 
-_DOCUMENT_OPENS = re.compile(
-    r"(?:the\s+)?(?:plan|decision|resolution|directive|official\s+letter|kế\s+hoạch"
-    r"|quyết\s+định|nghị\s+quyết|chỉ\s+thị|công\s+văn|план|решени|рішенн|постанов"
-    r"|распоряжени|розпорядженн|décision|arrêté)",
-    re.IGNORECASE,
-)
+_DOCUMENT_OPENS = re.compile(rf"(?:the\s+)?(?:{DOCUMENT_WORDS})", re.IGNORECASE)
 
 
 def _cut_where_both_sides(
