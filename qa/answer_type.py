@@ -17,6 +17,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Literal
 
 from facts.folding import fold_for_matching as fold
@@ -543,18 +544,26 @@ _COUNTED_ALIKE = tuple(
 )
 
 
+@lru_cache(maxsize=256)
+def _counted_forms(counted: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str | None]]:
+    """What a question counts, read once for all its candidate sentences: the stems of its
+    words with those of every word of their kind, and the measures its units are of
+    (dates name years and months everywhere: only a measure of something else counts)."""
+    asked = {stem(t) for t in counted}
+    for alike in _COUNTED_ALIKE:
+        if asked & alike:
+            asked |= alike
+    measures = frozenset(_measured(word) for word in counted) - {None, "time"}
+    return frozenset(asked), measures
+
+
 def names_counted(counted: Sequence[str], sentence: str) -> bool:
     """Whether the sentence names what the question counts (any of `counted_words`, or a
     word of its kind: `_COUNTED_ALIKE`; a unit by a figure in any unit of what it
     measures: "how many kilometres" by "418 km")."""
     tokens = content_tokens(sentence)
     present = {stem(t) for t in tokens}
-    asked = {stem(t) for t in counted}
-    for alike in _COUNTED_ALIKE:
-        if asked & alike:
-            asked |= alike
-    # Dates name years and months everywhere: only a measure of something else counts.
-    measures = {_measured(word) for word in counted} - {None, "time"}
+    asked, measures = _counted_forms(tuple(counted))
     if measures & {_measured(m.group("unit")) for m in _MEASURE.finditer(sentence)}:
         return True
     return bool(asked & present) or any(
