@@ -14,11 +14,15 @@ from functools import lru_cache
 
 from facts.folding import fold_for_matching as fold
 
+# An apostrophe belongs inside a word only in Cyrillic spelling (Ukrainian "зобов'язався");
+# an English or French one separates words, as in the keyword index: "Dak Nong's" is the
+# place "Dak Nong", "l'économie" is "économie".
+_WORD = re.compile(r"\w+(?:['’ʼ](?=[\u0400-\u04ff])\w+)*")
+
 
 def word_tokens(text: str) -> list[str]:
-    """Folded words; apostrophes inside words belong to them (Ukrainian "зобов'язався",
-    English "People's")."""
-    return re.findall(r"\w+(?:['’ʼ]\w+)*", fold(text))
+    """Folded words; an apostrophe joins Cyrillic letters only."""
+    return _WORD.findall(fold(text))
 
 
 # Unrelated sentences in the corpus' languages: how similar the embedder finds any two
