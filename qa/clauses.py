@@ -189,7 +189,7 @@ def answering_value_clause(
         ]
         if any(other):
             chosen = _the_only([i for i, another in enumerate(other) if not another])
-    if chosen is None and asks_period(plan):
+    if chosen is None and any(_time_asked(plan)):
         # In the question's language the words of an untimed clause may be what is asked;
         # across languages, a period named is better evidence than meaning.
         own_language = in_language(base_language(plan.language), candidate)
@@ -236,7 +236,7 @@ def answering_value_clause(
         return candidate if own is None else _narrowed(candidate, own)
     if by_meaning is None:
         return candidate
-    if asks_period(plan) and _times_by_clause(candidate, spans, at_least=1) is not None:
+    if any(_time_asked(plan)) and _times_by_clause(candidate, spans, at_least=1) is not None:
         return candidate  # timed clauses the period could not choose between
     chosen = by_meaning([candidate.text[a:b] for a, b in spans])
     return candidate if chosen is None else _narrowed(candidate, spans[chosen])
@@ -558,20 +558,25 @@ def _of_the_index(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) 
     return [i for i, owned in enumerate(owners) if owned & asked]
 
 
+def _time_asked(plan: QueryPlan) -> tuple[date | None, date | None]:
+    """The time a figure is asked for: the day or span the question dates it to ("на 30
+    июня 2025 года"), else the period it names."""
+    if plan.event_since is not None or plan.event_until is not None:
+        return plan.event_since, plan.event_until
+    return plan.published_since, plan.published_until
+
+
 def _in_period(plan: QueryPlan, times: list[list[MentionedDate]]) -> list[int]:
-    """The clauses (by the times each names) naming a time within the period asked."""
-    return [
-        i
-        for i, named in enumerate(times)
-        if any(overlaps(d, plan.published_since, plan.published_until) for d in named)
-    ]
+    """The clauses (by the times each names) naming a time within the time asked."""
+    since, until = _time_asked(plan)
+    return [i for i, named in enumerate(times) if any(overlaps(d, since, until) for d in named)]
 
 
 def _all_within(plan: QueryPlan, times: list[MentionedDate]) -> bool:
     """Whether every time a clause names lies within the period asked: of two clauses
     of it, "in 2025 alone, 295 billion" is more its own than "2,150 billion for
     2025-2030"."""
-    since, until = plan.published_since, plan.published_until
+    since, until = _time_asked(plan)
     return all(
         (since is None or d.value >= since) and (until is None or period_end(d) <= until)
         for d in times

@@ -867,3 +867,24 @@ def test_the_untimed_figure_beside_a_target_of_another_year_answers() -> None:
     candidate = _timed(sentence, "en", published=date(2024, 11, 20))
     quote = _quoted(answering_value_clause(plan, candidate))
     assert quote.startswith("87.3%") and "90%" not in quote
+
+
+def test_a_figure_asked_as_of_a_day_is_quoted_by_the_clause_of_that_day(
+    gazetteer: Gazetteer,
+) -> None:
+    from qa.understand import understand
+
+    sentence = (
+        "По состоянию на 30 июня 2025 года было активировано 2 107 302 учетных записи VNeID "
+        "уровня 2; к 15 сентября 2025 года было активировано 2 318 640 учетных записей "
+        "VNeID уровня 2."
+    )
+    candidate = _timed(sentence, "ru", published=date(2025, 9, 18))
+    plan = understand(
+        "Сколько учетных записей VNeID уровня 2 было активировано на 30 июня 2025 года?",
+        [],
+        today=date(2025, 10, 1),
+        gazetteer=gazetteer,
+    )
+    quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+    assert "2 107 302" in quote and "2 318 640" not in quote
