@@ -25,6 +25,8 @@ from facts.folding import fold_latin_diacritics
 from qa.lexicon import STOPWORDS, content_tokens, stem, word_tokens
 
 AnswerType = Literal["percent", "rank", "money", "count"]
+# The values other than a count, which a count cue may ask for ("how many billion dong").
+NON_COUNT_VALUES: tuple[AnswerType, ...] = ("percent", "rank", "money")
 # Everything a question may ask for: a value, a person, a date, a document's number.
 AnswerPart = Literal["percent", "rank", "money", "count", "person", "date", "document"]
 

@@ -26,6 +26,7 @@ from facts.doc_numbers import doc_numbers_in_question
 from facts.limits import MAX_QUESTION_CHARS
 from facts.vietnam_time import VIETNAM_TZ
 from qa.answer_type import (
+    NON_COUNT_VALUES,
     asked_parts,
     asks_outcome,
     asks_several_counts,
@@ -304,6 +305,11 @@ def understand(
         answer_type = None
     if answer_type == "money" and "money" not in answer_parts:
         answer_type = None  # the money is what the document asked about is about
+    if answer_type == "count" and "count" not in answer_parts:
+        # "How many billion dong", "сколько млрд донгов": the count cue asks for the
+        # value of the one other kind the question names.
+        valued = [kind for kind in NON_COUNT_VALUES if kind in answer_parts]
+        answer_type = valued[0] if len(valued) == 1 else answer_type
     value_words = value_cue_words(text, answer_parts)
     counted = counted_words(text) if "count" in answer_parts else ()
     place_pairs = [(key, surface) for key, surface, _start, _end in found]

@@ -323,3 +323,16 @@ def test_a_person_asked_by_role_is_a_who_question() -> None:
         "Какой руководитель провинции подписал решение?",
     ):
         assert understand(question).intent == "who", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Сколько млрд донгов провинция Туенкуанг выделила на науку в 2025 году?",
+        "Скільки млрд донгів провінція виділила на цифрову трансформацію?",
+        "How many billion dong did Tuyen Quang allocate to science in 2025?",
+    ],
+)
+def test_how_many_billion_asks_for_an_amount_of_money(question: str) -> None:
+    # Answered only by a sentence stating an amount, not by any number of something.
+    assert plan(question).answer_type == "money"
