@@ -106,7 +106,9 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"(?:\d[\d.,]*)?\d\s*(?:%|percent|per\s+cent|phần\s+trăm|процент|відсот|pour\s+cent)", _I
     ),
     "rank": re.compile(
-        r"\d+\s*(?:st|nd|rd|th)\b|\d+-(?:е|й|я|го|м|му|ое|ее|є|а|ї|те|ге)(?!\w)"
+        # Russian and Ukrainian ordinal endings: "14-е", "2-го", "1-ше", "3-тє", "7-ме".
+        r"\d+\s*(?:st|nd|rd|th)\b"
+        r"|\d+-(?:е|й|я|го|м|му|ое|ее|ой|ом|ого|ому|є|а|ї|ий|ій|те|ге|ше|тє|ме)(?!\w)"
         r"|\d+\s+(?:мест|місц)|(?:thứ|hạng|top)\s+\d+|\d+\s*/\s*\d+|\bno\.\s*\d+"
         r"|\d+(?:e|ème)\b|第\s*\d+",
         _I,

@@ -1046,3 +1046,20 @@ def test_what_must_be_reached_asks_for_a_target_in_every_language() -> None:
 )
 def test_which_document_is_asked_in_every_language(question: str, language: str) -> None:
     assert "document" in asked_parts(question, language)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "колишня провінція Тхай Бінь посіла 7-ме місце з 63.",
+        "провінція посіла 1-ше місце в регіоні.",
+        "провінція посіла 3-тє місце.",
+        "провинция заняла 2-ое место.",
+    ],
+)
+def test_every_russian_and_ukrainian_ordinal_ending_states_a_rank(sentence: str) -> None:
+    assert states_answer_type(sentence, "rank")
+
+
+def test_a_number_of_districts_is_not_a_rank() -> None:
+    assert not states_answer_type("в 2-х районах провинции", "rank")
