@@ -38,6 +38,7 @@ from index.mentions import overlaps
 from index.models import Chunk, IndexedArticle, MentionedDate, Retriever, SearchFilters, SearchHit
 from qa.gazetteer import Gazetteer
 from qa.models import QueryPlan
+from qa.temporal import MergerSide, merger_sides
 
 logger = logging.getLogger(__name__)
 
@@ -241,11 +242,25 @@ def about_period(article: IndexedArticle, chunk: Chunk, plan: QueryPlan) -> bool
         and until is None
         and article.published.date() < since - QUESTION_SLACK_BEFORE
     )
+    side = merger_side_asked(plan)
+    if side is not None and side in merger_sides(chunk.text):
+        # "Before the merger, the old Ha Giang province had completed 17 tasks", told in
+        # an October report: the period is named in words, not by a date.
+        return True
     return any(
         overlaps(mention, since, until)
         for mention in chunk.dates
         if not (published_before and names_only_the_start(mention, since))
     )
+
+
+def merger_side_asked(plan: QueryPlan) -> MergerSide | None:
+    """The side of the 1 July 2025 merger that is the question's whole period, if it is."""
+    if plan.published_since is None and plan.published_until == MERGER_DATE - timedelta(days=1):
+        return "before"
+    if plan.published_since == MERGER_DATE and plan.published_until is None:
+        return "after"
+    return None
 
 
 def names_only_the_start(mention: MentionedDate, since: date | None) -> bool:

@@ -32,6 +32,7 @@ import calendar
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
@@ -334,6 +335,31 @@ NOW = re.compile(
 )
 
 
+MergerSide = Literal["before", "after"]
+
+
+def _merger_cues(text: str) -> Iterator[tuple[MergerSide, int, int]]:
+    """Each "before the merger" or "after the merger" the text says, in any supported
+    language: its side and where the words stand."""
+    for match in _MERGER.finditer(text):
+        window_start = max(0, match.start() - _CUE_WINDOW)
+        before = text[window_start : match.start()]
+        cue = _MERGER_BEFORE.search(before)
+        side: MergerSide = "before"
+        if cue is None:
+            cue, side = _MERGER_AFTER.search(before), "after"
+        if cue is not None:
+            yield side, window_start + cue.start(), match.end()
+
+
+def merger_sides(text: str) -> frozenset[MergerSide]:
+    """The sides of the 1 July 2025 merger a text names in words ("Before the merger, the
+    old Ha Giang province had completed 17 tasks"; "sau sáp nhập")."""
+    return frozenset(
+        side for side, _start, _end in _merger_cues(unicodedata.normalize("NFC", text))
+    )
+
+
 def since_the_merger(lang: str) -> TemporalConstraint:
     """The period after the 1 July 2025 merger, said in `lang`."""
     return TemporalConstraint(
@@ -620,24 +646,13 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
 
-    for match in _MERGER.finditer(text):
-        before = text[max(0, match.start() - _CUE_WINDOW) : match.start()]
-        if _MERGER_BEFORE.search(before):
+    for side, cue_start, cue_end in _merger_cues(text):
+        if side == "before":
             builder.until(MERGER_DATE - timedelta(days=1))
-            texts.append(_merger_text(lang, before=True))
-        elif _MERGER_AFTER.search(before):
-            builder.since(MERGER_DATE)
-            texts.append(_merger_text(lang, before=False))
         else:
-            continue
-        cue_start = (
-            match.start()
-            - len(before)
-            + (
-                (_MERGER_BEFORE.search(before) or _MERGER_AFTER.search(before)).start()  # type: ignore[union-attr]
-            )
-        )
-        spans.append((cue_start, match.end()))
+            builder.since(MERGER_DATE)
+        texts.append(_merger_text(lang, before=side == "before"))
+        spans.append((cue_start, cue_end))
 
     anchors = _years_from_the_question(
         [a for a in _find_anchors(text, today) if all(a.end <= s or a.start >= e for s, e in spans)]

@@ -359,3 +359,34 @@ def test_the_day_a_period_without_end_starts_does_not_place_an_earlier_passage_i
     plan = _plan("Bí thư sau hợp nhất là ai?", "vi", published_since=date(2025, 7, 1))
     matched = {e.article.id: e.period_match for e in retrieve(plan, retriever).evidence}
     assert matched == {"june": False, "july": True}
+
+
+def test_a_passage_saying_before_the_merger_is_of_that_period() -> None:
+    from datetime import datetime
+
+    from index.models import Chunk, IndexedArticle
+    from qa.retrieve import about_period
+
+    def passage(text: str) -> tuple[IndexedArticle, Chunk]:
+        # Reported in October, after the merger, of what was done before it.
+        article = IndexedArticle(
+            id="a",
+            url="https://example.vn/a",
+            title="t",
+            text=text,
+            lang="en",
+            published=datetime(2025, 10, 14),
+        )
+        return article, Chunk(article_id="a", ordinal=0, start=0, end=len(text), text=text)
+
+    plan = _plan(
+        "How many tasks had the old Ha Giang province completed before the merger?",
+        "en",
+        published_until=date(2025, 6, 30),
+    )
+    assert about_period(
+        *passage("Before the merger, the old Ha Giang province had completed 17 tasks."), plan
+    )
+    assert not about_period(
+        *passage("After the merger, the province has completed 41 tasks."), plan
+    )
