@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import date
 
 from facts.doc_numbers import find_doc_numbers, normalize_doc_number
+from facts.provinces import MERGER_DATE
 from index.mentions import find_dates, overlaps, period_end
 from index.models import MentionedDate
 from qa.align import base_language, in_language
@@ -80,9 +81,28 @@ def clauses(plan: QueryPlan, sentence: str, reference: date | None = None) -> li
     return _cut_where_both_sides(
         sentence,
         _JOINT,
-        lambda part: _states_value(plan, part, reference),
+        lambda part: _states_value(plan, _without_inner_comparisons(part), reference),
         reference=reference,
     )
+
+
+def _without_inner_comparisons(part: str) -> str:
+    """The part without the figures it is compared with: "social allowances are paid
+    into bank accounts, higher than the 91.8% of the former Ha Nam" states no value of
+    its own. A comparison opening the part, after a word or two at most ("higher than
+    46.2% in 2024", "що значно вище за ціль 15%"), is a clause of its own."""
+    return blanked(
+        part,
+        [
+            (m.start(), m.end())
+            for m in _ABOVE_OR_BELOW.finditer(part)
+            if len(part[: m.start()].split()) > _OPENING_WORDS
+        ],
+    )
+
+
+# How many words may come before a comparison that opens its own clause.
+_OPENING_WORDS = 2
 
 
 def _stems(text: str) -> set[str]:
@@ -365,14 +385,61 @@ _COMPARED_IN_BRACKETS = re.compile(_COMPARISON + r"([^;()]*\([^()]*\))", re.IGNO
 _NUMBER = re.compile(r"\d(?:[\d.,  ]*\d)?")
 
 
-def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list[Candidate]:
+# A comparison with a figure above or below the one stated, up to its clause's end: ",
+# higher than the 46.2% of the former Tuyen Quang", "что выше уровня 91,8% бывшей
+# провинции Ханам", "cao hơn mức 46,2% của tỉnh Tuyên Quang cũ".
+_ABOVE_OR_BELOW = re.compile(
+    r",?\s*(?<!\w)(?:(?:which\s+is\s+|that\s+is\s+)?(?:higher|lower|greater|less|more)\s+than"
+    r"|above|below|(?:что|що)\s+(?:выше|ниже|вище|нижче)|выше|ниже|вище|нижче"
+    r"|cao\s+hơn|thấp\s+hơn|supérieur\w*\s+à|inférieur\w*\s+à)(?!\w)"
+    r"((?:(?!,\s+(?:and|while|và|còn|trong\s+khi|а|и|і|та|et)\s)[^;()])*)",
+    re.IGNORECASE,
+)
+# A unit merged away, named as such: "the former Ha Nam", "tỉnh Tuyên Quang cũ".
+_FORMER = re.compile(
+    r"(?<!\w)(?:former|old|cũ|бывш\w*|прежн\w*|колишн\w*|старо\w*|ancien\w*)(?!\w)",
+    re.IGNORECASE,
+)
+# How far before or after a place's name its "former" may stand ("бывшей провинции Ханам").
+_FORMER_BEFORE, _FORMER_AFTER = 24, 8
+
+
+def _of_another_place(
+    plan: QueryPlan, compared: str, gazetteer: Gazetteer, asks_country: bool
+) -> bool:
+    """Whether a comparison's words give the figure of somewhere not asked about: the
+    country (unless asked), or provinces none of which is asked. A province that took
+    others in on 1 July 2025, asked about since, is not its former self of the same name
+    ("the former Tuyen Quang"), unless the question asks about the former one."""
+    if names_the_country(compared):
+        return not asks_country
+    named = gazetteer.find_places(compared)
+    asked = {place.key for place in plan.places}
+    asks_the_new = _FORMER.search(plan.question) is None and not (
+        plan.published_until is not None and plan.published_until < MERGER_DATE
+    )
+
+    def another(key: str, start: int, end: int) -> bool:
+        if key not in asked:
+            return True
+        around = compared[max(0, start - _FORMER_BEFORE) : end + _FORMER_AFTER]
+        former = _FORMER.search(around) is not None
+        return asks_the_new and former and bool(gazetteer.predecessors(key))
+
+    return bool(named) and all(another(key, start, end) for key, _s, start, end in named)
+
+
+def without_asides_of_other_times(
+    plan: QueryPlan, candidate: Candidate, gazetteer: Gazetteer | None = None
+) -> list[Candidate]:
     """The candidate without its asides giving a figure of another time, in brackets or as
     a comparison (", compared with 37.4% achieved in 2024"): a time outside the period
     asked, or, with none asked, one before the article's day (the past beside a pledge:
     "by 2030, the digital economy will account for 25% of GRDP (in 2024 estimated at
     9.7%)"). The parts before and after such an aside are quoted apart, the latter only
     when it states a figure of its own ("26.8 billion in 2024 (in 2023, 19.2 billion); 9.4
-    billion disbursed so far")."""
+    billion disbursed so far"). With `gazetteer`, a comparison with somewhere else's
+    figure is an aside too ("58.4%, higher than the 46.2% of the former Tuyen Quang")."""
     published = _published(candidate)
     language = candidate.article.lang
 
@@ -404,6 +471,15 @@ def without_asides_of_other_times(plan: QueryPlan, candidate: Candidate) -> list
         for match in _COMPARED_IN_BRACKETS.finditer(text)
         if figures_of_another_time(match.group(1))
     ]
+    if gazetteer is not None:
+        # "58.4%, higher than the 46.2% of the former Tuyen Quang": the other place's
+        # figure is an aside (`gazetteer` reads which places are named).
+        cuts += [
+            (match.start(), match.end())
+            for match in _ABOVE_OR_BELOW.finditer(text)
+            if _figures_in(match.group(1), [])
+            and _of_another_place(plan, match.group(1), gazetteer, asks_country)
+        ]
     kept: list[tuple[int, int]] = []
     for cut in sorted(cuts, key=lambda c: (c[0], -c[1])):
         if not any(a <= cut[0] < b for a, b in kept):

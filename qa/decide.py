@@ -461,7 +461,9 @@ def decide(
     if plan.intent in FACT_INTENTS and plan.asks_outcome and plan.answer_type is None:
         selected = add_outcomes(selected, ranked)
     if plan.answer_type is not None or plan.intent == "commitments":
-        selected = [piece for c in selected for piece in without_asides_of_other_times(plan, c)]
+        selected = [
+            piece for c in selected for piece in without_asides_of_other_times(plan, c, gazetteer)
+        ]
     selected = selected[:1] + [c for c in selected[1:] if not another_answer(plan, selected[0], c)]
     return Decision(
         selected,
