@@ -20,6 +20,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from facts.doc_numbers import doc_numbers_in_question
@@ -38,7 +39,7 @@ from qa.answer_type import (
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
-from qa.lexicon import FOLLOW_UP_FRAMING, content_tokens
+from qa.lexicon import FOLLOW_UP_FRAMING, asks_for_a_target, content_tokens
 from qa.models import Intent, PlaceMatch, QueryPlan, Turn
 from qa.temporal import NOW, TemporalConstraint, parse_temporal, since_the_merger
 
@@ -234,6 +235,25 @@ def _place_matches(
     return tuple(places.values())
 
 
+# What had been done, not what was to be done: "had disbursed", "đã giải ngân", "было
+# освоено", "було видано".
+_DONE = re.compile(
+    r"\bhad\b|(?<!\w)đã(?!\w)|(?<!\w)(?:было|были|была|был|було|були|була|був)(?!\w)", _I
+)
+
+
+def _done_by(text: str, intent: Intent, deadline: date, today: date) -> bool:
+    """Whether "by <date>" dates a figure of what had been done by then, a day already
+    past ("how much had Dong Nai disbursed by the end of September 2025": as of that day),
+    rather than the deadline of what was to be done."""
+    return (
+        deadline < today
+        and intent not in ("commitments", "when")
+        and _DONE.search(text) is not None
+        and not asks_for_a_target(text)
+    )
+
+
 def _period_bounds(constraint: TemporalConstraint | None) -> tuple[date | None, date | None]:
     """The period a question is about, for deciding which units a place covers."""
     if constraint is None:
@@ -297,6 +317,15 @@ def understand(
     intent = detect_intent(text, language)
     if intent == "fact" and _offers_a_choice(text, found):
         intent = "comparison"
+    deadline = temporal.deadline_until if temporal else None
+    if temporal is not None and deadline is not None and _done_by(text, intent, deadline, day):
+        # As of that day: the figure's time, as "as of" would say.
+        temporal = replace(
+            temporal,
+            published_until=min(deadline, temporal.published_until or deadline),
+            deadline_since=None,
+            deadline_until=None,
+        )
     answer_parts = asked_parts(text, language)
     answer_type = expected_answer_type(text)
     if answer_type == "count" and count_cue_asks_document(text):

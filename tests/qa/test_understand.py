@@ -336,3 +336,24 @@ def test_a_person_asked_by_role_is_a_who_question() -> None:
 def test_how_many_billion_asks_for_an_amount_of_money(question: str) -> None:
     # Answered only by a sentence stating an amount, not by any number of something.
     assert plan(question).answer_type == "money"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much public investment capital had Dong Nai disbursed by the end of September 2025?",
+        "Đến ngày 31/5/2025, Nam Định đã kích hoạt bao nhiêu tài khoản định danh điện tử mức 2?",
+    ],
+)
+def test_what_had_been_done_by_a_past_day_is_asked_as_of_that_day(question: str) -> None:
+    p = plan(question)
+    # A report of what was done by then answers, not a pledge falling due then.
+    assert p.deadline_until is None
+    assert p.published_until is not None and p.published_until.month in (5, 9)
+
+
+def test_what_was_to_be_done_by_a_day_keeps_its_deadline() -> None:
+    assert plan("What did Lam Dong commit to by May 2025?").deadline_until == date(2025, 5, 31)
+    assert plan("What share was it to reach by the end of 2024?").deadline_until == date(
+        2024, 12, 31
+    )
