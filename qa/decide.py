@@ -82,6 +82,9 @@ MAX_COMMITMENTS = 6
 REPORT_OPENING_CHARS = 300
 # Sentences scoring within this share of the best one are answers too.
 FACT_SHARE_OF_TOP = 0.75
+# How much better the lead must carry the question than a sentence beside it stating a
+# value of the kind asked, for that value to be a rival rather than a second reading.
+RIVAL_SUPPORT_MARGIN = 0.20
 LIST_SHARE_OF_TOP = 0.6
 # An event is reported from shortly before (time zones) to a few weeks after it.
 EVENT_REPORTED_BEFORE = timedelta(days=2)
@@ -630,10 +633,23 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
                 or (other_story and published_outside(plan, candidate))
                 or counts_something_else(plan, candidate)
                 or allocated_beside_disbursed(plan, candidate)
+                or clearly_outweighed(lead, candidate)
             )
         return other_story and bool(candidate.deadlines)
 
     return [lead] + [c for c in selected[1:] if not rival(c) and not of_another_kind(plan, lead, c)]
+
+
+def clearly_outweighed(lead: Candidate, candidate: Candidate) -> bool:
+    """Whether a sentence beside a lead that states the value asked carries the question
+    clearly less than the lead (`RIVAL_SUPPORT_MARGIN`): its value of that kind is then
+    another figure of the story, not a second reading of the answer. Support is only
+    compared within one language: across languages meaning alone is read, and lower."""
+    return (
+        lead.states_value
+        and lead.article.lang == candidate.article.lang
+        and lead.support - candidate.support >= RIVAL_SUPPORT_MARGIN
+    )
 
 
 def allocated_beside_disbursed(plan: QueryPlan, candidate: Candidate) -> bool:

@@ -1063,3 +1063,36 @@ def test_every_russian_and_ukrainian_ordinal_ending_states_a_rank(sentence: str)
 
 def test_a_number_of_districts_is_not_a_rank() -> None:
     assert not states_answer_type("в 2-х районах провинции", "rank")
+
+
+def test_a_figure_beside_a_lead_that_carries_the_question_far_better_is_left_out(
+    retriever: MemoryRetriever,
+) -> None:
+    from qa.decide import without_rival_values
+
+    question = "How much will Lam Dong spend on digital transformation?"
+    plan = QueryPlan(
+        question=question,
+        language="en",
+        search_text=question,
+        answer_type="money",
+        answer_parts=("money",),
+    )
+    lead = _candidate(retriever, "g-a", "Lam Dong will spend VND 320 billion.", {"money"}, 0.8)
+
+    def beside(support: float, lang: str = "en") -> Candidate:
+        other = _candidate(retriever, "g-a", "Training gets VND 40 billion.", {"money"}, support)
+        hit = other.evidence.hit
+        other.evidence = replace(
+            other.evidence, hit=replace(hit, article=replace(hit.article, lang=lang))
+        )
+        return other
+
+    # Another figure of the story, carrying the question far less: a rival, left out.
+    assert without_rival_values(plan, [lead, beside(0.55)]) == [lead]
+    # Nearly as good: a second reading of the answer, kept.
+    close = beside(0.7)
+    assert without_rival_values(plan, [lead, close]) == [lead, close]
+    # Across languages support is lower whatever the sentence says: kept.
+    translated = beside(0.55, lang="vi")
+    assert without_rival_values(plan, [lead, translated]) == [lead, translated]
