@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 # How long after an event its reports keep appearing.
 EVENT_REPORT_GRACE = timedelta(days=7)
 
-Precision = Literal["day", "month", "quarter", "half", "year", "merger"]
+Precision = Literal["day", "month", "months", "quarter", "half", "year", "merger"]
 Relation = Literal["deadline", "since", "after", "in", "as_of", "dated"]
 
 
@@ -79,6 +79,8 @@ class _Anchor:
     month: int | None = None
     quarter: int | None = None
     half: int | None = None
+    # "The first 9 months": how many months from January.
+    months: int | None = None
     day: int | None = None
     relative: str | None = None
 
@@ -210,6 +212,36 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + _YEAR
             + r")?",
             _I,
+        ),
+    ),
+    # The first months of a year, the span reports sum up ("9 tháng đầu năm 2025", "the
+    # first 10 months of 2024", "за 9 месяцев 2025 года"): from January to the month's end.
+    (
+        "months_en",
+        re.compile(
+            r"(?:(?:the\s+)?first\s+)?(?<![\w.,])(?P<n>\d{1,2})\s+months\s+(?:of\s+)?" + _YEAR,
+            _I,
+        ),
+    ),
+    (
+        "months_vi",
+        re.compile(
+            r"(?<![\w.,])(?P<n>\d{1,2})\s+th[áa]ng\s+(?:(?:đầu|dau)\s+)?n[ăa]m\s+" + _YEAR, _I
+        ),
+    ),
+    (
+        "months_ru_uk",
+        re.compile(
+            r"(?:(?:перв\w+|перш\w+)\s+)?(?<![\w.,])(?P<n>\d{1,2})\s+(?:месяц\w*|місяц\w*)\s+"
+            + _YEAR
+            + _YEAR_SUFFIX,
+            _I,
+        ),
+    ),
+    (
+        "months_fr",
+        re.compile(
+            r"(?:les\s+)?(?<![\w.,])(?P<n>\d{1,2})\s+premiers\s+mois\s+(?:de\s+)?" + _YEAR, _I
         ),
     ),
     # A year joined to another by a hyphen or dash ("2025-2030", "2025–2030 роки") is a plan's
@@ -492,6 +524,12 @@ def _anchor_from(kind: str, match: re.Match[str], text: str) -> _Anchor | None:
         first = date(placeholder, 1 if half == 1 else 7, 1)
         last = date(placeholder, 6, 30) if half == 1 else date(placeholder, 12, 31)
         return _Anchor(start, end, first, last, "half", given, half=half)
+    if kind.startswith("months_") and year is not None:
+        months = int(groups["n"])
+        if not 1 <= months <= 12:
+            return None
+        last = _month_range(year, months)[1]
+        return _Anchor(start, end, date(year, 1, 1), last, "months", True, months=months)
     if kind == "year" and year is not None:
         return _Anchor(start, end, date(year, 1, 1), date(year, 12, 31), "year", True)
     return None
@@ -815,6 +853,10 @@ _UK_HALF = {
     "loc": ["", "першому півріччі", "другому півріччі"],
 }
 _RU_QUARTER = {"nom": "квартал", "gen": "квартала", "loc": "квартале"}
+_FIRST_MONTHS = {
+    "ru": {"nom": "первые", "gen": "первых", "loc": "первые"},
+    "uk": {"nom": "перші", "gen": "перших", "loc": "перші"},
+}
 _UK_QUARTER = {"nom": "квартал", "gen": "кварталу", "loc": "кварталі"}
 
 
@@ -826,6 +868,7 @@ def _label(anchor: _Anchor, lang: str, case: str = "nom") -> str:
             "month": f"tháng {anchor.first.month}/{y}",
             "quarter": f"quý {_ROMAN_OF[anchor.quarter or 1]}/{y}",
             "half": f"6 tháng {'đầu' if anchor.half == 1 else 'cuối'} năm {y}",
+            "months": f"{anchor.months} tháng đầu năm {y}",
         }.get(anchor.precision, f"năm {y}")
     if lang in ("ru", "uk"):
         months = _RU_MONTHS if lang == "ru" else _UK_MONTHS
@@ -840,6 +883,9 @@ def _label(anchor: _Anchor, lang: str, case: str = "nom") -> str:
             return f"{_ROMAN_OF[anchor.quarter or 1]} {quarter[case]} {y} {suffix}"
         if anchor.precision == "half":
             return f"{halves[case][anchor.half or 1]} {y} {suffix}"
+        if anchor.precision == "months":
+            first = _FIRST_MONTHS[lang][case]
+            return f"{first} {anchor.months} {'мес.' if lang == 'ru' else 'міс.'} {y} {suffix}"
         return f"{y} {suffix}"
     if lang == "fr":
         return {
@@ -847,12 +893,14 @@ def _label(anchor: _Anchor, lang: str, case: str = "nom") -> str:
             "month": f"{_FR_MONTHS[anchor.first.month]} {y}",
             "quarter": f"T{anchor.quarter} {y}",
             "half": f"S{anchor.half} {y}",
+            "months": f"{y} ({anchor.months} premiers mois)",
         }.get(anchor.precision, str(y))
     return {
         "day": f"{anchor.first.day} {_EN_MONTHS[anchor.first.month]} {y}",
         "month": f"{_EN_MONTHS[anchor.first.month]} {y}",
         "quarter": f"Q{anchor.quarter} {y}",
         "half": f"H{anchor.half} {y}",
+        "months": f"the first {anchor.months} months of {y}",
     }.get(anchor.precision, str(y))
 
 

@@ -337,3 +337,31 @@ def test_vietnamese_typed_without_diacritics_and_whole_cue_words(
         until,
         deadline,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "until", "period_text"),
+    [
+        (
+            "in the first 10 months of 2024",
+            "en",
+            date(2024, 10, 31),
+            "in the first 10 months of 2024",
+        ),
+        ("9 tháng đầu năm 2025", "vi", date(2025, 9, 30), "trong 9 tháng đầu năm 2025"),
+        ("9 tháng năm 2025", "vi", date(2025, 9, 30), "trong 9 tháng đầu năm 2025"),
+        ("за 9 месяцев 2025 года", "ru", date(2025, 9, 30), "в первые 9 мес. 2025 г."),
+        ("за перші 7 місяців 2025 року", "uk", date(2025, 7, 31), "у перші 7 міс. 2025 р."),
+    ],
+)
+def test_the_first_months_of_a_year_end_with_the_last_of_them(
+    text: str, lang: str, until: date, period_text: str
+) -> None:
+    # Not the whole year: a figure as of 10 November is not one of the first 10 months.
+    constraint = parse_temporal(text, lang, today=TODAY)
+    assert constraint is not None
+    assert (constraint.published_since, constraint.published_until) == (
+        date(until.year, 1, 1),
+        until,
+    )
+    assert constraint.period_text == period_text
