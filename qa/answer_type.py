@@ -38,7 +38,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         "percent",
         re.compile(
-            r"(?<!\d)(?<!\d\s)%|\bpercent|\bpercentage|\bproportion\b|\bwhat\s+share\b|\brate\b"
+            r"(?<!\d)(?<!\d\s)%|\bpercent|\bpercentage|\bproportion\b|\bwhat\s+share\b|\bshare\s+of\b|\brate\b"
             r"|tỷ\s+lệ|tỉ\s+lệ|tỷ\s+trọng|tỉ\s+trọng|phần\s+trăm"
             r"|(?<!\w)дол[яюи](?!\w)|(?<!\w)процент|(?<!\w)частк|(?<!\w)відсот"
             r"|\btaux\b|pourcentage|比例|百分",

@@ -14,7 +14,7 @@ import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from facts.doc_numbers import normalize_doc_number
@@ -787,17 +787,23 @@ def side_answers(
             [c for c in ranked if c.evidence.group == group]
             for group in list(dict.fromkeys(stories))[:COMPARISON_SIDES]
         ]
+    side_keys = [place.key for place in plan.places] if len(plan.places) > 1 else []
+    own_periods = {key: (since, until) for key, since, until in plan.side_periods}
     answers: list[Candidate] = []
     # A side named in the question (a place, a meeting) is asked about in half of it: when
     # none of its sentences carries the whole question, those that carry a little less do.
     named_sides = len(plan.places) > 1 or len(meetings) > 1
     floor = min_support * NAMED_SIDE_SUPPORT_SHARE if named_sides else min_support
-    for side in sides:
+    for number, side in enumerate(sides):
         carrying = [c for c in side if c.support >= min_support] or [
             c for c in side if c.support >= floor
         ]
         typed = [c for c in carrying if c.states_value] if plan.answer_type else []
         typed = counting_first(plan, typed) if plan.answer_type == "count" else typed
+        period = own_periods.get(side_keys[number]) if own_periods and side_keys else None
+        if period is not None:
+            # Each side asked of its own period: a figure of it first, one of no time next.
+            typed.sort(key=lambda c: _dated_for(c, *period))
         if plan.answer_type and not typed:
             # No sentence that carries the question states the value: lead from a story
             # of the side that states it elsewhere, so the value joins from that story.
@@ -810,6 +816,20 @@ def side_answers(
             if candidate not in answers:
                 answers.append(candidate)
     return answers
+
+
+def _dated_for(candidate: Candidate, since: date | None, until: date | None) -> int:
+    """0 for a sentence dating its figures within the period, 1 for one naming no time
+    for them, 2 for one dating them only elsewhere ("as of 10 November 2024" for the first
+    10 months of 2024). Days count only as a figure's "as of"."""
+    times = [
+        d
+        for d in candidate.mentioned
+        if d.precision != "day" or states_as_of(candidate.text, d.start)
+    ]
+    if not times:
+        return 1
+    return 0 if any(overlaps(d, since, until) for d in times) else 2
 
 
 def counts_something_else(plan: QueryPlan, lead: Candidate) -> bool:

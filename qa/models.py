@@ -143,6 +143,9 @@ class QueryPlan:
     counted: tuple[str, ...] = ()
     # It asks two figures of what it counts ("how many in total and how many done").
     several_counts: bool = False
+    # Each place's own period, when a question gives each side one ("Kon Tum in the first
+    # 10 months of 2024 or Can Tho in the first 7 months of 2025"): (key, since, until).
+    side_periods: tuple[tuple[str, date | None, date | None], ...] = ()
 
     @property
     def province_keys(self) -> tuple[str, ...]:

@@ -254,6 +254,22 @@ def _done_by(text: str, intent: Intent, deadline: date, today: date) -> bool:
     )
 
 
+def _side_periods(
+    text: str, language: str, found: Sequence[tuple[str, str, int, int]], today: date
+) -> tuple[tuple[str, date | None, date | None], ...]:
+    """Each place's own period, read from the words after it up to the next place ("Kon
+    Tum in the first 10 months of 2024 or Can Tho in the first 7 months of 2025"); none
+    unless two places each have one."""
+    ordered = sorted(found, key=lambda place: place[2])
+    periods: list[tuple[str, date | None, date | None]] = []
+    for i, (key, _surface, _start, end) in enumerate(ordered):
+        stop = ordered[i + 1][2] if i + 1 < len(ordered) else len(text)
+        own = parse_temporal(text[end:stop], language, today=today)
+        if own is not None and (own.published_since or own.published_until):
+            periods.append((key, own.published_since, own.published_until))
+    return tuple(periods) if len({key for key, _s, _u in periods}) > 1 else ()
+
+
 def _period_bounds(constraint: TemporalConstraint | None) -> tuple[date | None, date | None]:
     """The period a question is about, for deciding which units a place covers."""
     if constraint is None:
@@ -315,7 +331,7 @@ def understand(
     time_words = tuple(text[start:end] for start, end in temporal.spans) if temporal else ()
     doc_numbers = doc_numbers_in_question(text)
     intent = detect_intent(text, language)
-    if intent == "fact" and _offers_a_choice(text, found):
+    if intent == "fact" and _offers_a_choice(text, found, temporal.spans if temporal else ()):
         intent = "comparison"
     deadline = temporal.deadline_until if temporal else None
     if temporal is not None and deadline is not None and _done_by(text, intent, deadline, day):
@@ -409,6 +425,7 @@ def understand(
         value_words=value_words,
         counted=counted,
         several_counts="count" in answer_parts and asks_several_counts(text),
+        side_periods=_side_periods(text, language, found, day),
         time_words=time_words,
         # "And at the second session?" after "what did the first decide?" asks it again.
         asks_outcome=asks_outcome(text) or (follow_up and not answer_parts and earlier_outcome),
@@ -429,12 +446,22 @@ _OR = re.compile(r"(?<!\w)(?:or|или|либо|чи|або|hay|hoặc|ou)(?!\w)
 MAX_CHOICE_GAP = 24
 
 
-def _offers_a_choice(text: str, found: Sequence[tuple[str, str, int, int]]) -> bool:
+def _offers_a_choice(
+    text: str,
+    found: Sequence[tuple[str, str, int, int]],
+    times: Sequence[tuple[int, int]] = (),
+) -> bool:
     """Whether the question offers two places to choose between ("Which is larger: A or
-    B?"): it asks to compare them."""
+    B?"; "Kon Tum in the first 10 months of 2024 or Can Tho in ...", a side's period, in
+    `times`, not counting as words between them): it asks to compare them."""
     spans = sorted((start, end) for _k, _s, start, end in found)
+
+    def gap(start: int, end: int) -> int:
+        inside = sum(min(b, end) - max(a, start) for a, b in times if a < end and b > start)
+        return end - start - inside
+
     return any(
-        0 <= b_start - a_end <= MAX_CHOICE_GAP and _OR.search(text, a_end, b_start) is not None
+        0 <= gap(a_end, b_start) <= MAX_CHOICE_GAP and _OR.search(text, a_end, b_start) is not None
         for (_a, a_end), (b_start, _b) in zip(spans, spans[1:], strict=False)
     )
 

@@ -944,3 +944,38 @@ def test_a_figure_compared_with_is_not_a_clause_s_own(gazetteer: Gazetteer) -> N
     )
     quote = _quoted(answering_value_clause(plan, target, None, gazetteer))
     assert "25%" in quote and "15%" not in quote
+
+
+def test_each_side_of_a_comparison_leads_with_a_figure_of_its_own_period(
+    gazetteer: Gazetteer,
+) -> None:
+    from qa.decide import side_answers
+    from qa.understand import understand
+
+    plan = understand(
+        "Which had the higher share of applications submitted online: Kon Tum in the first "
+        "10 months of 2024 or Can Tho in the first 7 months of 2025?",
+        [],
+        today=date(2026, 1, 1),
+        gazetteer=gazetteer,
+    )
+    as_of_november = _timed(
+        "As of November 10, 2024, Kon Tum had activated 318,460 accounts, reaching 79.2% of "
+        "citizens eligible.",
+        "en",
+        published=date(2024, 11, 12),
+    )
+    ten_months = _timed(
+        "In 10 months of 2024, Kon Tum's share of records submitted online reached 41.7%.",
+        "en",
+        published=date(2024, 11, 12),
+    )
+    can_tho = _timed(
+        "Can Tho's rate of online applications in the first 7 months of 2025 reached 58.4%.",
+        "en",
+        published=date(2025, 8, 5),
+    )
+    for support, candidate in ((0.8, as_of_november), (0.6, ten_months), (0.7, can_tho)):
+        candidate.support, candidate.states_value = support, True
+    leads = side_answers(plan, [as_of_november, can_tho, ten_months], 0.34, gazetteer)
+    assert leads[0] is ten_months and can_tho in leads

@@ -357,3 +357,23 @@ def test_what_was_to_be_done_by_a_day_keeps_its_deadline() -> None:
     assert plan("What share was it to reach by the end of 2024?").deadline_until == date(
         2024, 12, 31
     )
+
+
+def test_each_side_of_a_comparison_keeps_its_own_period() -> None:
+    p = plan(
+        "Which had the higher share of applications submitted online: Kon Tum in the first "
+        "10 months of 2024 or Can Tho in the first 7 months of 2025?"
+    )
+    # A choice between two places, each with its period between them, is a comparison.
+    assert p.intent == "comparison"
+    assert p.answer_type == "percent"
+    assert p.side_periods == (
+        ("kon-tum", date(2024, 1, 1), date(2024, 10, 31)),
+        ("can-tho", date(2025, 1, 1), date(2025, 7, 31)),
+    )
+    # One period for both sides is the question's period, not a side's.
+    assert plan("Compare Kon Tum and Can Tho in 2024.").side_periods == ()
+
+
+def test_a_share_of_something_asks_for_a_percentage() -> None:
+    assert plan("vinh phuc digital economy share of GRDP 2024").answer_type == "percent"
