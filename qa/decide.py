@@ -60,8 +60,16 @@ from qa.lexicon import (
 )
 from qa.models import QueryPlan
 from qa.refusal import RefusalFeatures, RefusalModel, refusal_features
-from qa.retrieve import article_in_places, asks_period, place_keys_for, question_window, within
+from qa.retrieve import (
+    article_in_places,
+    asks_period,
+    merger_side_asked,
+    place_keys_for,
+    question_window,
+    within,
+)
 from qa.scoring import doc_numbers_in
+from qa.temporal import merger_sides
 
 # The opening share of a sentence whose periods say when what it states happened.
 OPENING_SHARE = 0.4
@@ -170,7 +178,14 @@ def names_other_time(plan: QueryPlan, candidate: Candidate) -> bool:
     it opens on a year, quarter or month and none of those overlaps the question's period
     ("In 2024 the rate was 55%" does not answer a question about 2025). Only the opening
     part counts: a period named further on is mostly a comparison ("..., up from 49% in
-    2024"). Days are left out: a sentence's day is mostly when something was reported."""
+    2024"). Days are left out: a sentence's day is mostly when something was reported.
+    Of a question about one side of the 1 July 2025 merger, a sentence naming only the
+    other side in words ("... 64 communes and wards after the merger") is of another time."""
+    side = merger_side_asked(plan)
+    if side is not None:
+        named = merger_sides(candidate.text)
+        if named and side not in named:
+            return True
     opening = OPENING_SHARE * len(candidate.text)
     periods = [d for d in candidate.mentioned if d.precision != "day" and d.start < opening]
     if not periods:

@@ -11,6 +11,7 @@ from qa.align import VersionSentences, aligned_sentence, numbers_in
 from qa.answer import answer
 from qa.candidates import Candidate
 from qa.extractive import min_support_for
+from qa.gazetteer import Gazetteer
 from qa.lexicon import meeting_ordinals
 from qa.models import Answer, Turn
 from qa.retrieve import Evidence
@@ -621,3 +622,22 @@ def test_a_figure_as_of_another_day_is_not_the_day_asked() -> None:
         "digital literacy platform?",
     )
     assert "318,640" in result.answer and "486,320" not in result.answer
+
+
+def test_a_sentence_of_after_the_merger_does_not_answer_for_before_it(
+    gazetteer: Gazetteer,
+) -> None:
+    from qa.decide import names_other_time
+    from qa.understand import understand
+    from tests.qa.test_clauses import _candidate
+
+    plan = understand(
+        "Tỉnh Bạc Liêu có bao nhiêu tổ công nghệ số cộng đồng trước khi sáp nhập?",
+        [],
+        today=date(2026, 3, 10),
+        gazetteer=gazetteer,
+    )
+    after = _candidate("Toàn tỉnh hiện có 1.148 tổ, được kiện toàn lại theo 64 xã sau sáp nhập.")
+    before = _candidate("Trước sáp nhập, tỉnh Bạc Liêu cũ có 489 tổ.")
+    assert names_other_time(plan, after)
+    assert not names_other_time(plan, before)
