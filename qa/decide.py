@@ -20,7 +20,7 @@ from typing import TypeVar
 from facts.doc_numbers import normalize_doc_number
 from facts.folding import fold_for_matching as fold
 from index.mentions import overlaps, period_end
-from index.models import IndexedArticle
+from index.models import IndexedArticle, MentionedDate
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
 from qa.answer_type import (
@@ -504,14 +504,21 @@ def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
     at = _first_value(plan.answer_type, candidate)
     if at is None:
         return False
-    periods = [
-        d
-        for d in candidate.mentioned
-        if d.start < at and (d.precision != "day" or states_as_of(candidate.text, d.start))
-    ]
+    periods = [d for d in figure_times(candidate) if d.start < at]
     if not periods or names_the_period(plan, candidate):
         return False
     return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
+
+
+def figure_times(candidate: Candidate) -> list[MentionedDate]:
+    """The times the sentence may date its figures to: its years, quarters and months, and
+    a day only when a figure is stated as of it ("as of 28 February 2026"); any other day
+    is mostly when something was said."""
+    return [
+        d
+        for d in candidate.mentioned
+        if d.precision != "day" or states_as_of(candidate.text, d.start)
+    ]
 
 
 def _first_value(kind: AnswerType, candidate: Candidate) -> int | None:
@@ -802,8 +809,9 @@ def side_answers(
             [c for c in ranked if c.evidence.group == group]
             for group in list(dict.fromkeys(stories))[:COMPARISON_SIDES]
         ]
-    side_keys = [place.key for place in plan.places] if len(plan.places) > 1 else []
+    # Each side's own period, when the question gives each place one (by side, else None).
     own_periods = {key: (since, until) for key, since, until in plan.side_periods}
+    periods = [own_periods.get(place.key) for place in plan.places] if own_periods else []
     answers: list[Candidate] = []
     # A side named in the question (a place, a meeting) is asked about in half of it: when
     # none of its sentences carries the whole question, those that carry a little less do.
@@ -815,7 +823,7 @@ def side_answers(
         ]
         typed = [c for c in carrying if c.states_value] if plan.answer_type else []
         typed = counting_first(plan, typed) if plan.answer_type == "count" else typed
-        period = own_periods.get(side_keys[number]) if own_periods and side_keys else None
+        period = periods[number] if number < len(periods) else None
         if period is not None:
             # Each side asked of its own period: a figure of it first, one of no time next.
             typed.sort(key=lambda c: _dated_for(c, *period))
@@ -836,12 +844,8 @@ def side_answers(
 def _dated_for(candidate: Candidate, since: date | None, until: date | None) -> int:
     """0 for a sentence dating its figures within the period, 1 for one naming no time
     for them, 2 for one dating them only elsewhere ("as of 10 November 2024" for the first
-    10 months of 2024). Days count only as a figure's "as of"."""
-    times = [
-        d
-        for d in candidate.mentioned
-        if d.precision != "day" or states_as_of(candidate.text, d.start)
-    ]
+    10 months of 2024)."""
+    times = figure_times(candidate)
     if not times:
         return 1
     return 0 if any(overlaps(d, since, until) for d in times) else 2

@@ -28,6 +28,7 @@ from qa.gazetteer import Gazetteer
 from qa.lexicon import indexes_of_values
 from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
+from qa.understand import understand
 
 LEAD = "Provincial news. "
 
@@ -74,6 +75,11 @@ def _by_when(question: str, language: str = "en") -> QueryPlan:
         intent="when",
         asks_deadline=True,
     )
+
+
+def _understood(question: str, gazetteer: Gazetteer, today: date = date(2025, 11, 1)) -> QueryPlan:
+    """The plan `qa.understand` makes of a question asked on `today`."""
+    return understand(question, [], today=today, gazetteer=gazetteer)
 
 
 def _quoted(candidate: Candidate) -> str:
@@ -872,7 +878,6 @@ def test_the_untimed_figure_beside_a_target_of_another_year_answers() -> None:
 def test_a_figure_asked_as_of_a_day_is_quoted_by_the_clause_of_that_day(
     gazetteer: Gazetteer,
 ) -> None:
-    from qa.understand import understand
 
     sentence = (
         "По состоянию на 30 июня 2025 года было активировано 2 107 302 учетных записи VNeID "
@@ -880,18 +885,16 @@ def test_a_figure_asked_as_of_a_day_is_quoted_by_the_clause_of_that_day(
         "VNeID уровня 2."
     )
     candidate = _timed(sentence, "ru", published=date(2025, 9, 18))
-    plan = understand(
+    plan = _understood(
         "Сколько учетных записей VNeID уровня 2 было активировано на 30 июня 2025 года?",
-        [],
-        today=date(2025, 10, 1),
-        gazetteer=gazetteer,
+        gazetteer,
+        date(2025, 10, 1),
     )
     quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
     assert "2 107 302" in quote and "2 318 640" not in quote
 
 
 def test_a_comparison_with_another_province_s_figure_is_left_out(gazetteer: Gazetteer) -> None:
-    from qa.understand import understand
 
     sentence = (
         "Tỷ lệ hồ sơ trực tuyến toàn trình trong quý III/2025 đạt 58,4%, cao hơn mức 46,2% của "
@@ -900,7 +903,7 @@ def test_a_comparison_with_another_province_s_figure_is_left_out(gazetteer: Gaze
     candidate = _published_on(sentence, "vi", date(2025, 10, 14))
 
     def quoted(question: str) -> str:
-        plan = understand(question, [], today=date(2025, 11, 1), gazetteer=gazetteer)
+        plan = _understood(question, gazetteer)
         pieces = without_asides_of_other_times(plan, candidate, gazetteer)
         return " ".join(_quoted(p) for p in pieces)
 
@@ -913,18 +916,15 @@ def test_a_comparison_with_another_province_s_figure_is_left_out(gazetteer: Gaze
 
 
 def test_a_figure_compared_with_is_not_a_clause_s_own(gazetteer: Gazetteer) -> None:
-    from qa.understand import understand
 
     sentence = (
         "96,4% получателей пенсий и социальных пособий получают выплаты через банковские "
         "счета, что выше уровня 91,8% бывшей провинции Ханам в 2024 году."
     )
     candidate = _published_on(sentence, "ru", date(2025, 9, 18))
-    plan = understand(
+    plan = _understood(
         "Какой процент получателей пенсий в провинции Ниньбинь получает выплаты через банк?",
-        [],
-        today=date(2025, 11, 1),
-        gazetteer=gazetteer,
+        gazetteer,
     )
     lead = answering_value_clause(plan, candidate, None, gazetteer)
     quote = " ".join(_quoted(p) for p in without_asides_of_other_times(plan, lead, gazetteer))
@@ -936,11 +936,9 @@ def test_a_figure_compared_with_is_not_a_clause_s_own(gazetteer: Gazetteer) -> N
         "uk",
         date(2025, 3, 20),
     )
-    plan = understand(
+    plan = _understood(
         "Яку частку ВРП має становити цифрова економіка провінції Куангбінь до 2030 року?",
-        [],
-        today=date(2025, 11, 1),
-        gazetteer=gazetteer,
+        gazetteer,
     )
     quote = _quoted(answering_value_clause(plan, target, None, gazetteer))
     assert "25%" in quote and "15%" not in quote
@@ -950,14 +948,12 @@ def test_each_side_of_a_comparison_leads_with_a_figure_of_its_own_period(
     gazetteer: Gazetteer,
 ) -> None:
     from qa.decide import side_answers
-    from qa.understand import understand
 
-    plan = understand(
+    plan = _understood(
         "Which had the higher share of applications submitted online: Kon Tum in the first "
         "10 months of 2024 or Can Tho in the first 7 months of 2025?",
-        [],
-        today=date(2026, 1, 1),
-        gazetteer=gazetteer,
+        gazetteer,
+        date(2026, 1, 1),
     )
     as_of_november = _timed(
         "As of November 10, 2024, Kon Tum had activated 318,460 accounts, reaching 79.2% of "
