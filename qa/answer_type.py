@@ -26,7 +26,7 @@ from qa.lexicon import STOPWORDS, content_tokens, stem, word_tokens
 
 AnswerType = Literal["percent", "rank", "money", "count"]
 # The values other than a count, which a count cue may ask for ("how many billion dong").
-NON_COUNT_VALUES: tuple[AnswerType, ...] = ("percent", "rank", "money")
+_NON_COUNT_VALUES: tuple[AnswerType, ...] = ("percent", "rank", "money")
 # Everything a question may ask for: a value, a person, a date, a document's number.
 AnswerPart = Literal["percent", "rank", "money", "count", "person", "date", "document"]
 
@@ -194,6 +194,24 @@ def expected_answer_type(question: str) -> AnswerType | None:
                 return "money"
             return kind
     return None
+
+
+def answer_type_asked(question: str, parts: Sequence[AnswerPart]) -> AnswerType | None:
+    """The kind of value the question asks for (`expected_answer_type`), read with every
+    part it asks (`asked_parts`): a count cue asking a document's number asks no count
+    ("the number of the plan"); a money word with no amount asked is what the document
+    asked about is about; a count cue asking the value of the one other kind the question
+    names asks for that value ("how many billion dong", "сколько млрд донгов")."""
+    kind = expected_answer_type(question)
+    if kind == "count" and count_cue_asks_document(question):
+        return None
+    if kind == "money" and "money" not in parts:
+        return None
+    if kind == "count" and "count" not in parts:
+        valued = [value for value in _NON_COUNT_VALUES if value in parts]
+        if len(valued) == 1:
+            return valued[0]
+    return kind
 
 
 def count_cue_asks_document(question: str) -> bool:

@@ -27,11 +27,10 @@ from facts.doc_numbers import doc_numbers_in_question
 from facts.limits import MAX_QUESTION_CHARS
 from facts.vietnam_time import VIETNAM_TZ
 from qa.answer_type import (
-    NON_COUNT_VALUES,
+    answer_type_asked,
     asked_parts,
     asks_outcome,
     asks_several_counts,
-    count_cue_asks_document,
     counted_words,
     expected_answer_type,
     value_cue_words,
@@ -343,18 +342,7 @@ def understand(
             deadline_until=None,
         )
     answer_parts = asked_parts(text, language)
-    answer_type = expected_answer_type(text)
-    if answer_type == "count" and count_cue_asks_document(text):
-        # The count cue asks for another part's value: "the number of the plan" is the
-        # plan's document number, not how many of something.
-        answer_type = None
-    if answer_type == "money" and "money" not in answer_parts:
-        answer_type = None  # the money is what the document asked about is about
-    if answer_type == "count" and "count" not in answer_parts:
-        # "How many billion dong", "сколько млрд донгов": the count cue asks for the
-        # value of the one other kind the question names.
-        valued = [kind for kind in NON_COUNT_VALUES if kind in answer_parts]
-        answer_type = valued[0] if len(valued) == 1 else answer_type
+    answer_type = answer_type_asked(text, answer_parts)
     value_words = value_cue_words(text, answer_parts)
     counted = counted_words(text) if "count" in answer_parts else ()
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
