@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
-from facts.doc_numbers import normalize_doc_number
+from facts.doc_numbers import find_doc_numbers, normalize_doc_number
 from facts.folding import fold_for_matching as fold
 from index.mentions import overlaps, period_end
 from index.models import IndexedArticle, MentionedDate
@@ -27,6 +27,8 @@ from qa.answer_type import (
     AnswerType,
     asks_several_dates,
     blanked,
+    document_kind,
+    document_kinds_asked,
     names_counted,
     value_start,
     value_starts,
@@ -407,6 +409,16 @@ def decide(
         if first_named is not None:
             ranked = [first_named] + [c for c in ranked if c is not first_named]
             story_lead = first_named
+    elif plan.intent == "fact" and "document" in plan.answer_parts:
+        # "Which plan number?" is answered by a sentence that names a document of the kind
+        # asked, other than those the question names: the best one carrying the question
+        # leads, its story's other sentences without one are context.
+        documented = next(
+            (c for c in ranked if c.support >= min_support and names_document_asked(plan, c)), None
+        )
+        if documented is not None:
+            ranked = [documented] + [c for c in ranked if c is not documented]
+            story_lead = documented
     if names_no_one_across_languages(plan, ranked, min_support):
         detail = "no sentence names a person, and the evidence is in another language"
         return refused(RefusalReason.NO_VALUE, detail)
@@ -489,6 +501,18 @@ def decide(
         best_support=best_support,
         features=features,
         answer_probability=probability,
+    )
+
+
+def names_document_asked(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence names a document of the kind the question asks which of (any
+    kind when it names none), other than a document the question itself names."""
+    named = {normalize_doc_number(n) for n in plan.doc_numbers}
+    kinds = document_kinds_asked(plan.question)
+    return any(
+        normalize_doc_number(number) not in named
+        and (not kinds or document_kind(normalize_doc_number(number)) in kinds)
+        for number, _start, _end in find_doc_numbers(candidate.text)
     )
 
 

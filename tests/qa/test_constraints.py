@@ -641,3 +641,16 @@ def test_a_sentence_of_after_the_merger_does_not_answer_for_before_it(
     before = _candidate("Trước sáp nhập, tỉnh Bạc Liêu cũ có 489 tổ.")
     assert names_other_time(plan, after)
     assert not names_other_time(plan, before)
+
+
+def test_which_document_is_answered_by_a_sentence_naming_one() -> None:
+    retriever = _one_article(
+        "Lam Dong's plan to implement Resolution 57 sets 58 tasks for implementing Resolution "
+        "57 in the province through 2030.",
+        "Every commune must build one digital transformation model in agriculture.",
+        "To implement Resolution 57, the Lam Dong Party Committee issued Plan No. 09-KH/TU on "
+        "August 12, 2025.",
+    )
+    result = _answered(retriever, "Which plan number does Lam Dong use to implement Resolution 57?")
+    # The sentence naming the plan leads; one that only speaks of "the plan" is context.
+    assert result.answer.split("[1]")[0].rstrip().endswith("Plan No. 09-KH/TU on August 12, 2025.")
