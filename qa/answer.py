@@ -21,6 +21,7 @@ from typing import Any
 from facts.limits import MAX_QUESTION_CHARS
 from facts.vietnam_time import VIETNAM_TZ
 from index.models import Retriever, SearchFilters
+from qa.accents import restore_accents
 from qa.compose import template
 from qa.errors import QuestionError
 from qa.extractive import extractive_answer, min_support_for
@@ -29,7 +30,7 @@ from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn
 from qa.refusal import RefusalModel
 from qa.retrieve import retrieve
-from qa.scoring import NullBaseline
+from qa.scoring import NullBaseline, without_diacritics
 from qa.understand import understand
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,10 @@ def answer_plan(
     if min_support is None:
         min_support = min_support_for(retriever.embedder)
     result = retrieve(plan, retriever, filters, gazetteer=gazetteer)
+    if plan.language == "vi" and without_diacritics(plan.question):
+        # Found by its folded words; weighed by meaning once written as Vietnamese is.
+        spelled = restore_accents(plan.search_text, (e.hit.chunk.text for e in result.evidence))
+        plan = replace(plan, search_text=spelled)
     extractive, ranked = extractive_answer(
         plan,
         result.evidence,
