@@ -24,11 +24,11 @@ from facts.folding import fold_for_matching as fold
 from facts.folding import fold_latin_diacritics
 from qa.lexicon import STOPWORDS, content_tokens, stem, word_tokens
 
-AnswerType = Literal["percent", "rank", "money", "count"]
+AnswerType = Literal["percent", "score", "rank", "money", "count"]
 # The values other than a count, which a count cue may ask for ("how many billion dong").
-_NON_COUNT_VALUES: tuple[AnswerType, ...] = ("percent", "rank", "money")
+_NON_COUNT_VALUES: tuple[AnswerType, ...] = ("percent", "score", "rank", "money")
 # Everything a question may ask for: a value, a person, a date, a document's number.
-AnswerPart = Literal["percent", "rank", "money", "count", "person", "date", "document"]
+AnswerPart = Literal["percent", "score", "rank", "money", "count", "person", "date", "document"]
 
 _I = re.IGNORECASE
 
@@ -42,6 +42,17 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"|tỷ\s+lệ|tỉ\s+lệ|tỷ\s+trọng|tỉ\s+trọng|phần\s+trăm"
             r"|(?<!\w)дол[яюи](?!\w)|(?<!\w)процент|(?<!\w)частк|(?<!\w)відсот"
             r"|\btaux\b|pourcentage|比例|百分",
+            _I,
+        ),
+    ),
+    # An index's score ("what PAPI score", "bao nhiêu điểm", "какой балл"), before its
+    # rank: "what score in the DTI ranking" asks the score.
+    (
+        "score",
+        re.compile(
+            r"\bscor(?:e|es|ed)\b|\bhow\s+many\s+points\b"
+            r"|(?:bao\s+nhiêu|mấy)\s+điểm|điểm\s+số|(?<!\w)số\s+điểm"
+            r"|(?<!\w)балл|(?<!\w)(?:який|скільки)\s+бал|(?<!\w)бал(?:и|ів)(?!\w)",
             _I,
         ),
     ),
@@ -105,6 +116,15 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     "percent": re.compile(
         r"(?:\d[\d.,]*)?\d\s*(?:%|percent|per\s+cent|phần\s+trăm|процент|відсот|pour\s+cent)", _I
     ),
+    # A number of points ("41,25 điểm", "67.85 points", "0,6412 балла"; not "9.3 percentage
+    # points"), or a score of an index written as a fraction of one ("đạt 0,4312").
+    # Some indexes score in per cent (the PAR INDEX's "88.61%").
+    "score": re.compile(
+        r"\d[\d.,]*\s*(?:points?|pts|điểm(?!\s+phần)|балл\w*|бал(?:а|и|ів)?(?!\w))"
+        r"|(?<![\d.,])0[.,]\d{3,4}(?![\d.,%])"
+        r"|\d+[.,]\d+\s*%",
+        _I,
+    ),
     "rank": re.compile(
         # Russian and Ukrainian ordinal endings: "14-е", "2-го", "1-ше", "3-тє", "7-ме".
         r"\d+\s*(?:st|nd|rd|th)\b"
@@ -126,15 +146,14 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
 
 
 # Numbers that are not counts: amounts of money, percentages and ranks, whole.
-_NOT_COUNTS = re.compile(
-    "|".join(_VALUE_PATTERNS[kind].pattern for kind in ("money", "percent", "rank")), _I
-)
+_NOT_COUNTS = re.compile("|".join(_VALUE_PATTERNS[kind].pattern for kind in _NON_COUNT_VALUES), _I)
 
 
 # Vietnamese cues typed without diacritics ("bao nhieu xa phuong"), matched on the folded
 # question when nothing above matched.
 _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ("percent", re.compile(r"\b(?:ty|ti)\s+(?:le|trong)\b|\bphan\s+tram\b")),
+    ("score", re.compile(r"\b(?:bao\s+nhieu|may)\s+diem\b|\bdiem\s+so\b")),
     ("rank", re.compile(r"\bxep\s+(?:hang|thu)\b|\bthu\s+may\b|\bdung\s+thu\b")),
     ("money", re.compile(r"\bkinh\s+phi\b|\bngan\s+sach\b|\bbao\s+nhieu\s+(?:ty|trieu|tien)\b")),
     ("count", re.compile(r"\bbao\s+nhieu\b|\bso\s+may\b")),
@@ -207,6 +226,8 @@ def answer_type_asked(question: str, parts: Sequence[AnswerPart]) -> AnswerType 
         return None
     if kind == "money" and "money" not in parts:
         return None
+    if kind == "score" and "score" not in parts and "rank" in parts:
+        return "rank"  # "score and rank": the rank's clause states both
     if kind == "count" and "count" not in parts:
         valued = [value for value in _NON_COUNT_VALUES if value in parts]
         if len(valued) == 1:
@@ -640,13 +661,17 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
         # amount is asked, the money is what the document is about ("plan numbers and
         # total resources" asks both).
         del found["money"]
-    if "count" in found and found.keys() & {"percent", "rank", "money", "document"}:
+    if "count" in found and found.keys() & {"percent", "score", "rank", "money", "document"}:
         # "bao nhiêu %", "how many billion", "số mấy": the count cue asks for that value;
         # "how many tasks and how much funding" asks for both, one after the other.
-        others = [cued[k] for k in ("percent", "rank", "money", "document") if k in cued]
+        others = [cued[k] for k in ("percent", "score", "rank", "money", "document") if k in cued]
         of_value = _COUNT_OF_VALUE.match(text, count_end)
         if of_value or not any(_asked_apart(text, cued["count"], start) for start in others):
             del found["count"]
+    if found.keys() >= {"score", "rank"}:
+        # "What score and rank?": an index's rank and score are stated together ("0.4136
+        # points, ranking 52/63"), so the clause of its rank answers both.
+        del found["score"]
     return tuple(sorted(found, key=found.__getitem__))
 
 
@@ -657,7 +682,7 @@ _ASKS_JOINED = re.compile(r"(?<!\w)(?:and|và|va|и|і|та|et)(?!\w)|[,;]", _I)
 
 # A count cue followed by a unit of value asks for that value ("how many billion dong").
 _COUNT_OF_VALUE = re.compile(
-    r"\s*(?:\w+\s+)?(?:billion|million|trillion|tỷ|tỉ|triệu|percent|%|млрд|млн|трлн|процент"
+    r"\s*(?:\w+\s+)?(?:billion|million|trillion|tỷ|tỉ|triệu|percent|%|points|điểm|балл|млрд|млн|трлн|процент"
     r"|відсот|milliards?|millions?)",
     _I,
 )

@@ -58,6 +58,14 @@ from tests.qa.test_extractive import assert_contract
         ("Tinh Lam Dong moi co bao nhieu don vi hanh chinh cap xa?", "count"),
         ("lang son ban hanh ke hoach so may", "count"),
         ("PII 2024 Gia Lai xep thu may", "rank"),
+        # An index's score is asked apart from its rank.
+        ("What PAPI score did Kon Tum get for 2023?", "score"),
+        ("Chỉ số PCI năm 2024 của Bình Phước đạt bao nhiêu điểm?", "score"),
+        ("Какой балл DTI получила провинция за 2023 год?", "score"),
+        ("Скільки балів набрав Шокчанг у DTI 2024?", "score"),
+        ("DTI 2024 cua Soc Trang dat bao nhieu diem", "score"),
+        ("Какое место занял Контум в рейтинге DTI за 2024 год?", "rank"),
+        ("How many weak points do the dykes have?", "count"),
         ("Who chaired the first meeting?", None),
         ("Where is the administrative centre of the new province?", None),
     ],
@@ -67,6 +75,13 @@ def test_kind_of_value_asked_for(question: str, kind: str | None) -> None:
 
 
 def test_sentences_that_state_a_value_of_each_kind() -> None:
+    assert states_answer_type("Chỉ số PAPI năm 2023 của Kon Tum đạt 41,25 điểm.", "score")
+    assert states_answer_type("балл DTI провинции достиг 0,4312, ниже 0,4926", "score")
+    assert states_answer_type("Binh Dinh's PCI reached 67.85 points, ranking 12/63.", "score")
+    assert not states_answer_type("The share rose by 9.3 percentage points.", "score")
+    assert not states_answer_type("Tỷ lệ tăng 9,3 điểm phần trăm so với năm 2024.", "score")
+    # A score is not a count of anything.
+    assert not states_answer_type("Kon Tum đạt 41,25 điểm.", "count")
     assert states_answer_type("Tỷ lệ hồ sơ nộp trực tuyến đạt 58,3%.", "percent")
     assert not states_answer_type("Tỷ lệ hồ sơ nộp trực tuyến tăng mạnh.", "percent")
     assert states_answer_type("В 2024 году провинция заняла 35-е место из 63.", "rank")

@@ -654,3 +654,13 @@ def test_which_document_is_answered_by_a_sentence_naming_one() -> None:
     result = _answered(retriever, "Which plan number does Lam Dong use to implement Resolution 57?")
     # The sentence naming the plan leads; one that only speaks of "the plan" is context.
     assert result.answer.split("[1]")[0].rstrip().endswith("Plan No. 09-KH/TU on August 12, 2025.")
+
+
+def test_an_index_score_is_answered_by_the_sentence_stating_the_score() -> None:
+    retriever = _one_article(
+        "In the PAPI for 2023, Kon Tum got a score that ranked the province 58th of 63.",
+        "Kon Tum's PAPI score for 2023 reached 41.25 points, among the lowest in the country.",
+        published="2024-04-20",
+    )
+    result = _answered(retriever, "What PAPI score did Kon Tum get for 2023?")
+    assert result.answer.split("[1]")[0].rstrip().endswith("among the lowest in the country.")
