@@ -679,12 +679,28 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
     text = unicodedata.normalize("NFC", text or "")
     if not text.strip():
         return None
+    constraint = _parse_temporal(text, lang, today, merger_cues=True)
+    if (
+        constraint is not None
+        and constraint.published_since is not None
+        and constraint.published_until is not None
+        and constraint.published_since > constraint.published_until
+    ):
+        # "After the merger with Phu Yen, what share ... of the new Dak Lak in 2024?": the
+        # merger names which province is meant; the year is the time asked.
+        return _parse_temporal(text, lang, today, merger_cues=False)
+    return constraint
+
+
+def _parse_temporal(
+    text: str, lang: str, today: date, *, merger_cues: bool
+) -> TemporalConstraint | None:
     builder = _Builder(lang)
     year_inferred = False
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
 
-    for side, cue_start, cue_end in _merger_cues(text):
+    for side, cue_start, cue_end in _merger_cues(text) if merger_cues else ():
         if side == "before":
             builder.until(MERGER_DATE - timedelta(days=1))
         else:

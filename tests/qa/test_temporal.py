@@ -185,6 +185,23 @@ def test_after_the_merger(text: str, lang: str) -> None:
     assert constraint.published_until is None
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("After the merger with Phu Yen, what share did the new Dak Lak reach in 2024?", "en"),
+        ("Đắk Lắk mới sau sáp nhập năm 2024 đạt bao nhiêu?", "vi"),
+        ("Сколько после объединения у новой провинции было в 2024 году?", "ru"),
+    ],
+)
+def test_a_merger_naming_the_province_leaves_the_time_to_the_year(text: str, lang: str) -> None:
+    # The new province "after the merger" asked of a year before it: the year is the time.
+    constraint = parse(text, lang)
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+    )
+
+
 def test_an_event_in_a_month() -> None:
     constraint = parse("Хто виступав на засіданні у травні 2025?", "uk")
     assert (constraint.event_since, constraint.event_until) == (date(2025, 5, 1), date(2025, 5, 31))
