@@ -343,6 +343,9 @@ def decide(
         if asks_period(plan):
             # A total since the programme began answers a period's figure last.
             stating.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
+            # A figure of a longer period holding the one asked ("in 9 months" for the
+            # third quarter) answers after one of the period itself.
+            stating.sort(key=lambda c: dated_beyond_the_period(plan, c))
         # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
         # published outside it, answers the question's period only when no other
         # sentence states one.
@@ -532,6 +535,16 @@ def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
     if not periods or names_the_period(plan, candidate):
         return False
     return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
+
+
+def dated_beyond_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether every time the sentence dates its figures to within reach of the question's
+    period began before it: the year for its third quarter ("in 9 months of 2025" is read
+    as its year). A time beginning with the period is its own: "the first 10 months of
+    2024" is read as 2024 too."""
+    since, until = plan.published_since, plan.published_until
+    times = [d for d in figure_times(candidate) if overlaps(d, since, until)]
+    return since is not None and bool(times) and all(d.value < since for d in times)
 
 
 def figure_times(candidate: Candidate) -> list[MentionedDate]:

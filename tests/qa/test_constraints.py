@@ -664,3 +664,18 @@ def test_an_index_score_is_answered_by_the_sentence_stating_the_score() -> None:
     )
     result = _answered(retriever, "What PAPI score did Kon Tum get for 2023?")
     assert result.answer.split("[1]")[0].rstrip().endswith("among the lowest in the country.")
+
+
+def test_a_figure_of_the_period_asked_comes_before_one_of_a_longer_period() -> None:
+    retriever = _one_article(
+        "In the first nine months of 2025, e-commerce revenue from Lam Dong farm products "
+        "reached VND 1,845 billion.",
+        "In the third quarter of 2025 alone, the revenue reached VND 712 billion.",
+        published="2025-10-06",
+    )
+    result = _answered(
+        retriever,
+        "How much e-commerce revenue did Lam Dong farm products bring in the third quarter of "
+        "2025?",
+    )
+    assert "712" in result.answer.split("[1]")[0]
