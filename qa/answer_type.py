@@ -697,7 +697,7 @@ def _asked_apart(text: str, one: int, other: int) -> bool:
 # "What did the committee decide / discuss / approve at the meeting?", "what happened":
 # the answer is the event's outcomes, several sentences of its report.
 _OUTCOME = re.compile(
-    r"\bdecid|\bdecision(?:s)?\s+(?:were|was)\b|\bapprov|\bagree|\bdiscuss|\bconsider|\breview"
+    r"\bdecid|(?<!which\s)\bdecision(?:s)?\s+(?:were|was)\b|\bapprov|\bagree|\bdiscuss|\bconsider|\breview"
     r"|\bwhat\s+happened\b|\bresult(?:s|ed)?\s+of\b|\boutcome"
     r"|quyết\s+định\s+(?:gì|những\s+gì)|thống\s+nhất\s+(?:gì|những)|bàn\s+(?:gì|về)|xem\s+xét|thông\s+qua\s+(?:gì|những)"
     r"|diễn\s+ra\s+(?:thế\s+nào|ra\s+sao)|kết\s+quả"

@@ -484,6 +484,13 @@ def decide(
         # "Which decision announced the list?": each sentence by its document's part ("which
         # plans did Plan No. 45 replace?" asks every one the sentence lists).
         selected = [answering_document_clause(plan, c) for c in selected]
+        if plan.intent == "fact" and documents_asked(plan, selected[0]):
+            # The lead names the document asked; a sentence naming another of its kind
+            # gives another answer, not the lead's context.
+            named = documents_asked(plan, selected[0])
+            selected = selected[:1] + [
+                c for c in selected[1:] if not documents_asked(plan, c) - named
+            ]
     if plan.intent == "comparison" and plan.answer_type is not None:
         # Each side is quoted by its clause of the value compared.
         selected = [
@@ -510,13 +517,16 @@ def decide(
 def names_document_asked(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether the sentence names a document of the kind the question asks which of (any
     kind when it names none), other than a document the question itself names."""
+    return bool(documents_asked(plan, candidate))
+
+
+def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
+    """The documents the sentence names of the kind the question asks which of (any kind
+    when it names none), other than those the question itself names; normalised."""
     named = {normalize_doc_number(n) for n in plan.doc_numbers}
     kinds = document_kinds_asked(plan.question)
-    return any(
-        normalize_doc_number(number) not in named
-        and (not kinds or document_kind(normalize_doc_number(number)) in kinds)
-        for number, _start, _end in find_doc_numbers(candidate.text)
-    )
+    numbers = {normalize_doc_number(n) for n, _start, _end in find_doc_numbers(candidate.text)}
+    return frozenset(n for n in numbers - named if not kinds or document_kind(n) in kinds)
 
 
 def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:

@@ -279,6 +279,9 @@ def test_what_a_meeting_decided_is_told_by_several_sentences_of_its_report(
     assert asks_outcome("Что решил комитет провинции на первом заседании?")
     assert asks_outcome("What did the steering committee decide in July 2025?")
     assert not asks_outcome("Who chaired the first meeting?")
+    assert asks_outcome("What decisions were made at the session?")
+    # Which decision something was set up under asks a document, not what was decided.
+    assert not asks_outcome("Under which decision was the working group established?")
     opening = _candidate(retriever, "g-a", "The committee met on 7 April.", set(), 0.6)
     decided = _candidate(retriever, "g-a", "It approved 58 tasks.", set(), 0.4)
     elsewhere = _candidate(retriever, "g-b", "Another committee met.", set(), 0.5)

@@ -679,3 +679,19 @@ def test_a_figure_of_the_period_asked_comes_before_one_of_a_longer_period() -> N
         "2025?",
     )
     assert "712" in result.answer.split("[1]")[0]
+
+
+def test_a_sentence_naming_another_document_of_the_kind_asked_is_not_context() -> None:
+    retriever = _one_article(
+        "The working group of Lam Dong's steering committee for Resolution 57 was established "
+        "under Decision No. 418/QD-UBND of the People's Committee.",
+        "The Lam Dong steering committee itself was established under Decision No. "
+        "1125-QD/TU of the Provincial Party Standing Committee, with 27 members.",
+        published="2025-03-10",
+    )
+    result = _answered(
+        retriever,
+        "Under which decision was the working group of Lam Dong's steering committee for "
+        "Resolution 57 established?",
+    )
+    assert "418/QD-UBND" in result.answer and "1125-QD/TU" not in result.answer
