@@ -469,7 +469,7 @@ def decide(
         limit = MAX_FACT_SENTENCES
     selected = dedupe(pool or ranked[:1], limit)
     if plan.intent in FACT_INTENTS and len(plan.answer_parts) <= 1:
-        selected = without_rival_values(plan, selected)
+        selected = without_rival_values(plan, selected, gazetteer)
         if plan.asks_deadline and not asks_several_dates(plan.question):
             # "By when": a sentence joining two pledges is quoted by the answering one.
             selected = [answering_clause(plan, c, clause_by_meaning) for c in selected]
@@ -673,7 +673,9 @@ def published_outside(plan: QueryPlan, candidate: Candidate) -> bool:
     return not within(published.date(), *question_window(plan))
 
 
-def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Candidate]:
+def without_rival_values(
+    plan: QueryPlan, selected: list[Candidate], gazetteer: Gazetteer | None = None
+) -> list[Candidate]:
     """A question asking for one value is answered by the lead's value. A sentence that
     states a value of that kind is a rival answer when it is not from the question's
     period: it dates its value to another period ("in 2024, 89.6% ..."), or it is another
@@ -683,6 +685,8 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
     For a "by when" question another story's deadline is a rival answer (another task's);
     for a "when" question, a sentence whose only dates are other documents' ("Plan 09
     dated 12 August, replacing Plan 151" for "when was Plan 151 issued").
+    So is one giving the figure of a province merged with the one asked, which the question
+    does not name (the former provinces' beside the new one's; `gazetteer` reads them).
     They are left out; the lead's story's other sentences stay as its context."""
     asks_date = plan.intent == "when" and not plan.asks_deadline
     if not selected or not (plan.answer_type or plan.asks_deadline or asks_date):
@@ -703,10 +707,32 @@ def without_rival_values(plan: QueryPlan, selected: list[Candidate]) -> list[Can
                 or counts_something_else(plan, candidate)
                 or allocated_beside_disbursed(plan, candidate)
                 or clearly_outweighed(lead, candidate)
+                or (
+                    gazetteer is not None
+                    and names_merged_units_not_asked(plan, candidate, gazetteer)
+                )
             )
         return other_story and bool(candidate.deadlines)
 
     return [lead] + [c for c in selected[1:] if not rival(c) and not of_another_kind(plan, lead, c)]
+
+
+def names_merged_units_not_asked(
+    plan: QueryPlan, candidate: Candidate, gazetteer: Gazetteer
+) -> bool:
+    """Whether the sentence names a province merged on 1 July 2025 together with one the
+    question asks about (into it, or with it into another) that the question does not
+    name: "the old Ben Tre 58.3%, the old Tra Vinh 61.2%" beside the new Vinh Long's rate.
+    One naming a former province asked about among them gives its figure too."""
+    asked = {place.key for place in plan.places}
+    named = gazetteer.places_named(candidate.text)
+    if any(gazetteer.successor(key) for key in named & asked):
+        return False  # a former province asked about, named among the others
+    family: set[str] = set()
+    for key in asked:
+        new = gazetteer.successor(key) or key
+        family |= {new, *gazetteer.predecessors(new)}
+    return bool((named & family) - asked)
 
 
 def clearly_outweighed(lead: Candidate, candidate: Candidate) -> bool:

@@ -695,3 +695,26 @@ def test_a_sentence_naming_another_document_of_the_kind_asked_is_not_context() -
         "Resolution 57 established?",
     )
     assert "418/QD-UBND" in result.answer and "1125-QD/TU" not in result.answer
+
+
+def test_the_former_provinces_figures_are_not_the_new_provinces_context() -> None:
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "vl-report",
+                "2026-01-10",
+                "Vinh Long reviews its digital transformation in 2025",
+                "In 2025, the rate of full-process online records of Vinh Long province "
+                "reached 72.6%.",
+                "Before the merger, the rate of full-process online records of the old Ben Tre "
+                "province was 58.3% and of the old Tra Vinh province 61.2%.",
+                province="vinh-long",
+            )
+        ]
+    )
+    result = _answered(
+        retriever,
+        "What was the rate of full-process online records of Vinh Long province in 2025?",
+    )
+    assert "72.6%" in result.answer
+    assert "58.3%" not in result.answer and "61.2%" not in result.answer
