@@ -82,6 +82,8 @@ def overlaps(mentioned: MentionedDate, since: date | None, until: date | None) -
 def period_end(mentioned: MentionedDate) -> date:
     """The last day of the period a mentioned date names (its `value` is the first day)."""
     value = mentioned.value
+    if mentioned.last is not None:
+        return mentioned.last
     if mentioned.precision == "day":
         return value
     if mentioned.precision == "month":

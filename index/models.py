@@ -32,6 +32,9 @@ class MentionedDate:
     start: int
     end: int
     surface: str
+    # The last day, when the words name part of a year from January that the precision
+    # cannot ("the first 9 months of 2025" is the year 2025 up to 30 September).
+    last: date | None = None
 
 
 @dataclass(frozen=True)

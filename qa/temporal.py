@@ -595,6 +595,19 @@ def _with_year(anchor: _Anchor, year: int) -> _Anchor:
     return replace(anchor, first=first, last=last)
 
 
+def spans_from_january(text: str, today: date) -> list[tuple[int, int, date]]:
+    """Where the text names the first months or the first half of a year ("9 tháng đầu
+    năm 2025", "the first 10 months of 2024", "за 9 месяцев 2025 года", "first half of
+    2024"): the offsets of the words and the span's last day."""
+    return [
+        (anchor.start, anchor.end, anchor.last)
+        for anchor in _find_anchors(unicodedata.normalize("NFC", text), today)
+        if anchor.year_given
+        and anchor.first.month == 1
+        and (anchor.months is not None or anchor.half is not None)
+    ]
+
+
 def _find_anchors(text: str, today: date) -> list[_Anchor]:
     taken: list[tuple[int, int]] = []
     anchors: list[_Anchor] = []

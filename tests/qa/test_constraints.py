@@ -718,3 +718,17 @@ def test_the_former_provinces_figures_are_not_the_new_provinces_context() -> Non
     )
     assert "72.6%" in result.answer
     assert "58.3%" not in result.answer and "61.2%" not in result.answer
+
+
+def test_a_figure_of_the_first_months_is_told_from_one_of_more_months() -> None:
+    retriever = _one_article(
+        "In the first 9 months of 2024, the rate of full-process online records of Lam Dong "
+        "reached 38.6%, up from 31.2% in the first 6 months of 2024.",
+        published="2024-10-08",
+    )
+    result = _answered(
+        retriever,
+        "What was the rate of full-process online records of Lam Dong in the first 6 months of "
+        "2024?",
+    )
+    assert "31.2%" in result.answer and "38.6%" not in result.answer
