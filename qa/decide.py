@@ -417,7 +417,7 @@ def decide(
         # asked, other than those the question names: the best one carrying the question
         # leads, its story's other sentences without one are context.
         documented = next(
-            (c for c in ranked if c.support >= min_support and names_document_asked(plan, c)), None
+            (c for c in ranked if c.support >= min_support and documents_asked(plan, c)), None
         )
         if documented is not None:
             ranked = [documented] + [c for c in ranked if c is not documented]
@@ -512,12 +512,6 @@ def decide(
         features=features,
         answer_probability=probability,
     )
-
-
-def names_document_asked(plan: QueryPlan, candidate: Candidate) -> bool:
-    """Whether the sentence names a document of the kind the question asks which of (any
-    kind when it names none), other than a document the question itself names."""
-    return bool(documents_asked(plan, candidate))
 
 
 def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
