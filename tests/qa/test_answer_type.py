@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from index.models import MentionedDate
 from qa.answer import answer
 from qa.answer_type import (
+    AnswerType,
     asked_parts,
     asks_several_dates,
     count_cue_asks_document,
@@ -29,6 +31,18 @@ from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
 from tests.qa.conftest import MemoryRetriever
 from tests.qa.test_extractive import assert_contract
+
+
+def _asking(question: str, kind: AnswerType, language: str = "en", **fields: Any) -> QueryPlan:
+    """The plan of a question asking one value of `kind`, with any further fields."""
+    return QueryPlan(
+        question=question,
+        language=language,
+        search_text=question,
+        answer_type=kind,
+        answer_parts=(kind,),
+        **fields,
+    )
 
 
 @pytest.mark.parametrize(
@@ -494,13 +508,7 @@ def test_a_value_in_another_language_is_read_before_sentences_that_state_none(
         ]
     )
     question = "What total resources does the plan provide?"
-    plan = QueryPlan(
-        question=question,
-        language="en",
-        search_text=question,
-        answer_type="money",
-        answer_parts=("money",),
-    )
+    plan = _asking(question, "money")
     evidence = retrieve(plan, retriever, gazetteer=gazetteer).evidence
     # Words are blind across languages: only one sentence is read, the one with the value.
     ranked = score_candidates(
@@ -655,14 +663,7 @@ def test_a_count_of_something_else_does_not_answer(
     from qa.decide import RefusalReason, decide
 
     question = "How many members does the steering committee have?"
-    plan = QueryPlan(
-        question=question,
-        language="en",
-        search_text=question,
-        answer_type="count",
-        answer_parts=("count",),
-        counted=counted_words(question),
-    )
+    plan = _asking(question, "count", counted=counted_words(question))
     tasks = _candidate(
         retriever, "g-a", "The committee approved 57 tasks.", {"count"}, 0.6, "ld-en"
     )
@@ -812,14 +813,8 @@ def test_a_value_dated_to_another_period_neither_leads_nor_joins(
     from qa.decide import decide
 
     question = "What was the fully-online rate in the first half of 2025?"
-    plan = QueryPlan(
-        question=question,
-        language="en",
-        search_text=question,
-        answer_type="percent",
-        answer_parts=("percent",),
-        published_since=date(2025, 1, 1),
-        published_until=date(2025, 6, 30),
+    plan = _asking(
+        question, "percent", published_since=date(2025, 1, 1), published_until=date(2025, 6, 30)
     )
     text = "The province leads in e-government; in 2024, 89.6% were processed fully online."
     last_year = _candidate(retriever, "g-a", text, {"percent"}, 0.75, "ld-en")
@@ -844,14 +839,7 @@ def test_another_storys_value_published_outside_the_period_is_a_rival_answer(
     from qa.decide import decide
 
     question = "After the merger, what total resources are planned for 2025-2030?"
-    plan = QueryPlan(
-        question=question,
-        language="en",
-        search_text=question,
-        answer_type="money",
-        answer_parts=("money",),
-        published_since=date(2025, 7, 1),
-    )
+    plan = _asking(question, "money", published_since=date(2025, 7, 1))
     # "ld-en" was published in April 2025, "ld-uk" in May: both before the merger.
     old_plan = _candidate(
         retriever, "g-a", "Total resources are about VND 1,250 billion.", {"money"}, 0.75, "ld-en"
@@ -1089,13 +1077,7 @@ def test_a_figure_beside_a_lead_that_carries_the_question_far_better_is_left_out
     from qa.decide import without_rival_values
 
     question = "How much will Lam Dong spend on digital transformation?"
-    plan = QueryPlan(
-        question=question,
-        language="en",
-        search_text=question,
-        answer_type="money",
-        answer_parts=("money",),
-    )
+    plan = _asking(question, "money")
     lead = _candidate(retriever, "g-a", "Lam Dong will spend VND 320 billion.", {"money"}, 0.8)
 
     def beside(support: float, lang: str = "en") -> Candidate:
