@@ -595,13 +595,23 @@ def _with_year(anchor: _Anchor, year: int) -> _Anchor:
     return replace(anchor, first=first, last=last)
 
 
+# A word every first-months or half-year pattern contains: a sentence without one (most
+# of them) is not read for anchors at all. It runs for each sentence scored.
+_MONTHS_OR_HALF = re.compile(
+    r"months|mois|th[áa]ng|месяц|місяц|half|полугоди|півріч|(?<!\w)h[12]", _I
+)
+
+
 def spans_from_january(text: str, today: date) -> list[tuple[int, int, date]]:
     """Where the text names the first months or the first half of a year ("9 tháng đầu
     năm 2025", "the first 10 months of 2024", "за 9 месяцев 2025 года", "first half of
     2024"): the offsets of the words and the span's last day."""
+    text = unicodedata.normalize("NFC", text)
+    if _MONTHS_OR_HALF.search(text) is None:
+        return []
     return [
         (anchor.start, anchor.end, anchor.last)
-        for anchor in _find_anchors(unicodedata.normalize("NFC", text), today)
+        for anchor in _find_anchors(text, today)
         if anchor.year_given
         and anchor.first.month == 1
         and (anchor.months is not None or anchor.half is not None)
