@@ -345,6 +345,7 @@ DOCUMENT_WORDS = "|".join(
 KIND_WINDOW = 16
 
 
+@lru_cache(maxsize=256)
 def document_kinds_asked(question: str) -> frozenset[str]:
     """The codes of the kinds of document a question asks which of ("which plan" -> KH,
     "яку телеграму" -> CD), read at its cue asking which document; empty when it names none."""

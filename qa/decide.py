@@ -484,10 +484,9 @@ def decide(
         # "Which decision announced the list?": each sentence by its document's part ("which
         # plans did Plan No. 45 replace?" asks every one the sentence lists).
         selected = [answering_document_clause(plan, c) for c in selected]
-        if plan.intent == "fact" and documents_asked(plan, selected[0]):
+        if plan.intent == "fact" and (named := documents_asked(plan, selected[0])):
             # The lead names the document asked; a sentence naming another of its kind
             # gives another answer, not the lead's context.
-            named = documents_asked(plan, selected[0])
             selected = selected[:1] + [
                 c for c in selected[1:] if not documents_asked(plan, c) - named
             ]
