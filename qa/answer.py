@@ -30,7 +30,7 @@ from qa.generative import generative_answer
 from qa.models import Answer, QueryPlan, Turn
 from qa.refusal import RefusalModel
 from qa.retrieve import retrieve
-from qa.scoring import NullBaseline, without_diacritics
+from qa.scoring import NullBaseline, typed_without_diacritics
 from qa.understand import understand
 
 logger = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ def answer_plan(
     if min_support is None:
         min_support = min_support_for(retriever.embedder)
     result = retrieve(plan, retriever, filters, gazetteer=gazetteer)
-    if plan.language == "vi" and without_diacritics(plan.question):
+    if typed_without_diacritics(plan):
         # Found by its folded words; weighed by meaning once written as Vietnamese is.
         spelled = restore_accents(plan.search_text, (e.hit.chunk.text for e in result.evidence))
         plan = replace(plan, search_text=spelled)

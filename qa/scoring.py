@@ -147,6 +147,11 @@ def without_diacritics(text: str) -> bool:
     return fold_latin_diacritics(text) == text
 
 
+def typed_without_diacritics(plan: QueryPlan) -> bool:
+    """Whether the question is Vietnamese typed in plain letters alone."""
+    return base_language(plan.language) == "vi" and without_diacritics(plan.question)
+
+
 def keyword_overlap(query_tokens: Sequence[str], sentence: str) -> float:
     """Share of the question's content words found in the sentence."""
     wanted = {stem(t) for t in query_tokens}
@@ -468,7 +473,7 @@ def score_candidates(
     dense = (baseline or NullBaseline()).calibrate(embedder, query_vector, vectors @ query_vector)
     through_sibling = dict(zip((id(c) for c in siblings), dense[len(kept) :], strict=True))
 
-    unaccented = language == "vi" and without_diacritics(plan.question)
+    unaccented = typed_without_diacritics(plan)
     for candidate, value in zip(kept, dense[: len(kept)], strict=True):
         candidate.dense = max(float(value), float(through_sibling.get(id(candidate), 0.0)))
         if candidate.keyword < 0:  # neither topic words nor constraints: meaning only
