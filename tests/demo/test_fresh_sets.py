@@ -22,12 +22,14 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_there_are_ten_fresh_sets() -> None:
+def test_there_are_twelve_fresh_sets() -> None:
     assert [p.name for p in SETS] == [
+        "cities",
         "coast",
         "delta",
         "east",
         "merged",
+        "midland",
         "north",
         "plateau",
         "ridge",
