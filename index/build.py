@@ -46,6 +46,7 @@ from index.catalog import (
     article_lang,
     embedding_hash,
 )
+from index.chunk import READING_VERSION
 from index.errors import BackendError, IndexError_
 from index.faiss_store import FaissStore, choose_kind
 from index.keyword import (
@@ -486,7 +487,8 @@ class _Build:
         started: float,
     ) -> BuildReport:
         chunking = chunk_sizes(self.embedder)
-        salt = f"{chunking['target_chars']}:{chunking['max_chars']}"
+        # What changes the chunks: their sizes and how their text is read.
+        salt = f"{chunking['target_chars']}:{chunking['max_chars']}:{READING_VERSION}"
         reusable = previous is not None and previous.reusable
         old_fingerprints = previous.catalog.article_fingerprints() if previous else {}
         next_id = previous.manifest.next_chunk_id if reusable and previous else 0

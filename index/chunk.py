@@ -32,6 +32,13 @@ logger = logging.getLogger(__name__)
 
 Span = tuple[int, int]
 
+# The version of what a chunk records of its text (dates, document numbers, sentence
+# bounds). Raised whenever that reading changes, so that the next build reads every
+# article again instead of keeping the chunks of unchanged ones; vectors are reused by
+# text, so nothing is embedded again. 2: a year after "số" meaning "digital" ("kinh tế
+# số năm 2024").
+READING_VERSION = 2
+
 # Clause marks: Latin ones before a space, CJK ones anywhere, a dash between spaces.
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|[，；：、]|\s[–—-]\s")
 

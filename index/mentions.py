@@ -615,7 +615,9 @@ def find_dates(
             start, end = match.start(span), match.end(span)
             if any(start < b_end and b_start < end for b_start, b_end in blocked):
                 continue
-            if handler is _year and _after_number_sign(text, start):
+            # The sign reads on the digits: "số" before "năm 2024" is "digital" ("kinh tế
+            # số năm 2024"), not "No.".
+            if handler is _year and _after_number_sign(text, match.start("year")):
                 continue
             parsed = handler(match, reference)
             if parsed is None:

@@ -422,3 +422,20 @@ def test_every_chunk_vector_equals_embedding_its_text_when_vectors_are_reused(
         found = catalog.chunks([int(chunk_id) for chunk_id in ids])
     texts = [found[int(chunk_id)][0].embedding_text for chunk_id in ids]
     assert np.allclose(store.reconstruct(ids), embedder.embed_passages(texts), atol=1e-6)
+
+
+def test_a_new_reading_of_the_text_rechunks_every_article_without_embedding_again(
+    built: BuildReport,
+    store_path: Path,
+    index_dir: Path,
+    embedder: HashingEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import index.build
+
+    calls = _passages_embedded(embedder)
+    monkeypatch.setattr(index.build, "READING_VERSION", index.build.READING_VERSION + 1)
+    report = build_index(store_path, index_dir, embedder)
+    assert report.version == 2 and report.articles_changed == len(CORPUS)
+    assert report.chunks_embedded == 0 and report.sentences_embedded == 0
+    assert _passages_embedded(embedder) == calls

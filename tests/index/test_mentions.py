@@ -283,3 +283,10 @@ def test_surfaces_are_exact_slices_without_overlaps(text: str) -> None:
         previous_end = mentioned.end
     for number, start, end in find_doc_numbers(text):
         assert normalize_doc_number(text[start:end]) == number
+
+
+def test_a_year_after_digital_is_a_year_and_a_number_after_no_is_not() -> None:
+    # "số" is "No." before a number, "digital" before "năm 2024" ("kinh tế số năm 2024").
+    found = find_dates("Kinh tế số năm 2024 của tỉnh ước chiếm 8,9% GRDP.", "vi")
+    assert [(d.value, d.precision) for d in found] == [(date(2024, 1, 1), "year")]
+    assert find_dates("Theo Quyết định số 2024 của UBND tỉnh.", "vi") == []
