@@ -312,7 +312,9 @@ _SKELETON_RULES = (
 # Shortest skeleton compared, and words tried together.
 MIN_SKELETON = 6
 MAX_SOUND_NAME_WORDS = 3
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-ỸĐÐА-ЯЁІЇЄҐ][\w'’]*")
+# A word of a name; those whose first letter is a capital are kept by `str.isupper`, as a
+# range of capitals would hold lower-case letters too ("À-Ỹ" spans every Cyrillic letter).
+_NAME_WORD = re.compile(r"(?<![\w'’])[^\W\d_][\w'’]*")
 _NAME_GAP = re.compile(r"[ \-‐–]")
 _CASE_ENDINGS = ("ом", "ой", "ем", "ею", "ою", "у", "а", "е", "і", "ї", "ю", "я", "ы", "и")
 
@@ -746,7 +748,7 @@ class Gazetteer:
         """Places written in a spelling the gazetteer does not list: runs of one to three
         capitalised words whose sound skeleton (with a case ending dropped) is that of exactly
         one unit's name, or one letter away from it. Same tuples as `find_places`."""
-        words = list(_CAPITALISED.finditer(text))
+        words = [word for word in _NAME_WORD.finditer(text) if word.group()[0].isupper()]
         found: list[tuple[str, str, int, int]] = []
         i = 0
         while i < len(words):

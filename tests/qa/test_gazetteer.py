@@ -289,6 +289,13 @@ def test_find_places_by_sound_reads_spellings_the_gazetteer_does_not_list(gaz: G
     assert [k for k, *_ in gaz.find_places_by_sound("Хунгйеном решено")] == ["hung-yen"]
 
 
+def test_lower_case_words_are_no_part_of_a_name_read_by_sound(gaz: Gazetteer) -> None:
+    # "Лонг на" sounds like Long An, but "на" ("on") is no name.
+    question = "Які цілі поставив секретар парткому Фам Дик Лонг на першому засіданні?"
+    assert gaz.find_places_by_sound(question) == []
+    assert gaz.find_places_by_sound("Які цілі має Лонг Ан?")[0][0] == "long-an"
+
+
 def test_a_place_in_the_english_possessive_is_the_place(gazetteer: Gazetteer) -> None:
     found = gazetteer.find_places("What share of Son La's records, and Lao Cai’s?")
     assert [(key, surface) for key, surface, _s, _e in found] == [
