@@ -53,6 +53,14 @@ def find_doc_numbers(text: str, *, any_case: bool = False) -> list[tuple[str, in
     return found
 
 
+def doc_number_key(number: str) -> str:
+    """The form every spelling of one document number shares, for telling whether two
+    name the same document: the separators between number, kind and issuer are written
+    either way round ("112/KH-TU" and "112-KH/TU", a party plan's number written as a
+    state one's), so they count as one."""
+    return normalize_doc_number(number).replace("-", "/")
+
+
 def doc_numbers_in_question(text: str) -> tuple[str, ...]:
     """Document numbers of a typed question ("57-NQ/TW", "số 1460 - QĐ/TU"), normalised as
     the index stores them, each once, in question order."""

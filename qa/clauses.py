@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from facts.doc_numbers import find_doc_numbers, normalize_doc_number
+from facts.doc_numbers import doc_number_key, find_doc_numbers
 from facts.provinces import MERGER_DATE
 from index.mentions import find_dates, overlaps, period_end
 from index.models import MentionedDate
@@ -304,12 +304,12 @@ def answering_document_clause(plan: QueryPlan, candidate: Candidate) -> Candidat
     if len(spans) > 1 and kinds:
         # "Which plan?": the part naming a plan, when one part alone does (a document the
         # question names, "to implement Resolution 57", is not the one asked).
-        named = {normalize_doc_number(n) for n in plan.doc_numbers}
+        named = {doc_number_key(n) for n in plan.doc_numbers}
         of_kind = [
             i
             for i, (a, b) in enumerate(spans)
             if any(
-                document_kind(number) in kinds and number not in named
+                document_kind(number) in kinds and doc_number_key(number) not in named
                 for number, _s, _e in find_doc_numbers(candidate.text[a:b])
             )
         ]
@@ -610,11 +610,12 @@ def _with_document(
 ) -> list[int]:
     """The clauses naming the document asked about, read in any language ("Plan
     215-KH/TU with 73 tasks; 19 done so far" for "how many tasks does Plan 215 set")."""
-    wanted = {normalize_doc_number(n) for n in plan.doc_numbers}
+    wanted = {doc_number_key(n) for n in plan.doc_numbers}
     return [
         i
         for i, (a, b) in enumerate(spans)
-        if wanted and wanted & {n for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
+        if wanted
+        and wanted & {doc_number_key(n) for n, _s, _e in find_doc_numbers(candidate.text[a:b])}
     ]
 
 

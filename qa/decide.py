@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
-from facts.doc_numbers import find_doc_numbers, normalize_doc_number
+from facts.doc_numbers import doc_number_key, find_doc_numbers
 from facts.folding import fold_for_matching as fold
 from index.mentions import overlaps, period_end
 from index.models import IndexedArticle, MentionedDate
@@ -229,11 +229,13 @@ def meets_constraints(
         if not ranked:
             return [], RefusalReason.OTHER_PLACE
     if plan.doc_numbers:
-        wanted = {normalize_doc_number(n) for n in plan.doc_numbers}
+        wanted = {doc_number_key(n) for n in plan.doc_numbers}
         ranked = [
             c
             for c in ranked
-            if c.doc or wanted & doc_numbers_in(f"{c.article.title}\n{c.article.text}")
+            if c.doc
+            or wanted
+            & {doc_number_key(n) for n in doc_numbers_in(f"{c.article.title}\n{c.article.text}")}
         ]
         if not ranked:
             return [], RefusalReason.NO_DOCUMENT
@@ -516,9 +518,9 @@ def decide(
 def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
     """The documents the sentence names of the kind the question asks which of (any kind
     when it names none), other than those the question itself names; normalised."""
-    named = {normalize_doc_number(n) for n in plan.doc_numbers}
+    named = {doc_number_key(n) for n in plan.doc_numbers}
     kinds = document_kinds_asked(plan.question)
-    numbers = {normalize_doc_number(n) for n, _start, _end in find_doc_numbers(candidate.text)}
+    numbers = {doc_number_key(n) for n, _start, _end in find_doc_numbers(candidate.text)}
     return frozenset(n for n in numbers - named if not kinds or document_kind(n) in kinds)
 
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from facts.doc_numbers import normalize_doc_number
+from facts.doc_numbers import doc_number_key
 from facts.folding import fold_for_matching as fold
 from facts.provinces import MERGER_DATE
 from index.mentions import overlaps
@@ -282,7 +282,7 @@ def _unstated_about(hit: SearchHit, keys: Sequence[str], gazetteer: Gazetteer) -
 def _chunk_has_doc(chunk: Chunk, wanted: set[str]) -> bool:
     if not wanted:
         return False
-    return any(normalize_doc_number(n) in wanted for n in chunk.doc_numbers)
+    return any(doc_number_key(n) in wanted for n in chunk.doc_numbers)
 
 
 def _expanded_query(plan: QueryPlan, variants: Sequence[str]) -> str | None:
@@ -381,7 +381,7 @@ def retrieve(
         hits_by_id.setdefault(chunk_id, hit)
         fused[chunk_id] = fused.get(chunk_id, 0.0) + WEIGHT_DENSE / (RRF_K + rank)
 
-    wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
+    wanted_docs = {doc_number_key(n) for n in plan.doc_numbers}
     scored: list[Evidence] = []
     for chunk_id, score in fused.items():
         hit = hits_by_id[chunk_id]

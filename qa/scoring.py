@@ -29,7 +29,7 @@ from datetime import date
 
 import numpy as np
 
-from facts.doc_numbers import find_doc_numbers, normalize_doc_number
+from facts.doc_numbers import doc_number_key, find_doc_numbers
 from facts.folding import fold_latin_diacritics
 from index.mentions import find_dates, period_end
 from index.models import Embedder, MentionedDate
@@ -317,7 +317,7 @@ def dates_another_document(
     if not wanted_docs:
         return False
     for number, _start, end in docs:
-        if normalize_doc_number(number) in wanted_docs or end > mentioned.start:
+        if doc_number_key(number) in wanted_docs or end > mentioned.start:
             continue
         if mentioned.start - end <= 24 and _DOCUMENT_DATED.match(text[end : mentioned.start]):
             return True
@@ -394,7 +394,7 @@ def _read_constraints(
             within(d, plan.deadline_since, plan.deadline_until) for d in candidate.deadlines
         )
     if wanted_docs:
-        candidate.doc = bool(wanted_docs & {number for number, _s, _e in docs})
+        candidate.doc = bool(wanted_docs & {doc_number_key(number) for number, _s, _e in docs})
     if not weights:
         candidate.keyword = constraint_coverage(plan, candidate)
 
@@ -445,7 +445,7 @@ def score_candidates(
         for word in weights:
             if word not in own:
                 weights[word] *= config.carried_word_weight
-    wanted_docs = {normalize_doc_number(n) for n in plan.doc_numbers}
+    wanted_docs = {doc_number_key(n) for n in plan.doc_numbers}
     n_passages = max(1, max(c.evidence.rank for c in candidates) + 1)
 
     versions = VersionSentences()

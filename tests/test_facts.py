@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from api.schemas import AskRequest
-from facts.doc_numbers import doc_numbers_in_question, find_doc_numbers
+from facts.doc_numbers import doc_number_key, doc_numbers_in_question, find_doc_numbers
 from facts.folding import fold_for_matching
 from facts.limits import MAX_QUESTION_CHARS
 from facts.provinces import MERGER_DATE
@@ -71,3 +71,10 @@ def test_matching_fold_is_its_definition_for_every_character_and_mixed_text() ->
     ):
         assert fold_for_matching(text) == _fold_by_definition(text)
     assert fold_for_matching("Lâm Đồng") == "lam dong"
+
+
+def test_one_document_number_with_its_separators_swapped_is_one_document() -> None:
+    assert doc_number_key("112/KH-TU") == doc_number_key("số 112-KH/TU")
+    assert doc_number_key("12-KH/UBND") == doc_number_key("12/KH-UBND")
+    assert doc_number_key("112-KH/TU") != doc_number_key("112-KH/UBND")
+    assert doc_number_key("112-KH/TU") != doc_number_key("12-KH/TU")

@@ -732,3 +732,14 @@ def test_a_figure_of_the_first_months_is_told_from_one_of_more_months() -> None:
         "2024?",
     )
     assert "31.2%" in result.answer and "38.6%" not in result.answer
+
+
+def test_a_document_number_written_with_its_separators_swapped_is_the_same_document() -> None:
+    retriever = _one_article(
+        "The Standing Committee of the Provincial Party Committee issued Plan No. 112-KH/TU "
+        "on 8 September 2025, setting out 64 tasks for 2025-2030.",
+        "The Provincial People's Committee issued Plan No. 35/KH-UBND with 18 tasks.",
+        published="2025-09-20",
+    )
+    result = _answered(retriever, "How many tasks does Lam Dong's plan 112/KH-TU set out?")
+    assert "64 tasks" in result.answer and "18 tasks" not in result.answer
