@@ -22,7 +22,7 @@ from typing import Literal
 
 from facts.folding import fold_for_matching as fold
 from facts.folding import fold_latin_diacritics
-from qa.lexicon import STOPWORDS, content_tokens, stem, word_tokens
+from qa.lexicon import STOPWORDS, content_tokens, indexes_named, stem, word_tokens
 
 AnswerType = Literal["percent", "score", "rank", "money", "count"]
 # The values other than a count, which a count cue may ask for ("how many billion dong").
@@ -110,6 +110,16 @@ _SCALE = (
     r"|milliards?|millions?)\.?\s*)?(?:of\s+)?"
 )
 _CURRENCY = r"(?:đồng|vnd|dong|донг\w*|usd|us\$|\$|€|euros?|рубл\w*|гривень|元)(?!\w)"
+# A number of points ("41,25 điểm", "67.85 points", "0,6412 балла"; not "9.3 percentage
+# points"), or a score of an index written as a fraction of one ("đạt 0,4312").
+_POINTS = (
+    r"\d[\d.,]*\s*(?:points?|pts|điểm(?!\s+phần)|балл\w*|бал(?:а|и|ів)?(?!\w))"
+    r"|(?<![\d.,])0[.,]\d{3,4}(?![\d.,%])"
+)
+# Some indexes score in per cent (the PAR INDEX's "88.61%", SIPAS's); the others in points.
+_PER_CENT_SCORE = r"\d+[.,]\d+\s*%"
+_SCORED_IN_PER_CENT = frozenset({"par", "sipas"})
+_POINTS_ONLY = re.compile(_POINTS, _I)
 _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     # Each value whole, from its first digit ("62,7%", "VND 1,520 billion"): a count is
     # what is left once they are taken out.
@@ -119,12 +129,7 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     # A number of points ("41,25 điểm", "67.85 points", "0,6412 балла"; not "9.3 percentage
     # points"), or a score of an index written as a fraction of one ("đạt 0,4312").
     # Some indexes score in per cent (the PAR INDEX's "88.61%").
-    "score": re.compile(
-        r"\d[\d.,]*\s*(?:points?|pts|điểm(?!\s+phần)|балл\w*|бал(?:а|и|ів)?(?!\w))"
-        r"|(?<![\d.,])0[.,]\d{3,4}(?![\d.,%])"
-        r"|\d+[.,]\d+\s*%",
-        _I,
-    ),
+    "score": re.compile(rf"{_POINTS}|{_PER_CENT_SCORE}", _I),
     "rank": re.compile(
         # Russian and Ukrainian ordinal endings: "14-е", "2-го", "1-ше", "3-тє", "7-ме".
         r"\d+\s*(?:st|nd|rd|th)\b"
@@ -713,15 +718,29 @@ def asks_outcome(question: str) -> bool:
     return _OUTCOME.search(unicodedata.normalize("NFC", question)) is not None
 
 
-def states_answer_type(sentence: str, kind: AnswerType, counted: Sequence[str] = ()) -> bool:
+def states_answer_type(
+    sentence: str, kind: AnswerType, counted: Sequence[str] = (), *, per_cent_scores: bool = True
+) -> bool:
     """Whether the sentence states a value of the kind asked for. A count is a number
     that is not an amount of money, a percentage, a rank, a measure or a duration ("VND
     1,520 billion" does not say how many tasks, nor do "15 metres" or "3 months"), unless
-    the question counts in that unit (`counted`: `counted_words` of the question)."""
+    the question counts in that unit (`counted`: `counted_words` of the question). A
+    percentage is a score only where `per_cent_scores` (`scores_in_per_cent`)."""
     text = unicodedata.normalize("NFC", sentence)
     if kind == "count":
         text = _without_measures(_NOT_COUNTS.sub(" ", text), counted)
+    if kind == "score" and not per_cent_scores:
+        return _POINTS_ONLY.search(text) is not None
     return _VALUE_PATTERNS[kind].search(text) is not None
+
+
+@lru_cache(maxsize=256)
+def scores_in_per_cent(question: str) -> bool:
+    """Whether a percentage may be the score a question asks for: unless it names only
+    indexes scored in points ("how many points did Binh Phuoc get in the PCI 2024" is not
+    answered by "58.7%")."""
+    named = indexes_named(question)
+    return not named or bool(named & _SCORED_IN_PER_CENT)
 
 
 def value_starts(sentence: str, kind: AnswerType) -> list[int]:

@@ -42,7 +42,7 @@ from qa.align import (
     sibling_version,
     words_comparable,
 )
-from qa.answer_type import AnswerPart, blanked, states_answer_type
+from qa.answer_type import AnswerPart, blanked, scores_in_per_cent, states_answer_type
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
@@ -286,17 +286,19 @@ def answers_part(
     values: str,
     docs: DocNumbers,
     counted: Sequence[str] = (),
+    *,
+    per_cent_scores: bool = True,
 ) -> bool:
     """Whether the sentence gives what one part of the question asks for (`values`: the
     sentence as `value_text` leaves it; `docs`: its document numbers; `counted`: what the
-    question counts)."""
+    question counts; `per_cent_scores`: whether a percentage may be its score)."""
     if part == "person":
         return find_person(candidate.text) is not None
     if part == "date":
         return any(d.precision in ("day", "month") for d in candidate.mentioned)
     if part == "document":
         return bool(docs)
-    return states_answer_type(values, part, counted)
+    return states_answer_type(values, part, counted, per_cent_scores=per_cent_scores)
 
 
 def doc_numbers_in(text: str) -> set[str]:
@@ -384,10 +386,20 @@ def _read_constraints(
     if asks_values:
         values = value_text(candidate, docs)
         if plan.answer_type is not None:
-            candidate.states_value = states_answer_type(values, plan.answer_type, plan.counted)
+            candidate.states_value = states_answer_type(
+                values,
+                plan.answer_type,
+                plan.counted,
+                per_cent_scores=scores_in_per_cent(plan.question),
+            )
             candidate.intent_match = candidate.intent_match or candidate.states_value
+        per_cent_scores = scores_in_per_cent(plan.question)
         candidate.parts = frozenset(
-            p for p in plan.answer_parts if answers_part(p, candidate, values, docs, plan.counted)
+            p
+            for p in plan.answer_parts
+            if answers_part(
+                p, candidate, values, docs, plan.counted, per_cent_scores=per_cent_scores
+            )
         )
     if plan.deadline_since or plan.deadline_until:
         candidate.deadline_match = any(

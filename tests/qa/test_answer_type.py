@@ -21,6 +21,7 @@ from qa.answer_type import (
     counted_words,
     expected_answer_type,
     names_counted,
+    scores_in_per_cent,
     states_answer_type,
 )
 from qa.candidates import Candidate
@@ -1096,3 +1097,14 @@ def test_a_figure_beside_a_lead_that_carries_the_question_far_better_is_left_out
     # Across languages support is lower whatever the sentence says: kept.
     translated = beside(0.55, lang="vi")
     assert without_rival_values(plan, [lead, translated]) == [lead, translated]
+
+
+def test_a_percentage_is_a_score_only_of_an_index_scored_in_per_cent() -> None:
+    assert not scores_in_per_cent("Chỉ số DTI năm 2024 của tỉnh Đồng Nai đạt bao nhiêu điểm?")
+    assert not scores_in_per_cent("скільки балів набрав біньфуок за PCI 2024")
+    assert scores_in_per_cent("How many points did Dong Thap score in the PAR INDEX 2023?")
+    assert scores_in_per_cent("Lam Dong's score in 2024?")
+    sentence = "Tỷ lệ hồ sơ trực tuyến toàn trình 10 tháng năm 2025 đạt 68,4%."
+    assert states_answer_type(sentence, "score")
+    assert not states_answer_type(sentence, "score", per_cent_scores=False)
+    assert states_answer_type("PCI 2024 đạt 67,92 điểm.", "score", per_cent_scores=False)

@@ -743,3 +743,15 @@ def test_a_document_number_written_with_its_separators_swapped_is_the_same_docum
     )
     result = _answered(retriever, "How many tasks does Lam Dong's plan 112/KH-TU set out?")
     assert "64 tasks" in result.answer and "18 tasks" not in result.answer
+
+
+def test_an_index_scored_in_points_is_not_answered_by_a_percentage() -> None:
+    retriever = _one_article(
+        "At the conference on its PCI 2024 points, Lam Dong said the rate of full-process "
+        "online records in 2024 reached 68.4%.",
+        published="2025-04-17",
+    )
+    result = answer(
+        "How many points did Lam Dong score in the PCI 2024?", retriever, today=LATE_2026
+    )
+    assert "68.4%" not in result.answer
