@@ -602,11 +602,16 @@ def another_answer(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bo
 
 def answers_another_question(plan: QueryPlan, candidate: Candidate) -> bool:
     """`another_answer` read without a lead: the country's figure for a place's, another
-    index's, an earlier time's or plan's."""
+    index's, an earlier time's or plan's (a sentence opening on the past that names the
+    period asked is of it: "Previously, the PAR INDEX 2024 of Hue reached 91.05 points")."""
     return (
         speaks_for_the_country(plan, candidate)
         or of_another_index(plan, candidate)
-        or (candidate.states_value and opens_on_the_past(candidate.text))
+        or (
+            candidate.states_value
+            and opens_on_the_past(candidate.text)
+            and not names_the_period(plan, candidate)
+        )
     )
 
 

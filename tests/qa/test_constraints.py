@@ -755,3 +755,13 @@ def test_an_index_scored_in_points_is_not_answered_by_a_percentage() -> None:
         "How many points did Lam Dong score in the PCI 2024?", retriever, today=LATE_2026
     )
     assert "68.4%" not in result.answer
+
+
+def test_a_figure_opening_on_the_past_that_names_the_period_asked_answers_it() -> None:
+    retriever = _one_article(
+        "Previously, the Administrative Reform Index (PAR INDEX) 2024 of Lam Dong reached "
+        "91.05 points, ranked 3rd, up 3 places compared to 2023.",
+        published="2025-05-14",
+    )
+    result = _answered(retriever, "What rank did Lam Dong get in the PAR INDEX 2024?")
+    assert "3rd" in result.answer
