@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from itertools import combinations
 
 from facts.doc_numbers import doc_numbers_in_question
 from facts.limits import MAX_QUESTION_CHARS
@@ -330,7 +331,10 @@ def understand(
     time_words = tuple(text[start:end] for start, end in temporal.spans) if temporal else ()
     doc_numbers = doc_numbers_in_question(text)
     intent = detect_intent(text, language)
-    if intent == "fact" and _offers_a_choice(text, found, temporal.spans if temporal else ()):
+    if intent == "fact" and (
+        _offers_a_choice(text, found, temporal.spans if temporal else ())
+        or _names_separate_places(found, gazetteer)
+    ):
         intent = "comparison"
     deadline = temporal.deadline_until if temporal else None
     if temporal is not None and deadline is not None and _done_by(text, intent, deadline, day):
@@ -432,6 +436,20 @@ def _question_language(text: str, found: Sequence[tuple[str, str, int, int]]) ->
 _OR = re.compile(r"(?<!\w)(?:or|или|либо|чи|або|hay|hoặc|ou)(?!\w)", _I)
 # Words between two places offered as a choice ("the new Lam Dong or the new Tuyen Quang").
 MAX_CHOICE_GAP = 24
+
+
+def _names_separate_places(
+    found: Sequence[tuple[str, str, int, int]], gazetteer: Gazetteer
+) -> bool:
+    """Whether the question names two or more places none of which is another's
+    territory across the 2025 merger or a rename ("Ben Tre, Tra Vinh and Tien Giang";
+    not "the old Kon Tum, now part of Quang Ngai"): a fact asked of each is answered
+    for each, side by side."""
+    keys = list(dict.fromkeys(key for key, *_ in found))
+    return len(keys) > 1 and not any(
+        b in gazetteer.covering_units(a) or a in gazetteer.covering_units(b)
+        for a, b in combinations(keys, 2)
+    )
 
 
 def _offers_a_choice(

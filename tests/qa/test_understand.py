@@ -290,6 +290,31 @@ def test_two_places_offered_as_a_choice_are_compared(question: str) -> None:
     assert plan(question).intent == "comparison"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Give me the level-2 account totals reported for Ben Tre, Tra Vinh and Tien Giang",
+        "Năm 2024 kinh tế số chiếm bao nhiêu phần trăm GRDP ở Khánh Hòa và Đắk Lắk?",
+        "Сколько задач утвердили Нгеан и Кантхо?",
+    ],
+)
+def test_a_fact_asked_of_several_separate_places_is_answered_for_each(question: str) -> None:
+    assert plan(question).intent == "comparison"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many teams does Yen Bai have now, after it was merged into Lao Cai?",
+        "Sau sáp nhập với Kon Tum, Quảng Ngãi giải ngân được bao nhiêu?",
+        "How many accounts did Ben Tre activate before it joined Vinh Long?",
+        "What was the SIPAS index of Thua Thien Hue (Hue) in 2024?",
+    ],
+)
+def test_places_of_one_territory_across_the_merger_are_one_side(question: str) -> None:
+    assert plan(question).intent == "fact"
+
+
 def test_a_place_and_another_thing_joined_by_or_is_no_comparison() -> None:
     assert plan("Did Lam Dong or its committee set a deadline?").intent != "comparison"
 
