@@ -190,7 +190,12 @@ def answering_value_clause(
     if chosen is None:
         chosen = _the_only(_of_the_index(plan, candidate.text, spans))
     if chosen is None and gazetteer is not None and plan.places:
-        named = _places_by_clause(candidate, spans, gazetteer)
+        named = _places_by_clause(plan, candidate, spans, gazetteer)
+        # A place the question names as its former self ("the former Quang Nam, now in Da
+        # Nang") is asked about on its own: its clause answers. Two or more are asked
+        # together ("the old An Giang and Kien Giang in total").
+        formers = formers_asked(plan, gazetteer)
+        formers = formers if len(formers) == 1 else frozenset()
         # The units merged into a province asked about: a unit merged away is not made
         # of its successor ("the former Tien Giang's rank" is its own clause).
         parts = {
@@ -199,9 +204,18 @@ def answering_value_clause(
             for key in place.covers
             if key in gazetteer.predecessors(place.key)
         }
-        if sum(1 for keys in named if keys) > 1 and any(keys & parts for keys in named):
+        several = sum(1 for keys in named if keys) > 1
+        if not formers and several and any(keys & parts for keys in named):
             return candidate  # the figures of the asked province's former parts, together
-        chosen = _by_place(plan, named)
+        # A unit merged into one asked about as the new unit is named as its part ("after
+        # the merger with Phu Yen, ... the new Dak Lak"): its clause is a part's figure.
+        merged_in = {
+            old
+            for key in units_asked_as_new(plan, gazetteer)
+            for old in gazetteer.predecessors(key)
+        }
+        asked = {place.key for place in plan.places} - merged_in
+        chosen = _by_place(formers or asked, named)
     if chosen is None:
         # "20% of GRDP, while the country's common target is 30% of GDP", "25%, far above
         # the 15% of the previous plan": the clause of this place and this plan.
@@ -246,7 +260,7 @@ def answering_value_clause(
         return _narrowed(candidate, spans[chosen])
     split = _breakdown_at(candidate.text) if breakdowns else None
     if split is not None:
-        part = _breakdown_part(plan, candidate)
+        part = _breakdown_part(plan, candidate, gazetteer)
         if part is None and by_meaning is not None:
             # No words to read in the question's language: meaning, when it clearly
             # prefers the whole or the part.
@@ -403,31 +417,72 @@ _FORMER = re.compile(
     r"(?<!\w)(?:former|old|cũ|бывш\w*|прежн\w*|колишн\w*|старо\w*|ancien\w*)(?!\w)",
     re.IGNORECASE,
 )
+# A unit formed on 1 July 2025, named as such: "the new Dak Lak", "Đắk Lắk mới", "новой
+# провинции Даклак".
+_NEW = re.compile(
+    r"(?<!\w)(?:new|mới|нов(?:ая|ой|ую|ый|ого|ом|ое|а|ий|ої|у|ому|е)|nouvel(?:le)?)(?!\w)",
+    re.IGNORECASE,
+)
 # How far before or after a place's name its "former" may stand ("бывшей провинции Ханам").
 _FORMER_BEFORE, _FORMER_AFTER = 24, 8
+
+
+def _qualified(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Whether the place named at text[start:end] is qualified by `pattern` ("former",
+    "new") standing close before or after it."""
+    around = text[max(0, start - _FORMER_BEFORE) : end + _FORMER_AFTER]
+    return pattern.search(around) is not None
+
+
+def units_asked_as_new(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
+    """The places asked about that took others in on 1 July 2025 and are asked about as
+    the unit formed then: named "new" ("Khánh Hòa mới", even of a year before it, whose
+    figure is reckoned for the new territory), or asked since the merger by a question
+    that names nothing "former". Their former selves of the same name ("Khánh Hòa cũ")
+    are other places."""
+    merged = {place.key for place in plan.places if gazetteer.predecessors(place.key)}
+    if not merged:
+        return frozenset()
+    after = _FORMER.search(plan.question) is None and not (
+        plan.published_until is not None and plan.published_until < MERGER_DATE
+    )
+    if after:
+        return frozenset(merged)
+    return frozenset(
+        key
+        for key, _surface, start, end in gazetteer.find_places(plan.question)
+        if key in merged and _qualified(_NEW, plan.question, start, end)
+    )
+
+
+def formers_asked(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
+    """The places the question names as their former selves ("the former Quang Nam",
+    "Hà Nam cũ", "бывшей провинции Куангнам")."""
+    asked = {place.key for place in plan.places}
+    return frozenset(
+        key
+        for key, _surface, start, end in gazetteer.find_places(plan.question)
+        if key in asked and _qualified(_FORMER, plan.question, start, end)
+    )
 
 
 def _of_another_place(
     plan: QueryPlan, compared: str, gazetteer: Gazetteer, asks_country: bool
 ) -> bool:
     """Whether a comparison's words give the figure of somewhere not asked about: the
-    country (unless asked), or provinces none of which is asked. A province that took
-    others in on 1 July 2025, asked about since, is not its former self of the same name
-    ("the former Tuyen Quang"), unless the question asks about the former one."""
+    country (unless asked), or provinces none of which is asked. A province asked about
+    as the unit formed on 1 July 2025 is not its former self of the same name ("the
+    former Tuyen Quang")."""
     if names_the_country(compared):
         return not asks_country
     named = gazetteer.find_places(compared)
     asked = {place.key for place in plan.places}
-    asks_the_new = _FORMER.search(plan.question) is None and not (
-        plan.published_until is not None and plan.published_until < MERGER_DATE
-    )
+    as_new = units_asked_as_new(plan, gazetteer)
 
     def another(key: str, start: int, end: int) -> bool:
         if key not in asked:
             return True
-        around = compared[max(0, start - _FORMER_BEFORE) : end + _FORMER_AFTER]
-        former = _FORMER.search(around) is not None
-        return asks_the_new and former and bool(gazetteer.predecessors(key))
+        return key in as_new and _qualified(_FORMER, compared, start, end)
 
     return bool(named) and all(another(key, start, end) for key, _s, start, end in named)
 
@@ -537,22 +592,27 @@ def _figures_of_another_time(
 
 
 def _places_by_clause(
-    candidate: Candidate, spans: list[tuple[int, int]], gazetteer: Gazetteer
+    plan: QueryPlan, candidate: Candidate, spans: list[tuple[int, int]], gazetteer: Gazetteer
 ) -> list[set[str]]:
+    """The places each clause names. A place asked about as the unit formed on 1 July
+    2025 and named here as its former self ("trong đó Khánh Hòa cũ 12,6%") is another
+    place, kept apart as "former:<key>"."""
+    as_new = units_asked_as_new(plan, gazetteer)
     named: list[set[str]] = [set() for _ in spans]
-    for key, _surface, start, _end in gazetteer.find_places(candidate.text):
+    for key, _surface, start, end in gazetteer.find_places(candidate.text):
+        if key in as_new and _qualified(_FORMER, candidate.text, start, end):
+            key = f"former:{key}"
         for i, (a, b) in enumerate(spans):
             if a <= start < b:
                 named[i].add(key)
     return named
 
 
-def _by_place(plan: QueryPlan, named: list[set[str]]) -> int | None:
-    """The only clause naming the place asked about, when other clauses name other
+def _by_place(asked: set[str] | frozenset[str], named: list[set[str]]) -> int | None:
+    """The only clause naming a place `asked` about, when other clauses name other
     places (`named`, per clause): a figure per place."""
     if sum(1 for keys in named if keys) < 2:
         return None
-    asked = {place.key for place in plan.places}
     return _the_only([i for i, keys in enumerate(named) if keys & asked])
 
 
@@ -687,7 +747,9 @@ def _breakdown_at(text: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def _breakdown_part(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | None:
+def _breakdown_part(
+    plan: QueryPlan, candidate: Candidate, gazetteer: Gazetteer | None = None
+) -> tuple[int, int] | None:
     """Of a figure and its breakdown ("3,420 registered, of which 2,150 completed"; "538,900
     completed, out of 817,400 registered"), the span that answers: the clause after the
     joint when the question uses a word only it has (a part repeats the whole's words),
@@ -709,6 +771,11 @@ def _breakdown_part(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | 
         # transformation), not what sets the part apart; a figure's year always is.
         topic = _topic_words(candidate)
         asked = {w for w in asked if any(ch.isdigit() for ch in w) or w not in topic}
+    if gazetteer is not None:
+        # The name of a province asked about as the new unit is, in a part, its former
+        # self's ("of which the old Khanh Hoa 12.6%"): the whole is the one asked.
+        as_new = units_asked_as_new(plan, gazetteer)
+        asked -= {w for p in plan.places if p.key in as_new for w in _stems(p.surface)}
     if asked:
         return own_split[1], _part_end(candidate.text, own_split[1])
     return 0, own_split[0]

@@ -745,16 +745,47 @@ def test_a_document_number_written_with_its_separators_swapped_is_the_same_docum
     assert "64 tasks" in result.answer and "18 tasks" not in result.answer
 
 
-def test_an_index_scored_in_points_is_not_answered_by_a_percentage() -> None:
-    retriever = _one_article(
-        "At the conference on its PCI 2024 points, Lam Dong said the rate of full-process "
-        "online records in 2024 reached 68.4%.",
-        published="2025-04-17",
+def test_a_former_province_asked_by_name_is_answered_by_its_own_clause() -> None:
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "dn-report",
+                "2025-11-12",
+                "Da Nang reviews online public services after the merger",
+                "In 10 months of 2025, the rate of full-process online public services of the "
+                "city reached 79.4%, of which the former Da Nang area 91.2% and the former "
+                "Quang Nam province area 67.8%.",
+                province="da-nang",
+            )
+        ]
     )
-    result = answer(
-        "How many points did Lam Dong score in the PCI 2024?", retriever, today=LATE_2026
+    result = _answered(
+        retriever,
+        "What was the rate of full-process online public services in the former Quang Nam "
+        "province, now part of the new Da Nang, in 10 months of 2025?",
     )
-    assert "68.4%" not in result.answer
+    assert "67.8%" in result.answer
+    assert "91.2%" not in result.answer and "79.4%" not in result.answer
+
+
+def test_the_new_province_asked_is_not_its_former_self_of_the_same_name() -> None:
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "kh-report",
+                "2025-11-04",
+                "Khanh Hoa reviews its digital economy",
+                "The digital economy of the new province in 2024 is estimated at 11.2% of "
+                "GRDP, of which the old Khanh Hoa 12.6% and the old Ninh Thuan 7.9%.",
+                province="khanh-hoa",
+            )
+        ]
+    )
+    result = _answered(
+        retriever,
+        "What share of GRDP did the digital economy of the new Khanh Hoa make up in 2024?",
+    )
+    assert "11.2%" in result.answer and "12.6%" not in result.answer
 
 
 def test_a_figure_opening_on_the_past_that_names_the_period_asked_answers_it() -> None:
@@ -765,3 +796,15 @@ def test_a_figure_opening_on_the_past_that_names_the_period_asked_answers_it() -
     )
     result = _answered(retriever, "What rank did Lam Dong get in the PAR INDEX 2024?")
     assert "3rd" in result.answer
+
+
+def test_an_index_scored_in_points_is_not_answered_by_a_percentage() -> None:
+    retriever = _one_article(
+        "At the conference on its PCI 2024 points, Lam Dong said the rate of full-process "
+        "online records in 2024 reached 68.4%.",
+        published="2025-04-17",
+    )
+    result = answer(
+        "How many points did Lam Dong score in the PCI 2024?", retriever, today=LATE_2026
+    )
+    assert "68.4%" not in result.answer
