@@ -226,7 +226,10 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "months_vi",
         re.compile(
-            r"(?<![\w.,])(?P<n>\d{1,2})\s+th[áa]ng\s+(?:(?:đầu|dau)\s+)?n[ăa]m\s+" + _YEAR, _I
+            # "năm" may go unsaid: "5 tháng đầu 2025".
+            r"(?<![\w.,])(?P<n>\d{1,2})\s+th[áa]ng\s+(?:(?:đầu|dau)\s+(?:n[ăa]m\s+)?|n[ăa]m\s+)"
+            + _YEAR,
+            _I,
         ),
     ),
     (
@@ -699,7 +702,9 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
     `lang` chooses the language of `period_text`; the words themselves are recognised in
     every supported language whatever `lang` says.
     """
-    text = unicodedata.normalize("NFC", text or "")
+    # Russian writes "ё" or "е" at will ("четвёртом", "четвертом"); one for one, so spans
+    # stay offsets into the question.
+    text = unicodedata.normalize("NFC", text or "").replace("ё", "е").replace("Ё", "Е")
     if not text.strip():
         return None
     constraint = _parse_temporal(text, lang, today, merger_cues=True)

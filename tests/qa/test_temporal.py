@@ -55,6 +55,17 @@ def _deadline_may_2025(text: str, lang: str, period_text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["в четвёртом квартале 2024 года", "в четвертом квартале 2024 года"]
+)
+def test_a_quarter_in_russian_with_or_without_yo(text: str) -> None:
+    constraint = parse(text, "ru")
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2024, 10, 1),
+        date(2024, 12, 31),
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [
         ("in Q2 2025", "en"),
