@@ -2,7 +2,9 @@
 sentence using only the short form ("In 2024 the province ranked 35th in the PII.")
 shares the question's words with the long one.
 
-Articles define an abbreviation once and use it after; questions use either form.
+Articles define an abbreviation once and use it after; questions use either form, and
+Vietnamese questions also use the short forms officials write without defining them
+("bao nhiêu TK ĐDĐT mức 2", "DVCTT"): `with_short_forms_spelled_out` reads those.
 """
 
 from __future__ import annotations
@@ -65,3 +67,28 @@ def spelled_out(sentence: str, definitions: tuple[tuple[str, str], ...]) -> str:
         if re.search(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", sentence)
     ]
     return " ".join([sentence, *used]) if used else sentence
+
+
+# Short forms Vietnamese readers write for the programmes' long names, which the papers
+# spell out ("TK ĐDĐT mức 2" is "tài khoản định danh điện tử mức 2").
+COMMON_SHORT_FORMS: dict[str, str] = {
+    "TK": "tài khoản",
+    "ĐDĐT": "định danh điện tử",
+    "DVCTT": "dịch vụ công trực tuyến",
+    "TTHC": "thủ tục hành chính",
+    "CĐS": "chuyển đổi số",
+    "KHCN": "khoa học công nghệ",
+    "ĐMST": "đổi mới sáng tạo",
+    "CSDL": "cơ sở dữ liệu",
+    "BCĐ": "Ban Chỉ đạo",
+    "BDHVS": "Bình dân học vụ số",
+    "ĐA06": "Đề án 06",
+}
+_SHORT_FORM = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(short) for short in COMMON_SHORT_FORMS) + r")(?![\w-])"
+)
+
+
+def with_short_forms_spelled_out(question: str) -> str:
+    """The question with each common short form it uses replaced by its long form."""
+    return _SHORT_FORM.sub(lambda match: COMMON_SHORT_FORMS[match.group(1)], question)

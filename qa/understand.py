@@ -27,6 +27,7 @@ from itertools import combinations
 from facts.doc_numbers import doc_numbers_in_question
 from facts.limits import MAX_QUESTION_CHARS
 from facts.vietnam_time import VIETNAM_TZ
+from qa.abbreviations import with_short_forms_spelled_out
 from qa.answer_type import (
     answer_type_asked,
     asked_parts,
@@ -348,9 +349,12 @@ def understand(
     answer_parts = asked_parts(text, language)
     answer_type = answer_type_asked(text, answer_parts)
     value_words = value_cue_words(text, answer_parts)
-    counted = counted_words(text) if "count" in answer_parts else ()
+    # What is counted, and searched for, in the papers' words: "TK ĐDĐT" is "tài khoản
+    # định danh điện tử".
+    spelled_out = with_short_forms_spelled_out(text)
+    counted = counted_words(spelled_out) if "count" in answer_parts else ()
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
-    search_text = text
+    search_text = text if spelled_out == text else f"{text} {spelled_out}"
     follow_up = False
     period_carried = False
 

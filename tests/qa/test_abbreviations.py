@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.abbreviations import abbreviations_defined, spelled_out
+from qa.abbreviations import abbreviations_defined, spelled_out, with_short_forms_spelled_out
 from qa.lexicon import content_tokens
 from qa.scoring import keyword_overlap
 
@@ -34,3 +34,12 @@ def test_a_sentence_without_a_defined_abbreviation_is_left_as_it_is() -> None:
     defined = abbreviations_defined(ARTICLE)
     assert spelled_out("The PIIX report came out.", defined) == "The PIIX report came out."
     assert abbreviations_defined("Plan No. 151-KH/TU (2025) sets 58 tasks.") == ()
+
+
+def test_the_short_forms_officials_write_are_read_as_the_papers_spell_them() -> None:
+    assert (
+        with_short_forms_spelled_out("Hà Nam kích hoạt bao nhiêu TK ĐDĐT mức 2?")
+        == "Hà Nam kích hoạt bao nhiêu tài khoản định danh điện tử mức 2?"
+    )
+    # Only whole short forms, and not those the papers write themselves ("UBND").
+    assert with_short_forms_spelled_out("UBND tỉnh, TKX-2") == "UBND tỉnh, TKX-2"

@@ -402,3 +402,9 @@ def test_each_side_of_a_comparison_keeps_its_own_period() -> None:
 
 def test_a_share_of_something_asks_for_a_percentage() -> None:
     assert plan("vinh phuc digital economy share of GRDP 2024").answer_type == "percent"
+
+
+def test_a_count_asked_in_short_forms_counts_the_papers_words_of_its_months() -> None:
+    p = plan("ĐA06 Hà Nam cũ: 5 tháng đầu 2025 kích hoạt được bao nhiêu TK ĐDĐT mức 2?")
+    assert "khoan" in p.counted
+    assert (p.published_since, p.published_until) == (date(2025, 1, 1), date(2025, 5, 31))
