@@ -36,8 +36,9 @@ Span = tuple[int, int]
 # bounds). Raised whenever that reading changes, so that the next build reads every
 # article again instead of keeping the chunks of unchanged ones; vectors are reused by
 # text, so nothing is embedded again. 2: a year after "số" meaning "digital" ("kinh tế
-# số năm 2024").
-READING_VERSION = 2
+# số năm 2024"). 3: a quarter, month or day without a year takes the year its sentence
+# named before it.
+READING_VERSION = 3
 
 # Clause marks: Latin ones before a space, CJK ones anywhere, a dash between spaces.
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|[，；：、]|\s[–—-]\s")

@@ -48,7 +48,7 @@ import calendar
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
@@ -167,6 +167,8 @@ class _Candidate:
     end: int
     value: date
     precision: Precision
+    # The year came from the publication date, not the words.
+    yearless: bool = False
 
 
 _Handler = Callable[[re.Match[str], date | None], tuple[date, Precision] | None]
@@ -622,12 +624,14 @@ def find_dates(
             parsed = handler(match, reference)
             if parsed is None:
                 continue
-            candidates.append(_Candidate(start, end, parsed[0], parsed[1]))
+            yearless = handler is not _year and not match.groupdict().get("year")
+            candidates.append(_Candidate(start, end, parsed[0], parsed[1], yearless))
     chosen: list[_Candidate] = []
     for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
         if all(candidate.end <= c.start or c.end <= candidate.start for c in chosen):
             chosen.append(candidate)
     chosen.sort(key=lambda c: c.start)
+    chosen = _years_from_the_sentence(text, chosen)
     return [
         MentionedDate(
             value=c.value,
@@ -639,6 +643,33 @@ def find_dates(
         )
         for c in chosen
     ]
+
+
+# Where a sentence ends: its mark and the space after it.
+_SENTENCE_END = re.compile(r"[.!?。]\s")
+
+
+def _years_from_the_sentence(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
+    """A quarter, month or day written without a year after a year the sentence names
+    takes that year, not the publication's: "cả năm 2024 đạt 64,3%, riêng quý IV đạt
+    70,2%" reported in January 2025 is the fourth quarter of 2024."""
+    out: list[_Candidate] = []
+    for candidate in chosen:
+        named = next(
+            (
+                earlier
+                for earlier in reversed(out)
+                if not earlier.yearless
+                and _SENTENCE_END.search(text, earlier.end, candidate.start) is None
+            ),
+            None,
+        )
+        if candidate.yearless and named is not None and named.value.year != candidate.value.year:
+            value = _safe_date(named.value.year, candidate.value.month, candidate.value.day)
+            if value is not None:
+                candidate = replace(candidate, value=value)
+        out.append(candidate)
+    return out
 
 
 _NUMBER_SIGN = re.compile(r"(?:№|#|\bno\.?|\bnos\.?|\bsố|\bnr\.?)\s*$", re.IGNORECASE)

@@ -290,3 +290,27 @@ def test_a_year_after_digital_is_a_year_and_a_number_after_no_is_not() -> None:
     found = find_dates("Kinh tế số năm 2024 của tỉnh ước chiếm 8,9% GRDP.", "vi")
     assert [(d.value, d.precision) for d in found] == [(date(2024, 1, 1), "year")]
     assert find_dates("Theo Quyết định số 2024 của UBND tỉnh.", "vi") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Tỷ lệ cả năm 2024 đạt 64,3%, riêng quý IV đạt 70,2%.", "vi"),
+        ("Доля за весь 2024 год достигла 64,3%, а только в IV квартале — 70,2%.", "ru"),
+    ],
+)
+def test_a_quarter_without_a_year_takes_the_year_its_sentence_named(text: str, lang: str) -> None:
+    found = find_dates(text, lang, reference=date(2025, 1, 8))
+    assert [(d.value, d.precision) for d in found] == [
+        (date(2024, 1, 1), "year"),
+        (date(2024, 10, 1), "quarter"),
+    ]
+
+
+def test_a_quarter_without_a_year_in_a_sentence_naming_none_is_the_publication_s() -> None:
+    text = "Năm 2024 đạt 5%. Trong quý IV, tỉnh sẽ tổ chức hội nghị."
+    found = find_dates(text, "vi", reference=date(2025, 1, 8))
+    assert [(d.value, d.precision) for d in found] == [
+        (date(2024, 1, 1), "year"),
+        (date(2025, 10, 1), "quarter"),
+    ]
