@@ -776,9 +776,18 @@ def _breakdown_part(
         # self's ("of which the old Khanh Hoa 12.6%"): the whole is the one asked.
         as_new = units_asked_as_new(plan, gazetteer)
         asked -= {w for p in plan.places if p.key in as_new for w in _stems(p.surface)}
-    if asked:
+    if asked and not _TOTAL_ASKED.search(plan.question):
         return own_split[1], _part_end(candidate.text, own_split[1])
     return 0, own_split[0]
+
+
+# A question asking the total ("how many records in total", "tổng cộng bao nhiêu") is
+# answered by the whole, whatever words its part shares with it.
+_TOTAL_ASKED = re.compile(
+    r"tổng\s+cộng|\bin\s+total\b|\baltogether\b|(?<!\w)(?:всего|усього|загалом)(?!\w)"
+    r"|в\s+общей\s+сложности|\bau\s+total\b",
+    re.IGNORECASE,
+)
 
 
 # A word this many times in the rest of the article is one of its topic words.
@@ -838,7 +847,8 @@ _BREAKDOWN = re.compile(
 # A part of the figure before it, after the joint that opens it ("..., of which 2,150
 # completed"); "including" lists what the whole is made of, which belongs to the whole.
 _BREAKDOWN_JOINT = re.compile(
-    r"\s*[,;:，；]\s*(?:of\s+which|trong\s+đó|из\s+них|из\s+которых|з\s+них|з\s+яких|dont"
+    # "riêng" opens a part told alone: "181.950 hồ sơ, riêng quý II là 96.420 hồ sơ".
+    r"\s*[,;:，；]\s*(?:of\s+which|trong\s+đó|riêng|из\s+них|из\s+которых|з\s+них|з\s+яких|dont"
     r"|其中"
     # ... or the whole after its part: "538,900 completed, out of 817,400 registered".
     r"|out\s+of|trên\s+tổng\s+số|из\s+общего\s+числа|із\s+загальної\s+кількості|sur\s+un\s+total\s+de"

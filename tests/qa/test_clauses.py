@@ -975,3 +975,21 @@ def test_each_side_of_a_comparison_leads_with_a_figure_of_its_own_period(
         candidate.support, candidate.states_value = support, True
     leads = side_answers(plan, [as_of_november, can_tho, ten_months], 0.34, gazetteer)
     assert leads[0] is ten_months and can_tho in leads
+
+
+def test_a_part_told_alone_after_riêng_answers_the_period_asked() -> None:
+    plan = understand("Riêng quý II/2025 tỉnh tiếp nhận bao nhiêu hồ sơ trực tuyến?")
+    lead = _candidate("Toàn tỉnh tiếp nhận 181.950 hồ sơ trực tuyến, riêng quý II là 96.420 hồ sơ.")
+    assert "96.420" in answering_value_clause(plan, lead).text
+    assert "181.950" not in answering_value_clause(plan, lead).text
+
+
+def test_a_question_asking_the_total_is_answered_by_the_whole_not_the_part() -> None:
+    plan = understand(
+        "Tính đến cuối tháng 10/2024, Sở Tư pháp đã số hóa tổng cộng bao nhiêu dữ liệu hộ tịch?"
+    )
+    lead = _candidate(
+        "Sở Tư pháp đã số hóa tổng cộng 2.186.400 dữ liệu hộ tịch từ năm 1945 đến nay; riêng "
+        "10 tháng năm 2024 số hóa được 418.300 bản ghi."
+    )
+    assert "2.186.400" in answering_value_clause(plan, lead).text
