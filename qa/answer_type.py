@@ -549,10 +549,28 @@ def _measured(word: str) -> str | None:
     return None
 
 
-def _without_measures(text: str, counted: Sequence[str]) -> str:
+# Quantities a question may ask the measure of ("what capacity", "công suất bao nhiêu",
+# "какая площадь"), by what their units measure.
+_QUANTITIES: dict[str, re.Pattern[str]] = {
+    "power": re.compile(r"\bcapacity\b|công\s+suất|мощност|потужн|\bpuissance", _I),
+    "area": re.compile(r"\barea\b|diện\s+tích|площад|superficie", _I),
+    "length": re.compile(r"\blength\b|chiều\s+dài|протяж[её]нн|довжин|longueur", _I),
+}
+
+
+@lru_cache(maxsize=256)
+def measures_asked(question: str) -> frozenset[str]:
+    """What the measures the question asks for measure ("what is the data centre's
+    capacity" is answered by "20 MW"), read from the quantities it names."""
+    text = unicodedata.normalize("NFC", question)
+    return frozenset(kind for kind, words in _QUANTITIES.items() if words.search(text))
+
+
+def _without_measures(text: str, counted: Sequence[str], measured: frozenset[str]) -> str:
     """The text with its measures and durations blanked, unless the question counts in
-    that unit ("how many km of dykes", "скільки гектарів", "how many days")."""
-    asked = {_measured(word) for word in counted} - {None}
+    that unit ("how many km of dykes", "скільки гектарів", "how many days") or asks for
+    a quantity it measures (`measured`: `measures_asked`)."""
+    asked = ({_measured(word) for word in counted} - {None}) | measured
 
     def blank(match: re.Match[str]) -> str:
         measured = _measured(match.group("unit"))
@@ -719,16 +737,22 @@ def asks_outcome(question: str) -> bool:
 
 
 def states_answer_type(
-    sentence: str, kind: AnswerType, counted: Sequence[str] = (), *, per_cent_scores: bool = True
+    sentence: str,
+    kind: AnswerType,
+    counted: Sequence[str] = (),
+    *,
+    per_cent_scores: bool = True,
+    measured: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the sentence states a value of the kind asked for. A count is a number
     that is not an amount of money, a percentage, a rank, a measure or a duration ("VND
     1,520 billion" does not say how many tasks, nor do "15 metres" or "3 months"), unless
-    the question counts in that unit (`counted`: `counted_words` of the question). A
-    percentage is a score only where `per_cent_scores` (`scores_in_per_cent`)."""
+    the question counts in that unit (`counted`: `counted_words` of the question) or asks
+    for a quantity it measures (`measured`: `measures_asked`). A percentage is a score
+    only where `per_cent_scores` (`scores_in_per_cent`)."""
     text = unicodedata.normalize("NFC", sentence)
     if kind == "count":
-        text = _without_measures(_NOT_COUNTS.sub(" ", text), counted)
+        text = _without_measures(_NOT_COUNTS.sub(" ", text), counted, measured)
     if kind == "score" and not per_cent_scores:
         return _POINTS_ONLY.search(text) is not None
     return _VALUE_PATTERNS[kind].search(text) is not None

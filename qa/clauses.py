@@ -29,6 +29,7 @@ from qa.answer_type import (
     blanked,
     document_kind,
     document_kinds_asked,
+    measures_asked,
     scores_in_per_cent,
     states_answer_type,
     value_starts,
@@ -72,7 +73,11 @@ def _states_value(plan: QueryPlan, text: str, reference: date | None) -> bool:
         spans += [(start, end) for _n, start, end in find_doc_numbers(text)]
         text = blanked(text, spans)
     return states_answer_type(
-        text, plan.answer_type, plan.counted, per_cent_scores=scores_in_per_cent(plan.question)
+        text,
+        plan.answer_type,
+        plan.counted,
+        per_cent_scores=scores_in_per_cent(plan.question),
+        measured=measures_asked(plan.question),
     )
 
 

@@ -42,7 +42,13 @@ from qa.align import (
     sibling_version,
     words_comparable,
 )
-from qa.answer_type import AnswerPart, blanked, scores_in_per_cent, states_answer_type
+from qa.answer_type import (
+    AnswerPart,
+    blanked,
+    measures_asked,
+    scores_in_per_cent,
+    states_answer_type,
+)
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer
 from qa.lexicon import (
@@ -288,17 +294,21 @@ def answers_part(
     counted: Sequence[str] = (),
     *,
     per_cent_scores: bool = True,
+    measured: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the sentence gives what one part of the question asks for (`values`: the
     sentence as `value_text` leaves it; `docs`: its document numbers; `counted`: what the
-    question counts; `per_cent_scores`: whether a percentage may be its score)."""
+    question counts; `per_cent_scores`: whether a percentage may be its score; `measured`:
+    what the measures it asks for measure)."""
     if part == "person":
         return find_person(candidate.text) is not None
     if part == "date":
         return any(d.precision in ("day", "month") for d in candidate.mentioned)
     if part == "document":
         return bool(docs)
-    return states_answer_type(values, part, counted, per_cent_scores=per_cent_scores)
+    return states_answer_type(
+        values, part, counted, per_cent_scores=per_cent_scores, measured=measured
+    )
 
 
 def doc_numbers_in(text: str) -> set[str]:
@@ -385,20 +395,28 @@ def _read_constraints(
         candidate.intent_match = bool(candidate.deadlines if plan.asks_deadline else own_dates)
     if asks_values:
         values = value_text(candidate, docs)
+        per_cent_scores = scores_in_per_cent(plan.question)
+        measured = measures_asked(plan.question)
         if plan.answer_type is not None:
             candidate.states_value = states_answer_type(
                 values,
                 plan.answer_type,
                 plan.counted,
-                per_cent_scores=scores_in_per_cent(plan.question),
+                per_cent_scores=per_cent_scores,
+                measured=measured,
             )
             candidate.intent_match = candidate.intent_match or candidate.states_value
-        per_cent_scores = scores_in_per_cent(plan.question)
         candidate.parts = frozenset(
             p
             for p in plan.answer_parts
             if answers_part(
-                p, candidate, values, docs, plan.counted, per_cent_scores=per_cent_scores
+                p,
+                candidate,
+                values,
+                docs,
+                plan.counted,
+                per_cent_scores=per_cent_scores,
+                measured=measured,
             )
         )
     if plan.deadline_since or plan.deadline_until:

@@ -20,6 +20,7 @@ from qa.answer_type import (
     count_cue_asks_document,
     counted_words,
     expected_answer_type,
+    measures_asked,
     names_counted,
     scores_in_per_cent,
     states_answer_type,
@@ -1108,3 +1109,11 @@ def test_a_percentage_is_a_score_only_of_an_index_scored_in_per_cent() -> None:
     assert states_answer_type(sentence, "score")
     assert not states_answer_type(sentence, "score", per_cent_scores=False)
     assert states_answer_type("PCI 2024 đạt 67,92 điểm.", "score", per_cent_scores=False)
+
+
+def test_a_measure_answers_a_question_asking_the_quantity_it_measures() -> None:
+    sentence = "Trung tâm dữ liệu có công suất 20 MW."
+    assert measures_asked("Trung tâm dữ liệu có công suất bao nhiêu?") == {"power"}
+    assert not states_answer_type(sentence, "count")
+    assert states_answer_type(sentence, "count", measured=measures_asked("công suất bao nhiêu?"))
+    assert measures_asked("How many data centres are there?") == frozenset()
