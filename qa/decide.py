@@ -618,11 +618,16 @@ def answers_another_question(plan: QueryPlan, candidate: Candidate) -> bool:
 def of_another_kind(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:
     """Whether a sentence beside a one-value lead gives another kind of figure than the
     lead: a target with its deadline beside what was done, unless targets are asked
-    ("90% by 30 June 2025" beside "79.2% activated"); a total since the programme began
-    beside a period's figure ("287,640 in all" beside "94,300 in 2024")."""
+    ("90% by 30 June 2025" beside "79.2% activated"), and what was done beside the target
+    asked ("312 stations installed in 9 months" beside "the target for the end of 2024 is
+    450"); a total since the programme began beside a period's figure ("287,640 in all"
+    beside "94,300 in 2024")."""
     if not candidate.states_value:
         return False
-    if pledges(candidate) and not pledges(lead) and not asks_for_a_target(plan.question):
+    target_asked = asks_for_a_target(plan.question)
+    if pledges(candidate) and not pledges(lead) and not target_asked:
+        return True
+    if target_asked and pledges(lead) and not pledges(candidate):
         return True
     return (
         asks_period(plan)

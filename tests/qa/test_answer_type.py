@@ -1117,3 +1117,16 @@ def test_a_measure_answers_a_question_asking_the_quantity_it_measures() -> None:
     assert not states_answer_type(sentence, "count")
     assert states_answer_type(sentence, "count", measured=measures_asked("công suất bao nhiêu?"))
     assert measures_asked("How many data centres are there?") == frozenset()
+
+
+def test_what_was_done_is_no_answer_beside_the_target_asked(retriever: MemoryRetriever) -> None:
+    from qa.decide import without_rival_values
+
+    plan = _asking("What was Lam Dong's target for the number of 5G stations by 2024?", "count")
+    target = _candidate(retriever, "g-a", "The target is 450 5G stations by 2024.", {"count"}, 0.7)
+    target.deadlines = [date(2024, 12, 31)]
+    done = _candidate(retriever, "g-a", "In 9 months, 312 5G stations were built.", {"count"}, 0.7)
+    assert without_rival_values(plan, [target, done]) == [target]
+    # Asked what was done, the target beside it is left out as before.
+    asked_done = _asking("How many 5G stations did Lam Dong build?", "count")
+    assert without_rival_values(asked_done, [done, target]) == [done]
