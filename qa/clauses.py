@@ -460,14 +460,31 @@ def units_asked_as_new(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
     )
 
 
+# The area of a unit merged away, named as such: "the Hai Duong part of the new Hai
+# Phong", "what used to be Yen Bai", "khu vực Bình Dương", "в районе Хайзыонга".
+_AREA = re.compile(
+    r"(?<!\w)(?:part|area|used\s+to\s+be|khu\s+vực|địa\s+bàn|район\w*|территори\w*"
+    r"|районі|територі\w*|zone|partie)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def formers_asked(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
     """The places the question names as their former selves ("the former Quang Nam",
-    "Hà Nam cũ", "бывшей провинции Куангнам")."""
+    "Hà Nam cũ", "бывшей провинции Куангнам"), or as the area of a unit merged away
+    ("the Hai Duong part of the new Hai Phong")."""
     asked = {place.key for place in plan.places}
     return frozenset(
         key
         for key, _surface, start, end in gazetteer.find_places(plan.question)
-        if key in asked and _qualified(_FORMER, plan.question, start, end)
+        if key in asked
+        and (
+            _qualified(_FORMER, plan.question, start, end)
+            or (
+                gazetteer.successor(key) is not None
+                and _qualified(_AREA, plan.question, start, end)
+            )
+        )
     )
 
 

@@ -808,3 +808,26 @@ def test_an_index_scored_in_points_is_not_answered_by_a_percentage() -> None:
         "How many points did Lam Dong score in the PCI 2024?", retriever, today=LATE_2026
     )
     assert "68.4%" not in result.answer
+
+
+def test_the_area_of_a_province_merged_away_is_answered_by_its_own_clause() -> None:
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "hp-report",
+                "2025-09-12",
+                "Hai Phong reviews online public services after the merger",
+                "In 8 months of 2025, the rate of full-process online public services of the "
+                "whole city reached 82.5%, of which the Hai Phong (old) area 86.8% and the Hai "
+                "Duong (old) area 76.9%.",
+                province="hai-phong",
+            )
+        ]
+    )
+    result = _answered(
+        retriever,
+        "In the Hai Duong part of the new Hai Phong, what share of public services were fully "
+        "online in the first 8 months of 2025?",
+    )
+    assert "76.9%" in result.answer
+    assert "86.8%" not in result.answer and "82.5%" not in result.answer
