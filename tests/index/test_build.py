@@ -431,10 +431,10 @@ def test_a_new_reading_of_the_text_rechunks_every_article_without_embedding_agai
     embedder: HashingEmbedder,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import index.build
+    from index.chunk import READING_VERSION
 
     calls = _passages_embedded(embedder)
-    monkeypatch.setattr(index.build, "READING_VERSION", index.build.READING_VERSION + 1)
+    monkeypatch.setattr("index.build.READING_VERSION", READING_VERSION + 1)
     report = build_index(store_path, index_dir, embedder)
     assert report.version == 2 and report.articles_changed == len(CORPUS)
     assert report.chunks_embedded == 0 and report.sentences_embedded == 0
