@@ -300,6 +300,15 @@ def _one_article(*paragraphs: str, published: str = "2025-08-19") -> MemoryRetri
     )
 
 
+def _province_report(
+    province: str, published: str, title: str, *paragraphs: str
+) -> MemoryRetriever:
+    """One English report on `province`, a story of its own."""
+    return MemoryRetriever(
+        [_translation(f"{province}-report", published, title, *paragraphs, province=province)]
+    )
+
+
 def _answered(retriever: MemoryRetriever, question: str) -> Answer:
     """The answer to `question`, which must not be refused and must keep the citation
     contract."""
@@ -698,19 +707,13 @@ def test_a_sentence_naming_another_document_of_the_kind_asked_is_not_context() -
 
 
 def test_the_former_provinces_figures_are_not_the_new_provinces_context() -> None:
-    retriever = MemoryRetriever(
-        [
-            _translation(
-                "vl-report",
-                "2026-01-10",
-                "Vinh Long reviews its digital transformation in 2025",
-                "In 2025, the rate of full-process online records of Vinh Long province "
-                "reached 72.6%.",
-                "Before the merger, the rate of full-process online records of the old Ben Tre "
-                "province was 58.3% and of the old Tra Vinh province 61.2%.",
-                province="vinh-long",
-            )
-        ]
+    retriever = _province_report(
+        "vinh-long",
+        "2026-01-10",
+        "Vinh Long reviews its digital transformation in 2025",
+        "In 2025, the rate of full-process online records of Vinh Long province reached 72.6%.",
+        "Before the merger, the rate of full-process online records of the old Ben Tre "
+        "province was 58.3% and of the old Tra Vinh province 61.2%.",
     )
     result = _answered(
         retriever,
@@ -746,18 +749,13 @@ def test_a_document_number_written_with_its_separators_swapped_is_the_same_docum
 
 
 def test_a_former_province_asked_by_name_is_answered_by_its_own_clause() -> None:
-    retriever = MemoryRetriever(
-        [
-            _translation(
-                "dn-report",
-                "2025-11-12",
-                "Da Nang reviews online public services after the merger",
-                "In 10 months of 2025, the rate of full-process online public services of the "
-                "city reached 79.4%, of which the former Da Nang area 91.2% and the former "
-                "Quang Nam province area 67.8%.",
-                province="da-nang",
-            )
-        ]
+    retriever = _province_report(
+        "da-nang",
+        "2025-11-12",
+        "Da Nang reviews online public services after the merger",
+        "In 10 months of 2025, the rate of full-process online public services of the "
+        "city reached 79.4%, of which the former Da Nang area 91.2% and the former "
+        "Quang Nam province area 67.8%.",
     )
     result = _answered(
         retriever,
@@ -769,17 +767,12 @@ def test_a_former_province_asked_by_name_is_answered_by_its_own_clause() -> None
 
 
 def test_the_new_province_asked_is_not_its_former_self_of_the_same_name() -> None:
-    retriever = MemoryRetriever(
-        [
-            _translation(
-                "kh-report",
-                "2025-11-04",
-                "Khanh Hoa reviews its digital economy",
-                "The digital economy of the new province in 2024 is estimated at 11.2% of "
-                "GRDP, of which the old Khanh Hoa 12.6% and the old Ninh Thuan 7.9%.",
-                province="khanh-hoa",
-            )
-        ]
+    retriever = _province_report(
+        "khanh-hoa",
+        "2025-11-04",
+        "Khanh Hoa reviews its digital economy",
+        "The digital economy of the new province in 2024 is estimated at 11.2% of "
+        "GRDP, of which the old Khanh Hoa 12.6% and the old Ninh Thuan 7.9%.",
     )
     result = _answered(
         retriever,
@@ -811,18 +804,13 @@ def test_an_index_scored_in_points_is_not_answered_by_a_percentage() -> None:
 
 
 def test_the_area_of_a_province_merged_away_is_answered_by_its_own_clause() -> None:
-    retriever = MemoryRetriever(
-        [
-            _translation(
-                "hp-report",
-                "2025-09-12",
-                "Hai Phong reviews online public services after the merger",
-                "In 8 months of 2025, the rate of full-process online public services of the "
-                "whole city reached 82.5%, of which the Hai Phong (old) area 86.8% and the Hai "
-                "Duong (old) area 76.9%.",
-                province="hai-phong",
-            )
-        ]
+    retriever = _province_report(
+        "hai-phong",
+        "2025-09-12",
+        "Hai Phong reviews online public services after the merger",
+        "In 8 months of 2025, the rate of full-process online public services of the "
+        "whole city reached 82.5%, of which the Hai Phong (old) area 86.8% and the Hai "
+        "Duong (old) area 76.9%.",
     )
     result = _answered(
         retriever,
