@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Literal
 
 from facts.doc_numbers import doc_number_key, find_doc_numbers
 from facts.provinces import MERGER_DATE
@@ -195,32 +196,10 @@ def answering_value_clause(
     if chosen is None:
         chosen = _the_only(_of_the_index(plan, candidate.text, spans))
     if chosen is None and gazetteer is not None and plan.places:
-        named = _places_by_clause(plan, candidate, spans, gazetteer)
-        # A place the question names as its former self ("the former Quang Nam, now in Da
-        # Nang") is asked about on its own: its clause answers. Two or more are asked
-        # together ("the old An Giang and Kien Giang in total").
-        formers = formers_asked(plan, gazetteer)
-        formers = formers if len(formers) == 1 else frozenset()
-        # The units merged into a province asked about: a unit merged away is not made
-        # of its successor ("the former Tien Giang's rank" is its own clause).
-        parts = {
-            key
-            for place in plan.places
-            for key in place.covers
-            if key in gazetteer.predecessors(place.key)
-        }
-        several = sum(1 for keys in named if keys) > 1
-        if not formers and several and any(keys & parts for keys in named):
-            return candidate  # the figures of the asked province's former parts, together
-        # A unit merged into one asked about as the new unit is named as its part ("after
-        # the merger with Phu Yen, ... the new Dak Lak"): its clause is a part's figure.
-        merged_in = {
-            old
-            for key in units_asked_as_new(plan, gazetteer)
-            for old in gazetteer.predecessors(key)
-        }
-        asked = {place.key for place in plan.places} - merged_in
-        chosen = _by_place(formers or asked, named)
+        by_place = _place_clause(plan, candidate, spans, gazetteer)
+        if by_place == "whole":
+            return candidate
+        chosen = by_place
     if chosen is None:
         # "20% of GRDP, while the country's common target is 30% of GDP", "25%, far above
         # the 15% of the previous plan": the clause of this place and this plan.
@@ -611,6 +590,38 @@ def _figures_of_another_time(
     else:
         other = published is not None and all(period_end(d) < published for d in times)
     return figures if other else 0
+
+
+def _place_clause(
+    plan: QueryPlan, candidate: Candidate, spans: list[tuple[int, int]], gazetteer: Gazetteer
+) -> int | Literal["whole"] | None:
+    """Of a sentence giving places their figures clause by clause, the clause of the place
+    asked; "whole" when its clauses are the asked province's and its former parts', to be
+    quoted together; None when the places cannot tell."""
+    named = _places_by_clause(plan, candidate, spans, gazetteer)
+    # A place the question names as its former self ("the former Quang Nam, now in Da
+    # Nang") is asked about on its own: its clause answers. Two or more are asked
+    # together ("the old An Giang and Kien Giang in total").
+    formers = formers_asked(plan, gazetteer)
+    formers = formers if len(formers) == 1 else frozenset()
+    # The units merged into a province asked about: a unit merged away is not made of its
+    # successor ("the former Tien Giang's rank" is its own clause).
+    parts = {
+        key
+        for place in plan.places
+        for key in place.covers
+        if key in gazetteer.predecessors(place.key)
+    }
+    several = sum(1 for keys in named if keys) > 1
+    if not formers and several and any(keys & parts for keys in named):
+        return "whole"
+    # A unit merged into one asked about as the new unit is named as its part ("after the
+    # merger with Phu Yen, ... the new Dak Lak"): its clause is a part's figure.
+    merged_in = {
+        old for key in units_asked_as_new(plan, gazetteer) for old in gazetteer.predecessors(key)
+    }
+    asked = {place.key for place in plan.places} - merged_in
+    return _by_place(formers or asked, named)
 
 
 def _places_by_clause(
