@@ -97,6 +97,10 @@ FACT_SHARE_OF_TOP = 0.75
 RIVAL_SUPPORT_MARGIN = 0.20
 LIST_SHARE_OF_TOP = 0.6
 # An event is reported from shortly before (time zones) to a few weeks after it.
+# How far from the day a figure is asked as of the day it is stated as of may lie: "as of
+# 25 June" answers "as of 30 June"; "as of 31 March" does not.
+AS_OF_BEFORE = timedelta(days=31)
+AS_OF_AFTER = timedelta(days=7)
 EVENT_REPORTED_BEFORE = timedelta(days=2)
 EVENT_REPORTED_AFTER = timedelta(days=21)
 
@@ -342,6 +346,8 @@ def decide(
             for c in valued
             if c.states_value and c.support >= min_support and not answers_another_question(plan, c)
         ]
+        if plan.as_of_day is not None:
+            stating = [c for c in stating if not stated_as_of_another_day(plan, c)]
         if asks_period(plan):
             # A total since the programme began answers a period's figure last.
             stating.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
@@ -522,6 +528,26 @@ def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
     kinds = document_kinds_asked(plan.question)
     numbers = {doc_number_key(n) for n, _start, _end in find_doc_numbers(candidate.text)}
     return frozenset(n for n in numbers - named if not kinds or document_kind(n) in kinds)
+
+
+def stated_as_of_another_day(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence states its figure as of a day far from the one asked ("tính
+    đến ngày 31/3/2025, 812.450 tài khoản" for "as of 30 June 2025"): the days it states a
+    figure as of, before its first value, all lie outside the reach of the day asked."""
+    asked = plan.as_of_day
+    if asked is None or plan.answer_type is None:
+        return False
+    at = _first_value(plan.answer_type, candidate)
+    days = [
+        d.value
+        for d in candidate.mentioned
+        if d.precision == "day"
+        and (at is None or d.start < at)
+        and states_as_of(candidate.text, d.start)
+    ]
+    return bool(days) and not any(
+        asked - AS_OF_BEFORE <= day <= asked + AS_OF_AFTER for day in days
+    )
 
 
 def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:

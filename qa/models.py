@@ -128,6 +128,8 @@ class QueryPlan:
     period_carried: bool = False
     # The year of the period was guessed ("in May" -> the latest May); see qa/temporal.py.
     year_inferred: bool = False
+    # The day a figure is asked as of ("tính đến ngày 30/6/2025"); see qa/temporal.py.
+    as_of_day: date | None = None
     # The kind of value asked for ("percent", "rank", "money", "count"; qa/answer_type.py).
     answer_type: AnswerType | None = None
     # The question's time expressions as written ("до кінця 2025 року"): not its topic.

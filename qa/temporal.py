@@ -65,6 +65,9 @@ class TemporalConstraint:
     # True when a year was not written and was guessed from today ("in May"): retrieval
     # may relax the year when the guessed one finds nothing.
     year_inferred: bool = False
+    # The day a figure is asked as of ("tính đến ngày 30/6/2025", "as of 30 June 2025"),
+    # which "before the merger" (the same end, no start) is not.
+    as_of_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -688,6 +691,7 @@ class _Builder:
     deadline_until: date | None = None
     event_since: date | None = None
     event_until: date | None = None
+    as_of_day: date | None = None
 
     def since(self, value: date) -> None:
         self.published_since = max(value, self.published_since or value)
@@ -779,6 +783,8 @@ def _parse_temporal(
             builder.since(anchor.last + timedelta(days=1))
         elif relation == "as_of":
             builder.until(anchor.last)
+            if anchor.precision == "day":
+                builder.as_of_day = anchor.last
         else:
             # Reports of an event, or of one day's news, appear over the following days.
             event = anchor.precision == "day" or bool(
@@ -813,6 +819,7 @@ def _parse_temporal(
         period_text="; ".join(dict.fromkeys(texts)),
         spans=tuple(sorted(spans)),
         year_inferred=year_inferred,
+        as_of_day=builder.as_of_day,
     )
     logger.debug("time in %r: %s", text[:80], constraint)
     return constraint

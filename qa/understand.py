@@ -416,6 +416,7 @@ def understand(
         follow_up=follow_up,
         period_carried=period_carried,
         year_inferred=temporal.year_inferred if temporal else False,
+        as_of_day=temporal.as_of_day if temporal else None,
         answer_type=answer_type,
         answer_parts=answer_parts,
         value_words=value_words,

@@ -819,3 +819,21 @@ def test_the_area_of_a_province_merged_away_is_answered_by_its_own_clause() -> N
     )
     assert "76.9%" in result.answer
     assert "86.8%" not in result.answer and "82.5%" not in result.answer
+
+
+def test_a_figure_as_of_a_day_months_before_the_day_asked_does_not_answer_it() -> None:
+    retriever = _one_article(
+        "As of 31 March 2025, Lam Dong had 812,450 level-2 electronic identification accounts.",
+        published="2025-04-05",
+    )
+    asked = (
+        "How many level-2 electronic identification accounts did Lam Dong have as of 30 June 2025?"
+    )
+    result = answer(asked, retriever, today=LATE_2026)
+    assert result.refused and "812,450" not in result.answer
+    # A few days from the day asked, it answers.
+    close = _one_article(
+        "As of 25 June 2025, Lam Dong had 901,300 level-2 electronic identification accounts.",
+        published="2025-06-28",
+    )
+    assert "901,300" in _answered(close, asked).answer

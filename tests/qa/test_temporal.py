@@ -411,3 +411,11 @@ def test_a_sentence_naming_the_first_months_of_a_year(text: str, last: date) -> 
     [(start, end, found)] = spans_from_january(text, date(2026, 1, 1))
     assert found == last and str(last.year) in text[start:end]
     assert spans_from_january("In 2024, the rate was 31.2%", date(2026, 1, 1)) == []
+
+
+def test_a_day_asked_as_of_is_told_from_the_end_of_a_period() -> None:
+    assert parse("as of 30 June 2025", "en").as_of_day == date(2025, 6, 30)
+    assert parse("tính đến ngày 30/6/2025", "vi").as_of_day == date(2025, 6, 30)
+    # "Before the merger" ends the same day, and asks no day.
+    before = parse("before the merger", "en")
+    assert before.published_until == date(2025, 6, 30) and before.as_of_day is None
