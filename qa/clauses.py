@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from facts.doc_numbers import doc_number_key, find_doc_numbers
@@ -418,6 +419,17 @@ def _qualified(pattern: re.Pattern[str], text: str, start: int, end: int) -> boo
     return pattern.search(around) is not None
 
 
+@lru_cache(maxsize=256)
+def _named_so(question: str, gazetteer: Gazetteer, pattern: re.Pattern[str]) -> frozenset[str]:
+    """The places the question names with `pattern` ("new", "former", an area's word)
+    close to them: read once per question, not for every sentence scored."""
+    return frozenset(
+        key
+        for key, _surface, start, end in gazetteer.find_places(question)
+        if _qualified(pattern, question, start, end)
+    )
+
+
 def units_asked_as_new(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
     """The places asked about that took others in on 1 July 2025 and are asked about as
     the unit formed then: named "new" ("Khánh Hòa mới", even of a year before it, whose
@@ -432,11 +444,7 @@ def units_asked_as_new(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
     )
     if after:
         return frozenset(merged)
-    return frozenset(
-        key
-        for key, _surface, start, end in gazetteer.find_places(plan.question)
-        if key in merged and _qualified(_NEW, plan.question, start, end)
-    )
+    return frozenset(merged) & _named_so(plan.question, gazetteer, _NEW)
 
 
 # The area of a unit merged away, named as such: "the Hai Duong part of the new Hai
@@ -452,19 +460,13 @@ def formers_asked(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
     """The places the question names as their former selves ("the former Quang Nam",
     "Hà Nam cũ", "бывшей провинции Куангнам"), or as the area of a unit merged away
     ("the Hai Duong part of the new Hai Phong")."""
-    asked = {place.key for place in plan.places}
-    return frozenset(
+    asked = frozenset(place.key for place in plan.places)
+    areas = {
         key
-        for key, _surface, start, end in gazetteer.find_places(plan.question)
-        if key in asked
-        and (
-            _qualified(_FORMER, plan.question, start, end)
-            or (
-                gazetteer.successor(key) is not None
-                and _qualified(_AREA, plan.question, start, end)
-            )
-        )
-    )
+        for key in _named_so(plan.question, gazetteer, _AREA)
+        if gazetteer.successor(key) is not None
+    }
+    return asked & (_named_so(plan.question, gazetteer, _FORMER) | areas)
 
 
 def _of_another_place(
