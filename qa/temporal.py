@@ -200,8 +200,13 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "half",
         re.compile(
-            r"(?<!\w)(?:(?:h(?P<h>[12]))|(?P<ord>first|second|1st|2nd|перв\w*|втор\w*|перш\w*|друг\w*)"
-            r"\s+(?:half(?:\s+of)?|полугоди\w*|півріч\w*))(?:\s+(?:the\s+year\s+)?"
+            r"(?<!\w)(?:(?:h(?P<h>[12]))|(?P<ord>first|second|1st|2nd|перв\w*|втор\w*|перш\w*|друг\w*"
+            r"|premier|1er|second|2e|deuxième)"
+            # "half" in each language: "полугодие" and "половина" (of a year, not "половина
+            # дня") in Russian, "півріччя" and "половина" (року) in Ukrainian, "semestre".
+            r"\s+(?:half(?:\s+of)?|полугоди\w*|півріч\w*|половин\w*(?=\s+(?:(?:19|20)\d\d|года|року))"
+            r"|semestre(?:\s+de)?))"
+            r"(?:\s+(?:the\s+year\s+)?"
             + _YEAR
             + _YEAR_SUFFIX
             + r")?",
@@ -211,7 +216,7 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "half_vi",
         re.compile(
-            r"(?:6|sáu|sau)\s+th[áa]ng\s+(?P<which>đầu|dau|cuối|cuoi)\s+n[ăa]m(?:\s+"
+            r"(?:(?:6|sáu|sau)\s+th[áa]ng|nửa|nua)\s+(?P<which>đầu|dau|cuối|cuoi)\s+n[ăa]m(?:\s+"
             + _YEAR
             + r")?",
             _I,
@@ -604,7 +609,7 @@ def _with_year(anchor: _Anchor, year: int) -> _Anchor:
 # A word every first-months or half-year pattern contains: a sentence without one (most
 # of them) is not read for anchors at all. It runs for each sentence scored.
 _MONTHS_OR_HALF = re.compile(
-    r"months|mois|th[áa]ng|месяц|місяц|half|полугоди|півріч|(?<!\w)h[12]", _I
+    r"months|mois|th[áa]ng|месяц|місяц|half|полугоди|півріч|половин|semestre|nửa|(?<!\w)h[12]", _I
 )
 
 

@@ -263,6 +263,28 @@ def test_halves() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "since", "until"),
+    [
+        ("в первой половине 2025 года", "ru", date(2025, 1, 1), date(2025, 6, 30)),
+        ("во второй половине 2024 года", "ru", date(2024, 7, 1), date(2024, 12, 31)),
+        ("у першій половині 2025 року", "uk", date(2025, 1, 1), date(2025, 6, 30)),
+        ("nửa đầu năm 2025", "vi", date(2025, 1, 1), date(2025, 6, 30)),
+        ("nửa cuối năm 2024", "vi", date(2024, 7, 1), date(2024, 12, 31)),
+    ],
+)
+def test_a_half_is_named_in_every_language_s_words(
+    text: str, lang: str, since: date, until: date
+) -> None:
+    asked = parse(text, lang)
+    assert (asked.published_since, asked.published_until) == (since, until)
+
+
+def test_half_a_day_is_no_half_year() -> None:
+    asked = parse("первая половина дня 12 мая 2025", "ru")
+    assert asked.published_since == date(2025, 5, 12)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "What did Lam Dong commit to?",
@@ -403,6 +425,8 @@ def test_the_first_months_of_a_year_end_with_the_last_of_them(
         ("За 9 месяцев 2025 года доля выросла", date(2025, 9, 30)),
         ("за 10 місяців 2024 року", date(2024, 10, 31)),
         ("In the first half of 2024, the rate was 31.2%", date(2024, 6, 30)),
+        ("В первой половине 2025 года доля составила 41,2%", date(2025, 6, 30)),
+        ("Au premier semestre 2025, le taux a atteint 41,2 %", date(2025, 6, 30)),
     ],
 )
 def test_a_sentence_naming_the_first_months_of_a_year(text: str, last: date) -> None:
