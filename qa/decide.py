@@ -570,12 +570,17 @@ def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
 
 def dated_beyond_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether every time the sentence dates its figures to within reach of the question's
-    period began before it: the year for its third quarter ("in 9 months of 2025" is read
-    as its year). A time beginning with the period is its own: "the first 10 months of
-    2024" is read as 2024 too."""
+    period is a longer one holding it: one begun before it ("in 9 months of 2025" for the
+    third quarter), or one reaching past its end ("in 2025" for the first half). The first
+    months of a year end with the last of them, so "the first 6 months of 2025" is the
+    first half's own."""
     since, until = plan.published_since, plan.published_until
+    if since is None:
+        return False
     times = [d for d in figure_times(candidate) if overlaps(d, since, until)]
-    return since is not None and bool(times) and all(d.value < since for d in times)
+    return bool(times) and all(
+        d.value < since or (until is not None and period_end(d) > until) for d in times
+    )
 
 
 def figure_times(candidate: Candidate) -> list[MentionedDate]:

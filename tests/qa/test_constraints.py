@@ -690,6 +690,21 @@ def test_a_figure_of_the_period_asked_comes_before_one_of_a_longer_period() -> N
     assert "712" in result.answer.split("[1]")[0]
 
 
+def test_a_figure_of_the_half_asked_comes_before_one_of_the_whole_year() -> None:
+    retriever = _one_article(
+        "In 2025, the rate of full-process online records of Lam Dong reached 72.6%, and the "
+        "target for 2026 is 80%.",
+        "Before the merger, in the first 6 months of 2025, the rate of Lam Dong was 58.3%.",
+        published="2026-01-24",
+    )
+    result = _answered(
+        retriever,
+        "What was the rate of full-process online records of Lam Dong in the first half of "
+        "2025?",
+    )
+    assert "58.3%" in result.answer.split("[1]")[0]
+
+
 def test_a_sentence_naming_another_document_of_the_kind_asked_is_not_context() -> None:
     retriever = _one_article(
         "The working group of Lam Dong's steering committee for Resolution 57 was established "
