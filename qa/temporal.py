@@ -68,6 +68,9 @@ class TemporalConstraint:
     # The day a figure is asked as of ("tính đến ngày 30/6/2025", "as of 30 June 2025"),
     # which "before the merger" (the same end, no start) is not.
     as_of_day: date | None = None
+    # The day a "by" names to the day or the month ("by 30 June 2025", "by the end of June
+    # 2025"): the day asked as of when the question asks what had been done by then.
+    deadline_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,23 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<!\w)(?P<mname>" + _MONTH_NAME + r")\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\w)"
             r"(?:,?\s+" + _YEAR + r")?",
+            _I,
+        ),
+    ),
+    # From January to a month, the span a running total covers ("jan-sep 2025", "from
+    # January to September 2025", "с января по сентябрь 2025 года", "từ đầu năm đến hết
+    # tháng 7/2025", "tháng 1-9/2025"): the first months of the year, as "9 tháng đầu năm".
+    (
+        "from_january",
+        re.compile(
+            r"(?:(?:between\s+(?:" + _MONTH_WORDS[1] + r")\s+and"
+            r"|(?:(?:from|с|з|від|de|du)\s+)?(?:" + _MONTH_WORDS[1] + r")"
+            r"\s*(?:[-–—]|\s(?:to|through|till|until|по|до|à|au)\s))"
+            r"\s*(?P<mname>" + _MONTH_NAME + r")\s+(?:of\s+)?" + _YEAR + _YEAR_SUFFIX
+            + r"|từ\s+(?:đầu\s+năm(?:\s+(?P<y0>(?:19|20)\d\d))?|tháng\s+(?:0?1|giêng))"
+            r"\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+(?P<n>\d{1,2})\s*(?:/|năm)\s*"
+            r"(?P<y1>(?:19|20)\d\d)"
+            r"|tháng\s+0?1\s*[-–]\s*(?P<n2>\d{1,2})\s*(?:/|năm)\s*(?P<y2>(?:19|20)\d\d))",
             _I,
         ),
     ),
@@ -535,6 +555,17 @@ def _anchor_from(kind: str, match: re.Match[str], text: str) -> _Anchor | None:
         first = date(placeholder, 1 if half == 1 else 7, 1)
         last = date(placeholder, 6, 30) if half == 1 else date(placeholder, 12, 31)
         return _Anchor(start, end, first, last, "half", given, half=half)
+    if kind == "from_january":
+        year = int(groups.get("year") or groups.get("y1") or groups.get("y2") or 0)
+        last_month = (
+            _month_number(groups["mname"])
+            if groups.get("mname")
+            else int(groups.get("n") or groups.get("n2") or 0)
+        )
+        if not year or not last_month or not 1 < last_month <= 12:
+            return None
+        last = _month_range(year, last_month)[1]
+        return _Anchor(start, end, date(year, 1, 1), last, "months", True, months=last_month)
     if kind.startswith("months_") and year is not None:
         months = int(groups["n"])
         if not 1 <= months <= 12:
@@ -697,6 +728,7 @@ class _Builder:
     event_since: date | None = None
     event_until: date | None = None
     as_of_day: date | None = None
+    deadline_day: date | None = None
 
     def since(self, value: date) -> None:
         self.published_since = max(value, self.published_since or value)
@@ -782,6 +814,8 @@ def _parse_temporal(
             continue
         if relation == "deadline":
             builder.deadline_until = min(anchor.last, builder.deadline_until or anchor.last)
+            if anchor.precision in ("day", "month"):
+                builder.deadline_day = builder.deadline_until
         elif relation == "since":
             builder.since(anchor.first)
         elif relation == "after":
@@ -825,6 +859,7 @@ def _parse_temporal(
         spans=tuple(sorted(spans)),
         year_inferred=year_inferred,
         as_of_day=builder.as_of_day,
+        deadline_day=builder.deadline_day,
     )
     logger.debug("time in %r: %s", text[:80], constraint)
     return constraint

@@ -345,6 +345,7 @@ def understand(
             published_until=min(deadline, temporal.published_until or deadline),
             deadline_since=None,
             deadline_until=None,
+            as_of_day=temporal.as_of_day or temporal.deadline_day,
         )
     answer_parts = asked_parts(text, language)
     answer_type = answer_type_asked(text, answer_parts)

@@ -279,6 +279,24 @@ def test_a_half_is_named_in_every_language_s_words(
     assert (asked.published_since, asked.published_until) == (since, until)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "last"),
+    [
+        ("fully-online rate jan-sep 2025?", "en", date(2025, 9, 30)),
+        ("between January and July 2025", "en", date(2025, 7, 31)),
+        ("cộng dồn từ đầu năm đến hết tháng 7/2025", "vi", date(2025, 7, 31)),
+        ("tháng 1-9/2025", "vi", date(2025, 9, 30)),
+        ("с января по сентябрь 2025 года", "ru", date(2025, 9, 30)),
+        ("з січня по вересень 2025 року", "uk", date(2025, 9, 30)),
+    ],
+)
+def test_a_span_from_january_is_the_first_months_of_the_year(
+    text: str, lang: str, last: date
+) -> None:
+    asked = parse(text, lang)
+    assert (asked.published_since, asked.published_until) == (date(last.year, 1, 1), last)
+
+
 def test_half_a_day_is_no_half_year() -> None:
     asked = parse("первая половина дня 12 мая 2025", "ru")
     assert asked.published_since == date(2025, 5, 12)
@@ -427,6 +445,7 @@ def test_the_first_months_of_a_year_end_with_the_last_of_them(
         ("In the first half of 2024, the rate was 31.2%", date(2024, 6, 30)),
         ("В первой половине 2025 года доля составила 41,2%", date(2025, 6, 30)),
         ("Au premier semestre 2025, le taux a atteint 41,2 %", date(2025, 6, 30)),
+        ("Lũy kế từ đầu năm đến hết tháng 7/2025, tỷ lệ đạt 64,2%", date(2025, 7, 31)),
     ],
 )
 def test_a_sentence_naming_the_first_months_of_a_year(text: str, last: date) -> None:
