@@ -422,12 +422,25 @@ def _qualified(pattern: re.Pattern[str], text: str, start: int, end: int) -> boo
 @lru_cache(maxsize=256)
 def _named_so(question: str, gazetteer: Gazetteer, pattern: re.Pattern[str]) -> frozenset[str]:
     """The places the question names with `pattern` ("new", "former", an area's word)
-    close to them: read once per question, not for every sentence scored."""
-    return frozenset(
-        key
-        for key, _surface, start, end in gazetteer.find_places(question)
-        if _qualified(pattern, question, start, end)
-    )
+    close to them: read once per question, not for every sentence scored. A word
+    standing between two places goes with the nearer: in "khu vực Bình Định cũ (nay thuộc
+    tỉnh Gia Lai)" the "cũ" is Bình Định's, and Gia Lai is named as what it is now; one
+    before or after them all goes with each ("the old An Giang and Kien Giang")."""
+    places = gazetteer.find_places(question)
+    qualified: set[str] = set()
+    for word in pattern.finditer(question):
+        near = [
+            (start, end, key)
+            for key, _surface, start, end in places
+            if word.start() < end + _FORMER_AFTER and word.end() > start - _FORMER_BEFORE
+        ]
+        before = [(word.start() - end, key) for start, end, key in near if end <= word.start()]
+        after = [(start - word.end(), key) for start, end, key in near if start >= word.end()]
+        if before and after:
+            qualified.add(min(before + after)[1])
+        else:
+            qualified.update(key for _start, _end, key in near)
+    return frozenset(qualified)
 
 
 def units_asked_as_new(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
@@ -450,8 +463,15 @@ def units_asked_as_new(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
 # The area of a unit merged away, named as such: "the Hai Duong part of the new Hai
 # Phong", "what used to be Yen Bai", "khu vực Bình Dương", "в районе Хайзыонга".
 _AREA = re.compile(
-    r"(?<!\w)(?:part|area|used\s+to\s+be|khu\s+vực|địa\s+bàn|район\w*|территори\w*"
-    r"|районі|територі\w*|zone|partie)(?!\w)",
+    # "Nam Dinh is part of the merged province" names what it is now, not an area asked.
+    r"(?<!\w)(?:(?<!\bis\s)(?<!\bwas\s)(?<!\bnow\s)(?<!\ba\s)part|area|used\s+to\s+be"
+    r"|khu\s+vực|địa\s+bàn|район\w*|территори\w*|районі|територі\w*|zone|partie)(?!\w)",
+    re.IGNORECASE,
+)
+# A former unit asked "together with" the one it merged into is a part of the whole asked.
+_TOGETHER = re.compile(
+    r"(?<!\w)(?:together\s+with|along\s+with|including|cùng\s+với|kể\s+cả|gồm\s+cả"
+    r"|вместе\s+с|включая|разом\s+(?:із|з)|включно\s+з|y\s+compris)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -459,14 +479,22 @@ _AREA = re.compile(
 def formers_asked(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
     """The places the question names as their former selves ("the former Quang Nam",
     "Hà Nam cũ", "бывшей провинции Куангнам"), or as the area of a unit merged away
-    ("the Hai Duong part of the new Hai Phong")."""
+    ("the Hai Duong part of the new Hai Phong"). None when they are asked as the whole
+    they make up: together with the unit they merged into ("Dong Thap, together with the
+    former Tien Giang"), or every unit merged into one ("the former Ca Mau and Bac Lieu")."""
+    if _TOGETHER.search(plan.question):
+        return frozenset()
     asked = frozenset(place.key for place in plan.places)
     areas = {
         key
         for key in _named_so(plan.question, gazetteer, _AREA)
         if gazetteer.successor(key) is not None
     }
-    return asked & (_named_so(plan.question, gazetteer, _FORMER) | areas)
+    formers = asked & (_named_so(plan.question, gazetteer, _FORMER) | areas)
+    wholes = {gazetteer.successor(key) or key for key in formers}
+    if any({whole, *gazetteer.predecessors(whole)} <= formers for whole in wholes):
+        return frozenset()
+    return formers
 
 
 def _of_another_place(
@@ -606,6 +634,13 @@ def _place_clause(
     # together ("the old An Giang and Kien Giang in total").
     formers = formers_asked(plan, gazetteer)
     formers = formers if len(formers) == 1 else frozenset()
+    # Its clause answers even after clauses naming no place, which speak for the whole
+    # province ("toàn tỉnh có 486.320 người, trong đó khu vực tỉnh Bạc Liêu cũ có 214.905");
+    # the clauses after the one naming it are still its own ("the old Ha Giang had
+    # identified 52 tasks and completed 17").
+    naming_former = [i for i, keys in enumerate(named) if keys & formers]
+    if len(naming_former) == 1 and naming_former[0] > 0:
+        return naming_former[0]
     # The units merged into a province asked about: a unit merged away is not made of its
     # successor ("the former Tien Giang's rank" is its own clause).
     parts = {

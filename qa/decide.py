@@ -19,7 +19,8 @@ from typing import TypeVar
 
 from facts.doc_numbers import doc_number_key, find_doc_numbers
 from facts.folding import fold_for_matching as fold
-from index.mentions import overlaps, period_end
+from facts.provinces import MERGER_DATE
+from index.mentions import overlaps, period_end, vietnam_day
 from index.models import IndexedArticle, MentionedDate
 from index.profiles import DEFAULT_MIN_SUPPORT
 from qa.align import base_language, in_language
@@ -41,6 +42,7 @@ from qa.clauses import (
     answering_person_clause,
     answering_value_clause,
     clause_of_the_period,
+    formers_asked,
     without_asides_of_other_times,
 )
 from qa.gazetteer import Gazetteer
@@ -348,6 +350,8 @@ def decide(
         ]
         if plan.as_of_day is not None:
             stating = [c for c in stating if not stated_as_of_another_day(plan, c)]
+        if formers := formers_asked(plan, gazetteer):
+            stating = [c for c in stating if speaks_for_a_former(c, formers, gazetteer)]
         if asks_period(plan):
             # A total since the programme began answers a period's figure last.
             stating.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
@@ -533,21 +537,41 @@ def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
 def stated_as_of_another_day(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether the sentence states its figure as of a day far from the one asked ("tính
     đến ngày 31/3/2025, 812.450 tài khoản" for "as of 30 June 2025"): the days it states a
-    figure as of, before its first value, all lie outside the reach of the day asked."""
+    figure as of, before its first value, lie outside the reach of the day asked, and so
+    does every later one ("tính đến ngày 31/12/2025, 318.640 người; đến ngày 28/2/2026
+    con số này đạt 486.320" answers "as of 28 February 2026" by its second day)."""
     asked = plan.as_of_day
     if asked is None or plan.answer_type is None:
         return False
     at = _first_value(plan.answer_type, candidate)
     days = [
-        d.value
+        d
         for d in candidate.mentioned
-        if d.precision == "day"
-        and (at is None or d.start < at)
-        and states_as_of(candidate.text, d.start)
+        if d.precision == "day" and states_as_of(candidate.text, d.start)
     ]
-    return bool(days) and not any(
-        asked - AS_OF_BEFORE <= day <= asked + AS_OF_AFTER for day in days
+    return any(at is None or d.start < at for d in days) and not any(
+        asked - AS_OF_BEFORE <= d.value <= asked + AS_OF_AFTER for d in days
     )
+
+
+def speaks_for_a_former(
+    candidate: Candidate, formers: frozenset[str], gazetteer: Gazetteer
+) -> bool:
+    """Whether the sentence can give the figure of a unit asked as its former self ("the
+    old Dak Nong area, now in Lam Dong"): it names one, or its article is that unit's own
+    from before the merger. Any other sentence speaks for the province its article is
+    about, which for a report after the merger is the unit it merged into."""
+    if gazetteer.places_named(candidate.text) & formers:
+        return True
+    if any(key in formers for key, *_ in gazetteer.find_places_by_sound(candidate.text)):
+        return True  # "колишнього Бінь Діня": a spelling no list holds
+    article = candidate.article
+    own = gazetteer.resolve(article.province) if article.province else None
+    if own not in formers:
+        return False
+    published = vietnam_day(article.published)
+    merged_away = gazetteer.successor(own) is not None
+    return merged_away or (published is not None and published < MERGER_DATE)
 
 
 def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
@@ -722,12 +746,14 @@ def without_rival_values(
     for a "when" question, a sentence whose only dates are other documents' ("Plan 09
     dated 12 August, replacing Plan 151" for "when was Plan 151 issued").
     So is one giving the figure of a province merged with the one asked, which the question
-    does not name (the former provinces' beside the new one's; `gazetteer` reads them).
+    does not name (the former provinces' beside the new one's; `gazetteer` reads them), and
+    one giving the whole new province's when a former one is asked.
     They are left out; the lead's story's other sentences stay as its context."""
     asks_date = plan.intent == "when" and not plan.asks_deadline
     if not selected or not (plan.answer_type or plan.asks_deadline or asks_date):
         return selected
     lead = selected[0]
+    formers = formers_asked(plan, gazetteer) if gazetteer is not None else frozenset()
 
     def rival(candidate: Candidate) -> bool:
         other_story = candidate.evidence.group != lead.evidence.group
@@ -746,6 +772,11 @@ def without_rival_values(
                 or (
                     gazetteer is not None
                     and names_merged_units_not_asked(plan, candidate, gazetteer)
+                )
+                or (
+                    gazetteer is not None
+                    and bool(formers)
+                    and not speaks_for_a_former(candidate, formers, gazetteer)
                 )
             )
         return other_story and bool(candidate.deadlines)

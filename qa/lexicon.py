@@ -620,5 +620,9 @@ AS_OF_WINDOW = 32
 
 
 def states_as_of(text: str, day_start: int) -> bool:
-    """Whether the day at `day_start` in the text is one a figure is stated as of."""
-    return bool(_AS_OF.search(text[max(0, day_start - AS_OF_WINDOW) : day_start]))
+    """Whether the day at `day_start` in the text is one a figure is stated as of. A day
+    read with its "ngày" ("đến ngày 28/2/2026") is read as of after "đến" alone."""
+    before = text[max(0, day_start - AS_OF_WINDOW) : day_start]
+    if text[day_start : day_start + 4].lower() == "ngày":
+        before += "ngày"
+    return bool(_AS_OF.search(before))

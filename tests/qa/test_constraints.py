@@ -781,6 +781,107 @@ def test_a_former_province_asked_by_name_is_answered_by_its_own_clause() -> None
     assert "91.2%" not in result.answer and "79.4%" not in result.answer
 
 
+def test_a_former_area_asked_is_not_answered_by_the_whole_new_province() -> None:
+    retriever = _province_report(
+        "lam-dong",
+        "2025-10-09",
+        "Lam Dong reviews online public services after the merger",
+        "In 9 months of 2025, the rate of full-process online records in the province "
+        "reached 71.3%.",
+        "There is still a gap between areas: the (former) Binh Thuan area reached 75.6%, "
+        "while the (former) Dak Nong area reached 64.9% of full-process online records.",
+    )
+    result = _answered(
+        retriever,
+        "For the old Dak Nong area, now in Lam Dong, what share of records were handled "
+        "fully online in 9 months of 2025?",
+    )
+    assert "64.9%" in result.answer.split("[1]")[0] and "71.3%" not in result.answer
+
+
+def test_a_former_area_nothing_reports_on_is_refused() -> None:
+    retriever = _province_report(
+        "tay-ninh",
+        "2025-10-20",
+        "Tay Ninh builds out 5G",
+        "At present, the province has 412 5G base stations, concentrated in industrial "
+        "parks, towns and the Moc Bai border gate.",
+    )
+    result = answer(
+        "How many 5G base stations are there in the area of the former Long An province, "
+        "now part of Tay Ninh?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert result.refused and "412" not in result.answer
+
+
+def test_the_former_word_goes_with_the_place_it_stands_beside() -> None:
+    retriever = _province_report(
+        "gia-lai",
+        "2025-10-22",
+        "Gia Lai disburses Resolution 57 capital",
+        "Trong số vốn đã giải ngân, khu vực phía Đông (Bình Định cũ) giải ngân 158,3 tỷ "
+        "đồng, khu vực phía Tây (Gia Lai cũ) giải ngân 61,3 tỷ đồng.",
+    )
+    result = _answered(
+        retriever,
+        "Riêng khu vực Bình Định cũ (nay thuộc tỉnh Gia Lai) đã giải ngân bao nhiêu tỷ "
+        "đồng vốn thực hiện Nghị quyết 57?",
+    )
+    assert "158,3" in result.answer and "61,3" not in result.answer
+
+
+def test_a_former_unit_asked_with_the_whole_it_joined_is_the_whole() -> None:
+    retriever = _province_report(
+        "ca-mau",
+        "2025-08-14",
+        "Ca Mau after the merger",
+        "From July 1 to August 10, 2025, communes and wards received 58,430 records.",
+    )
+    for question in (
+        "How many records did the communes and wards of the former Ca Mau and Bac Lieu "
+        "provinces receive from 1 July to 10 August 2025?",
+        "How many records did Ca Mau, together with the former Bac Lieu, receive from 1 "
+        "July to 10 August 2025?",
+        "Now that Bac Lieu is part of the merged province, how many records did communes "
+        "and wards receive from 1 July to 10 August 2025?",
+    ):
+        assert "58,430" in _answered(retriever, question).answer, question
+
+
+def test_a_figure_as_of_the_day_asked_is_read_after_an_earlier_day_in_its_sentence() -> None:
+    retriever = _province_report(
+        "ca-mau",
+        "2026-03-04",
+        "Cà Mau lan tỏa phong trào Bình dân học vụ số",
+        "Tính đến ngày 31/12/2025, toàn tỉnh có 318.640 người hoàn thành khóa học; đến ngày "
+        "28/2/2026 con số này đạt 486.320 người, trong đó khu vực tỉnh Bạc Liêu cũ có "
+        "214.905 người.",
+    )
+    result = _answered(
+        retriever,
+        "Khu vực tỉnh Bạc Liêu cũ có bao nhiêu người hoàn thành khóa học tính đến ngày "
+        "28/2/2026?",
+    )
+    assert "214.905" in result.answer and "486.320" not in result.answer
+
+
+def test_what_had_been_done_by_a_day_is_not_answered_by_a_figure_months_before_it() -> None:
+    retriever = _one_article(
+        "As of March 31, 2025, units have disbursed VND 48.7 billion, reaching 13.7% of the "
+        "capital plan for science, technology and digital transformation of Lam Dong.",
+        published="2025-04-08",
+    )
+    result = answer(
+        "What share of Lam Dong's 2025 science and digital transformation capital had been "
+        "disbursed by the end of June 2025?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert result.refused and "13.7%" not in result.answer
+
+
 def test_the_new_province_asked_is_not_its_former_self_of_the_same_name() -> None:
     retriever = _province_report(
         "khanh-hoa",
