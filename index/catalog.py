@@ -21,7 +21,7 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -364,21 +364,24 @@ class Catalog:
             ids,
         )
         dates: dict[int, list[MentionedDate]] = {}
-        for chunk_id, value, kind, precision, start, end, surface in self._rows(
-            f'SELECT chunk_id, value, kind, precision, start, "end", surface FROM chunk_dates '
-            f"WHERE chunk_id IN ({marks}) ORDER BY chunk_id, start",
+        for chunk_id, value, value_end, kind, precision, start, end, surface in self._rows(
+            f'SELECT chunk_id, value, value_end, kind, precision, start, "end", surface '
+            f"FROM chunk_dates WHERE chunk_id IN ({marks}) ORDER BY chunk_id, start",
             ids,
         ):
-            dates.setdefault(chunk_id, []).append(
-                MentionedDate(
-                    value=date.fromisoformat(value),
-                    kind=kind,
-                    precision=precision,
-                    start=start,
-                    end=end,
-                    surface=surface,
-                )
+            mentioned = MentionedDate(
+                value=date.fromisoformat(value),
+                kind=kind,
+                precision=precision,
+                start=start,
+                end=end,
+                surface=surface,
             )
+            last = date.fromisoformat(value_end)
+            if last != period_end(mentioned):
+                # A part of a year ("the first 9 months of 2025") ends before the year.
+                mentioned = replace(mentioned, last=last)
+            dates.setdefault(chunk_id, []).append(mentioned)
         numbers: dict[int, list[str]] = {}
         for chunk_id, number in self._rows(
             f"SELECT chunk_id, doc_number FROM chunk_doc_numbers WHERE chunk_id IN ({marks}) "

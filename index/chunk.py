@@ -37,8 +37,9 @@ Span = tuple[int, int]
 # article again instead of keeping the chunks of unchanged ones; vectors are reused by
 # text, so nothing is embedded again. 2: a year after "số" meaning "digital" ("kinh tế
 # số năm 2024"). 3: a quarter, month or day without a year takes the year its sentence
-# named before it.
-READING_VERSION = 3
+# named before it. 4: a half or the first months of a year ("9 tháng đầu năm 2025", "in
+# 5 months") begin and end with that part, with or without its year.
+READING_VERSION = 4
 
 # Clause marks: Latin ones before a space, CJK ones anywhere, a dash between spaces.
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|[，；：、]|\s[–—-]\s")

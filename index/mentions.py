@@ -49,13 +49,22 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
 
 from facts.doc_numbers import find_doc_numbers
 from facts.vietnam_time import VIETNAM_TZ
-from index.lexicon import AMBIGUOUS_MONTHS, MONTH_FORMS
+from index.lexicon import (
+    AMBIGUOUS_MONTHS,
+    FIRST_HALF_WORD,
+    FIRST_MONTHS,
+    FIRST_MONTHS_YEARLESS,
+    FROM_JANUARY,
+    HALF,
+    HALF_VI,
+    MONTH_FORMS,
+)
 from index.models import DateKind, MentionedDate
 
 logger = logging.getLogger(__name__)
@@ -169,6 +178,8 @@ class _Candidate:
     precision: Precision
     # The year came from the publication date, not the words.
     yearless: bool = False
+    # The last day of a part of the year ("the first 9 months of 2025").
+    last: date | None = None
 
 
 _Handler = Callable[[re.Match[str], date | None], tuple[date, Precision] | None]
@@ -632,6 +643,7 @@ def find_dates(
             chosen.append(candidate)
     chosen.sort(key=lambda c: c.start)
     chosen = _years_from_the_sentence(text, chosen)
+    chosen = _with_parts_of_years(text, chosen, reference)
     return [
         MentionedDate(
             value=c.value,
@@ -640,9 +652,120 @@ def find_dates(
             start=c.start,
             end=c.end,
             surface=text[c.start : c.end],
+            last=c.last,
         )
         for c in chosen
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# Parts of a year: halves and the first months
+
+_PARTS_OF_A_YEAR = [
+    re.compile(source, re.IGNORECASE)
+    for source in (FROM_JANUARY, HALF, HALF_VI, *FIRST_MONTHS.values(), FIRST_MONTHS_YEARLESS)
+]
+# A word every part of a year is written with (the months, the half, January): most
+# sentences have none and are not read.
+_PART_GATE = re.compile(
+    r"months|mois|th[áa]ng|месяц|місяц|half|полугоди|півріч|половин|semestre|nửa|nua"
+    r"|(?<!\w)h[12]|jan|январ|січ",
+    re.IGNORECASE,
+)
+_FIRST_HALF = re.compile(rf"(?:{FIRST_HALF_WORD})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _PartOfYear:
+    start: int
+    end: int
+    first_month: int
+    last_month: int
+    year: int | None
+
+
+def _parts_of_years(text: str) -> list[_PartOfYear]:
+    """The halves and first months of a year the text names, with the year when written."""
+    if _PART_GATE.search(text) is None:
+        return []
+    found: list[_PartOfYear] = []
+    for pattern in _PARTS_OF_A_YEAR:
+        for match in pattern.finditer(text):
+            if any(match.start() < p.end and p.start < match.end() for p in found):
+                continue
+            part = _part_of_year(match)
+            if part is not None:
+                found.append(part)
+    return found
+
+
+def _part_of_year(match: re.Match[str]) -> _PartOfYear | None:
+    groups = match.groupdict()
+    year_text = next((groups[g] for g in ("year", "y0", "y1", "y2") if groups.get(g)), None)
+    year = int(year_text) if year_text else None
+    if groups.get("h") or groups.get("ord") or groups.get("which"):
+        if groups.get("h"):
+            first_half = groups["h"] == "1"
+        elif groups.get("which"):
+            first_half = groups["which"].lower() in ("đầu", "dau")
+        else:
+            first_half = _FIRST_HALF.match(groups["ord"]) is not None
+        months = (1, 6) if first_half else (7, 12)
+    else:
+        last: int | None = None
+        if groups.get("mname"):
+            last = _month_number(groups["mname"])
+        else:
+            count = next((groups[g] for g in ("n", "n2", "n_vi", "n_ru") if groups.get(g)), None)
+            last = int(count) if count else None
+        if last is None or not 1 < last <= 12:
+            return None
+        months = (1, last)
+    return _PartOfYear(match.start(), match.end(), months[0], months[1], year)
+
+
+def _with_parts_of_years(
+    text: str, chosen: list[_Candidate], reference: date | None
+) -> list[_Candidate]:
+    """Years named with a part of them ("9 tháng đầu năm 2025", "the first half of 2024")
+    begin and end with that part, and so does a month that ends a span from January
+    ("từ đầu năm đến hết tháng 7/2025"). A part written without its year ("in 5 months,
+    the rate reached 63.5%") is of the latest year whose part had passed by publication."""
+    out = list(chosen)
+    for part in _parts_of_years(text):
+        inside = [c for c in out if part.start <= c.start and c.end <= part.end]
+        years = [c for c in inside if c.precision == "year"]
+        if years:
+            for c in years:
+                year = c.value.year
+                value, last = date(year, part.first_month, 1), _month_end(year, part.last_month)
+                out[out.index(c)] = replace(c, value=value, last=last)
+            continue
+        if any(part.start < c.end and c.start < part.end for c in out if c not in inside):
+            continue
+        if part.year is not None:
+            year = part.year
+        elif inside:
+            year = inside[-1].value.year
+        elif reference is not None:
+            ended = _month_end(reference.year, part.last_month)
+            year = (
+                reference.year if ended <= reference + _PART_REPORTED_WITHIN else reference.year - 1
+            )
+        else:
+            continue
+        out = [c for c in out if c not in inside]
+        value, last = date(year, part.first_month, 1), _month_end(year, part.last_month)
+        out.append(_Candidate(part.start, part.end, value, "year", not inside, last))
+    return sorted(out, key=lambda c: c.start)
+
+
+# How long after a part of a year ends a report of it still appears.
+_PART_REPORTED_WITHIN = timedelta(days=45)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 # Where a sentence ends: its mark and the space after it.

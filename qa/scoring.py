@@ -63,7 +63,6 @@ from qa.lexicon import (
 )
 from qa.models import QueryPlan
 from qa.retrieve import place_keys_for, within
-from qa.temporal import spans_from_january
 
 
 @dataclass(frozen=True)
@@ -250,29 +249,14 @@ def weighted_overlap(
 
 def dates_in_span(candidate: Candidate, reference: date | None) -> list[MentionedDate]:
     """Dates written in the sentence, with offsets into the sentence: the index's, else
-    found again in the sentence. A year named with its first months ("9 tháng đầu năm
-    2025") ends with the last of them."""
+    found again in the sentence."""
     chunk = candidate.evidence.chunk
     inside = [
         replace(d, start=d.start - candidate.start, end=d.end - candidate.start)
         for d in chunk.dates
         if d.start >= candidate.start and d.end <= candidate.end
     ]
-    dates = inside or find_dates(candidate.text, candidate.article.lang, reference=reference)
-    if not any(d.precision == "year" for d in dates):
-        return dates
-    spans = spans_from_january(candidate.text, reference or date.today())
-    return [
-        next(
-            (
-                replace(d, last=last)
-                for start, end, last in spans
-                if d.precision == "year" and start <= d.start and d.end <= end
-            ),
-            d,
-        )
-        for d in dates
-    ]
+    return inside or find_dates(candidate.text, candidate.article.lang, reference=reference)
 
 
 DocNumbers = list[tuple[str, int, int]]  # facts.doc_numbers.find_doc_numbers()

@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from facts.provinces import MERGER_DATE
-from index.lexicon import MONTH_FORMS
+from index.lexicon import FIRST_MONTHS, FROM_JANUARY, HALF, HALF_VI, MONTH_FORMS
 
 logger = logging.getLogger(__name__)
 
@@ -156,20 +156,7 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # From January to a month, the span a running total covers ("jan-sep 2025", "from
     # January to September 2025", "с января по сентябрь 2025 года", "từ đầu năm đến hết
     # tháng 7/2025", "tháng 1-9/2025"): the first months of the year, as "9 tháng đầu năm".
-    (
-        "from_january",
-        re.compile(
-            r"(?:(?:between\s+(?:" + _MONTH_WORDS[1] + r")\s+and"
-            r"|(?:(?:from|с|з|від|de|du)\s+)?(?:" + _MONTH_WORDS[1] + r")"
-            r"\s*(?:[-–—]|\s(?:to|through|till|until|по|до|à|au)\s))"
-            r"\s*(?P<mname>" + _MONTH_NAME + r")\s+(?:of\s+)?" + _YEAR + _YEAR_SUFFIX
-            + r"|từ\s+(?:đầu\s+năm(?:\s+(?P<y0>(?:19|20)\d\d))?|tháng\s+(?:0?1|giêng))"
-            r"\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+(?P<n>\d{1,2})\s*(?:/|năm)\s*"
-            r"(?P<y1>(?:19|20)\d\d)"
-            r"|tháng\s+0?1\s*[-–]\s*(?P<n2>\d{1,2})\s*(?:/|năm)\s*(?P<y2>(?:19|20)\d\d))",
-            _I,
-        ),
-    ),
+    ("from_january", re.compile(FROM_JANUARY, _I)),
     (
         "vi_month",
         re.compile(
@@ -217,64 +204,14 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             _I,
         ),
     ),
-    (
-        "half",
-        re.compile(
-            r"(?<!\w)(?:(?:h(?P<h>[12]))|(?P<ord>first|second|1st|2nd|перв\w*|втор\w*|перш\w*|друг\w*"
-            r"|premier|1er|second|2e|deuxième)"
-            # "half" in each language: "полугодие" and "половина" (of a year, not "половина
-            # дня") in Russian, "півріччя" and "половина" (року) in Ukrainian, "semestre".
-            r"\s+(?:half(?:\s+of)?|полугоди\w*|півріч\w*|половин\w*(?=\s+(?:(?:19|20)\d\d|года|року))"
-            r"|semestre(?:\s+de)?))"
-            r"(?:\s+(?:the\s+year\s+)?"
-            + _YEAR
-            + _YEAR_SUFFIX
-            + r")?",
-            _I,
-        ),
-    ),
-    (
-        "half_vi",
-        re.compile(
-            r"(?:(?:6|sáu|sau)\s+th[áa]ng|nửa|nua)\s+(?P<which>đầu|dau|cuối|cuoi)\s+n[ăa]m(?:\s+"
-            + _YEAR
-            + r")?",
-            _I,
-        ),
-    ),
+    ("half", re.compile(HALF, _I)),
+    ("half_vi", re.compile(HALF_VI, _I)),
     # The first months of a year, the span reports sum up ("9 tháng đầu năm 2025", "the
     # first 10 months of 2024", "за 9 месяцев 2025 года"): from January to the month's end.
-    (
-        "months_en",
-        re.compile(
-            r"(?:(?:the\s+)?first\s+)?(?<![\w.,])(?P<n>\d{1,2})\s+months\s+(?:of\s+)?" + _YEAR,
-            _I,
-        ),
-    ),
-    (
-        "months_vi",
-        re.compile(
-            # "năm" may go unsaid: "5 tháng đầu 2025".
-            r"(?<![\w.,])(?P<n>\d{1,2})\s+th[áa]ng\s+(?:(?:đầu|dau)\s+(?:n[ăa]m\s+)?|n[ăa]m\s+)"
-            + _YEAR,
-            _I,
-        ),
-    ),
-    (
-        "months_ru_uk",
-        re.compile(
-            r"(?:(?:перв\w+|перш\w+)\s+)?(?<![\w.,])(?P<n>\d{1,2})\s+(?:месяц\w*|місяц\w*)\s+"
-            + _YEAR
-            + _YEAR_SUFFIX,
-            _I,
-        ),
-    ),
-    (
-        "months_fr",
-        re.compile(
-            r"(?:les\s+)?(?<![\w.,])(?P<n>\d{1,2})\s+premiers\s+mois\s+(?:de\s+)?" + _YEAR, _I
-        ),
-    ),
+    ("months_en", re.compile(FIRST_MONTHS["en"], _I)),
+    ("months_vi", re.compile(FIRST_MONTHS["vi"], _I)),
+    ("months_ru_uk", re.compile(FIRST_MONTHS["ru_uk"], _I)),
+    ("months_fr", re.compile(FIRST_MONTHS["fr"], _I)),
     # A year joined to another by a hyphen or dash ("2025-2030", "2025–2030 роки") is a plan's
     # horizon, not a period the news is from; Russian and Ukrainian write it with a dash.
     (
@@ -635,29 +572,6 @@ def _with_year(anchor: _Anchor, year: int) -> _Anchor:
     else:
         return anchor
     return replace(anchor, first=first, last=last)
-
-
-# A word every first-months or half-year pattern contains: a sentence without one (most
-# of them) is not read for anchors at all. It runs for each sentence scored.
-_MONTHS_OR_HALF = re.compile(
-    r"months|mois|th[áa]ng|месяц|місяц|half|полугоди|півріч|половин|semestre|nửa|(?<!\w)h[12]", _I
-)
-
-
-def spans_from_january(text: str, today: date) -> list[tuple[int, int, date]]:
-    """Where the text names the first months or the first half of a year ("9 tháng đầu
-    năm 2025", "the first 10 months of 2024", "за 9 месяцев 2025 года", "first half of
-    2024"): the offsets of the words and the span's last day."""
-    text = unicodedata.normalize("NFC", text)
-    if _MONTHS_OR_HALF.search(text) is None:
-        return []
-    return [
-        (anchor.start, anchor.end, anchor.last)
-        for anchor in _find_anchors(text, today)
-        if anchor.year_given
-        and anchor.first.month == 1
-        and (anchor.months is not None or anchor.half is not None)
-    ]
 
 
 def _find_anchors(text: str, today: date) -> list[_Anchor]:

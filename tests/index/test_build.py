@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -14,16 +15,19 @@ import pytest
 
 from crawler.models import Article
 from index import build as build_module
-from index.build import BuildReport
+from index.build import BuildReport, update_index
 from index.catalog import Catalog
 from index.errors import IndexError_
 from index.faiss_store import FaissStore
+from index.mentions import period_end
 from index.reader import current_version, version_dir
 from tests.fakes import HashingEmbedder
 from tests.index.conftest import (
     CORPUS,
+    VN,
     build_index,
     delete_from_store,
+    fake_keyword_tokens,
     fill_store,
     make_article,
     open_handle,
@@ -171,6 +175,7 @@ def test_failure_mid_build_keeps_the_previous_version_serving(
 
 _SLOW_BUILD = """
 import sys, time
+from datetime import date, datetime
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from tests.index.conftest import build_index
@@ -439,3 +444,22 @@ def test_a_new_reading_of_the_text_rechunks_every_article_without_embedding_agai
     assert report.version == 2 and report.articles_changed == len(CORPUS)
     assert report.chunks_embedded == 0 and report.sentences_embedded == 0
     assert _passages_embedded(embedder) == calls
+
+
+def test_a_part_of_a_year_is_read_back_from_the_catalog(
+    store_path: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    report_article = make_article(
+        "chin-thang-dau-nam",
+        "Lâm Đồng: hồ sơ trực tuyến 9 tháng",
+        ["Trong 9 tháng đầu năm 2025, tỷ lệ hồ sơ trực tuyến toàn trình của tỉnh đạt 71,3%."],
+        published=datetime(2025, 10, 9, 9, 0, tzinfo=VN),
+    )
+    fill_store(store_path, [report_article])
+    # The real chunker: it reads the dates.
+    report = update_index(store_path, index_dir, embedder, tokenizer=fake_keyword_tokens)
+    directory = version_dir(index_dir, report.version)
+    with Catalog(directory / "catalog.sqlite") as catalog:
+        found = catalog.chunks([int(i) for i in FaissStore.load(directory).ids()])
+    dates = [d for chunk, _article in found.values() for d in chunk.dates]
+    assert dates and all(period_end(d) == date(2025, 9, 30) for d in dates)

@@ -314,3 +314,49 @@ def test_a_quarter_without_a_year_in_a_sentence_naming_none_is_the_publication_s
         (date(2024, 1, 1), "year"),
         (date(2025, 10, 1), "quarter"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("Trong 9 tháng đầu năm 2025, tỷ lệ đạt 38,6%", date(2025, 1, 1), date(2025, 9, 30)),
+        ("In the first 10 months of 2024, the province", date(2024, 1, 1), date(2024, 10, 31)),
+        ("За 9 месяцев 2025 года доля выросла", date(2025, 1, 1), date(2025, 9, 30)),
+        ("за 10 місяців 2024 року", date(2024, 1, 1), date(2024, 10, 31)),
+        ("In the first half of 2024, the rate was 31.2%", date(2024, 1, 1), date(2024, 6, 30)),
+        ("В первой половине 2025 года доля составила 41,2%", date(2025, 1, 1), date(2025, 6, 30)),
+        ("Au premier semestre 2025, le taux a atteint 41,2 %", date(2025, 1, 1), date(2025, 6, 30)),
+        ("Trong 6 tháng cuối năm 2024, tỷ lệ đạt 60%", date(2024, 7, 1), date(2024, 12, 31)),
+        ("Lũy kế từ đầu năm đến hết tháng 7/2025, đạt 64,2%", date(2025, 1, 1), date(2025, 7, 31)),
+        ("From January to September 2025, it reached 81.3%", date(2025, 1, 1), date(2025, 9, 30)),
+    ],
+)
+def test_a_part_of_a_year_begins_and_ends_with_it(text: str, first: date, last: date) -> None:
+    [found] = find_dates(text, reference=date(2026, 1, 1))
+    assert (found.value, period_end(found)) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "last"),
+    [
+        # A report of June 2025 on its year's first five months.
+        (
+            "The rate of online records in 5 months reached 63.5%",
+            date(2025, 6, 10),
+            date(2025, 5, 31),
+        ),
+        ("Trong 5 tháng đầu năm, tỷ lệ đạt 60%", date(2025, 6, 10), date(2025, 5, 31)),
+        # In January, "9 months" are the last year's.
+        ("За 9 месяцев доля достигла 41%", date(2025, 1, 20), date(2024, 9, 30)),
+    ],
+)
+def test_the_first_months_without_a_year_are_the_latest_reported(
+    text: str, published: date, last: date
+) -> None:
+    [found] = find_dates(text, reference=published)
+    assert (found.value, period_end(found)) == (date(last.year, 1, 1), last)
+
+
+def test_months_of_a_duration_are_no_part_of_a_year() -> None:
+    assert find_dates("The system was completed within 5 months", reference=date(2025, 6, 1)) == []
+    assert find_dates("Three months later, 5 months after launch", reference=date(2025, 6, 1)) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 
 from facts.folding import fold_for_matching as fold
-from index.models import Chunk, IndexedArticle, MentionedDate, SearchFilters, SearchHit
+from index.models import Chunk, IndexedArticle, SearchFilters, SearchHit
 from tests.fakes import HashingEmbedder
 
 VN = timezone(timedelta(hours=7))
@@ -181,7 +182,7 @@ def _build_article(spec: dict[str, Any]) -> tuple[IndexedArticle, list[Chunk]]:
         end = start + len(paragraph)
         offset = end
         dates = tuple(
-            MentionedDate(d.value, d.kind, d.precision, d.start + start, d.end + start, d.surface)
+            replace(d, start=d.start + start, end=d.end + start)
             for d in find_dates(paragraph, spec["lang"], reference=published.date())
         )
         docs = tuple(n for n, _s, _e in find_doc_numbers(paragraph))

@@ -699,8 +699,7 @@ def test_a_figure_of_the_half_asked_comes_before_one_of_the_whole_year() -> None
     )
     result = _answered(
         retriever,
-        "What was the rate of full-process online records of Lam Dong in the first half of "
-        "2025?",
+        "What was the rate of full-process online records of Lam Dong in the first half of 2025?",
     )
     assert "58.3%" in result.answer.split("[1]")[0]
 
@@ -861,8 +860,7 @@ def test_a_figure_as_of_the_day_asked_is_read_after_an_earlier_day_in_its_senten
     )
     result = _answered(
         retriever,
-        "Khu vực tỉnh Bạc Liêu cũ có bao nhiêu người hoàn thành khóa học tính đến ngày "
-        "28/2/2026?",
+        "Khu vực tỉnh Bạc Liêu cũ có bao nhiêu người hoàn thành khóa học tính đến ngày 28/2/2026?",
     )
     assert "214.905" in result.answer and "486.320" not in result.answer
 
