@@ -358,9 +358,10 @@ def decide(
             # A figure of a longer period holding the one asked ("in 9 months" for the
             # third quarter) answers after one of the period itself.
             stating.sort(key=lambda c: dated_beyond_the_period(plan, c))
-        # A value the sentence dates to another period ("in 2024, 89.6% ..."), or one
-        # published outside it, answers the question's period only when no other
-        # sentence states one.
+        # A value the sentence dates to another period ("in 2024, 89.6% ...") answers the
+        # question's only when the sentence names that period too, for a later value
+        # ("286,450 as of 30 September, three times the 94,600 as of 30 June"), and no
+        # other sentence states one; one published outside it only when no other does.
         typed = next(
             (
                 c
@@ -370,7 +371,7 @@ def decide(
             None,
         )
         typed = typed or next((c for c in stating if not value_dated_elsewhere(plan, c)), None)
-        typed = typed or next(iter(stating), None)
+        typed = typed or next((c for c in stating if names_the_period_asked(plan, c)), None)
         if typed is None and plan.follow_up:
             # A follow-up asks one more thing of the story the conversation is about
             # ("what about funding?"): its words are mostly the earlier question's, which
@@ -590,6 +591,14 @@ def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
     if not periods or names_the_period(plan, candidate):
         return False
     return not any(overlaps(d, plan.published_since, plan.published_until) for d in periods)
+
+
+def names_the_period_asked(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether one of the times the sentence dates its figures to lies in the question's
+    period."""
+    return any(
+        overlaps(d, plan.published_since, plan.published_until) for d in figure_times(candidate)
+    )
 
 
 def dated_beyond_the_period(plan: QueryPlan, candidate: Candidate) -> bool:

@@ -609,9 +609,11 @@ def asks_for_a_target(question: str) -> bool:
 
 
 # What states a figure as of a day, written right before the day: "as of", "tính đến
-# (hết) ngày", "đến ngày", "по состоянию на", "станом на", "au".
+# (hết) ngày", "đến ngày", "at the time of", "thời điểm", "на момент", "по состоянию на",
+# "станом на", "au".
 _AS_OF = re.compile(
     r"(?:\bas\s+(?:of|at)|tính\s+đến(?:\s+hết)?(?:\s+ngày)?|đến\s+(?:hết\s+)?ngày"
+    r"|(?:at\s+the\s+time\s+of|thời\s+điểm(?:\s+ngày)?|на\s+момент)"
     r"|по\s+состоянию\s+на|станом\s+на|\bau)\s*$",
     re.IGNORECASE,
 )

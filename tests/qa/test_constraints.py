@@ -880,6 +880,29 @@ def test_what_had_been_done_by_a_day_is_not_answered_by_a_figure_months_before_i
     assert result.refused and "13.7%" not in result.answer
 
 
+def test_a_figure_dated_to_another_year_is_no_answer_even_alone() -> None:
+    retriever = _one_article(
+        "The Digital Transformation Index (DTI) in 2023 of Lam Dong ranked 19/63 provinces "
+        "and cities.",
+        published="2025-03-13",
+    )
+    result = answer("Where did Lam Dong rank in the DTI for 2024?", retriever, today=LATE_2026)
+    assert result.refused and "19/63" not in result.answer
+
+
+def test_a_figure_of_the_day_asked_answers_after_one_of_a_later_day() -> None:
+    retriever = _one_article(
+        "As of September 30, 2025, Lam Dong had 286,450 turns of people completing digital "
+        "skills courses, three times the figure of 94,600 turns at the time of June 30, 2025.",
+        published="2025-10-14",
+    )
+    result = _answered(
+        retriever,
+        "As of the end of June 2025, how many course completions had Lam Dong recorded?",
+    )
+    assert "94,600" in result.answer and "286,450" not in result.answer
+
+
 def test_the_new_province_asked_is_not_its_former_self_of_the_same_name() -> None:
     retriever = _province_report(
         "khanh-hoa",
