@@ -22,8 +22,9 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_there_are_twelve_fresh_sets() -> None:
+def test_there_are_fourteen_fresh_sets() -> None:
     assert [p.name for p in SETS] == [
+        "central",
         "cities",
         "coast",
         "delta",
@@ -35,6 +36,7 @@ def test_there_are_twelve_fresh_sets() -> None:
         "ridge",
         "river",
         "south",
+        "southland",
         "west",
     ]
 
