@@ -229,6 +229,10 @@ def answering_value_clause(
             chosen = _the_only(in_period)
             if chosen is None:
                 chosen = _the_only([i for i in in_period if _all_within(plan, times[i])])
+            if chosen is None:
+                # "7 tháng năm 2025 đạt 64,2%; riêng tháng 7/2025 đạt 68,9%" for the first
+                # seven months: the clause of the whole period, not of a part of it.
+                chosen = _the_only([i for i in in_period if _the_whole_period(plan, times[i])])
     if chosen is None and plan.deadline_until and asks_for_a_target(plan.question):
         # "What share was it to reach by the end of 2024?": of "68.5% as of 30 September,
         # while the target for the end of 2024 is 80%", the clause of that deadline.
@@ -791,6 +795,12 @@ def _all_within(plan: QueryPlan, times: list[MentionedDate]) -> bool:
         (since is None or d.value >= since) and (until is None or period_end(d) <= until)
         for d in times
     )
+
+
+def _the_whole_period(plan: QueryPlan, times: list[MentionedDate]) -> bool:
+    """Whether a clause names the very period asked, from its first day to its last."""
+    since, until = _time_asked(plan)
+    return since is not None and any(d.value == since and period_end(d) == until for d in times)
 
 
 def _times_by_clause(

@@ -903,6 +903,21 @@ def test_a_figure_of_the_day_asked_answers_after_one_of_a_later_day() -> None:
     assert "94,600" in result.answer and "286,450" not in result.answer
 
 
+def test_the_clause_of_the_whole_period_asked_answers_before_one_of_its_part() -> None:
+    retriever = _one_article(
+        "Theo báo cáo, 7 tháng năm 2025, tỷ lệ hồ sơ trực tuyến toàn trình của tỉnh Lâm Đồng "
+        "đạt 64,2%; riêng tháng 7/2025, tháng đầu tiên vận hành chính quyền hai cấp, tỷ lệ "
+        "này đạt 68,9%.",
+        published="2025-08-22",
+    )
+    result = _answered(
+        retriever,
+        "Lâm Đồng: cộng dồn từ đầu năm đến hết tháng 7/2025, tỷ lệ hồ sơ xử lý trực tuyến "
+        "toàn trình là bao nhiêu?",
+    )
+    assert "64,2%" in result.answer and "68,9%" not in result.answer
+
+
 def test_the_new_province_asked_is_not_its_former_self_of_the_same_name() -> None:
     retriever = _province_report(
         "khanh-hoa",
