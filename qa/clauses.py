@@ -391,6 +391,27 @@ _COMPARED_IN_BRACKETS = re.compile(_COMPARISON + r"([^;()]*\([^()]*\))", re.IGNO
 _NUMBER = re.compile(r"\d(?:[\d.,  ]*\d)?")
 
 
+def compares_with_the_period_asked(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence names the question's period only as what its figure is
+    compared with ("Huế đạt 89,61%, xếp thứ 4/63, tăng 4 bậc so với năm 2023" for 2023):
+    its own figure is of another time."""
+    since, until = plan.published_since, plan.published_until
+    if since is None and until is None:
+        return False
+    named = [d for d in candidate.mentioned if d.precision != "day" and overlaps(d, since, until)]
+    text = candidate.text
+    undated = blanked(text, [(d.start, d.end) for d in candidate.mentioned])
+    # Only a bare comparison: one giving the figure compared with ("up from 49.5% in
+    # 2024", "so với năm 2023 (15/63, 0,5524 điểm)") states that period's figure itself.
+    compared = [
+        (m.start(), m.end())
+        for m in _COMPARED.finditer(text)
+        if not _COMPARED_IN_BRACKETS.match(text, m.start())
+        and not _NUMBER.search(undated[m.start() : m.end()])
+    ]
+    return bool(named) and all(any(a <= d.start < b for a, b in compared) for d in named)
+
+
 # A comparison with a figure above or below the one stated, up to its clause's end: ",
 # higher than the 46.2% of the former Tuyen Quang", "что выше уровня 91,8% бывшей
 # провинции Ханам", "cao hơn mức 46,2% của tỉnh Tuyên Quang cũ".

@@ -42,6 +42,7 @@ from qa.clauses import (
     answering_person_clause,
     answering_value_clause,
     clause_of_the_period,
+    compares_with_the_period_asked,
     formers_asked,
     without_asides_of_other_times,
 )
@@ -778,6 +779,7 @@ def without_rival_values(
                 or counts_something_else(plan, candidate)
                 or allocated_beside_disbursed(plan, candidate)
                 or clearly_outweighed(lead, candidate)
+                or compares_with_the_period_asked(plan, candidate)
                 or (
                     gazetteer is not None
                     and names_merged_units_not_asked(plan, candidate, gazetteer)

@@ -918,6 +918,27 @@ def test_the_clause_of_the_whole_period_asked_answers_before_one_of_its_part() -
     assert "64,2%" in result.answer and "68,9%" not in result.answer
 
 
+def test_a_figure_compared_with_the_period_asked_is_another_time_s() -> None:
+    retriever = _one_article(
+        "In 2023, the PAR INDEX of Lam Dong reached 87.12%, ranking 8/63.",
+        "Lam Dong reached 89.61%, ranking 4/63 in the PAR INDEX, up 4 places compared with 2023.",
+        published="2025-05-10",
+    )
+    result = _answered(retriever, "What was Lam Dong's PAR INDEX score for 2023?")
+    assert "87.12%" in result.answer and "89.61%" not in result.answer
+
+
+def test_a_comparison_giving_the_period_s_figure_states_it() -> None:
+    retriever = _one_article(
+        "Lam Dong's DTI for 2024 reached 0.6412 points, ranking 8/63.",
+        "Compared with 2023 (15/63, 0.5524 points), the DTI score of Lam Dong rose by "
+        "0.0888 points.",
+        published="2025-08-20",
+    )
+    result = _answered(retriever, "Where did Lam Dong rank in the DTI in 2023?")
+    assert "15/63" in result.answer
+
+
 def test_the_new_province_asked_is_not_its_former_self_of_the_same_name() -> None:
     retriever = _province_report(
         "khanh-hoa",
