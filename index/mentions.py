@@ -96,10 +96,10 @@ def period_end(mentioned: MentionedDate) -> date:
     if mentioned.precision == "day":
         return value
     if mentioned.precision == "month":
-        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
+        return month_end(value.year, value.month)
     if mentioned.precision == "quarter":
         last_month = (value.month - 1) // 3 * 3 + 3
-        return date(value.year, last_month, calendar.monthrange(value.year, last_month)[1])
+        return month_end(value.year, last_month)
     return date(value.year, 12, 31)
 
 
@@ -676,7 +676,10 @@ _FIRST_HALF = re.compile(rf"(?:{FIRST_HALF_WORD})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class _PartOfYear:
+class PartOfYear:
+    """A half or the first months of a year, as written: from `first_month` to
+    `last_month`, of `year` when the words give it."""
+
     start: int
     end: int
     first_month: int
@@ -684,22 +687,24 @@ class _PartOfYear:
     year: int | None
 
 
-def _parts_of_years(text: str) -> list[_PartOfYear]:
+def _parts_of_years(text: str) -> list[PartOfYear]:
     """The halves and first months of a year the text names, with the year when written."""
     if _PART_GATE.search(text) is None:
         return []
-    found: list[_PartOfYear] = []
+    found: list[PartOfYear] = []
     for pattern in _PARTS_OF_A_YEAR:
         for match in pattern.finditer(text):
             if any(match.start() < p.end and p.start < match.end() for p in found):
                 continue
-            part = _part_of_year(match)
+            part = part_of_year(match)
             if part is not None:
                 found.append(part)
     return found
 
 
-def _part_of_year(match: re.Match[str]) -> _PartOfYear | None:
+def part_of_year(match: re.Match[str]) -> PartOfYear | None:
+    """The part of a year a match of one of `index.lexicon`'s patterns (`HALF`, `HALF_VI`,
+    `FROM_JANUARY`, `FIRST_MONTHS`, `FIRST_MONTHS_YEARLESS`) names."""
     groups = match.groupdict()
     year_text = next((groups[g] for g in ("year", "y0", "y1", "y2") if groups.get(g)), None)
     year = int(year_text) if year_text else None
@@ -721,7 +726,7 @@ def _part_of_year(match: re.Match[str]) -> _PartOfYear | None:
         if last is None or not 1 < last <= 12:
             return None
         months = (1, last)
-    return _PartOfYear(match.start(), match.end(), months[0], months[1], year)
+    return PartOfYear(match.start(), match.end(), months[0], months[1], year)
 
 
 def _with_parts_of_years(
@@ -738,7 +743,7 @@ def _with_parts_of_years(
         if years:
             for c in years:
                 year = c.value.year
-                value, last = date(year, part.first_month, 1), _month_end(year, part.last_month)
+                value, last = date(year, part.first_month, 1), month_end(year, part.last_month)
                 out[out.index(c)] = replace(c, value=value, last=last)
             continue
         if any(part.start < c.end and c.start < part.end for c in out if c not in inside):
@@ -748,14 +753,14 @@ def _with_parts_of_years(
         elif inside:
             year = inside[-1].value.year
         elif reference is not None:
-            ended = _month_end(reference.year, part.last_month)
+            ended = month_end(reference.year, part.last_month)
             year = (
                 reference.year if ended <= reference + _PART_REPORTED_WITHIN else reference.year - 1
             )
         else:
             continue
         out = [c for c in out if c not in inside]
-        value, last = date(year, part.first_month, 1), _month_end(year, part.last_month)
+        value, last = date(year, part.first_month, 1), month_end(year, part.last_month)
         out.append(_Candidate(part.start, part.end, value, "year", not inside, last))
     return sorted(out, key=lambda c: c.start)
 
@@ -764,7 +769,8 @@ def _with_parts_of_years(
 _PART_REPORTED_WITHIN = timedelta(days=45)
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
+    """The last day of the month."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -39,6 +39,7 @@ from typing import Literal
 
 from facts.provinces import MERGER_DATE
 from index.lexicon import FIRST_MONTHS, FROM_JANUARY, HALF, HALF_VI, MONTH_FORMS
+from index.mentions import month_end, part_of_year
 
 logger = logging.getLogger(__name__)
 
@@ -400,7 +401,7 @@ def _ordinal(word: str) -> int | None:
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, 1), month_end(year, month)
 
 
 def _quarter_range(year: int, quarter: int) -> tuple[date, date]:
@@ -480,35 +481,20 @@ def _anchor_from(kind: str, match: re.Match[str], text: str) -> _Anchor | None:
             return None
         first, last = _quarter_range(placeholder, quarter)
         return _Anchor(start, end, first, last, "quarter", given, quarter=quarter)
-    if kind in ("half", "half_vi"):
-        if groups.get("h"):
-            half = int(groups["h"])
-        elif groups.get("which"):
-            half = 1 if groups["which"].lower() in ("đầu", "dau") else 2
-        else:
-            half = _ordinal(groups.get("ord") or "") or 0
-            if half not in (1, 2):
-                return None
-        first = date(placeholder, 1 if half == 1 else 7, 1)
-        last = date(placeholder, 6, 30) if half == 1 else date(placeholder, 12, 31)
-        return _Anchor(start, end, first, last, "half", given, half=half)
-    if kind == "from_january":
-        year = int(groups.get("year") or groups.get("y1") or groups.get("y2") or 0)
-        last_month = (
-            _month_number(groups["mname"])
-            if groups.get("mname")
-            else int(groups.get("n") or groups.get("n2") or 0)
-        )
-        if not year or not last_month or not 1 < last_month <= 12:
+    if kind in ("half", "half_vi", "from_january") or kind.startswith("months_"):
+        part = part_of_year(match)
+        if part is None:
             return None
-        last = _month_range(year, last_month)[1]
-        return _Anchor(start, end, date(year, 1, 1), last, "months", True, months=last_month)
-    if kind.startswith("months_") and year is not None:
-        months = int(groups["n"])
-        if not 1 <= months <= 12:
+        if kind in ("half", "half_vi"):
+            first = date(placeholder, part.first_month, 1)
+            last = month_end(placeholder, part.last_month)
+            half = 1 if part.first_month == 1 else 2
+            return _Anchor(start, end, first, last, "half", given, half=half)
+        if part.year is None:
             return None
-        last = _month_range(year, months)[1]
-        return _Anchor(start, end, date(year, 1, 1), last, "months", True, months=months)
+        last = month_end(part.year, part.last_month)
+        months = part.last_month
+        return _Anchor(start, end, date(part.year, 1, 1), last, "months", True, months=months)
     if kind == "year" and year is not None:
         return _Anchor(start, end, date(year, 1, 1), date(year, 12, 31), "year", True)
     return None
