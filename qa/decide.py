@@ -568,11 +568,12 @@ def speaks_for_a_former(
     if any(key in formers for key, *_ in gazetteer.find_places_by_sound(candidate.text)):
         return True  # "колишнього Бінь Діня": a spelling no list holds
     article = candidate.article
-    own = gazetteer.resolve(article.province) if article.province else None
-    if own not in formers:
+    if not article_in_places(article, tuple(formers), gazetteer):
         return False
+    # A unit merged away had no paper of its own after the merger; one that kept its
+    # name ("the former Lam Dong") speaks for itself only before it.
     published = vietnam_day(article.published)
-    merged_away = gazetteer.successor(own) is not None
+    merged_away = all(gazetteer.successor(key) is not None for key in formers)
     return merged_away or (published is not None and published < MERGER_DATE)
 
 
