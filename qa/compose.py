@@ -32,7 +32,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "filters": "filters: {filters}",
         "passages": "{n} passages read",
         "everything": "all articles",
-        "year_relaxed": "Nothing was found for {asked}; this answer is about {found}.",
+        "year_relaxed": "Nothing was found for the period asked ({asked}); this answer is about another ({found}).",
         "merged": "{old} has been part of {new} since 1 July 2025.",
     },
     "vi": {
@@ -47,7 +47,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "filters": "bộ lọc: {filters}",
         "passages": "đã đọc {n} đoạn",
         "everything": "tất cả bài viết",
-        "year_relaxed": "Không tìm thấy thông tin cho {asked}; câu trả lời này nói về {found}.",
+        "year_relaxed": "Không tìm thấy thông tin cho thời gian được hỏi ({asked}); câu trả lời này nói về thời gian khác ({found}).",
         "merged": "{old} đã được hợp nhất vào {new} từ ngày 1/7/2025.",
     },
     "ru": {

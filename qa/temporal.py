@@ -63,8 +63,8 @@ class TemporalConstraint:
     period_text: str | None = None
     # Character spans of the time expressions (with their cue words) in the text.
     spans: tuple[tuple[int, int], ...] = ()
-    # True when a year was not written and was guessed from today ("in May"): retrieval
-    # may relax the year when the guessed one finds nothing.
+    # True when a year was not written and was guessed from today ("in May", "this year"):
+    # retrieval may relax the year when the guessed one finds nothing.
     year_inferred: bool = False
     # The day a figure is asked as of ("tính đến ngày 30/6/2025", "as of 30 June 2025"),
     # which "before the merger" (the same end, no start) is not.
@@ -708,6 +708,10 @@ def _parse_temporal(
             year_inferred = True
             upcoming = relation == "deadline"
             anchor = _with_year(anchor, _implied_year(anchor.first.month, today, upcoming=upcoming))
+        elif anchor.relative and anchor.precision == "year" and anchor.first.year == today.year:
+            # "This year" is the asker's year, which the news may not have reached yet (a
+            # plan's target "this year" asked in January): the year may be relaxed too.
+            year_inferred = True
         relation = relation or "in"
         if relation == "dated":
             i += 1

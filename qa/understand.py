@@ -185,8 +185,14 @@ _ANAPHOR = re.compile(
     r"|\b(?:cela|ça|cette|ce|cet|ces|celle|celui|là|elle|il|ils|elles|leur|leurs)\b",
     _I,
 )
+# "Ok, and …", "Cảm ơn. Còn …": an acknowledgement of the last answer before the follow-up.
+_ACKNOWLEDGEMENT = (
+    r"(?:ok(?:ay)?|thanks?(?:\s+you)?|great|got\s+it|right|i\s+see|vâng|dạ|ừ|được(?:\s+rồi)?|"
+    r"cảm\s+ơn|хорошо|ладно|понятно|спасибо|дякую|добре|зрозуміло|гаразд|merci|d['’]accord)"
+    r"[\s,.!;:—–-]+"
+)
 _ELLIPTICAL = re.compile(
-    r"^\s*(?:(?:and\s+)?what\s+about|how\s+about|and\b|also\b|còn\b|thế\s+còn|vậy\s+còn|а\s+(?:что|як|как|що)?|"
+    rf"^\s*(?:{_ACKNOWLEDGEMENT})?(?:(?:and\s+)?what\s+about|how\s+about|and\b|also\b|còn\b|thế\s+còn|vậy\s+còn|а\s+(?:что|як|как|що)?|"
     r"и\s+(?:что|как)?|і\b|та\b|а\b|et\b|und\b|y\b)",
     _I,
 )

@@ -58,6 +58,29 @@ def test_a_year_the_user_wrote_is_not_relaxed(retriever: MemoryRetriever) -> Non
     assert "year_relaxed" not in result.searched
 
 
+def test_this_year_falls_back_to_the_last_year_reported() -> None:
+    # Asked late in 2026 of a plan reported in 2025: "this year" is the asker's year, which
+    # no article speaks of, so the answer is the year reported, and says so.
+    retriever = _one_article(
+        "Regarding non-cash payments, the rate of social security payments via accounts "
+        "reached 87.3%, the target for 2025 is 95%.",
+        published="2025-04-28",
+    )
+    result = _answered(
+        retriever, "What is Lam Dong's target for social security payments via accounts this year?"
+    )
+    assert "95%" in result.answer and result.searched["year_relaxed"] is True
+    first_line = result.answer.splitlines()[0]
+    assert "2026" in first_line and "2025" in first_line
+    # A year the user wrote is not relaxed.
+    written = answer(
+        "What is Lam Dong's target for social security payments via accounts in 2026?",
+        retriever,
+        today=LATE_2026,
+    )
+    assert written.refused
+
+
 def test_guessed_year_that_answers_is_kept(retriever: MemoryRetriever) -> None:
     result = answer(
         "Хто представляв Лам Донг на засіданні у травні?", retriever, today=date(2025, 6, 15)

@@ -172,6 +172,22 @@ def test_follow_up_in_other_languages(question: str) -> None:
     assert p.period_text != "by May 2025"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ok, and what's the goal for the end of the year?",
+        "Thanks. And who signed the plan?",
+        "Cảm ơn. Còn mục tiêu đến cuối năm là bao nhiêu?",
+        "Спасибо, а какая цель на конец года?",
+        "Дякую, а яка мета на кінець року?",
+    ],
+)
+def test_a_follow_up_opened_by_thanks_carries_the_place(question: str) -> None:
+    p = plan(question, HISTORY)
+    assert p.follow_up
+    assert [m.key for m in p.places] == ["lam-dong"]
+
+
 def test_follow_up_swapping_the_place_keeps_topic_period_and_intent() -> None:
     p = plan("What about Ha Giang?", HISTORY)
     assert p.follow_up
