@@ -72,7 +72,11 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"\bbudget|\bfunding\b|\bfunds?\b|\bmoney\b|\bcost"
             r"|kinh\s+phí|ngân\s+sách|bao\s+nhiêu\s+(?:tỷ|triệu|tiền)"
             r"|бюджет|денег|средств|финансир|стоимост|грош|кошт|фінансув|вартіст"
-            r"|combien\s+d['’]argent|financement|预算|资金|多少钱",
+            r"|combien\s+d['’]argent|financement|预算|资金|多少钱"
+            # Money earned: revenue, income, turnover.
+            r"|\brevenues?\b|\bincomes?\b|\bturnover\b|doanh\s+thu|thu\s+nhập|kim\s+ngạch"
+            r"|(?<!\w)доход|(?<!\w)выручк|(?<!\w)дохід|(?<!\w)доходи|(?<!\w)виручк"
+            r"|\brecettes?\b|\brevenus?\b|收入",
             _I,
         ),
     ),
@@ -175,16 +179,27 @@ _FOLDED_COUNT_CUE = next(cue for kind, cue in _FOLDED_VIETNAMESE_CUES if kind ==
 # What a count cue counts when it asks for money: resources, capital, funds.
 _RESOURCES = re.compile(
     r"(?<!human\s)\bresources\b|\bfunds\b|\bcapital\b|(?<!\w)ресурс|(?<!\w)средств"
-    r"|(?<!\w)коштів|\bressources\b|nguồn\s+lực|(?<!\w)vốn(?!\w)|kinh\s+phí",
+    r"|(?<!\w)коштів|\bressources\b|nguồn\s+lực|(?<!\w)vốn(?!\w)|kinh\s+phí"
+    # What a province sells abroad is reported by its value ("xuất khẩu được bao nhiêu").
+    r"|\bexports?\b|(?<!\w)xuất\s+khẩu|(?<!\w)экспорт|(?<!\w)експорт|\bexportations?\b",
     _I,
 )
-_FOLDED_RESOURCES = re.compile(r"\bnguon\s+luc\b|\bvon\b|\bkinh\s+phi\b")
+_FOLDED_RESOURCES = re.compile(r"\bnguon\s+luc\b|\bvon\b|\bkinh\s+phi\b|\bxuat\s+khau\b")
 _WORD = re.compile(r"\w+")
 # A count cue followed by an allocation, with no noun counted between ("скільки з цього
 # виділено", "сколько было выделено"): it asks how much money.
 _ALLOCATED = re.compile(
     r"(?:\s+(?:з|из|із)\s+(?:цього|этого|них|них)|\s+(?:было|було|буде|будет|đã|được))*"
     r"\s+(?:выдел|виділ|вкладе|вкладено|dành|bố\s+trí)",
+    _I,
+)
+
+
+# What follows a count cue that counts no noun of its own: the period or the place of
+# the ask ("xuất khẩu được bao nhiêu trong 9 tháng", "bao nhiêu một năm", "сколько за год").
+_CLOSING_THE_ASK = re.compile(
+    r"\s*(?:[?.!,;:]|trong|vào|tính|đến|tới|từ|năm|một|mỗi|khoảng|so\s+với|tại|ở"
+    r"|in|during|over|by|since|at|for\s+(?:the|\d)|за|в|во|к|до|с|у|на|від|з)(?!\w)",
     _I,
 )
 
@@ -198,7 +213,8 @@ def _counts_an_amount(
     rest = text[cue.end() :]
     if resources.match(rest.lstrip()) or _ALLOCATED.match(rest):
         return True
-    return _WORD.search(rest) is None and resources.search(text, 0, cue.start()) is not None
+    closes = _WORD.search(rest) is None or _CLOSING_THE_ASK.match(rest) is not None
+    return closes and resources.search(text, 0, cue.start()) is not None
 
 
 def expected_answer_type(question: str) -> AnswerType | None:
