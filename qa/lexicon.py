@@ -409,10 +409,27 @@ _ORDINAL_WORD = re.compile(
 )
 
 
+# A unit of time after an ordinal: "the first month of operation", "первый месяц",
+# "перший тиждень", "premier mois" count time, not meetings (folded).
+_TIME_UNIT_AFTER = re.compile(
+    r"\s+(?:(?:full|whole|calendar)\s+)?(?:days?|weeks?|months?|quarters?|half|years?)\b"
+    r"|\s+(?:дн|недел|месяц|квартал|полугоди|год|тиждн|тижд|місяц|місяч|півріч|рок|рік)\w*",
+)
+
+# Vietnamese puts the unit first: "tháng thứ hai", "tuần thứ nhất" (folded).
+_TIME_UNIT_BEFORE = re.compile(r"(?<!\w)(?:ngay|tuan|thang|quy|nam)\s+$")
+
+
 def ordinals_named(text: str) -> set[int]:
     """Ordinal words in a text, with or without a meeting after them ("and at the second
-    one?", "А на втором?")."""
-    return _ordinals_matched(_ORDINAL_WORD, text)
+    one?", "А на втором?"); not those of a unit of time ("за первый месяц работы")."""
+    folded = fold(text)
+    return {
+        value
+        for start, end, value in _ordinal_spans(_ORDINAL_WORD, folded)
+        if not _TIME_UNIT_AFTER.match(folded, end)
+        and not _TIME_UNIT_BEFORE.search(folded, 0, start)
+    }
 
 
 # What joins ordinals that share one meeting word ("first and second sessions", "phiên
@@ -458,10 +475,6 @@ def _ordinal_spans(pattern: re.Pattern[str], folded: str) -> set[tuple[int, int,
         if word in _ORDINALS:
             found.add((match.start(group), match.end(), _ORDINALS[word]))
     return found
-
-
-def _ordinals_matched(pattern: re.Pattern[str], text: str) -> set[int]:
-    return {value for _start, _end, value in _ordinal_spans(pattern, fold(text))}
 
 
 # What a sentence says of the whole country ("Nationwide, 59.7%", "cả nước có 58 triệu",

@@ -12,7 +12,7 @@ from qa.answer import answer
 from qa.candidates import Candidate
 from qa.extractive import min_support_for
 from qa.gazetteer import Gazetteer
-from qa.lexicon import meeting_ordinals
+from qa.lexicon import meeting_ordinals, ordinals_named
 from qa.models import Answer, Turn
 from qa.retrieve import Evidence
 from tests.fakes import HashingEmbedder
@@ -149,6 +149,30 @@ def test_document_number_must_be_mentioned_by_the_cited_article(
     )
     assert result.refused
     assert "document number" in result.searched["reason"]
+
+
+def test_a_follow_up_asking_the_first_month_asks_no_meeting() -> None:
+    retriever = _province_report(
+        "ninh-binh",
+        "2025-08-05",
+        "One month of two-level government in Ninh Binh",
+        "After one month of operation, the Public Administration Service Centers of Ninh Binh "
+        "received 158,730 dossiers; of which online dossiers accounted for 64.2%.",
+    )
+    history = [
+        Turn("user", "How many commune-level units does the new Ninh Binh province have?"),
+        Turn("assistant", "From 1 July 2025 the new Ninh Binh has 129 commune-level units."),
+    ]
+    result = answer(
+        "And what share of dossiers was online in the first month of operation?",
+        retriever,
+        history=history,
+        today=LATE_2026,
+    )
+    assert not result.refused, result.answer
+    assert "64.2%" in result.answer
+    assert ordinals_named("И на втором?") == {2}
+    assert not ordinals_named("за перший місяць роботи") and not ordinals_named("tháng thứ hai")
 
 
 def test_meeting_ordinals_in_four_languages() -> None:
