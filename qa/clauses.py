@@ -88,11 +88,18 @@ def clauses(plan: QueryPlan, sentence: str, reference: date | None = None) -> li
     state a value of the kind asked for; the words between values join the clause before
     them (a clause without a value is part of its neighbour's). `reference`, the date the
     sentence was published, reads dates written without a year ("from January 1")."""
+
+    def states(part: str) -> bool:
+        return _states_value(plan, _without_inner_comparisons(part), reference)
+
+    def opens_a_valued_clause(joint: str, rest: str) -> bool:
+        # After a comma or an "and", what follows up to the next semicolon must state a
+        # value of its own: "1 236 кадрів і державних службовців …; 412 працівників" joins
+        # a pair of nouns, and the 412 belongs to the next clause.
+        return states(rest if ";" in joint else rest.split(";", 1)[0])
+
     return _cut_where_both_sides(
-        sentence,
-        _JOINT,
-        lambda part: _states_value(plan, _without_inner_comparisons(part), reference),
-        reference=reference,
+        sentence, _JOINT, states, opens_a_valued_clause, reference=reference
     )
 
 
@@ -211,6 +218,19 @@ def answering_value_clause(
         ]
         if any(other):
             chosen = _the_only([i for i, another in enumerate(other) if not another])
+    if chosen is None and plan.as_of_day is not None:
+        # "As of 20 August": the one clause dated to that very day ("Năm 2025, thành phố
+        # bố trí 1.286 tỷ đồng …; đến ngày 20/8/2025 mới giải ngân được 407 tỷ đồng").
+        chosen = _the_only(
+            [
+                i
+                for i, (a, b) in enumerate(spans)
+                if any(
+                    d.precision == "day" and d.value == plan.as_of_day and a <= d.start < b
+                    for d in candidate.mentioned
+                )
+            ]
+        )
     if chosen is None and any(_time_asked(plan)):
         # In the question's language the words of an untimed clause may be what is asked;
         # across languages, a period named is better evidence than meaning.

@@ -279,7 +279,7 @@ _CUES: list[tuple[Relation, re.Pattern[str]]] = [
     (
         "as_of",
         re.compile(
-            r"(?:as\s+(?:of|at)|tính\s+(?:đến|tới)|по\s+состоянию\s+на|станом\s+на|en\s+date\s+du|(?<!\w)au)\s*$",
+            r"(?:as\s+(?:of|at)|tính\s+(?:đến|tới)|tinh\s+(?:den|toi)|по\s+состоянию\s+на|станом\s+на|en\s+date\s+du|(?<!\w)au)\s*$",
             _I,
         ),
     ),
@@ -290,6 +290,7 @@ _CUES: list[tuple[Relation, re.Pattern[str]]] = [
             r"|trước|chậm\s+nhất(?:\s+là|\s+vào)?|muộn\s+nhất|hạn\s+chót|(?<!\w)đến(?:\s+hết)?|(?<!\w)tới"
             # Typed without diacritics: "truoc ngay 30/6/2025", "cham nhat la ngay ...".
             r"|(?<!\w)truoc(?:\s+ngay)?|cham\s+nhat(?:\s+la|\s+vao)?(?:\s+ngay)?|han\s+chot"
+            r"|(?<!\w)den(?:\s+het)?(?:\s+ngay)?"
             r"|(?<!\w)до(?:\s+конца)?|не\s+позднее|не\s+позже|(?<!\w)к|(?<!\w)ко|до\s+кінця|не\s+пізніше"
             r"|avant|d['’]ici|au\s+plus\s+tard|jusqu['’](?:à|en|au))\s*$",
             _I,

@@ -245,7 +245,10 @@ def _place_matches(
 # What had been done, not what was to be done: "had disbursed", "đã giải ngân", "было
 # освоено", "було видано".
 _DONE = re.compile(
-    r"\bhad\b|(?<!\w)đã(?!\w)|(?<!\w)(?:было|были|была|был|було|були|була|був)(?!\w)", _I
+    r"\bhad\b|(?<!\w)đã(?!\w)|(?<!\w)(?:было|были|была|был|було|були|була|був)(?!\w)"
+    # "giải ngân được bao nhiêu", "đạt bao nhiêu": how much was achieved.
+    r"|(?<!\w)(?:được|đạt|duoc|dat)\s+(?:bao\s+nhiêu|bao\s+nhieu|mấy|may)(?!\w)",
+    _I,
 )
 
 

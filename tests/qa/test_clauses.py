@@ -993,3 +993,34 @@ def test_a_question_asking_the_total_is_answered_by_the_whole_not_the_part() -> 
         "10 tháng năm 2024 số hóa được 418.300 bản ghi."
     )
     assert "2.186.400" in answering_value_clause(plan, lead).text
+
+
+def test_a_pair_of_nouns_joined_by_and_is_not_two_clauses(gazetteer: Gazetteer) -> None:
+    # "1 236 cadres and civil servants …; 412 workers …": the "and" joins two nouns of one
+    # count; the 412 is the next clause's, after the semicolon.
+    sentence = (
+        "За словами заступника голови, 1 236 кадрів і державних службовців колишнього рівня "
+        "повітів було переведено на роботу до комун; 412 працівників провінційних установ "
+        "переведено до провінційного центру."
+    )
+    plan = _understood(
+        "Скільки службовців колишніх повітів перевели працювати до комун?", gazetteer
+    )
+    spans = clauses(plan, sentence)
+    assert [sentence[a:b] for a, b in spans] == [
+        sentence[: sentence.index(";")],
+        sentence[sentence.index("412") :],
+    ]
+
+
+def test_the_clause_dated_to_the_day_asked_answers(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "Năm 2025, thành phố bố trí 1.286 tỷ đồng cho khoa học, công nghệ và chuyển đổi số; "
+        "tuy nhiên đến ngày 20/8/2025 mới giải ngân được 407 tỷ đồng, đạt 31,6% kế hoạch vốn."
+    )
+    plan = _understood(
+        "Cần Thơ đến ngày 20/8/2025 giải ngân được bao nhiêu vốn?", gazetteer, date(2026, 12, 7)
+    )
+    candidate = _timed(sentence, "vi", published=date(2025, 8, 22))
+    quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+    assert "407 tỷ" in quote and "1.286" not in quote

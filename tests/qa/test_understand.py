@@ -384,6 +384,10 @@ def test_how_many_billion_asks_for_an_amount_of_money(question: str) -> None:
     [
         "How much public investment capital had Dong Nai disbursed by the end of September 2025?",
         "Đến ngày 31/5/2025, Nam Định đã kích hoạt bao nhiêu tài khoản định danh điện tử mức 2?",
+        # What was achieved ("được", "đạt" how much), and typed without diacritics.
+        "Cần Thơ đến ngày 31/5/2025 giải ngân được bao nhiêu vốn?",
+        "can tho den 31/5/2025 giai ngan duoc bao nhieu von khcn va chuyen doi so",
+        "tinh den 30/9/2025 ty le ho so truc tuyen cua Dong Nai dat bao nhieu",
     ],
 )
 def test_what_had_been_done_by_a_past_day_is_asked_as_of_that_day(question: str) -> None:
