@@ -41,7 +41,11 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"(?<!\d)(?<!\d\s)%|\bpercent|\bpercentage|\bproportion\b|\bwhat\s+share\b|\bshare\s+of\b|\brate\b"
             r"|tỷ\s+lệ|tỉ\s+lệ|tỷ\s+trọng|tỉ\s+trọng|phần\s+trăm"
             r"|(?<!\w)дол[яюи](?!\w)|(?<!\w)процент|(?<!\w)частк|(?<!\w)відсот"
-            r"|\btaux\b|pourcentage|比例|百分",
+            r"|\btaux\b|pourcentage|比例|百分"
+            # Growth is told in per cent ("GRDP grew by 9.12%", "tăng trưởng 10,2%").
+            r"|\bgrowth\b|\bgr[eo]w(?:s|n|ing)?\b|tăng\s+trưởng|(?<!\w)рост(?:а|ом|у)?(?!\w)"
+            r"|(?<!\w)вырос\w*|(?<!\w)прирост|(?<!\w)зростанн|(?<!\w)зріс|(?<!\w)зросл\w*"
+            r"|(?<!\w)приріст|croissance|增长|增速",
             _I,
         ),
     ),

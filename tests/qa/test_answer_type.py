@@ -91,6 +91,12 @@ def _asking(question: str, kind: AnswerType, language: str = "en", **fields: Any
         ("What was the tourism revenue of Ninh Binh in 2024?", "money"),
         ("Hải Phòng có bao nhiêu doanh nghiệp xuất khẩu?", "count"),
         ("Bắc Giang đã hoàn thành bao nhiêu căn nhà trong năm 2025?", "count"),
+        # Growth is asked in per cent.
+        ("How fast did GRDP grow in Hai Phong over January–September 2025?", "percent"),
+        ("Hai Duong's GRDP growth in the second quarter of 2025?", "percent"),
+        ("Tăng trưởng GRDP 6 tháng đầu năm của Hải Dương đạt bao nhiêu?", "percent"),
+        ("На сколько вырос ВРП Хайзыонга за первое полугодие 2025 года?", "percent"),
+        ("Яке зростання ВРП мала провінція у 2025 році?", "percent"),
         ("Who chaired the first meeting?", None),
         ("Where is the administrative centre of the new province?", None),
     ],
