@@ -58,7 +58,9 @@ ClauseChooser = Callable[[Sequence[str]], int | None]
 # so "1,2 triệu" stays whole), or a conjunction joining two clauses.
 _JOINT = re.compile(
     r"\s*;\s+|,\s+(?:(?:and|but|while|và|còn|а|и|і|й|та|et|mais)\s+)?"
-    r"|\s+(?:and|và|а|и|і|та|et)\s+",
+    r"|\s+(?:and|và|а|и|і|та|et)\s+"
+    # Chinese writes its commas and semicolons without a space after them.
+    r"|；|，",
     re.IGNORECASE,
 )
 
@@ -96,7 +98,9 @@ def clauses(plan: QueryPlan, sentence: str, reference: date | None = None) -> li
         # After a comma or an "and", what follows up to the next semicolon must state a
         # value of its own: "1 236 кадрів і державних службовців …; 412 працівників" joins
         # a pair of nouns, and the 412 belongs to the next clause.
-        return states(rest if ";" in joint else rest.split(";", 1)[0])
+        return states(
+            rest if ";" in joint or "；" in joint else re.split("[;；]", rest, maxsplit=1)[0]
+        )
 
     return _cut_where_both_sides(
         sentence, _JOINT, states, opens_a_valued_clause, reference=reference

@@ -490,7 +490,9 @@ _COUNTRY_WIDE = re.compile(
     re.IGNORECASE,
 )
 # Where a clause ends: what says which clause a figure belongs to.
-_CLAUSE_END = re.compile(r"[,;:，；]\s|\s(?:while|whereas|trong\s+khi|тогда\s+как|тоді\s+як)\s")
+_CLAUSE_END = re.compile(
+    r"[,;:]\s|[，；：]|\s(?:while|whereas|trong\s+khi|тогда\s+как|тоді\s+як)\s"
+)
 
 
 def names_the_country(text: str) -> bool:

@@ -22,7 +22,7 @@ from qa.clauses import (
     clauses,
     without_asides_of_other_times,
 )
-from qa.decide import decide
+from qa.decide import decide, speaks_for_the_country
 from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
 from qa.lexicon import indexes_of_values
@@ -1024,3 +1024,14 @@ def test_the_clause_dated_to_the_day_asked_answers(gazetteer: Gazetteer) -> None
     candidate = _timed(sentence, "vi", published=date(2025, 8, 22))
     quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
     assert "407 tỷ" in quote and "1.286" not in quote
+
+
+def test_a_chinese_sentence_is_cut_at_its_own_commas(gazetteer: Gazetteer) -> None:
+    # "…GRDP grew 10.2%, above the 9.53% of the same period of 2024, among the country's
+    # leaders": the province's figure, not the country's, and not last year's.
+    sentence = "据海阳省统计局消息，2025年上半年经济增长（GRDP）预计达10.2%，高于2024年同期（9.53%），位居全国领先行列。"
+    plan = _understood("На сколько вырос ВРП Хайзыонга за первое полугодие 2025 года?", gazetteer)
+    candidate = _timed(sentence, "zh", published=date(2025, 6, 27))
+    assert not speaks_for_the_country(plan, replace(candidate, states_value=True))
+    quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+    assert "10.2%" in quote and "9.53%" not in quote
