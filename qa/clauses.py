@@ -149,11 +149,42 @@ def _best_clause(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -
     return shared.index(best) if best and shared.count(best) == 1 else None
 
 
+def joined_parts(text: str) -> list[tuple[int, int]]:
+    """The text cut at every joint ("; ", ", ", " and ", "và"), whatever each part states."""
+    spans, start = [], 0
+    for joint in _JOINT.finditer(text):
+        spans.append((start, joint.start()))
+        start = joint.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def narrowed_to(candidate: Candidate, span: tuple[int, int]) -> Candidate:
+    """The candidate cut to `span` of its text, trimmed of the punctuation and spaces at its
+    ends, with the dates it mentions there (offsets into the clause): a date of the words
+    cut away is no longer the clause's."""
+    a, b = span
+    while a < b and candidate.text[a] in " ,;:":
+        a += 1
+    return _narrowed(candidate, (a, b))
+
+
 def _narrowed(candidate: Candidate, span: tuple[int, int]) -> Candidate:
+    """The candidate cut to `span` of its text, with the dates it mentions there (offsets
+    into the clause): a date of the words cut away is no longer the clause's."""
     a, b = span
     text = candidate.text[a:b].rstrip(" .;,")
+    mentioned = [
+        replace(d, start=d.start - a, end=d.end - a)
+        for d in candidate.mentioned
+        if a <= d.start and d.end <= a + len(text)
+    ]
     return replace(
-        candidate, start=candidate.start + a, end=candidate.start + a + len(text), text=text
+        candidate,
+        start=candidate.start + a,
+        end=candidate.start + a + len(text),
+        text=text,
+        mentioned=mentioned,
     )
 
 

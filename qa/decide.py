@@ -44,6 +44,8 @@ from qa.clauses import (
     clause_of_the_period,
     compares_with_the_period_asked,
     formers_asked,
+    joined_parts,
+    narrowed_to,
     without_asides_of_other_times,
 )
 from qa.gazetteer import Gazetteer
@@ -518,6 +520,8 @@ def decide(
             piece for c in selected for piece in without_asides_of_other_times(plan, c, gazetteer)
         ]
     selected = selected[:1] + [c for c in selected[1:] if not another_answer(plan, selected[0], c)]
+    if plan.compared_period is not None and plan.answer_type is not None:
+        selected = with_the_year_before(plan, selected, ranked, min_support)
     return Decision(
         selected,
         False,
@@ -525,6 +529,71 @@ def decide(
         features=features,
         answer_probability=probability,
     )
+
+
+def with_the_year_before(
+    plan: QueryPlan, selected: list[Candidate], ranked: list[Candidate], min_support: float
+) -> list[Candidate]:
+    """The answer with the figure of the same period a year earlier, which the question
+    asks beside its own ("and a year earlier?", "cùng kỳ năm trước"): the clause stating
+    it, from the lead's own sentence ("91,3% (cùng kỳ năm 2024 đạt 78,6%)") or story
+    first, else from a sentence carrying the question. Unchanged when the answer already
+    gives it or no sentence does."""
+    assert plan.compared_period is not None
+    since, until = plan.compared_period
+
+    def of_the_year_before(candidate: Candidate) -> bool:
+        return candidate.states_value and any(
+            overlaps(d, since, until) for d in figure_times(candidate)
+        )
+
+    if not selected or any(of_the_year_before(c) for c in selected):
+        return selected
+    lead = selected[0]
+    found = [c for c in ranked if of_the_year_before(c)]
+    found.sort(
+        key=lambda c: (
+            not (c.article.id == lead.article.id and c.start <= lead.start < c.end),
+            c.evidence.group != lead.evidence.group,
+        )
+    )
+    earlier = next(
+        (c for c in found if c.evidence.group == lead.evidence.group or c.support >= min_support),
+        None,
+    )
+    if earlier is None:
+        return selected
+    if earlier.article.id == lead.article.id and earlier.start <= lead.start < earlier.end:
+        # The lead is a clause of this sentence: the words beside it give the year before
+        # ("…, đạt 28,6% kế hoạch, cao hơn cùng kỳ năm 2024 (19,7%)").
+        beside = [(0, lead.start - earlier.start), (lead.end - earlier.start, len(earlier.text))]
+        for a, b in beside:
+            piece = narrowed_to(earlier, (a, b))
+            if piece.text.strip(" ,;.") and of_the_year_before(piece):
+                # Of "higher than the country's (24.1%) and than the same period of 2024
+                # (19.7%)", the part of that period.
+                own = next(
+                    (
+                        part
+                        for part in (narrowed_to(piece, span) for span in joined_parts(piece.text))
+                        if of_the_year_before(part)
+                    ),
+                    piece,
+                )
+                return [lead, own, *selected[1:]]
+        return selected
+    asked_then = replace(
+        plan,
+        published_since=since,
+        published_until=until,
+        event_since=None,
+        event_until=None,
+        deadline_since=None,
+        deadline_until=None,
+        as_of_day=None,
+        compared_period=None,
+    )
+    return [lead, clause_of_the_period(asked_then, earlier), *selected[1:]]
 
 
 def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:

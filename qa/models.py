@@ -148,6 +148,9 @@ class QueryPlan:
     # Each place's own period, when a question gives each side one ("Kon Tum in the first
     # 10 months of 2024 or Can Tho in the first 7 months of 2025"): (key, since, until).
     side_periods: tuple[tuple[str, date | None, date | None], ...] = ()
+    # The same period a year earlier, asked beside the one named ("what % in Q1 2025, and
+    # a year earlier?", "so sánh … với cùng kỳ năm 2024"): (since, until).
+    compared_period: tuple[date | None, date | None] | None = None
 
     @property
     def province_keys(self) -> tuple[str, ...]:

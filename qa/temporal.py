@@ -18,6 +18,7 @@ What each wording means (dates are inclusive; a period ends on its last day):
 | "for 2025-2030", "на 2025–2030 годы", "giai đoạn 2025-2030" | none | a plan's horizon (years joined by a hyphen or a dash), which the plans of any year name |
 | "as of May 2025", "tính đến tháng 5/2025", "по состоянию на май", "станом на травень" | `published_until` = end of the period | what was known then |
 | "before the merger", "trước khi sáp nhập", "до объединения", "до об'єднання" | `published_until` = 2025-06-30 | the merger took effect on 1 July 2025 |
+| "… and a year earlier?", "cùng kỳ năm trước", "годом ранее", "за аналогічний період минулого року" | `a_year_earlier` finds it; `a_year_before` moves the period named one year back | the same period of the year before, asked beside the period named (or, in a follow-up, instead of it) |
 | "after the merger", "sau sáp nhập", "после объединения", "після об'єднання" | `published_since` = 2025-07-01 | |
 
 A month or quarter without a year takes its year from `today`: the most recent one not
@@ -636,6 +637,81 @@ class _Builder:
 
     def until(self, value: date) -> None:
         self.published_until = min(value, self.published_until or value)
+
+
+# The same period of the year before, asked beside the one named ("and what was it a year
+# earlier?", "Cùng kỳ năm trước là bao nhiêu?", "so sánh … với cùng kỳ năm 2024"). Not
+# after "so với", "over", "compared with": "tăng 9% so với cùng kỳ" is growth over it.
+_A_YEAR_EARLIER = re.compile(
+    r"\b(?:a\s+year\s+(?:earlier|before|ago)|the\s+year\s+before"
+    r"|(?:in\s+|for\s+)?the\s+same\s+(?:period|time|quarter|months?)\s+(?:of\s+|in\s+)?"
+    r"(?:the\s+)?(?:(?:last|previous|prior)\s+year|(?P<en_year>(?:19|20)\d\d)))\b"
+    r"|(?<!\w)(?:cùng\s+kỳ|cung\s+ky)(?:\s+(?:năm|nam)\s+(?:trước|ngoái|truoc|ngoai|(?P<vi_year>(?:19|20)\d\d)))?"
+    r"|(?<!\w)(?:годом\s+ранее|год\s+назад|роком\s+раніше|рік\s+тому)(?!\w)"
+    r"|(?<!\w)(?:за\s+)?аналогичн\w+\s+период\w*(?:\s+(?:прошлого\s+года|(?P<ru_year>(?:19|20)\d\d)\s+года))?"
+    r"|(?<!\w)(?:за\s+)?аналогічн\w+\s+період\w*(?:\s+(?:минулого\s+року|(?P<uk_year>(?:19|20)\d\d)\s+року))?",
+    re.IGNORECASE,
+)
+_GROWTH_OVER = re.compile(
+    r"(?:so\s+với|so\s+voi|\bover|\bthan|compared\s+(?:with|to)|по\s+сравнению\s+с|порівняно\s+з"
+    r"|\bvs\.?)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class YearEarlier:
+    """Where a question asks the same period of an earlier year, and which year it names
+    (None: the year before the period named)."""
+
+    start: int
+    end: int
+    year: int | None
+
+
+def a_year_earlier(text: str) -> YearEarlier | None:
+    """The words asking the same period of the year before beside the period named, if
+    any (not a growth "over the same period": "tăng 9% so với cùng kỳ")."""
+    for match in _A_YEAR_EARLIER.finditer(text):
+        if _GROWTH_OVER.search(text, 0, match.start()):
+            continue
+        year = next((int(y) for y in match.groupdict().values() if y), None)
+        return YearEarlier(match.start(), match.end(), year)
+    return None
+
+
+def a_year_before(constraint: TemporalConstraint, year: int | None = None) -> TemporalConstraint:
+    """The same constraint moved back to `year` (the year before its own when None): "the
+    first quarter of 2025" -> that of 2024, "as of 31 May 2025" -> as of 31 May 2024."""
+    named = (
+        constraint.published_until
+        or constraint.as_of_day
+        or constraint.event_until
+        or constraint.deadline_until
+        or constraint.published_since
+        or constraint.event_since
+    )
+    years = 1 if year is None or named is None else max(1, named.year - year)
+
+    def back(day: date | None) -> date | None:
+        if day is None:
+            return None
+        try:
+            return day.replace(year=day.year - years)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year - years, day=28)
+
+    return replace(
+        constraint,
+        published_since=back(constraint.published_since),
+        published_until=back(constraint.published_until),
+        deadline_since=back(constraint.deadline_since),
+        deadline_until=back(constraint.deadline_until),
+        event_since=back(constraint.event_since),
+        event_until=back(constraint.event_until),
+        as_of_day=back(constraint.as_of_day),
+        deadline_day=back(constraint.deadline_day),
+    )
 
 
 def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint | None:

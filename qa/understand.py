@@ -42,7 +42,15 @@ from qa.gazetteer import Gazetteer
 from qa.language import detect_language
 from qa.lexicon import FOLLOW_UP_FRAMING, asks_for_a_target, content_tokens
 from qa.models import Intent, PlaceMatch, QueryPlan, Turn
-from qa.temporal import NOW, TemporalConstraint, parse_temporal, since_the_merger
+from qa.temporal import (
+    NOW,
+    TemporalConstraint,
+    YearEarlier,
+    a_year_before,
+    a_year_earlier,
+    parse_temporal,
+    since_the_merger,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +200,7 @@ _ACKNOWLEDGEMENT = (
     r"[\s,.!;:—–-]+"
 )
 _ELLIPTICAL = re.compile(
-    rf"^\s*(?:{_ACKNOWLEDGEMENT})?(?:(?:and\s+)?what\s+about|how\s+about|and\b|also\b|còn\b|thế\s+còn|vậy\s+còn|а\s+(?:что|як|как|що)?|"
+    rf"^\s*(?:{_ACKNOWLEDGEMENT})?(?:(?:and\s+)?what\s+about|how\s+about|and\b|also\b|còn\b|thế\b|vậy\s+còn|а\s+(?:что|як|как|що)?|"
     r"и\s+(?:что|как)?|і\b|та\b|а\b|et\b|und\b|y\b)",
     _I,
 )
@@ -334,7 +342,9 @@ def understand(
     gazetteer = gazetteer or Gazetteer.packaged()
     found = gazetteer.find_places(text) or gazetteer.find_places_by_sound(text)
     language = _question_language(text, found)
-    temporal = parse_temporal(text, language, today=day)
+    # "…, and a year earlier?": read apart, so that its "năm trước" is no period of its own.
+    year_earlier = a_year_earlier(text)
+    temporal = parse_temporal(_blanked(text, year_earlier), language, today=day)
     if temporal is None and NOW.search(text) and any(gazetteer.successor(k) for k, *_ in found):
         # "Dak Nong's plan now" asks what holds since Dak Nong was merged away.
         temporal = since_the_merger(language)
@@ -370,7 +380,11 @@ def understand(
 
     earlier_outcome = False
     previous = _last_user_turn(history[-MAX_HISTORY_TURNS:], text)
-    if previous is not None and _is_follow_up(text, bool(found), temporal is not None):
+    # "А годом ранее?" with no period of its own asks the conversation's, a year earlier.
+    asks_back = year_earlier is not None and temporal is None
+    if previous is not None and (
+        asks_back or _is_follow_up(text, bool(found), temporal is not None)
+    ):
         index, turn = previous
         recent = history[-MAX_HISTORY_TURNS:]
         earlier = understand(turn.content, recent[:index], today=day, gazetteer=gazetteer)
@@ -405,6 +419,18 @@ def understand(
         search_text = f"{topic} {text}".strip() if topic else text
         logger.debug("follow-up %r resolved with %r", text, topic)
 
+    compared_period = None
+    if year_earlier is not None and temporal is not None:
+        if period_carried:
+            # "Thế cùng kỳ năm trước?": the conversation's period, a year earlier, instead.
+            temporal = replace(
+                a_year_before(temporal, year_earlier.year),
+                period_text=text[year_earlier.start : year_earlier.end],
+            )
+        else:
+            since, until = _period_bounds(a_year_before(temporal, year_earlier.year))
+            # "As of 31 May 2024" beside "as of 31 May 2025": a figure of that year up to then.
+            compared_period = (since or (until and date(until.year, 1, 1)), until)
     since, until = _period_bounds(temporal)
     places = _place_matches(gazetteer, place_pairs, since, until)
     return QueryPlan(
@@ -433,10 +459,19 @@ def understand(
         counted=counted,
         several_counts="count" in answer_parts and asks_several_counts(text),
         side_periods=_side_periods(text, language, found, day),
+        compared_period=compared_period,
         time_words=time_words,
         # "And at the second session?" after "what did the first decide?" asks it again.
         asks_outcome=asks_outcome(text) or (follow_up and not answer_parts and earlier_outcome),
     )
+
+
+def _blanked(text: str, year_earlier: YearEarlier | None) -> str:
+    """The text with the words asking a year earlier blanked (offsets kept)."""
+    if year_earlier is None:
+        return text
+    start, end = year_earlier.start, year_earlier.end
+    return text[:start] + " " * (end - start) + text[end:]
 
 
 def _question_language(text: str, found: Sequence[tuple[str, str, int, int]]) -> str:

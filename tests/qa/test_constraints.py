@@ -15,6 +15,7 @@ from qa.gazetteer import Gazetteer
 from qa.lexicon import meeting_ordinals, ordinals_named
 from qa.models import Answer, Turn
 from qa.retrieve import Evidence
+from qa.understand import understand
 from tests.fakes import HashingEmbedder
 from tests.qa.conftest import MemoryRetriever
 from tests.qa.test_extractive import assert_contract
@@ -1057,3 +1058,36 @@ def test_a_figure_as_of_a_day_months_before_the_day_asked_does_not_answer_it() -
         published="2025-06-28",
     )
     assert "901,300" in _answered(close, asked).answer
+
+
+def test_a_year_earlier_asked_beside_the_period_is_answered_too() -> None:
+    retriever = _one_article(
+        "As of 15 May 2025, the province disbursed VND 1,087.4 billion, reaching 28.6% of the "
+        "plan, higher than the national average (24.1%) and higher than the same period of "
+        "2024 (19.7%).",
+        "By 31 March 2025, the disbursement rate had reached only 14.9%.",
+        published="2025-05-20",
+    )
+    result = _answered(
+        retriever,
+        "What share of its plan had Lam Dong disbursed as of 15 May 2025, and a year earlier?",
+    )
+    assert "28.6%" in result.answer and "19.7%" in result.answer
+    # The country's average beside it is no answer, nor the end of March.
+    assert "24.1%" not in result.answer and "14.9%" not in result.answer
+    # Growth "over the same period" asks no second figure.
+    plan = understand(
+        "GRDP tăng bao nhiêu % so với cùng kỳ?", [], today=LATE_2026, gazetteer=Gazetteer.packaged()
+    )
+    assert plan.compared_period is None
+
+
+def test_a_follow_up_asking_a_year_earlier_moves_the_conversation_s_period() -> None:
+    history = [
+        Turn("user", "9 tháng năm 2024 Hà Nam thu hút bao nhiêu dự án FDI mới?"),
+        Turn("assistant", "9 tháng năm 2024 tỉnh thu hút 18 dự án FDI mới."),
+    ]
+    for question in ("Thế cùng kỳ năm trước thì được mấy dự án?", "А годом ранее?"):
+        plan = understand(question, history, today=LATE_2026, gazetteer=Gazetteer.packaged())
+        assert plan.follow_up and [p.key for p in plan.places] == ["ha-nam"]
+        assert (plan.published_since, plan.published_until) == (date(2023, 1, 1), date(2023, 9, 30))
