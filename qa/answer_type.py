@@ -625,6 +625,8 @@ _COUNTED_ALIKE_RAW = (
     " удостоверений удостоверения идентификации учетных записей"
     " облікових записів ідентифікації посвідчень comptes identifiants",
     "points scores баллов балла балл бала балів бали бал pts",
+    "houses homes dwellings apartments домов дома жилых квартир будинків"
+    " будинки будинок житла квартир maisons logements",
 )
 _COUNTED_ALIKE = tuple(
     frozenset(stem(t) for t in content_tokens(group)) for group in _COUNTED_ALIKE_RAW

@@ -962,6 +962,10 @@ def test_what_is_counted_is_named_by_any_word_for_it() -> None:
         "активировано 896 350 учетных записей электронной идентификации",
     )
     assert not names_counted(("dossiers",), "the province has 78 commune-level units")
+    # "How many homes" is answered by houses built, in any of the papers' words for them.
+    assert names_counted(("homes",), "completed 1,388 houses (reaching 63.8%)")
+    assert names_counted(("домов",), "завершено і передано 2 951 будинок")
+    assert not names_counted(("homes",), "the province has 78 commune-level units")
 
 
 def test_a_unit_counted_is_named_by_a_figure_in_any_unit_of_its_measure() -> None:
