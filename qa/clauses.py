@@ -37,7 +37,7 @@ from qa.answer_type import (
     value_starts,
 )
 from qa.candidates import Candidate
-from qa.gazetteer import Gazetteer
+from qa.gazetteer import Gazetteer, names_a_city
 from qa.lexicon import (
     asks_for_a_target,
     content_tokens,
@@ -243,6 +243,10 @@ def answering_value_clause(
         if by_place == "whole":
             return candidate
         chosen = by_place
+    if chosen is None and gazetteer is not None and plan.places:
+        # "The whole province 72.5%; Thai Nguyen city 81.3%": the city's clause when the
+        # question asks the city named after its province, else not that one.
+        chosen = _city_clause(plan, candidate.text, spans, gazetteer)
     if chosen is None:
         # "20% of GRDP, while the country's common target is 30% of GDP", "25%, far above
         # the 15% of the previous plan": the clause of this place and this plan.
@@ -700,6 +704,22 @@ def _figures_of_another_time(
     else:
         other = published is not None and all(period_end(d) < published for d in times)
     return figures if other else 0
+
+
+def _city_clause(
+    plan: QueryPlan, sentence: str, spans: list[tuple[int, int]], gazetteer: Gazetteer
+) -> int | None:
+    """Of clauses one of which is the figure of a province's city of the same name, that
+    one for a question asking the city, the only other one for a question asking the
+    province; None when the city is not named or the clauses cannot tell."""
+    asked = {place.key for place in plan.places}
+    of_city = [bool(gazetteer.cities_named(sentence[a:b]) & asked) for a, b in spans]
+    if not any(of_city):
+        return None
+    if gazetteer.cities_named(plan.question) & asked:
+        return _the_only([i for i, city in enumerate(of_city) if city])
+    # The province's own clause names no city at all ("…; Pho Yen city reached 76%").
+    return _the_only([i for i, (a, b) in enumerate(spans) if not names_a_city(sentence[a:b])])
 
 
 def _place_clause(

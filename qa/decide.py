@@ -52,6 +52,7 @@ from qa.gazetteer import Gazetteer
 from qa.lexicon import (
     PLEDGE,
     asks_for_a_target,
+    clause_at,
     content_tokens,
     country_wide_at,
     find_person,
@@ -353,6 +354,8 @@ def decide(
         ]
         if plan.as_of_day is not None:
             stating = [c for c in stating if not stated_as_of_another_day(plan, c)]
+        # Asked of the province, "Ha Giang city had 62.3%" is a part's figure: after the others.
+        stating.sort(key=lambda c: speaks_for_its_city(plan, c, gazetteer))
         if formers := formers_asked(plan, gazetteer):
             stating = [c for c in stating if speaks_for_a_former(c, formers, gazetteer)]
         if asks_period(plan):
@@ -519,7 +522,11 @@ def decide(
         selected = [
             piece for c in selected for piece in without_asides_of_other_times(plan, c, gazetteer)
         ]
-    selected = selected[:1] + [c for c in selected[1:] if not another_answer(plan, selected[0], c)]
+    selected = selected[:1] + [
+        c
+        for c in selected[1:]
+        if not another_answer(plan, selected[0], c) and not speaks_for_its_city(plan, c, gazetteer)
+    ]
     if plan.compared_period is not None and plan.answer_type is not None:
         selected = with_the_year_before(plan, selected, ranked, min_support)
     return Decision(
@@ -603,6 +610,22 @@ def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
     kinds = document_kinds_asked(plan.question)
     numbers = {doc_number_key(n) for n, _start, _end in find_doc_numbers(candidate.text)}
     return frozenset(n for n in numbers - named if not kinds or document_kind(n) in kinds)
+
+
+def speaks_for_its_city(plan: QueryPlan, candidate: Candidate, gazetteer: Gazetteer) -> bool:
+    """Whether, for a question about a province and not its city of the same name, the
+    sentence's figure is the city's ("Particularly Ha Giang city had 62.3% of records
+    settled online" for Ha Giang province)."""
+    if not plan.places or plan.answer_type is None or not candidate.states_value:
+        return False
+    asked = {place.key for place in plan.places}
+    if gazetteer.cities_named(plan.question) & asked:
+        return False
+    at = _first_value(plan.answer_type, candidate)
+    if at is None:
+        return False
+    start, end = clause_at(candidate.text, at)
+    return bool(gazetteer.cities_named(candidate.text[start:end]) & asked)
 
 
 def stated_as_of_another_day(plan: QueryPlan, candidate: Candidate) -> bool:

@@ -335,6 +335,25 @@ def sound_skeleton(name: str) -> str:
 # --- the gazetteer -------------------------------------------------------------------------
 
 
+# The words that make a province's name its city's ("thành phố Hà Giang", "Ha Giang city").
+_CITY_BEFORE = re.compile(
+    r"(?:thành\s+phố|thanh\s+pho|(?<!\w)tp\.?|\bcity\s+of|(?<!\w)город\w*|(?<!\w)міст[оаіу]"
+    r"|\bville\s+de)\s*$",
+    re.IGNORECASE,
+)
+_CITY_AFTER = re.compile(r"\s+city\b", re.IGNORECASE)
+_ANY_CITY = re.compile(
+    r"(?:thành\s+phố|thanh\s+pho|(?<!\w)tp\.|\bcity\b|(?<!\w)город\w*|(?<!\w)міст[оаіу](?!\w)"
+    r"|\bville\b)",
+    re.IGNORECASE,
+)
+
+
+def names_a_city(text: str) -> bool:
+    """Whether the text names a city, any city ("Pho Yen city", "thành phố Sông Công")."""
+    return bool(_ANY_CITY.search(text))
+
+
 @dataclass(frozen=True)
 class Unit:
     key: str
@@ -624,6 +643,19 @@ class Gazetteer:
 
     def _find_keys_named(self, text: str) -> frozenset[str]:
         return frozenset(key for key, _surface, _s, _e in self.find_places(text))
+
+    def cities_named(self, text: str) -> set[str]:
+        """Keys of the provinces whose city of the same name `text` names ("Ha Giang city",
+        "thành phố Thái Nguyên", "TP. Bắc Kạn", "город Хазянг", "місто Хазянг"): a part
+        of the province, not the whole. A centrally-run city is its own unit."""
+        keys = set()
+        for key, _surface, start, end in self.find_places(text):
+            unit = self.unit(key)
+            if unit is None or unit.kind != "province":
+                continue
+            if _CITY_BEFORE.search(text, max(0, start - 16), start) or _CITY_AFTER.match(text, end):
+                keys.add(key)
+        return keys
 
     def find_places(self, text: str) -> list[tuple[str, str, int, int]]:
         """Places named in `text`: (key, surface, start, end), longest match first, in text order.

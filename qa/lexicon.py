@@ -500,21 +500,27 @@ def names_the_country(text: str) -> bool:
     return bool(_COUNTRY_WIDE.search(text))
 
 
-def country_wide_at(sentence: str, at: int) -> bool:
-    """Whether the clause holding offset `at` (a figure) speaks of the whole country, or
-    the sentence opens on the country before any figure ("Nationwide, the rate ...")."""
+def clause_at(sentence: str, at: int) -> tuple[int, int]:
+    """The clause (between commas, semicolons, "while") holding offset `at`."""
     start = 0
     end = len(sentence)
-    ends = list(_CLAUSE_END.finditer(sentence))
-    for match in ends:
+    for match in _CLAUSE_END.finditer(sentence):
         if match.end() <= at:
             start = match.end()
         elif match.start() >= at:
             end = match.start()
             break
+    return start, end
+
+
+def country_wide_at(sentence: str, at: int) -> bool:
+    """Whether the clause holding offset `at` (a figure) speaks of the whole country, or
+    the sentence opens on the country before any figure ("Nationwide, the rate ...")."""
+    start, end = clause_at(sentence, at)
     if _COUNTRY_WIDE.search(sentence, start, end):
         return True
-    opening = sentence[: ends[0].start()] if ends else ""
+    first = _CLAUSE_END.search(sentence)
+    opening = sentence[: first.start()] if first else ""
     return bool(_COUNTRY_WIDE.search(opening)) and not any(ch.isdigit() for ch in opening)
 
 

@@ -1091,3 +1091,25 @@ def test_a_follow_up_asking_a_year_earlier_moves_the_conversation_s_period() -> 
         plan = understand(question, history, today=LATE_2026, gazetteer=Gazetteer.packaged())
         assert plan.follow_up and [p.key for p in plan.places] == ["ha-nam"]
         assert (plan.published_since, plan.published_until) == (date(2023, 1, 1), date(2023, 9, 30))
+
+
+def test_a_city_named_after_its_province_is_a_part_of_it() -> None:
+    retriever = _province_report(
+        "thai-nguyen",
+        "2025-06-05",
+        "Thai Nguyen speeds up online public services",
+        "In the first 5 months of 2025, the rate of full-process online records of the whole "
+        "province reached 72.5%; Thai Nguyen city reached 81.3%, Pho Yen city reached 76%.",
+        "Particularly Thai Nguyen city had 84.1% of records paid online, the highest in the "
+        "province.",
+    )
+    city = _answered(
+        retriever,
+        "Thai Nguyen city specifically: what was its full-process online rate in Jan-May 2025?",
+    )
+    assert "81.3%" in city.answer and "72.5%" not in city.answer
+    province = _answered(
+        retriever, "What was Thai Nguyen's full-process online rate in the first 5 months of 2025?"
+    )
+    assert "72.5%" in province.answer
+    assert "81.3%" not in province.answer and "84.1%" not in province.answer
