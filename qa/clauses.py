@@ -46,6 +46,7 @@ from qa.lexicon import (
     indexes_of_values,
     names_an_earlier_plan,
     names_the_country,
+    stages_named,
     stem,
 )
 from qa.models import QueryPlan
@@ -258,18 +259,22 @@ def answering_value_clause(
         if any(other):
             chosen = _the_only([i for i, another in enumerate(other) if not another])
     if chosen is None and plan.as_of_day is not None:
-        # "As of 20 August": the one clause dated to that very day ("Năm 2025, thành phố
-        # bố trí 1.286 tỷ đồng …; đến ngày 20/8/2025 mới giải ngân được 407 tỷ đồng").
-        chosen = _the_only(
-            [
-                i
-                for i, (a, b) in enumerate(spans)
-                if any(
-                    d.precision == "day" and d.value == plan.as_of_day and a <= d.start < b
-                    for d in candidate.mentioned
-                )
-            ]
-        )
+        # "As of 20 August": the one clause dated to that very day, beside one dated to
+        # another time ("Năm 2025, thành phố bố trí 1.286 tỷ đồng …; đến ngày 20/8/2025 mới
+        # giải ngân được 407 tỷ đồng"). A day opening the sentence dates every clause.
+        on_the_day = [
+            any(
+                d.precision == "day" and d.value == plan.as_of_day and a <= d.start < b
+                for d in candidate.mentioned
+            )
+            for a, b in spans
+        ]
+        timed_otherwise = [
+            not on_the_day[i] and any(a <= d.start < b for d in candidate.mentioned)
+            for i, (a, b) in enumerate(spans)
+        ]
+        if any(timed_otherwise):
+            chosen = _the_only([i for i, on in enumerate(on_the_day) if on])
     if chosen is None and any(_time_asked(plan)):
         # In the question's language the words of an untimed clause may be what is asked;
         # across languages, a period named is better evidence than meaning.
@@ -306,6 +311,17 @@ def answering_value_clause(
             )
     if chosen is not None:
         return _narrowed(candidate, spans[chosen])
+    # "How many homes were finished?": of "started 1,943 houses, completed 1,388", the
+    # clause of the stage asked, in any of the papers' languages (a breakdown's own reading
+    # first: "3,420 registered, of which 2,150 completed" is cut at "of which").
+    stages = stages_named(plan.question)
+    of_stage = (
+        _the_only(
+            [i for i, (a, b) in enumerate(spans) if stages_named(candidate.text[a:b]) & stages]
+        )
+        if stages
+        else None
+    )
     split = _breakdown_at(candidate.text) if breakdowns else None
     if split is not None:
         part = _breakdown_part(plan, candidate, gazetteer)
@@ -315,7 +331,11 @@ def answering_value_clause(
             sides = [(0, split[0]), (split[1], _part_end(candidate.text, split[1]))]
             picked = by_meaning([candidate.text[a:b] for a, b in sides])
             part = None if picked is None else sides[picked]
+        if part is None and of_stage is not None:
+            return _narrowed(candidate, spans[of_stage])
         return candidate if part is None else _narrowed(candidate, part)
+    if of_stage is not None:
+        return _narrowed(candidate, spans[of_stage])
     if in_language(base_language(plan.language), candidate):
         own = _by_own_words(plan, candidate.text, spans)
         return candidate if own is None else _narrowed(candidate, own)

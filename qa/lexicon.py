@@ -649,3 +649,51 @@ def states_as_of(text: str, day_start: int) -> bool:
     if text[day_start : day_start + 4].lower() == "ngày":
         before += "ngày"
     return bool(_AS_OF.search(before))
+
+
+# Stages of a piece of work in the papers' words: a question asking one ("how many homes
+# were finished", "скільки акаунтів активовано") is answered by the clause of that stage,
+# not by the one before it ("started 1,943 houses, completed 1,388"; "collected 1,108,920
+# records, activated 1,012,450 accounts").
+_STAGES: dict[str, re.Pattern[str]] = {
+    "started": re.compile(
+        r"\bstart(?:ed|ing)?\b|\bbeg[ua]n\b|\bcommenc\w*|\bbroke\s+ground|under\s+construction"
+        r"|khởi\s+công|bắt\s+đầu|(?<!\w)начат\w*|(?<!\w)начал[иао]?(?!\w)|(?<!\w)розпочат\w*"
+        r"|(?<!\w)розпочал\w*|(?<!\w)почат\w*|mis\s+en\s+chantier",
+        re.IGNORECASE,
+    ),
+    "completed": re.compile(
+        r"\bcomplet(?:ed|ing)\b|\bfinish\w*|\bbuilt\b|hoàn\s+thành|xây\s+xong|(?<!\w)заверш\w*"
+        r"|(?<!\w)достро\w*|(?<!\w)построен\w*|(?<!\w)закінч\w*|(?<!\w)збудован\w*|(?<!\w)добудова\w*"
+        r"|\bachev\w*|\bterminé\w*",
+        re.IGNORECASE,
+    ),
+    "handed_over": re.compile(
+        r"\bhand(?:ed|ing)?\s+over\b|\bdeliver(?:ed|ing)\b|bàn\s+giao|(?<!\w)переда\w*|(?<!\w)вруч\w*"
+        r"|\bremis\w*",
+        re.IGNORECASE,
+    ),
+    "collected": re.compile(
+        r"\bcollect(?:ed|ing)\b|thu\s+nhận|(?<!\w)собран\w*|(?<!\w)собрал\w*|(?<!\w)зібран\w*"
+        r"|(?<!\w)зібрал\w*|\brecueilli\w*",
+        re.IGNORECASE,
+    ),
+    "activated": re.compile(
+        r"\bactivat\w*|kích\s+hoạt|(?<!\w)активир\w*|(?<!\w)активова\w*|\bactivé\w*",
+        re.IGNORECASE,
+    ),
+}
+
+
+# "To be built", "to complete": a stage to reach, not one reached.
+_TO_REACH = re.compile(r"\bto\s+(?:be\s+)?$", re.IGNORECASE)
+
+
+def stages_named(text: str) -> frozenset[str]:
+    """The stages of work the text says were reached (`_STAGES`): started, completed,
+    handed over, collected, activated."""
+    return frozenset(
+        stage
+        for stage, words in _STAGES.items()
+        if any(not _TO_REACH.search(text, 0, m.start()) for m in words.finditer(text))
+    )

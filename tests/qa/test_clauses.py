@@ -25,7 +25,7 @@ from qa.clauses import (
 from qa.decide import decide, speaks_for_the_country
 from qa.extractive import clause_chooser
 from qa.gazetteer import Gazetteer
-from qa.lexicon import indexes_of_values
+from qa.lexicon import indexes_of_values, stages_named
 from qa.models import PlaceMatch, QueryPlan
 from qa.retrieve import Evidence
 from qa.understand import understand
@@ -239,8 +239,13 @@ def test_a_breakdown_in_another_language_is_read_in_the_question_s_version() -> 
     assert _quoted(answering_value_clause(plan, candidate, _Chooser(0))) == (
         "2.150 người đã hoàn thành khóa học"
     )
-    # Without a version in the question's language, and meaning undecided, it stays whole.
+    # Without a version in the question's language, and meaning undecided, the stage of
+    # work asked ("completed", "hoàn thành") still tells the clause.
     candidate.sibling = None
+    quote = _quoted(answering_value_clause(plan, candidate, _Chooser(None)))
+    assert "2.150" in quote and "3.420" not in quote
+    # With no stage asked either, it stays whole.
+    plan = _how_many("How many people took the in-depth courses in 2025?")
     assert answering_value_clause(plan, candidate, _Chooser(None)) is candidate
 
 
@@ -1035,3 +1040,24 @@ def test_a_chinese_sentence_is_cut_at_its_own_commas(gazetteer: Gazetteer) -> No
     assert not speaks_for_the_country(plan, replace(candidate, states_value=True))
     quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
     assert "10.2%" in quote and "9.53%" not in quote
+
+
+def test_the_clause_of_the_stage_of_work_asked_answers(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "By March 15, 2025, the whole province has started construction of 1,943/2,176 houses "
+        "(reaching 89.3%), completed 1,388 houses (reaching 63.8%) in the Program."
+    )
+    plan = _understood("How many homes had Bac Giang finished by mid-March 2025?", gazetteer)
+    candidate = _timed(sentence, "en", published=date(2025, 3, 17))
+    quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+    assert "1,388" in quote and "1,943" not in quote
+    accounts = (
+        "As of May 31, 2025, the Provincial Police had collected 1,108,920 level 2 electronic "
+        "identification records, activated 1,012,450 accounts."
+    )
+    # A stage to reach asks none: "houses needing support to be built".
+    assert not stages_named("How many houses needed support to be built or repaired?")
+    plan = _understood("Скільки акаунтів було активовано в Хатіні?", gazetteer)
+    candidate = _timed(accounts, "en", published=date(2025, 6, 5))
+    quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+    assert "1,012,450" in quote and "1,108,920" not in quote
