@@ -22,7 +22,7 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_there_are_fourteen_fresh_sets() -> None:
+def test_there_are_sixteen_fresh_sets() -> None:
     assert [p.name for p in SETS] == [
         "central",
         "cities",
@@ -32,7 +32,9 @@ def test_there_are_fourteen_fresh_sets() -> None:
         "merged",
         "midland",
         "north",
+        "northeast",
         "plateau",
+        "redriver",
         "ridge",
         "river",
         "south",
