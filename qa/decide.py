@@ -362,8 +362,11 @@ def decide(
             # A total since the programme began answers a period's figure last.
             stating.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
             # A figure of a longer period holding the one asked ("in 9 months" for the
-            # third quarter) answers after one of the period itself.
+            # third quarter) answers after one of the period itself, and not at all when
+            # the period is asked on its own ("riêng quý III").
             stating.sort(key=lambda c: dated_beyond_the_period(plan, c))
+            if plan.period_alone:
+                stating = [c for c in stating if not dated_beyond_the_period(plan, c)]
         # A value the sentence dates to another period ("in 2024, 89.6% ...") answers the
         # question's only when the sentence names that period too, for a later value
         # ("286,450 as of 30 September, three times the 94,600 as of 30 June"), and no

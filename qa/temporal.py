@@ -714,6 +714,29 @@ def a_year_before(constraint: TemporalConstraint, year: int | None = None) -> Te
     )
 
 
+# The period asked on its own: "riêng quý III/2025", "only in Q3", "Q2 2025 alone", "Q2
+# on its own", "только за III квартал", "лише за III квартал", "III квартал отдельно".
+_ALONE_BEFORE = re.compile(
+    r"(?:(?<!\w)riêng|(?<!\w)rieng|\bonly(?:\s+(?:in|for|during))?|(?<!\w)только(?:\s+(?:за|в|во))?"
+    r"|(?<!\w)лише(?:\s+(?:за|у|в))?|(?<!\w)тільки(?:\s+(?:за|у|в))?|\bseulement"
+    r"|(?<!\w)отдельно(?:\s+(?:за|в|во))?|(?<!\w)окремо(?:\s+(?:за|у|в))?)\s*$",
+    re.IGNORECASE,
+)
+_ALONE_AFTER = re.compile(
+    r"\s*(?:\balone\b|\bon\s+its\s+own\b|\bby\s+itself\b|(?<!\w)отдельно|(?<!\w)окремо)",
+    re.IGNORECASE,
+)
+
+
+def asks_the_period_alone(text: str, constraint: TemporalConstraint) -> bool:
+    """Whether the question asks its period on its own ("riêng quý III/2025", "Q2 2025
+    alone"): a figure of a longer period holding it is not the period's."""
+    return any(
+        _ALONE_BEFORE.search(text, max(0, start - 16), start) or _ALONE_AFTER.match(text, end)
+        for start, end in constraint.spans
+    )
+
+
 def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint | None:
     """The date constraints a question expresses, or None when it names no time.
 

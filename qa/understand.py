@@ -48,6 +48,7 @@ from qa.temporal import (
     YearEarlier,
     a_year_before,
     a_year_earlier,
+    asks_the_period_alone,
     parse_temporal,
     since_the_merger,
 )
@@ -460,6 +461,9 @@ def understand(
         several_counts="count" in answer_parts and asks_several_counts(text),
         side_periods=_side_periods(text, language, found, day),
         compared_period=compared_period,
+        period_alone=temporal is not None
+        and not period_carried
+        and asks_the_period_alone(text, temporal),
         time_words=time_words,
         # "And at the second session?" after "what did the first decide?" asks it again.
         asks_outcome=asks_outcome(text) or (follow_up and not answer_parts and earlier_outcome),

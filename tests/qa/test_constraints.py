@@ -1113,3 +1113,22 @@ def test_a_city_named_after_its_province_is_a_part_of_it() -> None:
     )
     assert "72.5%" in province.answer
     assert "81.3%" not in province.answer and "84.1%" not in province.answer
+
+
+def test_a_period_asked_on_its_own_is_not_answered_by_a_longer_one() -> None:
+    retriever = _province_report(
+        "hai-phong",
+        "2025-10-06",
+        "Hai Phong's economy in 9 months",
+        "State budget revenue in the city in 9 months is estimated at VND 98,614 billion, "
+        "reaching 81.6% of the estimate.",
+    )
+    # The quarter asked plainly may be told by the nine months holding it, said as such.
+    plain = answer("Hai Phong's state budget revenue in Q3 2025?", retriever, today=LATE_2026)
+    assert "98,614" in plain.answer
+    for question in (
+        "Hai Phong's state budget revenue in Q3 2025 alone?",
+        "Riêng quý III/2025 Hải Phòng thu ngân sách nhà nước được bao nhiêu?",
+        "Какие доходы бюджета получил Хайфон отдельно за III квартал 2025 года?",
+    ):
+        assert answer(question, retriever, today=LATE_2026).refused, question
