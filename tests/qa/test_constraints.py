@@ -1132,3 +1132,16 @@ def test_a_period_asked_on_its_own_is_not_answered_by_a_longer_one() -> None:
         "Какие доходы бюджета получил Хайфон отдельно за III квартал 2025 года?",
     ):
         assert answer(question, retriever, today=LATE_2026).refused, question
+
+
+def test_a_sentence_going_on_from_the_one_before_carries_the_question_too() -> None:
+    retriever = _province_report(
+        "hai-duong",
+        "2025-06-27",
+        "Hai Duong's economy in the first half of 2025",
+        "According to the provincial statistics office, Hai Duong's GRDP growth in the first 6 "
+        "months of 2025 is estimated at 10.2%, higher than the same period of 2024 (9.53%). "
+        "Of which, the first quarter grew 9.4% and the second quarter an estimated 10.9%.",
+    )
+    result = _answered(retriever, "Hai Duong's GRDP growth in the second quarter of 2025 alone?")
+    assert "10.9%" in result.answer and "9.53%" not in result.answer
