@@ -553,8 +553,11 @@ def with_the_year_before(
     since, until = plan.compared_period
 
     def of_the_year_before(candidate: Candidate) -> bool:
-        return candidate.states_value and any(
-            overlaps(d, since, until) for d in figure_times(candidate)
+        # A target set for that year ("phấn đấu đến ngày 31/12/2024 đạt 60%") is no figure of it.
+        return (
+            candidate.states_value
+            and candidate.cue != PLEDGE
+            and any(overlaps(d, since, until) for d in figure_times(candidate))
         )
 
     if not selected or any(of_the_year_before(c) for c in selected):
