@@ -528,7 +528,18 @@ def decide(
     selected = selected[:1] + [
         c
         for c in selected[1:]
-        if not another_answer(plan, selected[0], c) and not speaks_for_its_city(plan, c, gazetteer)
+        if not another_answer(plan, selected[0], c)
+        and not speaks_for_its_city(plan, c, gazetteer)
+        # Beside a lead giving every part asked of what was done, a target is another
+        # kind of figure ("đón 5,84 triệu lượt khách …; doanh thu 6.215 tỷ" and "mục tiêu
+        # đón 9,2 triệu lượt khách"), as it is beside a one-value lead.
+        and not (
+            len(plan.answer_parts) > 1
+            and plan.intent in FACT_INTENTS
+            and selected[0].parts >= set(plan.answer_parts)
+            and not pledges(selected[0])
+            and of_another_kind(plan, selected[0], c)
+        )
     ]
     if plan.compared_period is not None and plan.answer_type is not None:
         selected = with_the_year_before(plan, selected, ranked, min_support)

@@ -1145,3 +1145,20 @@ def test_a_sentence_going_on_from_the_one_before_carries_the_question_too() -> N
     )
     result = _answered(retriever, "Hai Duong's GRDP growth in the second quarter of 2025 alone?")
     assert "10.9%" in result.answer and "9.53%" not in result.answer
+
+
+def test_a_target_beside_a_lead_giving_every_part_asked_is_another_answer() -> None:
+    retriever = _one_article(
+        "In the first 6 months of 2025, Lam Dong welcomed 5.84 million tourists; tourism "
+        "revenue reached VND 6,215 billion.",
+        "In 2025, the province set a target of welcoming 9.2 million tourists, with tourism "
+        "revenue of VND 12,000 billion.",
+        published="2025-07-02",
+    )
+    result = _answered(
+        retriever,
+        "How many tourists did Lam Dong welcome and how much tourism revenue did it earn in "
+        "the first half of 2025?",
+    )
+    assert "5.84 million" in result.answer and "6,215" in result.answer
+    assert "9.2 million" not in result.answer
