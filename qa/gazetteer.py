@@ -336,17 +336,12 @@ def sound_skeleton(name: str) -> str:
 
 
 # The words that make a province's name its city's ("thành phố Hà Giang", "Ha Giang city").
+_CITY_WORDS = r"thành\s+phố|thanh\s+pho|(?<!\w)tp\.|(?<!\w)город\w*|(?<!\w)міст[оаіу](?!\w)"
 _CITY_BEFORE = re.compile(
-    r"(?:thành\s+phố|thanh\s+pho|(?<!\w)tp\.?|\bcity\s+of|(?<!\w)город\w*|(?<!\w)міст[оаіу]"
-    r"|\bville\s+de)\s*$",
-    re.IGNORECASE,
+    rf"(?:{_CITY_WORDS}|(?<!\w)tp|\bcity\s+of|\bville\s+de)\s*$", re.IGNORECASE
 )
 _CITY_AFTER = re.compile(r"\s+city\b", re.IGNORECASE)
-_ANY_CITY = re.compile(
-    r"(?:thành\s+phố|thanh\s+pho|(?<!\w)tp\.|\bcity\b|(?<!\w)город\w*|(?<!\w)міст[оаіу](?!\w)"
-    r"|\bville\b)",
-    re.IGNORECASE,
-)
+_ANY_CITY = re.compile(rf"{_CITY_WORDS}|\bcity\b|\bville\b", re.IGNORECASE)
 
 
 def names_a_city(text: str) -> bool:
