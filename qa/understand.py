@@ -40,7 +40,7 @@ from qa.answer_type import (
 from qa.errors import QuestionError
 from qa.gazetteer import Gazetteer
 from qa.language import detect_language
-from qa.lexicon import FOLLOW_UP_FRAMING, asks_for_a_target, content_tokens
+from qa.lexicon import FOLLOW_UP_FRAMING, asks_for_a_target, content_tokens, indexes_named
 from qa.models import Intent, PlaceMatch, QueryPlan, Turn
 from qa.temporal import (
     NOW,
@@ -411,6 +411,18 @@ def understand(
             # asks something of its own.
             intent = earlier.intent
         earlier_outcome = earlier.asks_outcome
+        unplaced = _cut_spans(text, [(start, end) for _k, _s, start, end in found])
+        counts_nothing = not counted_words(with_short_forms_spelled_out(unplaced))
+        if (
+            answer_type == "count"
+            and counts_nothing
+            and earlier.answer_type not in (None, "count")
+            # "Còn chỉ số SIPAS năm đó thì bao nhiêu?" asks another index's value.
+            and not indexes_named(text)
+        ):
+            # "Còn riêng vùng Bắc Kạn cũ thì đạt bao nhiêu?", "а сколько в Хазянге?": a count
+            # cue counting nothing of its own asks again the kind of value asked before.
+            answer_type, answer_parts = earlier.answer_type, earlier.answer_parts
         answer_type = answer_type or earlier.answer_type
         answer_parts = answer_parts or earlier.answer_parts
         value_words = value_words + earlier.value_words

@@ -188,6 +188,21 @@ def test_a_follow_up_opened_by_thanks_carries_the_place(question: str) -> None:
     assert [m.key for m in p.places] == ["lam-dong"]
 
 
+def test_a_follow_up_asking_a_bare_how_much_asks_the_earlier_kind_of_value() -> None:
+    history = [
+        Turn(
+            "user", "Thái Nguyên 9 tháng năm 2025 tỷ lệ hồ sơ trực tuyến toàn trình đạt bao nhiêu?"
+        ),
+        Turn("assistant", "9 tháng năm 2025, tỷ lệ toàn tỉnh đạt 78,9%."),
+    ]
+    for question in ("Còn riêng vùng Bắc Kạn cũ thì đạt bao nhiêu?", "А сколько в Хазянге?"):
+        assert plan(question, history).answer_type == "percent", question
+    # A count of something named is a count; another index asks its own kind of value.
+    assert plan("Còn Bắc Kạn cũ có bao nhiêu xã?", history).answer_type == "count"
+    ranked = [Turn("user", "Huế xếp thứ mấy về PAR INDEX 2024?"), Turn("assistant", "Thứ 3.")]
+    assert plan("Còn chỉ số SIPAS năm đó thì bao nhiêu?", ranked).answer_type != "rank"
+
+
 def test_follow_up_swapping_the_place_keeps_topic_period_and_intent() -> None:
     p = plan("What about Ha Giang?", HISTORY)
     assert p.follow_up
