@@ -31,6 +31,7 @@ from qa.models import Answer, QueryPlan, Turn
 from qa.refusal import RefusalModel
 from qa.retrieve import retrieve
 from qa.scoring import NullBaseline, typed_without_diacritics
+from qa.temporal import years_before
 from qa.understand import understand
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def answer(
     # "In May" was read as the latest May; the story may be from an earlier one.
     for years_back in range(1, MAX_YEARS_RELAXED + 1):
         earlier = understand(
-            question, history, today=_years_before(day, years_back), gazetteer=gazetteer
+            question, history, today=years_before(day, years_back), gazetteer=gazetteer
         )
         if _same_period(earlier, plan):
             break
@@ -108,13 +109,6 @@ def answer(
             logger.info("no answer for %s; answering for %s", plan.period_text, earlier.period_text)
             return _note_relaxed_period(relaxed, plan, earlier)
     return result
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _same_period(a: QueryPlan, b: QueryPlan) -> bool:

@@ -680,6 +680,14 @@ def a_year_earlier(text: str) -> YearEarlier | None:
     return None
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day `years` years earlier (28 February for a 29th with no leap year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def a_year_before(constraint: TemporalConstraint, year: int | None = None) -> TemporalConstraint:
     """The same constraint moved back to `year` (the year before its own when None): "the
     first quarter of 2025" -> that of 2024, "as of 31 May 2025" -> as of 31 May 2024."""
@@ -694,12 +702,7 @@ def a_year_before(constraint: TemporalConstraint, year: int | None = None) -> Te
     years = 1 if year is None or named is None else max(1, named.year - year)
 
     def back(day: date | None) -> date | None:
-        if day is None:
-            return None
-        try:
-            return day.replace(year=day.year - years)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year - years, day=28)
+        return None if day is None else years_before(day, years)
 
     return replace(
         constraint,

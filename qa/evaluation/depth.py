@@ -20,6 +20,7 @@ from qa.evaluation.questions import EvalQuestion
 from qa.evaluation.stories import StoryMap
 from qa.gazetteer import Gazetteer
 from qa.models import Answer, QueryPlan
+from qa.temporal import years_before
 
 logger = logging.getLogger(__name__)
 
@@ -143,10 +144,7 @@ class RetrievalProbe:
         if not (plan.year_inferred and searched.get("year_relaxed")):
             return plan
         for years_back in range(1, MAX_YEARS_RELAXED + 1):
-            try:
-                earlier_day = today.replace(year=today.year - years_back)
-            except ValueError:  # 29 February
-                earlier_day = today.replace(year=today.year - years_back, day=28)
+            earlier_day = years_before(today, years_back)
             earlier = understand(
                 question.question, question.history, today=earlier_day, gazetteer=self.gazetteer
             )

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qa.temporal import TemporalConstraint, parse_temporal
+from qa.temporal import TemporalConstraint, parse_temporal, years_before
 
 TODAY = date(2026, 11, 25)
 
@@ -441,3 +441,9 @@ def test_a_day_asked_as_of_is_told_from_the_end_of_a_period() -> None:
     # "Before the merger" ends the same day, and asks no day.
     before = parse("before the merger", "en")
     assert before.published_until == date(2025, 6, 30) and before.as_of_day is None
+
+
+def test_the_same_day_years_before() -> None:
+    assert years_before(date(2025, 5, 15), 1) == date(2024, 5, 15)
+    # A 29 February with no leap year before it is the 28th.
+    assert years_before(date(2024, 2, 29), 1) == date(2023, 2, 28)
