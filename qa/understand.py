@@ -33,6 +33,7 @@ from qa.answer_type import (
     asked_parts,
     asks_outcome,
     asks_several_counts,
+    blanked,
     counted_words,
     expected_answer_type,
     value_cue_words,
@@ -45,7 +46,6 @@ from qa.models import Intent, PlaceMatch, QueryPlan, Turn
 from qa.temporal import (
     NOW,
     TemporalConstraint,
-    YearEarlier,
     a_year_before,
     a_year_earlier,
     asks_the_period_alone,
@@ -345,7 +345,8 @@ def understand(
     language = _question_language(text, found)
     # "…, and a year earlier?": read apart, so that its "năm trước" is no period of its own.
     year_earlier = a_year_earlier(text)
-    temporal = parse_temporal(_blanked(text, year_earlier), language, today=day)
+    asked_apart = [(year_earlier.start, year_earlier.end)] if year_earlier else []
+    temporal = parse_temporal(blanked(text, asked_apart), language, today=day)
     if temporal is None and NOW.search(text) and any(gazetteer.successor(k) for k, *_ in found):
         # "Dak Nong's plan now" asks what holds since Dak Nong was merged away.
         temporal = since_the_merger(language)
@@ -480,14 +481,6 @@ def understand(
         # "And at the second session?" after "what did the first decide?" asks it again.
         asks_outcome=asks_outcome(text) or (follow_up and not answer_parts and earlier_outcome),
     )
-
-
-def _blanked(text: str, year_earlier: YearEarlier | None) -> str:
-    """The text with the words asking a year earlier blanked (offsets kept)."""
-    if year_earlier is None:
-        return text
-    start, end = year_earlier.start, year_earlier.end
-    return text[:start] + " " * (end - start) + text[end:]
 
 
 def _question_language(text: str, found: Sequence[tuple[str, str, int, int]]) -> str:
