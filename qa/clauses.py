@@ -151,13 +151,9 @@ def _best_clause(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -
 
 
 def joined_parts(text: str) -> list[tuple[int, int]]:
-    """The text cut at every joint ("; ", ", ", " and ", "và"), whatever each part states."""
-    spans, start = [], 0
-    for joint in _JOINT.finditer(text):
-        spans.append((start, joint.start()))
-        start = joint.end()
-    spans.append((start, len(text)))
-    return spans
+    """The text cut at every joint ("; ", ", ", " and ", "và"), whatever each part states,
+    never inside a date."""
+    return _cut_where_both_sides(text, _JOINT, lambda _part: True)
 
 
 def narrowed_to(candidate: Candidate, span: tuple[int, int]) -> Candidate:
@@ -726,6 +722,12 @@ def _figures_of_another_time(
     return figures if other else 0
 
 
+def asks_its_city(plan: QueryPlan, gazetteer: Gazetteer) -> bool:
+    """Whether the question asks a province's city of the same name ("Thai Nguyen city
+    specifically"), not the province."""
+    return bool(gazetteer.cities_named(plan.question) & {place.key for place in plan.places})
+
+
 def _city_clause(
     plan: QueryPlan, sentence: str, spans: list[tuple[int, int]], gazetteer: Gazetteer
 ) -> int | None:
@@ -736,7 +738,7 @@ def _city_clause(
     of_city = [bool(gazetteer.cities_named(sentence[a:b]) & asked) for a, b in spans]
     if not any(of_city):
         return None
-    if gazetteer.cities_named(plan.question) & asked:
+    if asks_its_city(plan, gazetteer):
         return _the_only([i for i, city in enumerate(of_city) if city])
     # The province's own clause names no city at all ("…; Pho Yen city reached 76%").
     return _the_only([i for i, (a, b) in enumerate(spans) if not names_a_city(sentence[a:b])])

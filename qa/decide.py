@@ -41,6 +41,7 @@ from qa.clauses import (
     answering_document_clause,
     answering_person_clause,
     answering_value_clause,
+    asks_its_city,
     clause_of_the_period,
     compares_with_the_period_asked,
     formers_asked,
@@ -635,13 +636,13 @@ def speaks_for_its_city(plan: QueryPlan, candidate: Candidate, gazetteer: Gazett
     settled online" for Ha Giang province)."""
     if not plan.places or plan.answer_type is None or not candidate.states_value:
         return False
-    asked = {place.key for place in plan.places}
-    if gazetteer.cities_named(plan.question) & asked:
+    if asks_its_city(plan, gazetteer):
         return False
     at = _first_value(plan.answer_type, candidate)
     if at is None:
         return False
     start, end = clause_at(candidate.text, at)
+    asked = {place.key for place in plan.places}
     return bool(gazetteer.cities_named(candidate.text[start:end]) & asked)
 
 
