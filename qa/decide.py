@@ -575,38 +575,26 @@ def with_the_year_before(
     if not selected or any(of_the_year_before(c) for c in selected):
         return selected
     lead = selected[0]
-    found = [c for c in ranked if of_the_year_before(c)]
-    found.sort(
-        key=lambda c: (
-            not (c.article.id == lead.article.id and c.start <= lead.start < c.end),
-            c.evidence.group != lead.evidence.group,
+
+    def holds_the_lead(candidate: Candidate) -> bool:
+        return (
+            candidate.article.id == lead.article.id
+            and candidate.start <= lead.start < candidate.end
         )
-    )
+
+    found = [c for c in ranked if of_the_year_before(c)]
+    found.sort(key=lambda c: (not holds_the_lead(c), c.evidence.group != lead.evidence.group))
     earlier = next(
         (c for c in found if c.evidence.group == lead.evidence.group or c.support >= min_support),
         None,
     )
     if earlier is None:
         return selected
-    if earlier.article.id == lead.article.id and earlier.start <= lead.start < earlier.end:
+    if holds_the_lead(earlier):
         # The lead is a clause of this sentence: the words beside it give the year before
         # ("…, đạt 28,6% kế hoạch, cao hơn cùng kỳ năm 2024 (19,7%)").
-        beside = [(0, lead.start - earlier.start), (lead.end - earlier.start, len(earlier.text))]
-        for a, b in beside:
-            piece = narrowed_to(earlier, (a, b))
-            if piece.text.strip(" ,;.") and of_the_year_before(piece):
-                # Of "higher than the country's (24.1%) and than the same period of 2024
-                # (19.7%)", the part of that period.
-                own = next(
-                    (
-                        part
-                        for part in (narrowed_to(piece, span) for span in joined_parts(piece.text))
-                        if of_the_year_before(part)
-                    ),
-                    piece,
-                )
-                return [lead, own, *selected[1:]]
-        return selected
+        aside = _beside(earlier, lead, of_the_year_before)
+        return selected if aside is None else [lead, aside, *selected[1:]]
     asked_then = replace(
         plan,
         published_since=since,
@@ -619,6 +607,20 @@ def with_the_year_before(
         compared_period=None,
     )
     return [lead, clause_of_the_period(asked_then, earlier), *selected[1:]]
+
+
+def _beside(
+    sentence: Candidate, lead: Candidate, wanted: Callable[[Candidate], bool]
+) -> Candidate | None:
+    """The words of `sentence` before or after its clause `lead` that `wanted` accepts, cut
+    to the one part of them it accepts when there is one ("higher than the country's
+    (24.1%) and than the same period of 2024 (19.7%)" -> the part of 2024)."""
+    for span in ((0, lead.start - sentence.start), (lead.end - sentence.start, len(sentence.text))):
+        piece = narrowed_to(sentence, span)
+        if piece.text.strip(" ,;.") and wanted(piece):
+            parts = (narrowed_to(piece, part) for part in joined_parts(piece.text))
+            return next((part for part in parts if wanted(part)), piece)
+    return None
 
 
 def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
