@@ -271,6 +271,11 @@ def answering_value_clause(
         ]
         if any(timed_otherwise):
             chosen = _the_only([i for i, on in enumerate(on_the_day) if on])
+    if chosen is None:
+        # "How much had been disbursed by then?" of "in 2025 the city allocated 512.9
+        # billion; by September, 287.3 billion had been disbursed": two stages of one
+        # piece of work, each its own clause, whatever periods they name.
+        chosen = _of_the_stage_asked(plan, candidate.text, spans, contrasted=True)
     if chosen is None and any(_time_asked(plan)):
         # In the question's language the words of an untimed clause may be what is asked;
         # across languages, a period named is better evidence than meaning.
@@ -310,14 +315,7 @@ def answering_value_clause(
     # "How many homes were finished?": of "started 1,943 houses, completed 1,388", the
     # clause of the stage asked, in any of the papers' languages (a breakdown's own reading
     # first: "3,420 registered, of which 2,150 completed" is cut at "of which").
-    stages = stages_named(plan.question)
-    of_stage = (
-        _the_only(
-            [i for i, (a, b) in enumerate(spans) if stages_named(candidate.text[a:b]) & stages]
-        )
-        if stages
-        else None
-    )
+    of_stage = _of_the_stage_asked(plan, candidate.text, spans)
     split = _breakdown_at(candidate.text) if breakdowns else None
     if split is not None:
         part = _breakdown_part(plan, candidate, gazetteer)
@@ -1030,6 +1028,22 @@ def _chosen_by_meaning(
 def _published(candidate: Candidate) -> date | None:
     published = candidate.article.published
     return published.date() if published else None
+
+
+def _of_the_stage_asked(
+    plan: QueryPlan, text: str, spans: Sequence[tuple[int, int]], *, contrasted: bool = False
+) -> int | None:
+    """The one clause naming the stage of work the question asks (`stages_named`); with
+    `contrasted`, only when every other clause names another stage."""
+    asked = stages_named(plan.question)
+    if not asked:
+        return None
+    named = [stages_named(text[a:b]) for a, b in spans]
+    chosen = _the_only([i for i, stages in enumerate(named) if stages & asked])
+    if chosen is None or not contrasted:
+        return chosen
+    others_staged = all(stages for i, stages in enumerate(named) if i != chosen)
+    return chosen if others_staged else None
 
 
 def _the_only(indices: list[int]) -> int | None:

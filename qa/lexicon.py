@@ -682,6 +682,18 @@ _STAGES: dict[str, re.Pattern[str]] = {
         r"\bactivat\w*|kích\s+hoạt|(?<!\w)активир\w*|(?<!\w)активова\w*|\bactivé\w*",
         re.IGNORECASE,
     ),
+    # Money set aside, then spent: "allocated 512.9 billion; by September, 287.3 billion
+    # had been disbursed".
+    "allocated": re.compile(
+        r"\ballocat\w*|\bset\s+aside\b|\bearmark\w*|bố\s+trí|phân\s+bổ|(?<!\w)выдел\w*"
+        r"|(?<!\w)виділ\w*|\balloué\w*|\ballou\w*",
+        re.IGNORECASE,
+    ),
+    "disbursed": re.compile(
+        r"\bdisburs\w*|\bspent\b|giải\s+ngân|(?<!\w)освоен\w*|(?<!\w)освоил\w*"
+        r"|(?<!\w)освоєн\w*|(?<!\w)освоїл\w*|(?<!\w)освоєно|\bdécaiss\w*",
+        re.IGNORECASE,
+    ),
 }
 
 

@@ -1061,3 +1061,20 @@ def test_the_clause_of_the_stage_of_work_asked_answers(gazetteer: Gazetteer) -> 
     candidate = _timed(accounts, "en", published=date(2025, 6, 5))
     quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
     assert "1,012,450" in quote and "1,108,920" not in quote
+
+
+def test_money_disbursed_is_another_stage_than_money_allocated(gazetteer: Gazetteer) -> None:
+    # Both clauses fall in the year the question names: the stage, not the period, tells.
+    sentence = (
+        "Regarding resources, in 2025 the city allocated 512.9 billion VND for science and "
+        "technology; by the end of September, 287.3 billion VND had been disbursed, reaching 56%."
+    )
+    plan = _understood(
+        "How much of Can Tho's 2025 science and technology budget had been disbursed?", gazetteer
+    )
+    candidate = _timed(sentence, "en", published=date(2025, 10, 14))
+    quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+    assert "287.3" in quote and "56%" in quote and "512.9" not in quote
+    plan = _understood("Năm 2025 Cần Thơ bố trí bao nhiêu tiền cho khoa học công nghệ?", gazetteer)
+    quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+    assert "512.9" in quote and "287.3" not in quote
