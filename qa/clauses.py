@@ -37,7 +37,7 @@ from qa.answer_type import (
     value_starts,
 )
 from qa.candidates import Candidate
-from qa.gazetteer import Gazetteer, names_a_city
+from qa.gazetteer import Gazetteer, names_a_city, names_a_part
 from qa.lexicon import (
     asks_for_a_target,
     content_tokens,
@@ -240,7 +240,11 @@ def answering_value_clause(
         if by_place == "whole":
             return candidate
         chosen = by_place
-    if chosen is None and gazetteer is not None and plan.places:
+    if (
+        chosen is None
+        and gazetteer is not None
+        and (plan.places or gazetteer.parts_named(plan.question))
+    ):
         # "The whole province 72.5%; Thai Nguyen city 81.3%": the city's clause when the
         # question asks the city named after its province, else not that one.
         chosen = _city_clause(plan, candidate.text, spans, gazetteer)
@@ -726,12 +730,38 @@ def asks_its_city(plan: QueryPlan, gazetteer: Gazetteer) -> bool:
     return bool(gazetteer.cities_named(plan.question) & {place.key for place in plan.places})
 
 
+def asks_a_part(plan: QueryPlan, gazetteer: Gazetteer) -> bool:
+    """Whether the question asks a city, town or district inside a province ("in Vi Thanh
+    city (Hau Giang)", "Ca Mau city itself"), not the province."""
+    return asks_its_city(plan, gazetteer) or bool(gazetteer.parts_named(plan.question))
+
+
+def names_the_part_asked(plan: QueryPlan, text: str, gazetteer: Gazetteer) -> bool:
+    """Whether the text names the city, town or district the question asks (`asks_a_part`),
+    in any script: a province's city of the same name only with the word for a city."""
+    if asks_its_city(plan, gazetteer) and gazetteer.cities_named(text) & {
+        place.key for place in plan.places
+    }:
+        return True
+    return names_a_part(text, gazetteer.parts_named(plan.question))
+
+
 def _city_clause(
     plan: QueryPlan, sentence: str, spans: list[tuple[int, int]], gazetteer: Gazetteer
 ) -> int | None:
     """Of clauses one of which is the figure of a province's city of the same name, that
     one for a question asking the city, the only other one for a question asking the
-    province; None when the city is not named or the clauses cannot tell."""
+    province; of clauses one of which names another city, town or district the question
+    asks ("город Витхань достиг 88,6%, город Нгабай — 84,1%"), that one; None when the
+    city is not named or the clauses cannot tell."""
+    if gazetteer.parts_named(plan.question):
+        return _the_only(
+            [
+                i
+                for i, (a, b) in enumerate(spans)
+                if names_the_part_asked(plan, sentence[a:b], gazetteer)
+            ]
+        )
     asked = {place.key for place in plan.places}
     of_city = [bool(gazetteer.cities_named(sentence[a:b]) & asked) for a, b in spans]
     if not any(of_city):

@@ -41,11 +41,13 @@ from qa.clauses import (
     answering_document_clause,
     answering_person_clause,
     answering_value_clause,
+    asks_a_part,
     asks_its_city,
     clause_of_the_period,
     compares_with_the_period_asked,
     formers_asked,
     joined_parts,
+    names_the_part_asked,
     narrowed_to,
     without_asides_of_other_times,
 )
@@ -357,6 +359,10 @@ def decide(
             stating = [c for c in stating if not stated_as_of_another_day(plan, c)]
         # Asked of the province, "Ha Giang city had 62.3%" is a part's figure: after the others.
         stating.sort(key=lambda c: speaks_for_its_city(plan, c, gazetteer))
+        if asks_a_part(plan, gazetteer):
+            # Asked of a city or district ("Vi Thanh city", "Ca Mau city itself"), a
+            # sentence naming it answers before the whole province's figure.
+            stating.sort(key=lambda c: not names_the_part_asked(plan, c.text, gazetteer))
         if formers := formers_asked(plan, gazetteer):
             stating = [c for c in stating if speaks_for_a_former(c, formers, gazetteer)]
         if asks_period(plan):
@@ -531,6 +537,7 @@ def decide(
         for c in selected[1:]
         if not another_answer(plan, selected[0], c)
         and not speaks_for_its_city(plan, c, gazetteer)
+        and not speaks_for_more_than_the_part(plan, selected[0], c, gazetteer)
         # Beside a lead giving every part asked of what was done, a target is another
         # kind of figure ("đón 5,84 triệu lượt khách …; doanh thu 6.215 tỷ" and "mục tiêu
         # đón 9,2 triệu lượt khách"), as it is beside a one-value lead.
@@ -646,6 +653,18 @@ def speaks_for_its_city(plan: QueryPlan, candidate: Candidate, gazetteer: Gazett
     start, end = clause_at(candidate.text, at)
     asked = {place.key for place in plan.places}
     return bool(gazetteer.cities_named(candidate.text[start:end]) & asked)
+
+
+def speaks_for_more_than_the_part(
+    plan: QueryPlan, lead: Candidate, candidate: Candidate, gazetteer: Gazetteer
+) -> bool:
+    """Whether, beside a lead naming the city or district asked (`asks_a_part`), the
+    sentence's figure is the whole province's or another part's: it names not the part."""
+    if plan.answer_type is None or not candidate.states_value:
+        return False
+    if not asks_a_part(plan, gazetteer) or not names_the_part_asked(plan, lead.text, gazetteer):
+        return False
+    return not names_the_part_asked(plan, candidate.text, gazetteer)
 
 
 def stated_as_of_another_day(plan: QueryPlan, candidate: Candidate) -> bool:

@@ -344,6 +344,87 @@ _CITY_AFTER = re.compile(r"\s+city\b", re.IGNORECASE)
 _ANY_CITY = re.compile(rf"{_CITY_WORDS}|\bcity\b|\bville\b", re.IGNORECASE)
 
 
+# A city, town or district inside a province, named with the word for its kind: before
+# the name ("thành phố Vị Thanh", "huyện Ngọc Hiển", "город Витхань", "ville de Vi Thanh")
+# or after it ("Vi Thanh city", "Ngoc Hien district"). The name is its capitalised words.
+_PART_BEFORE = re.compile(
+    r"(?:thành\s+phố|thị\s+xã|huyện|(?<!\w)tp\.?|(?<!\w)город\w*|(?<!\w)уезд\w*"
+    r"|(?<!\w)район\w*|(?<!\w)міст[оаіу](?!\w)|(?<!\w)повіт\w*|\bcity\s+of|\bville\s+de"
+    r"|\bdistrict\s+de)\s+$",
+    re.IGNORECASE,
+)
+_KIND_AFTER = ("city", "town", "district")
+_PART_AFTER = re.compile(rf"^\s+(?:{'|'.join(_KIND_AFTER)})\b")
+# Capitalised words that open an English phrase, not a name ("The city of …").
+_NOT_A_NAME = frozenset({"the", "this", "that", "each", "every", "its", "a", "an", "in"})
+
+
+def _name_runs(text: str) -> list[list[re.Match[str]]]:
+    """Runs of capitalised words, split where anything but a space or a dash parts them."""
+    runs: list[list[re.Match[str]]] = []
+    for word in _NAME_WORD.finditer(text):
+        if not word.group(0)[0].isupper():
+            continue
+        last = runs[-1][-1] if runs else None
+        if last is not None and _NAME_GAP.fullmatch(text[last.end() : word.start()] or "x"):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return runs
+
+
+def part_names(text: str) -> list[str]:
+    """The names of the cities, towns and districts the text names with the word for
+    their kind ("город Витхань", "Ngoc Hien district"), as written: at most
+    `MAX_SOUND_NAME_WORDS` capitalised words after the word or before it."""
+    names = []
+    for run in _name_runs(text):
+        # The word for the kind may open the run itself ("TP Cà Mau", "Thành phố Vị Thanh").
+        after_kind = next(
+            (
+                k
+                for k, w in enumerate(run)
+                if _PART_BEFORE.search(text, max(0, w.start() - 16), w.start())
+            ),
+            None,
+        )
+        if after_kind is not None:
+            name = run[after_kind : after_kind + MAX_SOUND_NAME_WORDS]
+        elif kind := next(
+            (k for k, w in enumerate(run) if k and w.group(0).lower() in _KIND_AFTER), None
+        ):
+            # "Vi Thanh City": the word for the kind capitalised with the name.
+            name = [w for w in run[:kind] if w.group(0).lower() not in _NOT_A_NAME]
+            name = name[-MAX_SOUND_NAME_WORDS:]
+        elif _PART_AFTER.match(text[run[-1].end() :]):
+            name = [w for w in run if w.group(0).lower() not in _NOT_A_NAME]
+            name = name[-MAX_SOUND_NAME_WORDS:]
+        else:
+            continue
+        if name:
+            names.append(text[name[0].start() : name[-1].end()])
+    return names
+
+
+def part_skeleton(name: str) -> str:
+    """A part's name as compared across scripts: its sound skeleton, a final "nh" said as
+    the Cyrillic "нь" ("Vi Thanh", "Витхань")."""
+    return re.sub(r"nh(?![aeiou])", "n", sound_skeleton(name))
+
+
+def names_a_part(text: str, skeletons: frozenset[str]) -> bool:
+    """Whether the text names, by capitalised words in any script, a part whose skeleton
+    (`part_skeleton`) is one of `skeletons`, with or without the word for its kind."""
+    if not skeletons:
+        return False
+    for run in _name_runs(text):
+        for i in range(len(run)):
+            for j in range(i, min(len(run), i + MAX_SOUND_NAME_WORDS)):
+                if part_skeleton(text[run[i].start() : run[j].end()]) in skeletons:
+                    return True
+    return False
+
+
 def names_a_city(text: str) -> bool:
     """Whether the text names a city, any city ("Pho Yen city", "thành phố Sông Công")."""
     return bool(_ANY_CITY.search(text))
@@ -651,6 +732,14 @@ class Gazetteer:
             if _CITY_BEFORE.search(text, max(0, start - 16), start) or _CITY_AFTER.match(text, end):
                 keys.add(key)
         return keys
+
+    def parts_named(self, text: str) -> frozenset[str]:
+        """Skeletons (`part_skeleton`) of the cities, towns and districts the text
+        names that are no province's name ("город Витхань", "Vi Thanh city": the same
+        skeleton in any script); a province's city of the same name is `cities_named`'s."""
+        return frozenset(
+            part_skeleton(name) for name in part_names(text) if not self.places_named(name)
+        )
 
     def find_places(self, text: str) -> list[tuple[str, str, int, int]]:
         """Places named in `text`: (key, surface, start, end), longest match first, in text order.

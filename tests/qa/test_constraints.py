@@ -1115,6 +1115,36 @@ def test_a_city_named_after_its_province_is_a_part_of_it() -> None:
     assert "81.3%" not in province.answer and "84.1%" not in province.answer
 
 
+def test_a_city_or_district_asked_is_answered_by_its_own_figure() -> None:
+    retriever = _province_report(
+        "ca-mau",
+        "2025-04-12",
+        "Ca Mau activates e-identification accounts",
+        "As of March 31, 2025, the whole province has activated 742,318 level 2 electronic "
+        "identification accounts, reaching 78.4% of eligible citizens.",
+        "In particular, Ca Mau city reached 86.1%, leading 9 districts and cities; Ngoc Hien "
+        "district reached the lowest with 64.7%.",
+    )
+    city = _answered(
+        retriever, "Ca Mau city's level 2 account activation rate, not the whole province's?"
+    )
+    assert "86.1%" in city.answer and "78.4%" not in city.answer and "64.7%" not in city.answer
+    district = _answered(retriever, "What activation rate did Ngoc Hien district reach by March 2025?")
+    assert "64.7%" in district.answer and "86.1%" not in district.answer
+    assert "78.4%" not in district.answer
+    retriever = _province_report(
+        "hau-giang",
+        "2025-05-28",
+        "Hau Giang after five months",
+        "The province has 476,820 level 2 electronic identification accounts activated, "
+        "80.3% of eligible citizens.",
+        "Of which, Vi Thanh city reached 88.6%, Nga Bay city 84.1%.",
+    )
+    city = _answered(retriever, "What share of accounts was activated in Vi Thanh city?")
+    assert "88.6%" in city.answer
+    assert "80.3%" not in city.answer and "84.1%" not in city.answer
+
+
 def test_a_period_asked_on_its_own_is_not_answered_by_a_longer_one() -> None:
     retriever = _province_report(
         "hai-phong",

@@ -8,7 +8,7 @@ import pytest
 
 from crawler.models import place_key
 from facts.folding import fold_place_name as fold
-from qa.gazetteer import Gazetteer, transliterate, within_one_edit
+from qa.gazetteer import Gazetteer, names_a_part, part_names, transliterate, within_one_edit
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)
@@ -304,3 +304,21 @@ def test_a_place_in_the_english_possessive_is_the_place(gazetteer: Gazetteer) ->
     ]
     # Apostrophes inside Ukrainian words are no possessive.
     assert gazetteer.find_places("після об'єднання Лам Донгу")[0][0] == "lam-dong"
+
+
+def test_a_city_or_district_is_named_by_the_word_for_its_kind(gaz: Gazetteer) -> None:
+    assert part_names("Из них город Витхань достиг 88,6%, город Нгабай — 84,1%.") == [
+        "Витхань",
+        "Нгабай",
+    ]
+    assert part_names("The city of Vi Thanh and Ngoc Hien district") == ["Vi Thanh", "Ngoc Hien"]
+    assert part_names("Thành phố Vị Thanh đạt 88,6%") == ["Vị Thanh"]
+    # Lower-case words are no name, and a name alone is no part.
+    assert part_names("the city reached 88.6% in Vi Thanh") == []
+    # The same part in every script and spelling.
+    asked = gaz.parts_named("Какой процент в городе Витхань?")
+    assert names_a_part("Of which, Vi Thanh reached 88.6%", asked)
+    assert names_a_part("thành phố Vị Thanh đạt 88,6%", asked)
+    assert not names_a_part("Nga Bay city reached 84.1%", asked)
+    # A province's city of the same name is the province's own reading (`cities_named`).
+    assert not gaz.parts_named("Ca Mau city itself") and gaz.cities_named("Ca Mau city itself")
