@@ -1129,7 +1129,9 @@ def test_a_city_or_district_asked_is_answered_by_its_own_figure() -> None:
         retriever, "Ca Mau city's level 2 account activation rate, not the whole province's?"
     )
     assert "86.1%" in city.answer and "78.4%" not in city.answer and "64.7%" not in city.answer
-    district = _answered(retriever, "What activation rate did Ngoc Hien district reach by March 2025?")
+    district = _answered(
+        retriever, "What activation rate did Ngoc Hien district reach by March 2025?"
+    )
     assert "64.7%" in district.answer and "86.1%" not in district.answer
     assert "78.4%" not in district.answer
     retriever = _province_report(
