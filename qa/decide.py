@@ -538,6 +538,7 @@ def decide(
         if not another_answer(plan, selected[0], c)
         and not speaks_for_its_city(plan, c, gazetteer)
         and not speaks_for_more_than_the_part(plan, selected[0], c, gazetteer)
+        and not of_a_longer_period_than_the_lead(plan, selected[0], c)
         # Beside a lead giving every part asked of what was done, a target is another
         # kind of figure ("đón 5,84 triệu lượt khách …; doanh thu 6.215 tỷ" and "mục tiêu
         # đón 9,2 triệu lượt khách"), as it is beside a one-value lead.
@@ -746,6 +747,21 @@ def dated_beyond_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
     times = [d for d in figure_times(candidate) if overlaps(d, since, until)]
     return bool(times) and all(
         d.value < since or (until is not None and period_end(d) > until) for d in times
+    )
+
+
+def of_a_longer_period_than_the_lead(
+    plan: QueryPlan, lead: Candidate, candidate: Candidate
+) -> bool:
+    """Whether, beside a lead dating its figure to the period asked itself ("riêng quý
+    III/2025, 83,1%"), the sentence's figure is of a longer period holding it ("9 tháng
+    năm 2025 đạt 78,6%"): another answer, not the lead's context."""
+    if plan.answer_type is None or not candidate.states_value or not asks_period(plan):
+        return False
+    return (
+        names_the_period_asked(plan, lead)
+        and not dated_beyond_the_period(plan, lead)
+        and dated_beyond_the_period(plan, candidate)
     )
 
 

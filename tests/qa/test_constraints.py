@@ -1147,6 +1147,29 @@ def test_a_city_or_district_asked_is_answered_by_its_own_figure() -> None:
     assert "80.3%" not in city.answer and "84.1%" not in city.answer
 
 
+def test_a_sentence_going_on_from_one_read_is_read_too() -> None:
+    # Many sentences share the question's words; the one going on from the lead names
+    # only its quarter ("this rate"), so words alone would never read it.
+    filler = [
+        f"Full-process online records of Ha Tinh were reviewed in district number {n} in 2025."
+        for n in range(1, 31)
+    ]
+    retriever = _province_report(
+        "ha-tinh",
+        "2025-10-08",
+        "Ha Tinh in nine months",
+        *filler[:15],
+        "In 9 months of 2025, Ha Tinh's rate of full-process online records reached 78.6%. "
+        "Separately in the third quarter of 2025, this rate reached 83.1%.",
+        *filler[15:],
+    )
+    result = _answered(
+        retriever, "What was Ha Tinh's rate of full-process online records in Q3 2025?"
+    )
+    # The lead is the quarter's own figure; the nine months' beside it is another answer.
+    assert "83.1%" in result.answer and "78.6%" not in result.answer
+
+
 def test_a_period_asked_on_its_own_is_not_answered_by_a_longer_one() -> None:
     retriever = _province_report(
         "hai-phong",
