@@ -40,10 +40,12 @@ from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer, names_a_city, names_a_part
 from qa.lexicon import (
     asks_for_a_target,
+    asks_the_original_deadline,
     content_tokens,
     find_person,
     indexes_named,
     indexes_of_values,
+    moves_a_deadline,
     names_an_earlier_plan,
     names_the_country,
     stages_named,
@@ -142,6 +144,25 @@ def _shared_words(question: set[str], text: str) -> int:
     return len(question & _stems(text))
 
 
+def _moved_deadline_clause(
+    plan: QueryPlan, candidate: Candidate, spans: list[tuple[int, int]]
+) -> int | None:
+    """Of "must be completed before 30 September 2025; now the committee moved the deadline
+    to 30 November 2025", the clause moving it: the deadline in force; the other one when
+    the question asks the deadline first set."""
+    moving = [moves_a_deadline(candidate.text[a:b]) for a, b in spans]
+    if moving.count(True) != 1:
+        return None
+    if asks_the_original_deadline(plan.question):
+        dated = [
+            i
+            for i, (a, b) in enumerate(spans)
+            if not moving[i] and any(a <= d.start < b for d in candidate.mentioned)
+        ]
+        return _the_only(dated)
+    return moving.index(True)
+
+
 def _best_clause(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -> int | None:
     """The index of the clause sharing the most words with the question, if only one does."""
     question = _stems(plan.question)
@@ -182,6 +203,12 @@ def _narrowed(candidate: Candidate, span: tuple[int, int]) -> Candidate:
         end=candidate.start + a + len(text),
         text=text,
         mentioned=mentioned,
+        # The deadlines the clause itself writes ("by 30 June 2026", not the next pledge's).
+        deadlines=[
+            day
+            for day in candidate.deadlines
+            if any(day in (d.value, period_end(d)) for d in mentioned)
+        ],
     )
 
 
@@ -195,7 +222,9 @@ def answering_clause(
     spans = clauses(plan, candidate.text, _published(candidate))
     if len(spans) < 2:
         return candidate
-    chosen = _best_clause(plan, candidate.text, spans)
+    chosen = _moved_deadline_clause(plan, candidate, spans)
+    if chosen is None:
+        chosen = _best_clause(plan, candidate.text, spans)
     if chosen is None and candidate.sibling:
         # In another language than the question's, the words are read in the story's
         # version in the question's language, cut into as many clauses in the same order.
@@ -468,6 +497,20 @@ _COMPARED_IN_BRACKETS = re.compile(_COMPARISON + r"([^;()]*\([^()]*\))", re.IGNO
 _NUMBER = re.compile(r"\d(?:[\d.,  ]*\d)?")
 
 
+# A deadline the sentence's own replaced, up to the end of its clause: ", 6 months later
+# than the deadline of 31 December 2025 set in Plan No. 88", "что на 6 месяцев позже срока
+# 31 декабря 2025 года", "thay vì ngày 30/9/2025", "instead of 30 September 2025".
+_CLAUSE_TAIL = r"((?:(?!,\s+(?:and|while|và|còn|а|и|і|та|et)\s)[^;()])*)"
+_REPLACED_DEADLINE = re.compile(
+    r",?\s*(?<!\w)(?:(?:(?:which|that)\s+is\s+|что\s+|що\s+)?(?:на\s+)?(?:\d+\s+\w+\s+)?"
+    r"(?:later|earlier|позже|позднее|раньше|пізніше|раніше|muộn\s+hơn|chậm\s+hơn|sớm\s+hơn"
+    r"|plus\s+tard|plus\s+tôt)\s+(?:than\s+|so\s+với\s+|que\s+)?(?:the\s+)?(?:original\s+)?"
+    r"(?:deadline|срока|срок|строку|строк|терміну|термін|thời\s+hạn|mốc|hạn|l['’]échéance|la\s+date)"
+    r"|instead\s+of|thay\s+vì|вместо|замість|au\s+lieu\s+d[eu])(?!\w)" + _CLAUSE_TAIL,
+    re.IGNORECASE,
+)
+
+
 def compares_with_the_period_asked(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether the sentence names the question's period only as what its figure is
     compared with ("Huế đạt 89,61%, xếp thứ 4/63, tăng 4 bậc so với năm 2023" for 2023):
@@ -671,6 +714,14 @@ def without_asides_of_other_times(
             if _figures_in(match.group(1), [])
             and _of_another_place(plan, match.group(1), gazetteer, asks_country)
         ]
+    if not asks_the_original_deadline(plan.question):
+        # "…by 30 June 2026, 6 months later than the deadline of 31 December 2025": the
+        # deadline replaced is no longer one, unless the question asks it.
+        cuts += [
+            (match.start(), match.end())
+            for match in _REPLACED_DEADLINE.finditer(text)
+            if find_dates(match.group(0), language, reference=published)
+        ]
     kept: list[tuple[int, int]] = []
     for cut in sorted(cuts, key=lambda c: (c[0], -c[1])):
         if not any(a <= cut[0] < b for a, b in kept):
@@ -686,10 +737,17 @@ def without_asides_of_other_times(
     spans.append((start, len(candidate.text)))
     # A part after an aside starts at its first word (", 9.4 billion disbursed so far").
     spans = [(a + len(text[a:b]) - len(text[a:b].lstrip(" ,;:–—-")), b) for a, b in spans]
+
+    def states_its_own(part: str) -> bool:
+        # A pledge's part states its own deadline ("; eliminate all dead zones by 31
+        # October 2026"); any other part, a figure.
+        dates = find_dates(part, language, reference=published)
+        return bool(_figures_in(part, dates) or (plan.intent == "commitments" and dates))
+
     pieces = [
         _narrowed(candidate, (a, b))
         for i, (a, b) in enumerate(spans)
-        if i == 0 or _figures_in(text[a:b], find_dates(text[a:b], language, reference=published))
+        if i == 0 or states_its_own(text[a:b])
     ]
     return [piece for piece in pieces if piece.text.strip(" .;,")]
 

@@ -55,6 +55,7 @@ from qa.gazetteer import Gazetteer
 from qa.lexicon import (
     PLEDGE,
     asks_for_a_target,
+    asks_the_deadline_now,
     clause_at,
     content_tokens,
     country_wide_at,
@@ -63,6 +64,7 @@ from qa.lexicon import (
     indexes_of_values,
     is_cumulative,
     meeting_ordinals,
+    moves_a_deadline,
     opens_on_the_past,
     ordinals_named,
     roles_named,
@@ -451,6 +453,23 @@ def decide(
         if documented is not None:
             ranked = [documented] + [c for c in ranked if c is not documented]
             story_lead = documented
+    if plan.intent in ("fact", "when") and asks_the_deadline_now(plan.question):
+        # "Did they push that deadline back? To when?": the sentence of the story carrying
+        # the question that moves a deadline gives the one in force.
+        story = ranked[0].evidence.group
+        moved = next(
+            (
+                c
+                for c in ranked
+                if c.evidence.group == story
+                and any(d.precision == "day" for d in c.mentioned)
+                and moves_a_deadline(c.text)
+            ),
+            None,
+        )
+        if moved is not None:
+            ranked = [moved] + [c for c in ranked if c is not moved]
+            story_lead = moved
     if names_no_one_across_languages(plan, ranked, min_support):
         detail = "no sentence names a person, and the evidence is in another language"
         return refused(RefusalReason.NO_VALUE, detail)

@@ -709,3 +709,51 @@ def stages_named(text: str) -> frozenset[str]:
         for stage, words in _STAGES.items()
         if any(not _TO_REACH.search(text, 0, m.start()) for m in words.finditer(text))
     )
+
+
+# A deadline moved: "adjust the completion deadline to November 30, 2025", "điều chỉnh thời
+# hạn hoàn thành sang ngày 31/3/2026", "перенести срок на", "продовжити термін до". The
+# clause moving it gives the deadline now in force.
+_DEADLINE_MOVED = re.compile(
+    r"\badjust\w*\s+(?:the\s+)?(?:\w+\s+)?deadline|\bextend\w*\s+(?:the\s+)?(?:\w+\s+)?deadline"
+    r"|\bextended\s+(?:to|until)\b|\bpostpon\w*|\bpush\w*\s+(?:\w+\s+){0,2}back|\bmoved?\s+(?:the\s+deadline\s+)?to\b"
+    r"|\bnew\s+deadline|\breschedul\w*"
+    r"|điều\s+chỉnh\s+(?:thời\s+hạn|thời\s+gian|mốc|hạn)|gia\s+hạn|lùi\s+(?:thời\s+hạn|hạn|sang|đến|tới)"
+    r"|(?<!\w)перен[её]с\w*|(?<!\w)перенест\w*|(?<!\w)продл\w*\s+(?:срок|строк)"
+    r"|(?<!\w)продовж\w*\s+(?:строк|термін)|(?<!\w)скорректир\w*\s+срок|(?<!\w)скориг\w*\s+(?:строк|термін)"
+    r"|(?<!\w)нов(?:ый|ий)\s+(?:срок|строк|термін)|\breport\w*\s+(?:au|à)\b|\bprolong\w*"
+    r"|nouvelle\s+échéance",
+    re.IGNORECASE,
+)
+# The deadline first set, asked for itself: "what was the original deadline?", "ban đầu".
+_ORIGINAL_DEADLINE = re.compile(
+    r"\boriginal\w*|\binitial\w*|\bfirst\s+set\b|ban\s+đầu|lúc\s+đầu|(?<!\w)первоначальн\w*"
+    r"|(?<!\w)изначальн\w*|(?<!\w)початков\w*|(?<!\w)спочатку|(?<!\w)первісн\w*|\binitialement",
+    re.IGNORECASE,
+)
+
+
+def moves_a_deadline(text: str) -> bool:
+    """Whether the text moves a deadline to another day (`_DEADLINE_MOVED`)."""
+    return bool(_DEADLINE_MOVED.search(text))
+
+
+def asks_the_original_deadline(question: str) -> bool:
+    """Whether the question asks the deadline first set, not the one now in force."""
+    return bool(_ORIGINAL_DEADLINE.search(question))
+
+
+# "By when is it now due?", "hạn mới", "теперь": the deadline in force after any move.
+_NOW = re.compile(
+    r"\bnow\b|hiện\s+nay|bây\s+giờ|(?<!\w)теперь(?!\w)|(?<!\w)сейчас(?!\w)|(?<!\w)тепер(?!\w)"
+    r"|(?<!\w)зараз(?!\w)|\bdésormais\b|\bmaintenant\b",
+    re.IGNORECASE,
+)
+
+
+def asks_the_deadline_now(question: str) -> bool:
+    """Whether the question asks a deadline as moved ("did they push it back?") or as now
+    in force ("by when is it now due?"), not the one first set."""
+    if asks_the_original_deadline(question) and not _NOW.search(question):
+        return False
+    return moves_a_deadline(question) or bool(_NOW.search(question))

@@ -554,7 +554,9 @@ _CONTINUATION = re.compile(
     r"^\W*(?:trong\s+đó|cụ\s+thể|riêng|ngoài\s+ra|of\s+(?:which|these|them)|in\s+particular"
     r"|among\s+them|specifically|в\s+том\s+числе|из\s+них|среди\s+них|в\s+частности"
     r"|зокрема|з\s+них|у\s+тому\s+числі|серед\s+них|dont|parmi\s+(?:eux|elles)|notamment"
-    r"|separately|отдельно|только|окремо|лише|тільки|其中)(?!\w)",
+    r"|separately|отдельно|только|окремо|лише|тільки|其中"
+    # "However, …": the same subject, the other side of it.
+    r"|however|tuy\s+nhiên|однако|тем\s+не\s+менее|проте|однак|cependant|toutefois|但是)(?!\w)",
     re.IGNORECASE,
 )
 # Characters between a sentence and the next in one passage (a space, a line break).

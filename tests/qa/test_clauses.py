@@ -1078,3 +1078,37 @@ def test_money_disbursed_is_another_stage_than_money_allocated(gazetteer: Gazett
     plan = _understood("Năm 2025 Cần Thơ bố trí bao nhiêu tiền cho khoa học công nghệ?", gazetteer)
     quote = _quoted(answering_value_clause(plan, candidate, None, gazetteer))
     assert "512.9" in quote and "287.3" not in quote
+
+
+def test_a_moved_deadline_is_the_one_in_force(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "According to Plan No. 45-KH/TU, this task must be completed before September 30, "
+        "2025; now the Steering Committee agreed to adjust the completion deadline to "
+        "November 30, 2025 and no further extension."
+    )
+    now = answering_clause(
+        _by_when("By when do they now have to finish digitising the land database?"),
+        _timed(sentence, "en", published=date(2025, 9, 24)),
+    )
+    assert "November 30, 2025" in _quoted(now) and "September 30" not in now.text
+    first = answering_clause(
+        _by_when("What was the original deadline for digitising the land database?"),
+        _timed(sentence, "en", published=date(2025, 9, 24)),
+    )
+    assert "September 30, 2025" in _quoted(first) and "November 30" not in first.text
+    # A pledge's deadline beside the one it replaced: the replaced one is an aside.
+    pledge = (
+        "Председатель взял на себя обязательство завершить центр обработки данных до 30 июня "
+        "2026 года, что на 6 месяцев позже срока 31 декабря 2025 года, установленного в Плане "
+        "№ 88/KH-UBND; ликвидировать все зоны отсутствия сигнала до 31 октября 2026 года."
+    )
+    plan = _understood("Что пообещал председатель и к каким срокам?", gazetteer)
+    pieces = [
+        _quoted(piece)
+        for piece in without_asides_of_other_times(
+            plan, _timed(pledge, "ru", published=date(2026, 1, 20))
+        )
+    ]
+    assert any("30 июня 2026" in piece for piece in pieces)
+    assert any("31 октября 2026" in piece for piece in pieces)
+    assert not any("31 декабря 2025" in piece for piece in pieces)

@@ -1217,3 +1217,28 @@ def test_a_target_beside_a_lead_giving_every_part_asked_is_another_answer() -> N
     )
     assert "5.84 million" in result.answer and "6,215" in result.answer
     assert "9.2 million" not in result.answer
+
+
+def test_a_deadline_pushed_back_is_answered_by_the_sentence_moving_it() -> None:
+    retriever = _province_report(
+        "dong-thap",
+        "2025-12-16",
+        "Dong Thap reviews digital transformation in 2025",
+        "Under Plan No. 37-KH/TU, the digitisation of 100% of valid administrative records in "
+        "102 communes and wards must be completed before September 30, 2025.",
+        "However, due to the large volume after the arrangement, it has only reached 81.4%; "
+        "the Steering Committee agreed to adjust the completion deadline to March 31, 2026.",
+    )
+    history = [
+        Turn("user", "What did Dong Thap plan for digitising records in its communes?"),
+        Turn(
+            "assistant",
+            "Under Plan No. 37-KH/TU, 100% of valid records in 102 communes and wards were to "
+            "be digitised before September 30, 2025.",
+        ),
+    ]
+    result = answer(
+        "did they push that deadline back? to when?", retriever, history=history, today=LATE_2026
+    )
+    assert not result.refused
+    assert result.citations[0].quote.endswith("March 31, 2026.")
