@@ -519,17 +519,23 @@ def compares_with_the_period_asked(plan: QueryPlan, candidate: Candidate) -> boo
     if since is None and until is None:
         return False
     named = [d for d in candidate.mentioned if d.precision != "day" and overlaps(d, since, until)]
+    compared = _bare_comparisons(candidate)
+    return bool(named) and all(any(a <= d.start < b for a, b in compared) for d in named)
+
+
+def _bare_comparisons(candidate: Candidate) -> list[tuple[int, int]]:
+    """Where the sentence compares its figure with a time and gives no figure of that time
+    ("up 16% compared to 2023"): that time dates no figure of the sentence. One giving the
+    figure compared with ("up from 49.5% in 2024", "so với năm 2023 (15/63, 0,5524 điểm)")
+    states that time's figure itself."""
     text = candidate.text
     undated = blanked(text, [(d.start, d.end) for d in candidate.mentioned])
-    # Only a bare comparison: one giving the figure compared with ("up from 49.5% in
-    # 2024", "so với năm 2023 (15/63, 0,5524 điểm)") states that period's figure itself.
-    compared = [
+    return [
         (m.start(), m.end())
         for m in _COMPARED.finditer(text)
         if not _COMPARED_IN_BRACKETS.match(text, m.start())
         and not _NUMBER.search(undated[m.start() : m.end()])
     ]
-    return bool(named) and all(any(a <= d.start < b for a, b in compared) for d in named)
 
 
 # A comparison with a figure above or below the one stated, up to its clause's end: ",
@@ -1014,9 +1020,16 @@ def _times_by_clause(
     one; else the days, when two clauses name one ("286,450 as of 30 September, three
     times the 94,600 of 30 June" for "at the end of June"); else None. A lone day is
     mostly when something was said, not the time of a figure."""
+    compared = _bare_comparisons(candidate)
     for days, needed in ((False, at_least), (True, 2)):
         named = [
-            [d for d in candidate.mentioned if (d.precision == "day") == days and a <= d.start < b]
+            [
+                d
+                for d in candidate.mentioned
+                if (d.precision == "day") == days
+                and a <= d.start < b
+                and not any(x <= d.start < y for x, y in compared)
+            ]
             for a, b in spans
         ]
         if sum(1 for times in named if times) >= needed:

@@ -69,6 +69,7 @@ from qa.lexicon import (
     ordinals_named,
     roles_named,
     speaks_of_disbursement,
+    stages_named,
     states_as_of,
 )
 from qa.models import QueryPlan
@@ -361,6 +362,10 @@ def decide(
             stating = [c for c in stating if not stated_as_of_another_day(plan, c)]
         # Asked of the province, "Ha Giang city had 62.3%" is a part's figure: after the others.
         stating.sort(key=lambda c: speaks_for_its_city(plan, c, gazetteer))
+        if stages := stages_named(plan.question):
+            # "How many units were started?": a sentence of that stage of the work before
+            # one of another ("completed 8,964 units").
+            stating.sort(key=lambda c: not stages_named(c.text) & stages)
         if asks_a_part(plan, gazetteer):
             # Asked of a city or district ("Vi Thanh city", "Ca Mau city itself"), a
             # sentence naming it answers before the whole province's figure.
@@ -491,6 +496,12 @@ def decide(
             pool = [c for c in pool if c.cue == PLEDGE or c.deadlines or c.support >= min_support]
         if not pool:
             return refused(RefusalReason.NO_COMMITMENT, "")
+        if (roles := roles_named(plan.question)) and (
+            of_role := [c for c in pool if roles_named(c.text) & roles]
+        ):
+            # "What deadlines did the Party Secretary set?": that official's pledges, not
+            # the chairman's beside them.
+            pool = of_role
         pool = with_following_pledges(plan, pool, ranked)
         limit = MAX_COMMITMENTS
     elif plan.intent in ("list", "comparison"):
@@ -1142,6 +1153,10 @@ def side_answers(
         typed = [c for c in carrying if c.states_value] if plan.answer_type else []
         typed = counting_first(plan, typed) if plan.answer_type == "count" else typed
         period = periods[number] if number < len(periods) else None
+        if asks_period(plan):
+            # A total since the programme began ("accumulated to date, 4,322 FDI projects")
+            # answers a side's figure of the period asked last.
+            typed.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
         if period is not None:
             # Each side asked of its own period: a figure of it first, one of no time next.
             typed.sort(key=lambda c: _dated_for(c, *period))

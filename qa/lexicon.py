@@ -689,11 +689,7 @@ _STAGES: dict[str, re.Pattern[str]] = {
         r"|(?<!\w)виділ\w*|\balloué\w*|\ballou\w*",
         re.IGNORECASE,
     ),
-    "disbursed": re.compile(
-        r"\bdisburs\w*|\bspent\b|giải\s+ngân|(?<!\w)освоен\w*|(?<!\w)освоил\w*"
-        r"|(?<!\w)освоєн\w*|(?<!\w)освоїл\w*|(?<!\w)освоєно|\bdécaiss\w*",
-        re.IGNORECASE,
-    ),
+    "disbursed": _DISBURSED,
 }
 
 

@@ -740,6 +740,37 @@ def asks_the_period_alone(text: str, constraint: TemporalConstraint) -> bool:
     )
 
 
+# Counts of months spelt as words ("the first nine months", "chín tháng đầu năm", "за
+# девять месяцев", "перші дев'ять місяців", "les neuf premiers mois").
+_MONTH_COUNTS = {
+    **dict.fromkeys(("two", "hai", "два", "deux"), 2),
+    **dict.fromkeys(("three", "ba", "три", "trois"), 3),
+    **dict.fromkeys(("four", "bốn", "четыре", "чотири", "quatre"), 4),
+    # Not "năm": it is also the year ("năm tháng" is seldom five months).
+    **dict.fromkeys(("five", "пять", "п'ять", "п’ять", "cinq"), 5),
+    **dict.fromkeys(("six", "sáu", "шесть", "шість"), 6),
+    **dict.fromkeys(("seven", "bảy", "семь", "сім", "sept"), 7),
+    **dict.fromkeys(("eight", "tám", "восемь", "вісім", "huit"), 8),
+    **dict.fromkeys(("nine", "chín", "девять", "дев'ять", "дев’ять", "neuf"), 9),
+    **dict.fromkeys(("ten", "mười", "десять", "dix"), 10),
+    **dict.fromkeys(("eleven", "mười một", "одиннадцать", "одинадцять", "onze"), 11),
+}
+_MONTH_COUNT_WORD = re.compile(
+    r"(?<![\w'’])("
+    + "|".join(sorted((re.escape(w) for w in _MONTH_COUNTS), key=len, reverse=True))
+    + r")(?=\s+(?:premiers\s+)?(?:(?:months?|tháng|mois)(?!\w)|месяц|місяц))",
+    re.IGNORECASE,
+)
+
+
+def _month_counts_as_digits(text: str) -> str:
+    """`text` with counts of months spelt as words written in digits, padded with spaces
+    to the word's length so that offsets stay those of the question."""
+    return _MONTH_COUNT_WORD.sub(
+        lambda m: str(_MONTH_COUNTS[m.group(1).lower()]).ljust(len(m.group(1))), text
+    )
+
+
 def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint | None:
     """The date constraints a question expresses, or None when it names no time.
 
@@ -751,6 +782,7 @@ def parse_temporal(text: str, lang: str, *, today: date) -> TemporalConstraint |
     text = unicodedata.normalize("NFC", text or "").replace("ё", "е").replace("Ё", "Е")
     if not text.strip():
         return None
+    text = _month_counts_as_digits(text)
     constraint = _parse_temporal(text, lang, today, merger_cues=True)
     if (
         constraint is not None
