@@ -569,6 +569,7 @@ def decide(
         and not speaks_for_its_city(plan, c, gazetteer)
         and not speaks_for_more_than_the_part(plan, selected[0], c, gazetteer)
         and not of_a_longer_period_than_the_lead(plan, selected[0], c)
+        and not of_another_stage(plan, selected[0], c)
         # Beside a lead giving every part asked of what was done, a target is another
         # kind of figure ("đón 5,84 triệu lượt khách …; doanh thu 6.215 tỷ" and "mục tiêu
         # đón 9,2 triệu lượt khách"), as it is beside a one-value lead.
@@ -793,6 +794,16 @@ def of_a_longer_period_than_the_lead(
         and not dated_beyond_the_period(plan, lead)
         and dated_beyond_the_period(plan, candidate)
     )
+
+
+def of_another_stage(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:
+    """Whether, beside a lead stating the stage of work asked ("started 17,420 units"),
+    the sentence states only another stage ("completed 8,964 units"): another answer."""
+    asked = stages_named(plan.question)
+    if not asked or plan.answer_type is None or not candidate.states_value:
+        return False
+    other = stages_named(candidate.text)
+    return bool(stages_named(lead.text) & asked) and bool(other) and not other & asked
 
 
 def figure_times(candidate: Candidate) -> list[MentionedDate]:
@@ -1046,6 +1057,7 @@ def with_following_pledges(
             if 0 <= two.start - one.end <= ADJACENT_GAP:
                 following[id(one)] = two
     asks_deadline_period = bool(plan.deadline_since or plan.deadline_until)
+    roles = roles_named(plan.question)
     joined: list[Candidate] = []
     for candidate in pool:
         joined.append(candidate)
@@ -1056,6 +1068,8 @@ def with_following_pledges(
             and after not in joined
             and looks_ahead(after)
             and (after.deadline_match or not asks_deadline_period)
+            # Pledges asked of one official do not go on to another's ("Chairman … requested").
+            and not (roles and roles_named(after.text) and not roles_named(after.text) & roles)
         ):
             joined.append(after)
     return joined

@@ -1112,3 +1112,14 @@ def test_a_moved_deadline_is_the_one_in_force(gazetteer: Gazetteer) -> None:
     assert any("30 июня 2026" in piece for piece in pieces)
     assert any("31 октября 2026" in piece for piece in pieces)
     assert not any("31 декабря 2025" in piece for piece in pieces)
+
+
+def test_a_time_compared_with_dates_no_figure_of_its_clause(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "In 2024, Saigon Hi-Tech Park attracted 14 projects with total registered capital of "
+        "512.3 million USD, while the export value of enterprises in the park reached 24.6 "
+        "billion USD, up 16% compared to 2023."
+    )
+    plan = _understood("What was the export value of SHTP's enterprises in 2024?", gazetteer)
+    candidate = _timed(sentence, "en", published=date(2025, 2, 20))
+    assert "24.6 billion" in _quoted(answering_value_clause(plan, candidate, None, gazetteer))

@@ -1242,3 +1242,61 @@ def test_a_deadline_pushed_back_is_answered_by_the_sentence_moving_it() -> None:
     )
     assert not result.refused
     assert result.citations[0].quote.endswith("March 31, 2026.")
+
+
+def test_the_stage_of_work_asked_picks_the_sentence() -> None:
+    retriever = _province_report(
+        "ho-chi-minh",
+        "2025-12-10",
+        "HCMC social housing in 11 months",
+        "As of November 30, 2025, HCMC has completed 8,964 social housing units.",
+        "Also in 11 months, the city started 17 new projects with 17,420 units.",
+    )
+    result = _answered(
+        retriever,
+        "How many social housing units did HCMC start construction on in 11 months of 2025?",
+    )
+    assert "17,420" in result.answer and "8,964" not in result.answer
+
+
+def test_commitments_asked_of_one_official_are_that_official_s() -> None:
+    retriever = _province_report(
+        "dong-nai",
+        "2026-02-05",
+        "Dong Nai reviews Resolution 57 in 2025",
+        "Concluding the conference, Provincial Party Secretary Trinh Quang Hoa requested to "
+        "complete the 8 outstanding tasks before June 30, 2026.",
+        "Chairman of the Provincial People's Committee Phan Minh Tri requested departments to "
+        "disburse 100% of the capital plan before January 31, 2026.",
+    )
+    result = _answered(retriever, "What deadlines did Dong Nai's Party Secretary set?")
+    assert "June 30, 2026" in result.answer and "January 31, 2026" not in result.answer
+
+
+def test_a_comparison_side_of_a_period_is_not_a_total_to_date() -> None:
+    retriever = MemoryRetriever(
+        [
+            _translation(
+                "bd-report",
+                "2024-10-02",
+                "Binh Duong attracts FDI in 9 months",
+                "Accumulated to date, Binh Duong has 4,322 valid FDI projects with total "
+                "registered capital of 41.8 billion USD.",
+                "In 9 months of 2024, Binh Duong attracted 1,418.6 million USD of FDI.",
+                province="binh-duong",
+            ),
+            _translation(
+                "dn-report",
+                "2024-10-07",
+                "Dong Nai attracts FDI in 9 months",
+                "In 9 months of 2024, Dong Nai attracted 1,126.4 million USD of FDI.",
+                province="dong-nai",
+            ),
+        ]
+    )
+    result = _answered(
+        retriever,
+        "Compare the FDI attracted by Binh Duong and by Dong Nai in the first nine months of 2024.",
+    )
+    assert "1,418.6" in result.answer and "1,126.4" in result.answer
+    assert "41.8 billion" not in result.answer

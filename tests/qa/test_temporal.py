@@ -447,3 +447,25 @@ def test_the_same_day_years_before() -> None:
     assert years_before(date(2025, 5, 15), 1) == date(2024, 5, 15)
     # A 29 February with no leap year before it is the 28th.
     assert years_before(date(2024, 2, 29), 1) == date(2023, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("FDI attracted in the first nine months of 2025?", "en"),
+        ("Chín tháng đầu năm 2025 Cần Thơ nhận bao nhiêu hồ sơ?", "vi"),
+        ("Сколько заявлений за первые девять месяцев 2025 года?", "ru"),
+        ("Скільки заяв за перші дев'ять місяців 2025 року?", "uk"),
+        ("Combien de dossiers pendant les neuf premiers mois de 2025 ?", "fr"),
+    ],
+)
+def test_a_count_of_months_spelt_as_a_word(text: str, lang: str) -> None:
+    constraint = parse(text, lang)
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2025, 1, 1),
+        date(2025, 9, 30),
+    )
+    # The period's words are the question's own, at their own offsets.
+    assert "2025" in text[constraint.spans[0][0] : constraint.spans[-1][1]]
+    # "năm" is also the year: "năm tháng" is not read as five months.
+    assert parse("Năm 2025 có năm tháng mưa lớn?", "vi").published_until == date(2025, 12, 31)
