@@ -43,6 +43,9 @@ class Candidate:
     deadlines: list[date] = field(default_factory=list)
     # Dates the sentence itself names (a year, a quarter, a day...), offsets in the sentence.
     mentioned: list[MentionedDate] = field(default_factory=list)
+    # For a sentence going on from the one before it and naming no time of its own ("Of
+    # which, the first pillar ranked 37"), the times that one names: its figures' too.
+    lead_times: list[MentionedDate] = field(default_factory=list)
     # The sentence states a value of the kind the question asks for (qa.answer_type).
     states_value: bool = False
     # The parts of the question (plan.answer_parts) the sentence answers.

@@ -809,12 +809,14 @@ def of_another_stage(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> 
 def figure_times(candidate: Candidate) -> list[MentionedDate]:
     """The times the sentence may date its figures to: its years, quarters and months, and
     a day only when a figure is stated as of it ("as of 28 February 2026"); any other day
-    is mostly when something was said."""
-    return [
+    is mostly when something was said. A sentence going on from the one before it and
+    naming no time is of that one's times (`Candidate.lead_times`)."""
+    own = [
         d
         for d in candidate.mentioned
         if d.precision != "day" or states_as_of(candidate.text, d.start)
     ]
+    return own or candidate.lead_times
 
 
 def _first_value(kind: AnswerType, candidate: Candidate) -> int | None:

@@ -572,3 +572,10 @@ def _continuations_carry_their_lead(kept: list[Candidate]) -> None:
         before = _lead_of(candidate, kept)
         if before is not None:
             candidate.support = max(candidate.support, before.support)
+            if not candidate.mentioned:
+                # Its figures are of the period the one before names (years, quarters,
+                # months; a day there is mostly when something was said).
+                # They stand before all its words (offsets 0).
+                candidate.lead_times = [
+                    replace(d, start=0, end=0) for d in before.mentioned if d.precision != "day"
+                ] or before.lead_times

@@ -1300,3 +1300,19 @@ def test_a_comparison_side_of_a_period_is_not_a_total_to_date() -> None:
     )
     assert "1,418.6" in result.answer and "1,126.4" in result.answer
     assert "41.8 billion" not in result.answer
+
+
+def test_a_sentence_going_on_from_another_is_of_its_period() -> None:
+    report = _translation(
+        "bt-pii",
+        "2025-04-04",
+        "Chỉ số PII năm 2024 của Bến Tre",
+        "Năm 2024, PII của Bến Tre đạt 38,41 điểm, xếp hạng 29/63 tỉnh, thành phố. Trong đó, "
+        "trụ cột vốn con người và nghiên cứu xếp hạng 37.",
+        province="ben-tre",
+    )
+    retriever = MemoryRetriever([{**report, "lang": "vi"}])
+    asked = "PII năm {} của Bến Tre xếp hạng bao nhiêu?"
+    assert "29/63" in _answered(retriever, asked.format(2024)).answer
+    # Asked of 2025, neither sentence answers: the pillar's rank is of 2024 too.
+    assert answer(asked.format(2025), retriever, today=LATE_2026).refused
