@@ -42,6 +42,7 @@ from qa.lexicon import (
     asks_for_a_target,
     asks_the_original_deadline,
     content_tokens,
+    country_wide_at,
     find_person,
     indexes_named,
     indexes_of_values,
@@ -281,7 +282,7 @@ def answering_value_clause(
         # "20% of GRDP, while the country's common target is 30% of GDP", "25%, far above
         # the 15% of the previous plan": the clause of this place and this plan.
         other = [
-            (bool(plan.places) and names_the_country(candidate.text[a:b]))
+            (bool(plan.places) and _speaks_for_the_country(plan, candidate.text[a:b]))
             or names_an_earlier_plan(candidate.text[a:b])
             for a, b in spans
         ]
@@ -792,6 +793,17 @@ def asks_its_city(plan: QueryPlan, gazetteer: Gazetteer) -> bool:
     """Whether the question asks a province's city of the same name ("Thai Nguyen city
     specifically"), not the province."""
     return bool(gazetteer.cities_named(plan.question) & {place.key for place in plan.places})
+
+
+def _speaks_for_the_country(plan: QueryPlan, clause: str) -> bool:
+    """Whether the clause's figures of the kind asked are the whole country's: it names the
+    country, and by each such figure when the kind can be found ("33,87 балла, что ниже
+    среднего по стране в 36,05 балла; провинция заняла 41-е место" gives the province's
+    rank beside the country's score)."""
+    if not names_the_country(clause):
+        return False
+    starts = value_starts(clause, plan.answer_type) if plan.answer_type else []
+    return all(country_wide_at(clause, at) for at in starts)
 
 
 def asks_a_part(plan: QueryPlan, gazetteer: Gazetteer) -> bool:

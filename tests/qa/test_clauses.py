@@ -1123,3 +1123,14 @@ def test_a_time_compared_with_dates_no_figure_of_its_clause(gazetteer: Gazetteer
     plan = _understood("What was the export value of SHTP's enterprises in 2024?", gazetteer)
     candidate = _timed(sentence, "en", published=date(2025, 2, 20))
     assert "24.6 billion" in _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+
+
+def test_a_clause_naming_the_country_may_hold_the_province_s_figure(gazetteer: Gazetteer) -> None:
+    sentence = (
+        "В 2024 году PII Чавиня составил 33,87 балла, что ниже среднего показателя по стране в "
+        "36,05 балла; провинция заняла 41-е место из 63, поднявшись на 6 позиций по сравнению "
+        "с 2023 годом (47-е место)."
+    )
+    plan = _understood("Какое место заняла провинция Чавинь в рейтинге PII 2024 года?", gazetteer)
+    candidate = _timed(sentence, "ru", published=date(2025, 3, 27))
+    assert "41-е место" in _quoted(answering_value_clause(plan, candidate, None, gazetteer))
