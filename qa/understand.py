@@ -318,6 +318,15 @@ def _expansions(
     return tuple(out[:MAX_EXPANSIONS])
 
 
+# What an index gave a place, asked with no kind of value: "what result", "kết quả",
+# "который результат", "який показник".
+_RESULT = re.compile(
+    r"\bresults?\b|\bhow\s+did\b|kết\s+quả|(?<!\w)результат|(?<!\w)показател|(?<!\w)показник"
+    r"|\brésultat",
+    re.IGNORECASE,
+)
+
+
 def understand(
     question: str,
     history: Sequence[Turn] = (),
@@ -342,6 +351,7 @@ def understand(
     day = _today(today)
     gazetteer = gazetteer or Gazetteer.packaged()
     found = gazetteer.find_places(text) or gazetteer.find_places_by_sound(text)
+    found = _without_merger_partners(text, found, gazetteer)
     language = _question_language(text, found)
     # "…, and a year earlier?": read apart, so that its "năm trước" is no period of its own.
     year_earlier = a_year_earlier(text)
@@ -370,6 +380,10 @@ def understand(
         )
     answer_parts = asked_parts(text, language)
     answer_type = answer_type_asked(text, answer_parts)
+    if answer_type is None and not answer_parts and indexes_named(text) and _RESULT.search(text):
+        # "What result did Quang Tri get in the PAR Index 2024?": an index's result is its
+        # score (a percentage or points).
+        answer_type, answer_parts = "score", ("score",)
     value_words = value_cue_words(text, answer_parts)
     # What is counted, and searched for, in the papers' words: "TK ĐDĐT" is "tài khoản
     # định danh điện tử".
@@ -495,6 +509,39 @@ def _question_language(text: str, found: Sequence[tuple[str, str, int, int]]) ->
 _OR = re.compile(r"(?<!\w)(?:or|или|либо|чи|або|hay|hoặc|ou)(?!\w)", _I)
 # Words between two places offered as a choice ("the new Lam Dong or the new Tuyen Quang").
 MAX_CHOICE_GAP = 24
+
+
+# A unit named as what the place asked merged with ("Quang Tri before merging with Quang
+# Binh", "trước khi sáp nhập với", "до злиття з Куангбінем", "после слияния с").
+_MERGED_WITH = re.compile(
+    r"(?:merg\w*|amalgamat\w*|sáp\s+nhập|sap\s+nhap|hợp\s+nhất|hop\s+nhat|nhập|nhap"
+    r"|объединени\w*|слияни\w*|объедин\w*|сли\w*|злитт\w*|об['’]?єднанн\w*|об['’]?єдна\w*"
+    r"|злил\w*|fusion\w*)\s+(?:with|into|to|và|với|voi|vào|vao|с|со|з|із|зі|avec|à)\s+"
+    r"(?:the\s+)?(?:(?:former|old)\s+)?(?:province\s+(?:of\s+)?|tỉnh\s+|tinh\s+|провинци\w*\s+"
+    r"|провінці\w*\s+|la\s+province\s+de\s+)?$",
+    _I,
+)
+MERGED_WITH_WINDOW = 48
+
+
+def _without_merger_partners(
+    text: str, found: Sequence[tuple[str, str, int, int]], gazetteer: Gazetteer
+) -> list[tuple[str, str, int, int]]:
+    """The places asked, without one named only as what another place named merged with:
+    the question asks the other one, before or after the merger."""
+    keys = {key for key, *_ in found}
+
+    def partner(key: str, start: int) -> bool:
+        if not _MERGED_WITH.search(text, max(0, start - MERGED_WITH_WINDOW), start):
+            return False
+        related = gazetteer.covering_units(key)
+        return any(
+            other != key and (other in related or key in gazetteer.covering_units(other))
+            for other in keys
+        )
+
+    kept = [place for place in found if not partner(place[0], place[2])]
+    return kept if kept else list(found)
 
 
 def _names_separate_places(

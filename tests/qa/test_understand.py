@@ -8,6 +8,7 @@ import pytest
 
 from facts.doc_numbers import doc_numbers_in_question
 from qa.errors import QuestionError
+from qa.gazetteer import Gazetteer
 from qa.models import QueryPlan, Turn
 from qa.understand import detect_intent, understand
 
@@ -443,3 +444,29 @@ def test_a_count_asked_in_short_forms_counts_the_papers_words_of_its_months() ->
     p = plan("ĐA06 Hà Nam cũ: 5 tháng đầu 2025 kích hoạt được bao nhiêu TK ĐDĐT mức 2?")
     assert "khoan" in p.counted
     assert (p.published_since, p.published_until) == (date(2025, 1, 1), date(2025, 5, 31))
+
+
+def test_a_unit_named_as_what_the_place_merged_with_is_not_asked() -> None:
+    gazetteer = Gazetteer.packaged()
+    plan = understand(
+        "Який результат індексу PAR Index за 2024 рік мала провінція Куангчі ще до злиття з "
+        "Куангбінем?",
+        [],
+        today=date(2026, 12, 1),
+        gazetteer=gazetteer,
+    )
+    assert [p.key for p in plan.places] == ["quang-tri"]
+    # An index's result is its score.
+    assert plan.answer_type == "score"
+    plan = understand(
+        "Before the merger with Binh Dinh, what share of allowances did Gia Lai pay cashless?",
+        [],
+        today=date(2026, 12, 1),
+        gazetteer=gazetteer,
+    )
+    assert [p.key for p in plan.places] == ["gia-lai"]
+    # Two places compared stay two.
+    plan = understand(
+        "Compare Ca Mau and Bac Lieu", [], today=date(2026, 12, 1), gazetteer=gazetteer
+    )
+    assert {p.key for p in plan.places} == {"ca-mau", "bac-lieu"}
