@@ -1033,7 +1033,11 @@ def _times_by_clause(
     one; else the days, when two clauses name one ("286,450 as of 30 September, three
     times the 94,600 of 30 June" for "at the end of June"); else None. A lone day is
     mostly when something was said, not the time of a figure."""
+    # A time the sentence only compares with ("up 16% compared to 2023") dates no clause,
+    # when another time dates the sentence; a sentence timed by nothing else keeps it.
     compared = _bare_comparisons(candidate)
+    if all(any(x <= d.start < y for x, y in compared) for d in candidate.mentioned):
+        compared = []
     for days, needed in ((False, at_least), (True, 2)):
         named = [
             [
@@ -1161,11 +1165,11 @@ def _published(candidate: Candidate) -> date | None:
 def _of_the_stage_asked(
     plan: QueryPlan, text: str, spans: Sequence[tuple[int, int]], *, contrasted: bool = False
 ) -> int | None:
-    """The one clause naming the stage of work the question asks (`stages_named`); with
-    `contrasted`, only when every other clause names another stage."""
+    """The one clause naming the one stage of work the question asks (`stages_named`);
+    with `contrasted`, only when every other clause names another stage."""
     asked = stages_named(plan.question)
-    if not asked:
-        return None
+    if len(asked) != 1:
+        return None  # none asked, or several ("how much was planned and how much spent?")
     named = [stages_named(text[a:b]) for a, b in spans]
     chosen = _the_only([i for i, stages in enumerate(named) if stages & asked])
     if chosen is None or not contrasted:

@@ -362,7 +362,7 @@ def decide(
             stating = [c for c in stating if not stated_as_of_another_day(plan, c)]
         # Asked of the province, "Ha Giang city had 62.3%" is a part's figure: after the others.
         stating.sort(key=lambda c: speaks_for_its_city(plan, c, gazetteer))
-        if stages := stages_named(plan.question):
+        if plan.answer_type == "count" and (stages := stages_named(plan.question)):
             # "How many units were started?": a sentence of that stage of the work before
             # one of another ("completed 8,964 units").
             stating.sort(key=lambda c: not stages_named(c.text) & stages)
@@ -496,12 +496,10 @@ def decide(
             pool = [c for c in pool if c.cue == PLEDGE or c.deadlines or c.support >= min_support]
         if not pool:
             return refused(RefusalReason.NO_COMMITMENT, "")
-        if (roles := roles_named(plan.question)) and (
-            of_role := [c for c in pool if roles_named(c.text) & roles]
-        ):
-            # "What deadlines did the Party Secretary set?": that official's pledges, not
-            # the chairman's beside them.
-            pool = of_role
+        if roles := roles_named(plan.question):
+            # "What deadlines did the Party Secretary set?": not the pledges another
+            # official is named making beside them ("Chairman … requested").
+            pool = [c for c in pool if not _of_another_official(c, roles)] or pool
         pool = with_following_pledges(plan, pool, ranked)
         limit = MAX_COMMITMENTS
     elif plan.intent in ("list", "comparison"):
@@ -789,6 +787,8 @@ def of_a_longer_period_than_the_lead(
     năm 2025 đạt 78,6%"): another answer, not the lead's context."""
     if plan.answer_type is None or not candidate.states_value or not asks_period(plan):
         return False
+    if plan.intent not in FACT_INTENTS:
+        return False  # a comparison's or a list's sides may each have a period of their own
     return (
         names_the_period_asked(plan, lead)
         and not dated_beyond_the_period(plan, lead)
@@ -801,6 +801,8 @@ def of_another_stage(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> 
     the sentence states only another stage ("completed 8,964 units"): another answer."""
     asked = stages_named(plan.question)
     if not asked or plan.answer_type is None or not candidate.states_value:
+        return False
+    if plan.intent not in FACT_INTENTS:
         return False
     other = stages_named(candidate.text)
     return bool(stages_named(lead.text) & asked) and bool(other) and not other & asked
@@ -1041,6 +1043,12 @@ def looks_ahead(candidate: Candidate) -> bool:
     )
 
 
+def _of_another_official(candidate: Candidate, roles: frozenset[str]) -> bool:
+    """Whether the sentence names officials, none in a role the question asks."""
+    named = roles_named(candidate.text)
+    return bool(named) and not named & roles
+
+
 def with_following_pledges(
     plan: QueryPlan, pool: list[Candidate], ranked: list[Candidate]
 ) -> list[Candidate]:
@@ -1071,7 +1079,7 @@ def with_following_pledges(
             and looks_ahead(after)
             and (after.deadline_match or not asks_deadline_period)
             # Pledges asked of one official do not go on to another's ("Chairman … requested").
-            and not (roles and roles_named(after.text) and not roles_named(after.text) & roles)
+            and not (roles and _of_another_official(after, roles))
         ):
             joined.append(after)
     return joined

@@ -686,7 +686,8 @@ _STAGES: dict[str, re.Pattern[str]] = {
     # had been disbursed".
     "allocated": re.compile(
         r"\ballocat\w*|\bset\s+aside\b|\bearmark\w*|bố\s+trí|phân\s+bổ|(?<!\w)выдел\w*"
-        r"|(?<!\w)виділ\w*|\balloué\w*|\ballou\w*",
+        r"|(?<!\w)виділ\w*|\balloué\w*|\ballou\w*|(?<!\w)передбач\w*|(?<!\w)предусмотр\w*"
+        r"|\bprévu\w*",
         re.IGNORECASE,
     ),
     "disbursed": _DISBURSED,
