@@ -22,13 +22,15 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_there_are_sixteen_fresh_sets() -> None:
+def test_there_are_nineteen_fresh_sets() -> None:
     assert [p.name for p in SETS] == [
         "central",
+        "centralcoast",
         "cities",
         "coast",
         "delta",
         "east",
+        "mekong",
         "merged",
         "midland",
         "north",
@@ -38,6 +40,7 @@ def test_there_are_sixteen_fresh_sets() -> None:
         "ridge",
         "river",
         "south",
+        "southeast",
         "southland",
         "west",
     ]
