@@ -282,7 +282,7 @@ def answering_value_clause(
         # "20% of GRDP, while the country's common target is 30% of GDP", "25%, far above
         # the 15% of the previous plan": the clause of this place and this plan.
         other = [
-            (bool(plan.places) and _speaks_for_the_country(plan, candidate.text[a:b]))
+            (bool(plan.places) and _speaks_for_the_country(plan, candidate.text, (a, b)))
             or names_an_earlier_plan(candidate.text[a:b])
             for a, b in spans
         ]
@@ -315,8 +315,11 @@ def answering_value_clause(
         # across languages, a period named is better evidence than meaning.
         own_language = in_language(base_language(plan.language), candidate)
         times = _times_by_clause(candidate, spans, at_least=2 if own_language else 1)
-        if times is not None:
+        if times is not None and not own_language:
+            # Across languages, with no words to read: a period opening the sentence
+            # dates the clauses after it too, so it cannot choose among them.
             times = _opening_time_dates_the_rest(candidate.text, spans, times)
+        if times is not None:
             # The sentence times its clauses: the one of the period asked answers; with
             # none of it, the one untimed beside clauses all of other times (the story's
             # own figure beside a target: "87.3% have accounts; the target by the end of
@@ -796,15 +799,19 @@ def asks_its_city(plan: QueryPlan, gazetteer: Gazetteer) -> bool:
     return bool(gazetteer.cities_named(plan.question) & {place.key for place in plan.places})
 
 
-def _speaks_for_the_country(plan: QueryPlan, clause: str) -> bool:
-    """Whether the clause's figures of the kind asked are the whole country's: it names the
-    country, and by each such figure when the kind can be found ("33,87 балла, что ниже
-    среднего по стране в 36,05 балла; провинция заняла 41-е место" gives the province's
-    rank beside the country's score)."""
+def _speaks_for_the_country(plan: QueryPlan, sentence: str, span: tuple[int, int]) -> bool:
+    """Whether the clause at `span` speaks for the whole country: it names the country and
+    does not hold the sentence's first figure of the kind asked away from the country's
+    words ("33,87 балла, что ниже среднего по стране в 36,05 балла; провинция заняла 41-е
+    место" gives the province's rank beside the country's score)."""
+    a, b = span
+    clause = sentence[a:b]
     if not names_the_country(clause):
         return False
-    starts = value_starts(clause, plan.answer_type) if plan.answer_type else []
-    return all(country_wide_at(clause, at) for at in starts)
+    starts = value_starts(sentence, plan.answer_type) if plan.answer_type else []
+    if not starts or not a <= starts[0] < b:
+        return True
+    return country_wide_at(clause, starts[0] - a)
 
 
 def asks_a_part(plan: QueryPlan, gazetteer: Gazetteer) -> bool:
@@ -1165,13 +1172,15 @@ def _published(candidate: Candidate) -> date | None:
 def _of_the_stage_asked(
     plan: QueryPlan, text: str, spans: Sequence[tuple[int, int]], *, contrasted: bool = False
 ) -> int | None:
-    """The one clause naming the one stage of work the question asks (`stages_named`);
-    with `contrasted`, only when every other clause names another stage."""
+    """The one clause naming every stage of work the question asks (`stages_named`); with
+    `contrasted`, only when every other clause names another stage."""
     asked = stages_named(plan.question)
-    if len(asked) != 1:
-        return None  # none asked, or several ("how much was planned and how much spent?")
+    if not asked:
+        return None
     named = [stages_named(text[a:b]) for a, b in spans]
-    chosen = _the_only([i for i, stages in enumerate(named) if stages & asked])
+    # Several stages asked ("completed and handed over") are one clause's, all of them;
+    # asked apart ("how much was planned and how much spent?"), no one clause's.
+    chosen = _the_only([i for i, stages in enumerate(named) if asked <= stages])
     if chosen is None or not contrasted:
         return chosen
     others_staged = all(stages for i, stages in enumerate(named) if i != chosen)
