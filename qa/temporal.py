@@ -821,6 +821,9 @@ def _parse_temporal(
     while i < len(anchors):
         anchor = anchors[i]
         relation, cue_start = _cue(text, anchor.start)
+        if relation == "after" and anchor.months is not None:
+            # "After the first nine months of 2025": at their end, what they gave.
+            relation = "in"
         following = anchors[i + 1] if i + 1 < len(anchors) else None
         gap = text[anchor.end : following.start] if following else ""
         is_range = (

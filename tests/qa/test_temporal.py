@@ -469,3 +469,11 @@ def test_a_count_of_months_spelt_as_a_word(text: str, lang: str) -> None:
     assert "2025" in text[constraint.spans[0][0] : constraint.spans[-1][1]]
     # "năm" is also the year: "năm tháng" is not read as five months.
     assert parse("Năm 2025 có năm tháng mưa lớn?", "vi").published_until == date(2025, 12, 31)
+
+
+def test_after_the_first_months_asks_what_they_gave() -> None:
+    constraint = parse("Which had collected more after the first nine months of 2025?")
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2025, 1, 1),
+        date(2025, 9, 30),
+    )
