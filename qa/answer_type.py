@@ -104,11 +104,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         re.compile(
             r"\bhow\s+much\b|\ballocat|\binvest(?!or)|\bspend|\bputting\s+into\b"
             r"|(?<!human\s)\bresources\b|(?<!\w)ресурс|\bressources\b"
-            r"|nguồn\s+lực|(?<!\w)vốn(?!\w)|dành\s+bao|выдел|вклад|виділ|вкла"
-            # Foreign direct investment and exports, asked with no cue, are amounts ("compare
-            # the FDI attracted", "the export value of SHTP's enterprises").
-            r"|\bFDI\b|(?<!\w)ПИИ(?!\w)|(?<!\w)ПІІ(?!\w)|\bIDE\b|\bexport\s+value"
-            r"|\bvalue\s+of\s+(?:\w+\s+){0,2}exports?|giá\s+trị\s+xuất\s+khẩu",
+            r"|nguồn\s+lực|(?<!\w)vốn(?!\w)|dành\s+bao|выдел|вклад|виділ|вкла",
             _I,
         ),
     ),

@@ -315,10 +315,6 @@ def answering_value_clause(
         # across languages, a period named is better evidence than meaning.
         own_language = in_language(base_language(plan.language), candidate)
         times = _times_by_clause(candidate, spans, at_least=2 if own_language else 1)
-        if times is not None and not own_language:
-            # Across languages, with no words to read: a period opening the sentence
-            # dates the clauses after it too, so it cannot choose among them.
-            times = _opening_time_dates_the_rest(candidate.text, spans, times)
         if times is not None:
             # The sentence times its clauses: the one of the period asked answers; with
             # none of it, the one untimed beside clauses all of other times (the story's
@@ -1059,20 +1055,6 @@ def _times_by_clause(
         if sum(1 for times in named if times) >= needed:
             return named
     return None
-
-
-def _opening_time_dates_the_rest(
-    text: str, spans: list[tuple[int, int]], times: list[list[MentionedDate]]
-) -> list[list[MentionedDate]]:
-    """Clause times with a period opening the sentence, before any figure ("Quý I/2025, tỷ
-    lệ hồ sơ … đạt 46,8%; tỷ lệ chi trả … đạt 58,4%"), dating every clause naming none."""
-    first = times[0]
-    if not first:
-        return times
-    figure = _NUMBER.search(blanked(text, [(d.start, d.end) for d in first]), spans[0][0])
-    if figure is None or min(d.start for d in first) > figure.start():
-        return times
-    return [named or (first if i else named) for i, named in enumerate(times)]
 
 
 def _breakdown_at(text: str) -> tuple[int, int] | None:

@@ -789,11 +789,15 @@ def of_a_longer_period_than_the_lead(
         return False
     if plan.intent not in FACT_INTENTS:
         return False  # a comparison's or a list's sides may each have a period of their own
-    return (
-        names_the_period_asked(plan, lead)
-        and not dated_beyond_the_period(plan, lead)
-        and dated_beyond_the_period(plan, candidate)
+    since, until = plan.published_since, plan.published_until
+    if since is None or until is None:
+        return False
+    # The lead's own time is a span of the period asked (a day is a point in it, no span).
+    of_the_period = any(
+        d.precision != "day" and d.value >= since and period_end(d) <= until
+        for d in figure_times(lead)
     )
+    return of_the_period and dated_beyond_the_period(plan, candidate)
 
 
 def of_another_stage(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:

@@ -327,6 +327,14 @@ _RESULT = re.compile(
 )
 
 
+# Amounts named with no cue asking one: foreign direct investment, export value.
+_AMOUNT_NAMED = re.compile(
+    r"\bFDI\b|(?<!\w)ПИИ(?!\w)|(?<!\w)ПІІ(?!\w)|\bIDE\b|\bexport\s+value"
+    r"|\bvalue\s+of\s+(?:\w+\s+){0,2}exports?|giá\s+trị\s+xuất\s+khẩu",
+    re.IGNORECASE,
+)
+
+
 def understand(
     question: str,
     history: Sequence[Turn] = (),
@@ -384,6 +392,10 @@ def understand(
         # "What result did Quang Tri get in the PAR Index 2024?": an index's result is its
         # score (a percentage or points).
         answer_type, answer_parts = "score", ("score",)
+    if answer_type is None and not answer_parts and _AMOUNT_NAMED.search(text):
+        # "Compare the FDI attracted by …", "the export value of SHTP's enterprises": an
+        # amount, asked with no cue ("how many FDI projects" counts projects).
+        answer_type, answer_parts = "money", ("money",)
     value_words = value_cue_words(text, answer_parts)
     # What is counted, and searched for, in the papers' words: "TK ĐDĐT" is "tài khoản
     # định danh điện tử".

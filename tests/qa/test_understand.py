@@ -470,3 +470,19 @@ def test_a_unit_named_as_what_the_place_merged_with_is_not_asked() -> None:
         "Compare Ca Mau and Bac Lieu", [], today=date(2026, 12, 1), gazetteer=gazetteer
     )
     assert {p.key for p in plan.places} == {"ca-mau", "bac-lieu"}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Compare the FDI attracted by Binh Duong and Dong Nai in 2024.", "money"),
+        ("What was the export value of the enterprises in SHTP in 2024?", "money"),
+        ("How many FDI projects did Binh Duong license in 2024?", "count"),
+        ("Скільки чинних проєктів ПІІ має Лонган?", "count"),
+    ],
+)
+def test_foreign_investment_and_exports_named_with_no_cue_are_amounts(
+    question: str, kind: str
+) -> None:
+    plan = understand(question, [], today=date(2026, 12, 1), gazetteer=Gazetteer.packaged())
+    assert plan.answer_type == kind
