@@ -1280,8 +1280,8 @@ def test_a_comparison_side_of_a_period_is_not_a_total_to_date() -> None:
                 "bd-report",
                 "2024-10-02",
                 "Binh Duong attracts FDI in 9 months",
-                "Accumulated to date, Binh Duong has 4,322 valid FDI projects with total "
-                "registered capital of 41.8 billion USD.",
+                "Accumulated to date, the FDI attracted by Binh Duong totals 41.8 billion USD "
+                "in 4,322 valid projects.",
                 "In 9 months of 2024, Binh Duong attracted 1,418.6 million USD of FDI.",
                 province="binh-duong",
             ),
