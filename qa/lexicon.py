@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from facts.folding import fold_for_matching as fold
+from qa.temporal import NOW
 
 # An apostrophe belongs inside a word only in Cyrillic spelling (Ukrainian "зобов'язався");
 # an English or French one separates words, as in the keyword index: "Dak Nong's" is the
@@ -740,17 +741,10 @@ def asks_the_original_deadline(question: str) -> bool:
     return bool(_ORIGINAL_DEADLINE.search(question))
 
 
-# "By when is it now due?", "hạn mới", "теперь": the deadline in force after any move.
-_NOW = re.compile(
-    r"\bnow\b|hiện\s+nay|bây\s+giờ|(?<!\w)теперь(?!\w)|(?<!\w)сейчас(?!\w)|(?<!\w)тепер(?!\w)"
-    r"|(?<!\w)зараз(?!\w)|\bdésormais\b|\bmaintenant\b",
-    re.IGNORECASE,
-)
-
-
 def asks_the_deadline_now(question: str) -> bool:
     """Whether the question asks a deadline as moved ("did they push it back?") or as now
     in force ("by when is it now due?"), not the one first set."""
-    if asks_the_original_deadline(question) and not _NOW.search(question):
+    now = bool(NOW.search(question))  # "by when is it now due?", "теперь", "hiện nay"
+    if asks_the_original_deadline(question) and not now:
         return False
-    return moves_a_deadline(question) or bool(_NOW.search(question))
+    return moves_a_deadline(question) or now

@@ -329,11 +329,13 @@ _MERGER_AFTER = re.compile(
     r"(?:after|following|since|(?<!\w)post-?|sau|kể\s+từ|từ|после|с\s+момента|(?<!\w)с|після|з\s+моменту|(?<!\w)з|depuis|après)\s*$",
     _I,
 )
-# "Now", "currently": of a unit merged away, after the merger (qa.understand decides).
+# "Now", "currently": of a unit merged away, after the merger (qa.understand decides);
+# of a deadline, the one in force after any move (qa.lexicon.asks_the_deadline_now).
 NOW = re.compile(
     r"\b(?:now|currently|today|nowadays|at\s+present)\b|hiện\s+nay|hiện\s+tại|bây\s+giờ"
     r"|\bhien\s+(?:nay|tai)\b|\bbay\s+gio\b"
-    r"|(?<!\w)(?:сейчас|теперь|в\s+настоящее\s+время|зараз|тепер|нині)(?!\w)",
+    r"|(?<!\w)(?:сейчас|теперь|в\s+настоящее\s+время|зараз|тепер|нині)(?!\w)"
+    r"|\b(?:désormais|maintenant|actuellement)\b",
     _I,
 )
 
