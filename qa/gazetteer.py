@@ -337,9 +337,8 @@ def sound_skeleton(name: str) -> str:
 
 # The words that make a province's name its city's ("thành phố Hà Giang", "Ha Giang city").
 _CITY_WORDS = r"thành\s+phố|thanh\s+pho|(?<!\w)tp\.|(?<!\w)город\w*|(?<!\w)міст[оаіу](?!\w)"
-_CITY_BEFORE = re.compile(
-    rf"(?:{_CITY_WORDS}|(?<!\w)tp|\bcity\s+of|\bville\s+de)\s*$", re.IGNORECASE
-)
+_CITY_BEFORE_WORDS = rf"{_CITY_WORDS}|(?<!\w)tp|\bcity\s+of|\bville\s+de"
+_CITY_BEFORE = re.compile(rf"(?:{_CITY_BEFORE_WORDS})\s*$", re.IGNORECASE)
 _CITY_AFTER = re.compile(r"\s+city\b", re.IGNORECASE)
 _ANY_CITY = re.compile(rf"{_CITY_WORDS}|\bcity\b|\bville\b", re.IGNORECASE)
 
@@ -348,8 +347,7 @@ _ANY_CITY = re.compile(rf"{_CITY_WORDS}|\bcity\b|\bville\b", re.IGNORECASE)
 # the name ("thành phố Vị Thanh", "huyện Ngọc Hiển", "город Витхань", "ville de Vi Thanh")
 # or after it ("Vi Thanh city", "Ngoc Hien district"). The name is its capitalised words.
 _PART_BEFORE = re.compile(
-    r"(?:thành\s+phố|thị\s+xã|huyện|(?<!\w)tp\.?|(?<!\w)город\w*|(?<!\w)уезд\w*"
-    r"|(?<!\w)район\w*|(?<!\w)міст[оаіу](?!\w)|(?<!\w)повіт\w*|\bcity\s+of|\bville\s+de"
+    rf"(?:{_CITY_BEFORE_WORDS}|thị\s+xã|huyện|(?<!\w)уезд\w*|(?<!\w)район\w*|(?<!\w)повіт\w*"
     r"|\bdistrict\s+de)\s+$",
     re.IGNORECASE,
 )
@@ -366,7 +364,7 @@ def _name_runs(text: str) -> list[list[re.Match[str]]]:
         if not word.group(0)[0].isupper():
             continue
         last = runs[-1][-1] if runs else None
-        if last is not None and _NAME_GAP.fullmatch(text[last.end() : word.start()] or "x"):
+        if last is not None and _NAME_GAP.fullmatch(text[last.end() : word.start()]):
             runs[-1].append(word)
         else:
             runs.append([word])
@@ -502,6 +500,9 @@ class Gazetteer:
         # The same passages and sentences come back question after question: the keys each
         # one names are kept with this gazetteer (bounded), not in a module-level cache.
         self._keys_named = lru_cache(maxsize=8192)(self._find_keys_named)
+        # Read once per text: the question's are asked of every candidate sentence.
+        self.cities_named = lru_cache(maxsize=8192)(self._cities_named)
+        self.parts_named = lru_cache(maxsize=8192)(self._parts_named)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -720,7 +721,7 @@ class Gazetteer:
     def _find_keys_named(self, text: str) -> frozenset[str]:
         return frozenset(key for key, _surface, _s, _e in self.find_places(text))
 
-    def cities_named(self, text: str) -> set[str]:
+    def _cities_named(self, text: str) -> frozenset[str]:
         """Keys of the provinces whose city of the same name `text` names ("Ha Giang city",
         "thành phố Thái Nguyên", "TP. Bắc Kạn", "город Хазянг", "місто Хазянг"): a part
         of the province, not the whole. A centrally-run city is its own unit."""
@@ -731,9 +732,9 @@ class Gazetteer:
                 continue
             if _CITY_BEFORE.search(text, max(0, start - 16), start) or _CITY_AFTER.match(text, end):
                 keys.add(key)
-        return keys
+        return frozenset(keys)
 
-    def parts_named(self, text: str) -> frozenset[str]:
+    def _parts_named(self, text: str) -> frozenset[str]:
         """Skeletons (`part_skeleton`) of the cities, towns and districts the text
         names that are no province's name ("город Витхань", "Vi Thanh city": the same
         skeleton in any script); a province's city of the same name is `cities_named`'s."""
@@ -864,27 +865,23 @@ class Gazetteer:
         """Places written in a spelling the gazetteer does not list: runs of one to three
         capitalised words whose sound skeleton (with a case ending dropped) is that of exactly
         one unit's name, or one letter away from it. Same tuples as `find_places`."""
-        words = [word for word in _NAME_WORD.finditer(text) if word.group()[0].isupper()]
         found: list[tuple[str, str, int, int]] = []
-        i = 0
-        while i < len(words):
-            match = None
-            for n in range(min(MAX_SOUND_NAME_WORDS, len(words) - i), 0, -1):
-                run = words[i : i + n]
-                gaps = [text[a.end() : b.start()] for a, b in zip(run, run[1:], strict=False)]
-                if any(not _NAME_GAP.fullmatch(gap) for gap in gaps):
+        for words in _name_runs(text):
+            i = 0
+            while i < len(words):
+                match = None
+                for n in range(min(MAX_SOUND_NAME_WORDS, len(words) - i), 0, -1):
+                    start, end = words[i].start(), words[i + n - 1].end()
+                    keys = self._keys_by_sound(text[start:end])
+                    if len(keys) == 1:
+                        match = (keys.pop(), text[start:end], start, end, n)
+                        break
+                if match is None:
+                    i += 1
                     continue
-                surface = text[run[0].start() : run[-1].end()]
-                keys = self._keys_by_sound(surface)
-                if len(keys) == 1:
-                    match = (keys.pop(), surface, run[0].start(), run[-1].end(), n)
-                    break
-            if match is None:
-                i += 1
-                continue
-            key, surface, start, end, n = match
-            found.append((key, surface, start, end))
-            i += n
+                key, surface, start, end, n = match
+                found.append((key, surface, start, end))
+                i += n
         return found
 
     def _keys_by_sound(self, surface: str) -> set[str]:
