@@ -433,22 +433,29 @@ def _read_first(preranked: list[Candidate], config: ScoringConfig) -> list[Candi
             break
         chosen.add(id(candidate))
     read = [c for c in preranked if id(c) in chosen]
+    read_by_end = _by_end(read)
     going_on = [
         c
         for c in preranked
-        if id(c) not in chosen and _CONTINUATION.match(c.text) and _lead_of(c, read) is not None
+        if id(c) not in chosen
+        and _CONTINUATION.match(c.text)
+        and _lead_of(c, read_by_end) is not None
     ]
     return read + going_on[: config.max_continuations]
 
 
-def _lead_of(candidate: Candidate, others: Sequence[Candidate]) -> Candidate | None:
-    """The sentence right before `candidate` in its article, among `others`."""
+def _by_end(sentences: Sequence[Candidate]) -> dict[tuple[str, int], Candidate]:
+    """The sentences by their article and end offset, to find the one before another."""
+    return {(c.article.id, c.end): c for c in sentences}
+
+
+def _lead_of(candidate: Candidate, by_end: dict[tuple[str, int], Candidate]) -> Candidate | None:
+    """The sentence right before `candidate` in its article, among those `by_end` holds."""
     return next(
         (
-            c
-            for c in others
-            if c.article.id == candidate.article.id
-            and candidate.start - _ADJACENT <= c.end <= candidate.start
+            by_end[(candidate.article.id, end)]
+            for end in range(candidate.start, candidate.start - _ADJACENT - 1, -1)
+            if (candidate.article.id, end) in by_end
         ),
         None,
     )
@@ -566,10 +573,11 @@ _ADJACENT = 3
 def _continuations_carry_their_lead(kept: list[Candidate]) -> None:
     """A sentence going on from the one before it carries the question as far as that one
     does: its support is at least the other's. Its own words name only the part it adds."""
+    by_end = _by_end(kept)
     for candidate in kept:
         if not _CONTINUATION.match(candidate.text):
             continue
-        before = _lead_of(candidate, kept)
+        before = _lead_of(candidate, by_end)
         if before is not None:
             candidate.support = max(candidate.support, before.support)
             if not candidate.mentioned:
