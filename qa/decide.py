@@ -225,6 +225,12 @@ def names_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
     )
 
 
+def is_a_total_to_date(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether the sentence gives a total since a programme began ("accumulated to date",
+    "lũy kế") without naming the question's period: the period's own figure answers first."""
+    return is_cumulative(candidate.text) and not names_the_period(plan, candidate)
+
+
 def asked_meetings(plan: QueryPlan) -> set[int]:
     """The numbered meetings a question asks about. A follow-up that names another one
     ("and at the second one?") replaces the meeting of the earlier turn."""
@@ -374,7 +380,7 @@ def decide(
             stating = [c for c in stating if speaks_for_a_former(c, formers, gazetteer)]
         if asks_period(plan):
             # A total since the programme began answers a period's figure last.
-            stating.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
+            stating.sort(key=lambda c: is_a_total_to_date(plan, c))
             # A figure of a longer period holding the one asked ("in 9 months" for the
             # third quarter) answers after one of the period itself, and not at all when
             # the period is asked on its own ("riêng quý III").
@@ -1184,7 +1190,7 @@ def side_answers(
         if asks_period(plan):
             # A total since the programme began ("accumulated to date, 4,322 FDI projects")
             # answers a side's figure of the period asked last.
-            typed.sort(key=lambda c: is_cumulative(c.text) and not names_the_period(plan, c))
+            typed.sort(key=lambda c: is_a_total_to_date(plan, c))
         if period is not None:
             # Each side asked of its own period: a figure of it first, one of no time next.
             typed.sort(key=lambda c: _dated_for(c, *period))
