@@ -22,7 +22,7 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_there_are_nineteen_fresh_sets() -> None:
+def test_there_are_twenty_two_fresh_sets() -> None:
     assert [p.name for p in SETS] == [
         "central",
         "centralcoast",
@@ -30,6 +30,8 @@ def test_there_are_nineteen_fresh_sets() -> None:
         "coast",
         "delta",
         "east",
+        "economy",
+        "governance",
         "mekong",
         "merged",
         "midland",
@@ -39,6 +41,7 @@ def test_there_are_nineteen_fresh_sets() -> None:
         "redriver",
         "ridge",
         "river",
+        "social",
         "south",
         "southeast",
         "southland",
