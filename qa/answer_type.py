@@ -660,6 +660,39 @@ def names_counted(counted: Sequence[str], sentence: str) -> bool:
     )
 
 
+# A figure as a count writes it: "1,204", "1.148", "1 108 920" (a space groups thousands).
+_COUNT_FIGURE = re.compile(
+    r"(?<![\w.,])\d(?:[.,]\d{3}(?!\d)|[\s\u00a0\u202f]\d{3}(?![\d.,]\d)|\d)*(?![^\W\d_])"
+)
+# Where the words a figure counts end: punctuation or the next figure ("5G" is a word).
+_COUNTED_WORDS_END = re.compile(r"[,;:()\[\]，；]|(?<!\w)\d(?![^\W\d_])")
+# How many words after a figure say what it counts ("1,204 full-process online public
+# services"); the rest of its clause says something else.
+MAX_WORDS_COUNTED = 6
+
+
+def count_figures(
+    sentence: str,
+    counted: Sequence[str] = (),
+    measured: frozenset[str] = frozenset(),
+    not_figures: Iterable[tuple[int, int]] = (),
+) -> list[tuple[int, int, str]]:
+    """The sentence's counts, each as (start, end, the words after it that say what it
+    counts): not its amounts, percentages, ranks, measures or durations (unless asked as
+    `states_answer_type` reads them), nor the spans in `not_figures` (dates, document
+    numbers)."""
+    text = unicodedata.normalize("NFC", sentence)
+    text = _NOT_COUNTS.sub(lambda match: " " * len(match.group(0)), text)
+    text = blanked(_without_measures(text, counted, measured), not_figures)
+    figures = []
+    for match in _COUNT_FIGURE.finditer(text):
+        rest = text[match.end() :]
+        stop = _COUNTED_WORDS_END.search(rest)
+        words = sentence[match.end() : match.end() + (stop.start() if stop else len(rest))]
+        figures.append((match.start(), match.end(), " ".join(words.split()[:MAX_WORDS_COUNTED])))
+    return figures
+
+
 def _inflected(one: str, other: str) -> bool:
     """Whether two words are one word inflected: they differ only in an ending of at most
     two letters after a shared stem of four ("баллов", "балла")."""

@@ -29,9 +29,11 @@ from qa.align import base_language, in_language
 from qa.answer_type import (
     DOCUMENT_WORDS,
     blanked,
+    count_figures,
     document_kind,
     document_kinds_asked,
     measures_asked,
+    names_counted,
     scores_in_per_cent,
     states_answer_type,
     value_starts,
@@ -164,6 +166,16 @@ def _moved_deadline_clause(
     return moving.index(True)
 
 
+def _the_only_deadline(candidate: Candidate, spans: list[tuple[int, int]]) -> int | None:
+    """Of clauses each naming a date, the one clause whose date is worded as a deadline
+    ("issued Plan No. 121/KH-UBND dated 2 April 2025, shortening the deadline to 31 August
+    2025"): a document's date says when it was issued, not by when."""
+    kinds = [{d.kind for d in candidate.mentioned if a <= d.start < b} for a, b in spans]
+    if not all(kinds):
+        return None
+    return _the_only([i for i, named in enumerate(kinds) if "deadline" in named])
+
+
 def _best_clause(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -> int | None:
     """The index of the clause sharing the most words with the question, if only one does."""
     question = _stems(plan.question)
@@ -225,6 +237,8 @@ def answering_clause(
         return candidate
     chosen = _moved_deadline_clause(plan, candidate, spans)
     if chosen is None:
+        chosen = _the_only_deadline(candidate, spans)
+    if chosen is None:
         chosen = _best_clause(plan, candidate.text, spans)
     if chosen is None and candidate.sibling:
         # In another language than the question's, the words are read in the story's
@@ -261,7 +275,8 @@ def answering_value_clause(
     communes and wards" in the wrong clause, so they are read only against a breakdown."""
     spans = clauses(plan, candidate.text, _published(candidate))
     if len(spans) < 2:
-        return candidate
+        counted = _of_the_thing_counted(plan, candidate)
+        return candidate if counted is None else narrowed_to(candidate, counted)
     chosen = _the_only(_with_document(plan, candidate, spans))
     if chosen is None:
         chosen = _the_only(_of_the_index(plan, candidate.text, spans))
@@ -346,6 +361,9 @@ def answering_value_clause(
             )
     if chosen is not None:
         return _narrowed(candidate, spans[chosen])
+    counted = _of_the_thing_counted(plan, candidate)
+    if counted is not None:
+        return narrowed_to(candidate, counted)
     # "How many homes were finished?": of "started 1,943 houses, completed 1,388", the
     # clause of the stage asked, in any of the papers' languages (a breakdown's own reading
     # first: "3,420 registered, of which 2,150 completed" is cut at "of which").
@@ -998,6 +1016,129 @@ def _of_the_index(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) 
     return [i for i, owned in enumerate(owners) if owned & asked]
 
 
+def _of_the_thing_counted(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | None:
+    """For a count, the span of the one figure counting what the question counts among
+    figures counting other things ("129 đơn vị hành chính cấp xã, gồm 97 xã và 32 phường"
+    for "bao nhiêu phường"; "1.148 tổ công nghệ số cộng đồng với 6.930 thành viên" for
+    "bao nhiêu tổ"), cut at the joints between it and them; of several counting it, the
+    one whose own words the question shares ("1,204 full-process online services and 532
+    partial online services"). Read in the question's language only; None when a figure
+    may count the same thing by another word ("2 951 дом" for "сколько домов"), or when
+    nothing else is counted."""
+    if plan.answer_type != "count" or not plan.counted:
+        return None
+    if not in_language(base_language(plan.language), candidate):
+        return None
+    text = candidate.text
+    not_figures = [(d.start, d.end) for d in find_dates(text, reference=_published(candidate))]
+    not_figures += [(start, end) for _n, start, end in find_doc_numbers(text)]
+    figures = count_figures(text, plan.counted, measures_asked(plan.question), not_figures)
+    verdicts = [_counts_the_thing(plan.counted, words) for _a, _b, words in figures]
+    asked = [i for i, verdict in enumerate(verdicts) if verdict]
+    if len(asked) > 1:
+        asked = _by_own_counted_words(plan, figures, asked)
+    if len(asked) != 1 or len(figures) < 2:
+        return None
+    chosen = asked[0]
+    if any(verdicts[i] is None for i in range(len(figures)) if i != chosen):
+        return None
+    start, end = 0, len(text)
+    if chosen > 0:
+        # Past the words of the figure before: "38 communes and wards … received 46,215
+        # records" has no joint between the two.
+        before = figures[chosen - 1]
+        joints = list(_FIGURE_JOINT.finditer(text, _words_end(text, before), figures[chosen][0]))
+        if not joints or len(text[joints[-1].end() : figures[chosen][0]].split()) > _LEAD_IN:
+            # A joint far from the figure joins words, not clauses ("38 communes and wards
+            # in Lai Chau province have received 46,215 records").
+            return None
+        # A figure attached to the one before ("1.148 tổ với 6.930 thành viên") is
+        # that one's: its quote keeps whose it is.
+        if not _ATTACHING.fullmatch(joints[-1].group(0)):
+            start = joints[-1].end()
+            opening = _BREAKDOWN_OPENING.match(text, start)
+            start = opening.end() if opening else start
+    if chosen + 1 < len(figures):
+        between = (_words_end(text, figures[chosen]), figures[chosen + 1][0])
+        if _COMPOSITION.search(text, *between):
+            # "124 đơn vị hành chính cấp xã, gồm 103 xã, 20 phường": what the figure asked
+            # is made of is part of its answer.
+            return None
+        joints = list(_FIGURE_JOINT.finditer(text, *between))
+        if not joints:
+            return None
+        # The first semicolon or attaching word ("99 xã, phường với 2.870 tổ"), else the
+        # last comma or "and" ("1,204 … services and 532 …").
+        strong = [j for j in joints if not _WEAK_JOINT.fullmatch(j.group(0))]
+        end = strong[0].start() if strong else joints[-1].start()
+    return None if (start, end) == (0, len(text)) else (start, end)
+
+
+def _counts_the_thing(counted: Sequence[str], words: str) -> bool | None:
+    """Whether the words after a figure name what the question counts: True, False, or
+    None when they may (no content word, or a word that may be one counted inflected:
+    "дом" beside "домов")."""
+    tokens = content_tokens(words)
+    if not tokens or _FIGURE_JOINT.match(f" {words}"):
+        # No words, or a joint right after the figure ("1 і 2 липня"): not what it counts.
+        return None
+    if names_counted(counted, words):
+        return True
+    near = any(
+        token[:_SHARED_START] == word[:_SHARED_START] for token in tokens for word in counted
+    )
+    return None if near else False
+
+
+# How many first letters two words share that may be one word inflected.
+_SHARED_START = 4
+
+
+def _by_own_counted_words(
+    plan: QueryPlan, figures: list[tuple[int, int, str]], asked: list[int]
+) -> list[int]:
+    """Of figures each counting what is asked, each in words of its own ("full-process"
+    beside "partial"), the one whose own words the question shares. A figure whose words
+    only repeat the others' ("181.950 hồ sơ trực tuyến, riêng quý II là 96.420 hồ sơ")
+    sets nothing apart: its period may."""
+    question = _stems(plan.question)
+    words = {i: _stems(figures[i][2]) for i in asked}
+    own = {i: words[i] - set().union(*(words[j] for j in asked if j != i)) for i in asked}
+    if not all(own.values()):
+        return []
+    return [i for i in asked if question & own[i]]
+
+
+def _words_end(text: str, figure: tuple[int, int, str]) -> int:
+    """Where the words saying what a figure counts end: at the first joint among them
+    ("xã và" of "78 xã và 18 phường")."""
+    _start, end, words = figure
+    # The words begin after a space and a joint ends with one: two characters beyond.
+    joint = _FIGURE_JOINT.search(text, end, end + len(words) + 2)
+    if joint:
+        return joint.start()
+    last = words.split()[-1] if words else ""
+    return text.find(last, end) + len(last) if last else end
+
+
+# How many words may come between a clause's joint and its figure ("; the whole city has
+# 1,030 5G BTS stations").
+_LEAD_IN = 4
+
+
+# A comma or "and" between figures: weaker than a semicolon or an attaching word.
+_WEAK_JOINT = re.compile(r",\s*|，|\s+(?:and|và|а|и|і|та|et)\s+", re.IGNORECASE)
+# A word attaching a figure of something else to the one before: "with 6,930 members".
+_ATTACHING = re.compile(r"\s+(?:with|với|с|со|з|із|avec)\s+", re.IGNORECASE)
+# Where a figure's clause meets the next figure's: a joint, an attaching word, or a list
+# of what the figure is made of ("gồm 97 xã").
+_FIGURE_JOINT = re.compile(
+    r"\s*[;；]\s*|,\s*|，|\s+(?:and|và|а|и|і|та|et|gồm|bao\s+gồm|including|dont)\s+|"
+    + _ATTACHING.pattern,
+    re.IGNORECASE,
+)
+
+
 def _time_asked(plan: QueryPlan) -> tuple[date | None, date | None]:
     """The time a figure is asked for: the day or span the question dates it to ("на 30
     июня 2025 года"), else the period it names."""
@@ -1179,6 +1320,8 @@ _BREAKDOWN = re.compile(
     r"|у\s+тому\s+числі|з\s+них|dont|parmi\s+(?:eux|elles))(?!\w)",
     re.IGNORECASE,
 )
+# The words opening a breakdown's part, left out of its quote ("of which 318,460 accounts").
+_BREAKDOWN_OPENING = re.compile(_BREAKDOWN.pattern + r"[\s,:]*", re.IGNORECASE)
 # A part of the figure before it, after the joint that opens it ("..., of which 2,150
 # completed"); "including" lists what the whole is made of, which belongs to the whole.
 _BREAKDOWN_JOINT = re.compile(

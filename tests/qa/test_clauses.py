@@ -1134,3 +1134,68 @@ def test_a_clause_naming_the_country_may_hold_the_province_s_figure(gazetteer: G
     plan = _understood("Какое место заняла провинция Чавинь в рейтинге PII 2024 года?", gazetteer)
     candidate = _timed(sentence, "ru", published=date(2025, 3, 27))
     assert "41-е место" in _quoted(answering_value_clause(plan, candidate, None, gazetteer))
+
+
+def _counting(question: str, language: str = "en") -> QueryPlan:
+    """A count question with what it counts read from its words."""
+    return replace(_how_many(question, language), counted=counted_words(question))
+
+
+def test_the_figure_of_the_thing_counted_answers_a_count() -> None:
+    # A sentence counting several things answers "how many wards" with the figure of
+    # wards, not of communes nor of units: the words after each figure say what it counts.
+    sentence = (
+        "Sau sắp xếp, tỉnh có 96 đơn vị hành chính cấp xã, gồm 78 xã và 18 phường, giảm "
+        "201 đơn vị so với trước."
+    )
+    wards = _counting("Tỉnh hiện có bao nhiêu phường?", "vi")
+    assert _quoted(answering_value_clause(wards, _candidate(sentence))) == "18 phường"
+    # The units asked, what they are made of is part of the answer: the sentence stays.
+    units = _counting("Tỉnh có bao nhiêu đơn vị hành chính cấp xã?", "vi")
+    candidate = _candidate(sentence)
+    assert answering_value_clause(units, candidate) is candidate
+
+
+def test_of_figures_counting_one_thing_the_words_only_one_has_choose() -> None:
+    sentence = "1,320 procedures are full-process online and 604 procedures are partial online."
+    candidate = _candidate(sentence, lang="en")
+    full = _counting("How many procedures are offered full-process online?")
+    assert _quoted(answering_value_clause(full, candidate)) == (
+        "1,320 procedures are full-process online"
+    )
+    partial = _counting("How many procedures are only partial online?")
+    assert _quoted(answering_value_clause(partial, candidate)) == (
+        "604 procedures are partial online"
+    )
+    # Nothing tells them apart: the sentence stays whole.
+    both = _counting("How many procedures are online?")
+    assert answering_value_clause(both, candidate) is candidate
+
+
+def test_a_figure_of_something_else_attached_to_the_one_counted_is_left_out() -> None:
+    sentence = "Toàn tỉnh có 2.015 tổ công nghệ số cộng đồng với 10.250 thành viên."
+    teams = _counting("Tỉnh có bao nhiêu tổ công nghệ số cộng đồng?", "vi")
+    assert _quoted(answering_value_clause(teams, _candidate(sentence))) == (
+        "Toàn tỉnh có 2.015 tổ công nghệ số cộng đồng"
+    )
+    # The members asked, the sentence is quoted whole: its teams say whose members.
+    members = _counting("Các tổ có bao nhiêu thành viên?", "vi")
+    candidate = _candidate(sentence)
+    assert answering_value_clause(members, candidate) is candidate
+    # Across languages the words cannot be read: whole.
+    english = _counting("How many community digital technology teams are there?")
+    candidate = _candidate(sentence)
+    assert answering_value_clause(english, candidate) is candidate
+
+
+def test_a_document_s_date_is_not_the_deadline_asked() -> None:
+    # The plan's number and date share the question's words; its date says when it was
+    # issued. The clause whose date is worded as a deadline answers "by when".
+    sentence = (
+        "Провинциальный народный комитет издал План № 214/KH-UBND от 9 апреля 2025 года, "
+        "сократив срок завершения до 30 сентября 2025 года."
+    )
+    candidate = _timed(sentence, "ru", published=date(2025, 5, 2))
+    plan = _by_when("До какой даты по плану № 214/KH-UBND нужно завершить работы?", "ru")
+    quote = _quoted(answering_clause(plan, candidate))
+    assert "30 сентября 2025" in quote and "9 апреля" not in quote
