@@ -206,6 +206,18 @@ _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             _I,
         ),
     ),
+    # The last quarter of a year named: its fourth ("the last quarter of 2025", "quý cuối
+    # năm 2025", "в последнем квартале 2025 года", "dernier trimestre 2025").
+    (
+        "quarter_last",
+        re.compile(
+            r"(?<!\w)(?:(?:last|final)\s+quarter\s+of\s+(?:the\s+year\s+)?"
+            r"|(?:quý|quy)\s+(?:cuối|cuoi)(?:\s+(?:cùng|cung))?\s+(?:(?:của|cua)\s+)?(?:năm|nam)\s+"
+            r"|(?:последн|останн)\w*\s+квартал\w*\s+"
+            r"|dernier\s+trimestre\s+(?:de\s+)?)" + _YEAR + _YEAR_SUFFIX,
+            _I,
+        ),
+    ),
     ("half", re.compile(HALF, _I)),
     ("half_vi", re.compile(HALF_VI, _I)),
     # The first months of a year, the span reports sum up ("9 tháng đầu năm 2025", "the
@@ -239,7 +251,9 @@ _RELATIVE: list[tuple[re.Pattern[str], tuple[str, int]]] = [
             ("month", 1),
         ),
         (
-            r"last quarter|previous quarter|quý trước|прошлом квартале|минулому кварталі",
+            # Not "the last quarter of 2025": that is its fourth.
+            r"last quarter(?!\s+of\s+(?:the\s+year\s+)?(?:19|20)\d\d)|previous quarter|quý trước"
+            r"|прошлом квартале|минулому кварталі",
             ("quarter", -1),
         ),
         (r"this quarter|current quarter|quý này|этом квартале|цьому кварталі", ("quarter", 0)),
@@ -475,7 +489,9 @@ def _anchor_from(kind: str, match: re.Match[str], text: str) -> _Anchor | None:
         return _Anchor(start, end, first, last, "month", given, month=month)
     if kind.startswith("quarter"):
         raw = groups.get("q") or groups.get("q0")
-        if raw:
+        if kind == "quarter_last":
+            quarter = 4
+        elif raw:
             quarter = _ROMAN.get(raw.lower()) or int(raw)
         elif groups.get("roman"):
             quarter = _ROMAN[groups["roman"].lower()]
@@ -720,10 +736,13 @@ def a_year_before(constraint: TemporalConstraint, year: int | None = None) -> Te
 
 
 # The period asked on its own: "riêng quý III/2025", "only in Q3", "Q2 2025 alone", "Q2
-# on its own", "только за III квартал", "лише за III квартал", "III квартал отдельно".
+# on its own", "только за III квартал", "лише за III квартал", "III квартал отдельно",
+# "specifically in Q2", "chỉ trong quý II", "именно во II квартале", "саме у другому кварталі".
 _ALONE_BEFORE = re.compile(
-    r"(?:(?<!\w)riêng|(?<!\w)rieng|\bonly(?:\s+(?:in|for|during))?|(?<!\w)только(?:\s+(?:за|в|во))?"
+    r"(?:(?<!\w)riêng(?:\s+trong)?|(?<!\w)rieng|(?<!\w)chỉ(?:\s+(?:trong|tính|riêng))?|(?<!\w)chi\s+(?:tinh|rieng)"
+    r"|\b(?:only|specifically|exactly)(?:\s+(?:in|for|during))?|(?<!\w)только(?:\s+(?:за|в|во))?"
     r"|(?<!\w)лише(?:\s+(?:за|у|в))?|(?<!\w)тільки(?:\s+(?:за|у|в))?|\bseulement"
+    r"|(?<!\w)(?:именно|саме)(?:\s+(?:за|в|во|у))?"
     r"|(?<!\w)отдельно(?:\s+(?:за|в|во))?|(?<!\w)окремо(?:\s+(?:за|у|в))?)\s*$",
     re.IGNORECASE,
 )
@@ -819,6 +838,8 @@ def _parse_temporal(
     )
     # The period of the last plain "in" anchor, to join with the next one when apart.
     named: tuple[date, date] | None = None
+    # That anchor's own period, whatever else bounds it.
+    own_period: tuple[date, date] | None = None
     i = 0
     while i < len(anchors):
         anchor = anchors[i]
@@ -886,12 +907,19 @@ def _parse_temporal(
                 builder.event_since = min(anchor.first, builder.event_since or anchor.first)
                 builder.event_until = max(anchor.last, builder.event_until or anchor.last)
             named = (builder.published_since or anchor.first, builder.published_until or until)
+            own_period = (anchor.first, until)
         texts.append(_relation_text(lang, relation, anchor))
         spans.append((cue_start, anchor.end))
         i += 1
 
     if not texts:
         return None
+    first_day, last_day = builder.published_since, builder.published_until
+    if first_day is not None and last_day is not None and first_day > last_day:
+        # Two readings that cannot both hold ("at the end of June 2024, i.e. after Q2";
+        # "Ханам (с июля 2025 года – часть Ниньбиня) по данным 2024 года"): the period
+        # named for the figure stands, the open bound beside it goes.
+        builder.published_since, builder.published_until = own_period or (None, last_day)
     constraint = TemporalConstraint(
         published_since=builder.published_since,
         published_until=builder.published_until,

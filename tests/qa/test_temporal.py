@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from qa.temporal import TemporalConstraint, parse_temporal, years_before
+from qa.temporal import TemporalConstraint, asks_the_period_alone, parse_temporal, years_before
 
 TODAY = date(2026, 11, 25)
 
@@ -84,6 +84,52 @@ def test_quarters(text: str, lang: str) -> None:
         date(2025, 6, 30),
     )
     assert constraint.deadline_until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("What was the rate in the last quarter of 2025?", "en"),
+        ("the final quarter of 2025", "en"),
+        ("Tỷ lệ quý cuối năm 2025 là bao nhiêu?", "vi"),
+        ("в последнем квартале 2025 года", "ru"),
+        ("в останньому кварталі 2025 року", "uk"),
+        ("pendant le dernier trimestre 2025", "fr"),
+    ],
+)
+def test_the_last_quarter_of_a_year_named_is_its_fourth(text: str, lang: str) -> None:
+    constraint = parse(text, lang)
+    assert (constraint.published_since, constraint.published_until) == (
+        date(2025, 10, 1),
+        date(2025, 12, 31),
+    )
+    # Without a year, "last quarter" is the one before the asker's.
+    last = parse("What happened last quarter?")
+    assert (last.published_since, last.published_until) == (date(2026, 7, 1), date(2026, 9, 30))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "period"),
+    [
+        (
+            "What was the coverage at the end of June 2024, i.e. after Q2?",
+            "en",
+            (date(2024, 6, 1), date(2024, 6, 30)),
+        ),
+        (
+            "Какой была заполняемость парков бывшей провинции Ханам (с июля 2025 года – часть "
+            "Ниньбиня) по данным 2024 года?",
+            "ru",
+            (date(2024, 1, 1), date(2024, 12, 31)),
+        ),
+    ],
+)
+def test_a_bound_that_contradicts_the_period_named_is_dropped(
+    text: str, lang: str, period: tuple[date, date]
+) -> None:
+    # Read together the two bounds leave no day at all: the figure's own period stands.
+    constraint = parse(text, lang)
+    assert (constraint.published_since, constraint.published_until) == period
 
 
 def test_period_text_speaks_the_question_language() -> None:
@@ -477,3 +523,21 @@ def test_after_the_first_months_asks_what_they_gave() -> None:
         date(2025, 1, 1),
         date(2025, 9, 30),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "alone"),
+    [
+        ("How much did Hai Phong collect specifically in Q3 2025?", "en", True),
+        ("Скільки Хайфон отримав саме у третьому кварталі 2025 року?", "uk", True),
+        ("Сколько Хайфон получил именно во II квартале 2025 года?", "ru", True),
+        ("Hải Phòng thu được bao nhiêu chỉ trong quý III/2025?", "vi", True),
+        ("Riêng trong quý III/2025 Hải Phòng thu bao nhiêu?", "vi", True),
+        ("How much did Hai Phong collect in Q3 2025?", "en", False),
+        ("Hải Phòng thu được bao nhiêu trong quý III/2025?", "vi", False),
+    ],
+)
+def test_a_period_asked_on_its_own(text: str, lang: str, alone: bool) -> None:
+    # On its own, a longer period holding it does not answer (`qa.decide`).
+    constraint = parse(text, lang)
+    assert asks_the_period_alone(text, constraint) is alone
