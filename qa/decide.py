@@ -51,7 +51,7 @@ from qa.clauses import (
     narrowed_to,
     without_asides_of_other_times,
 )
-from qa.gazetteer import Gazetteer
+from qa.gazetteer import Gazetteer, part_names
 from qa.lexicon import (
     PLEDGE,
     asks_for_a_target,
@@ -368,6 +368,9 @@ def decide(
             stating = [c for c in stating if not stated_as_of_another_day(plan, c)]
         # Asked of the province, "Ha Giang city had 62.3%" is a part's figure: after the others.
         stating.sort(key=lambda c: speaks_for_its_city(plan, c, gazetteer))
+        # So is "Riêng thành phố Phan Thiết … 565.000 lượt khách quốc tế" beside the
+        # province's own figure.
+        stating.sort(key=lambda c: speaks_for_a_part(plan, c, gazetteer))
         if plan.answer_type == "count" and (stages := stages_named(plan.question)):
             # "How many units were started?": a sentence of that stage of the work before
             # one of another ("completed 8,964 units").
@@ -689,6 +692,26 @@ def speaks_for_its_city(plan: QueryPlan, candidate: Candidate, gazetteer: Gazett
     start, end = clause_at(candidate.text, at)
     asked = {place.key for place in plan.places}
     return bool(gazetteer.cities_named(candidate.text[start:end]) & asked)
+
+
+def speaks_for_a_part(plan: QueryPlan, candidate: Candidate, gazetteer: Gazetteer) -> bool:
+    """Whether, for a question about a province and none of its cities or districts, the
+    sentence's figure is a part's: it names a city, town or district by the word for its
+    kind before its first figure of the kind asked ("Riêng thành phố Phan Thiết, … đón
+    khoảng 5,12 triệu lượt khách, trong đó 565.000 lượt khách quốc tế")."""
+    if not plan.places or plan.answer_type is None or not candidate.states_value:
+        return False
+    if asks_a_part(plan, gazetteer):
+        return False
+    at = _first_value(plan.answer_type, candidate)
+    if at is None:
+        return False
+    # A city that is a province-level unit ("Hue City", "місто Хайфонг (старе)") is no part
+    # of one; a city named after its province is read by `speaks_for_its_city`.
+    return any(
+        not gazetteer.is_own_name(name, gazetteer.resolve(name) or "")
+        for name in part_names(candidate.text[:at])
+    )
 
 
 def speaks_for_more_than_the_part(

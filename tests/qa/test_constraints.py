@@ -1147,6 +1147,24 @@ def test_a_city_or_district_asked_is_answered_by_its_own_figure() -> None:
     assert "80.3%" not in city.answer and "84.1%" not in city.answer
 
 
+def test_a_province_asked_is_answered_by_its_own_figure_before_a_city_s() -> None:
+    # The city shares the question's words ("international visitors") and names the
+    # province's; its figure is a part's, the province's own sentence answers.
+    retriever = _province_report(
+        "binh-thuan",
+        "2025-01-06",
+        "Binh Thuan tourism in 2024",
+        "Separately, Phan Thiet city, home to the Mui Ne resort area, received 5.02 million "
+        "visitors in 2024, including 548,000 international visitors, nearly 80% of the "
+        "international visitors to Binh Thuan province.",
+        "In 2024 the province welcomed 8.31 million visitors; international visitors "
+        "numbered 692,000.",
+    )
+    province = _answered(retriever, "How many international visitors did Binh Thuan get in 2024?")
+    lead = province.answer.split("[1]")[0]
+    assert "692,000" in lead and "548,000" not in lead
+
+
 def test_a_sentence_going_on_from_one_read_is_read_too() -> None:
     # Many sentences share the question's words; the one going on from the lead names
     # only its quarter ("this rate"), so words alone would never read it.
