@@ -131,8 +131,12 @@ _POINTS_ONLY = re.compile(_POINTS, _I)
 _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     # Each value whole, from its first digit ("62,7%", "VND 1,520 billion"): a count is
     # what is left once they are taken out.
+    # Not a change in percentage points ("down 3.08 percentage points", "на 3,08
+    # процентного пункта"): a difference, not a share.
     "percent": re.compile(
-        r"(?:\d[\d.,]*)?\d\s*(?:%|percent|per\s+cent|phần\s+trăm|процент|відсот|pour\s+cent)", _I
+        r"(?:\d[\d.,]*)?\d\s*(?:%|percent(?!age\s+points?)|per\s+cent|phần\s+trăm"
+        r"|процент(?!\w*\s+пункт)|відсот(?!\w*\s+пункт)|pour\s+cent)",
+        _I,
     ),
     # A number of points ("41,25 điểm", "67.85 points", "0,6412 балла"; not "9.3 percentage
     # points"), or a score of an index written as a fraction of one ("đạt 0,4312").
@@ -158,8 +162,17 @@ _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
 }
 
 
-# Numbers that are not counts: amounts of money, percentages and ranks, whole.
-_NOT_COUNTS = re.compile("|".join(_VALUE_PATTERNS[kind].pattern for kind in _NON_COUNT_VALUES), _I)
+# A change in percentage points, in the papers' languages.
+_PERCENTAGE_POINTS = (
+    r"(?:\d[\d.,]*)?\d\s*(?:percentage\s+points?|điểm\s+phần\s+trăm|процентн\w*\s+пункт\w*"
+    r"|відсотков\w*\s+пункт\w*|points?\s+de\s+pourcentage|п\.\s?п\.)"
+)
+# Numbers that are not counts: amounts of money, percentages, changes in percentage points
+# and ranks, whole.
+_NOT_COUNTS = re.compile(
+    "|".join([*(_VALUE_PATTERNS[kind].pattern for kind in _NON_COUNT_VALUES), _PERCENTAGE_POINTS]),
+    _I,
+)
 
 
 # Vietnamese cues typed without diacritics ("bao nhieu xa phuong"), matched on the folded

@@ -401,6 +401,20 @@ def test_an_amount_a_share_or_a_rank_is_not_a_count() -> None:
     assert states_answer_type("Kinh phí 300 tỷ đồng cho 12 dự án", "count")
 
 
+def test_a_change_in_percentage_points_is_no_share_and_no_count() -> None:
+    # "What was the poverty rate?" is not answered by how far it fell.
+    for sentence in (
+        "The rate fell by 3.08 percentage points.",
+        "Уровень бедности снизился на 3,08 процентного пункта.",
+        "Рівень бідності знизився на 3,08 відсоткового пункту.",
+        "Tỷ lệ hộ nghèo giảm 3,08 điểm phần trăm.",
+    ):
+        assert not states_answer_type(sentence, "percent"), sentence
+        assert not states_answer_type(sentence, "count"), sentence
+    assert states_answer_type("The poverty rate was 9.60%.", "percent")
+    assert states_answer_type("Доля составила 45 процентов.", "percent")
+
+
 def test_a_side_leads_from_a_story_that_states_the_value_asked_for(
     retriever: MemoryRetriever, gazetteer: Gazetteer
 ) -> None:
