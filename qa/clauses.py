@@ -62,9 +62,11 @@ ClauseChooser = Callable[[Sequence[str]], int | None]
 
 # Where one clause ends and the next begins: a semicolon, or a comma (followed by a space,
 # so "1,2 triệu" stays whole), or a conjunction joining two clauses.
+# The words joining two clauses as "and" does.
+_AND = r"and|và|а|и|і|та|et"
 _JOINT = re.compile(
     r"\s*;\s+|,\s+(?:(?:and|but|while|và|còn|а|и|і|й|та|et|mais)\s+)?"
-    r"|\s+(?:and|và|а|и|і|та|et)\s+"
+    rf"|\s+(?:{_AND})\s+"
     # Chinese writes its commas and semicolons without a space after them.
     r"|；|，",
     re.IGNORECASE,
@@ -1030,7 +1032,8 @@ def _of_the_thing_counted(plan: QueryPlan, candidate: Candidate) -> tuple[int, i
     if not in_language(base_language(plan.language), candidate):
         return None
     text = candidate.text
-    not_figures = [(d.start, d.end) for d in find_dates(text, reference=_published(candidate))]
+    # The dates scoring read in the sentence, and its document numbers, are no counts.
+    not_figures = [(d.start, d.end) for d in candidate.mentioned]
     not_figures += [(start, end) for _n, start, end in find_doc_numbers(text)]
     figures = count_figures(text, plan.counted, measures_asked(plan.question), not_figures)
     verdicts = [_counts_the_thing(plan.counted, words) for _a, _b, words in figures]
@@ -1127,13 +1130,15 @@ _LEAD_IN = 4
 
 
 # A comma or "and" between figures: weaker than a semicolon or an attaching word.
-_WEAK_JOINT = re.compile(r",\s*|，|\s+(?:and|và|а|и|і|та|et)\s+", re.IGNORECASE)
+_WEAK_JOINT = re.compile(rf",\s*|，|\s+(?:{_AND})\s+", re.IGNORECASE)
 # A word attaching a figure of something else to the one before: "with 6,930 members".
 _ATTACHING = re.compile(r"\s+(?:with|với|с|со|з|із|avec)\s+", re.IGNORECASE)
-# Where a figure's clause meets the next figure's: a joint, an attaching word, or a list
-# of what the figure is made of ("gồm 97 xã").
+# Where a figure's clause meets the next figure's: a semicolon, a weak joint, a list of
+# what the figure is made of ("gồm 97 xã"), or an attaching word.
 _FIGURE_JOINT = re.compile(
-    r"\s*[;；]\s*|,\s*|，|\s+(?:and|và|а|и|і|та|et|gồm|bao\s+gồm|including|dont)\s+|"
+    r"\s*[;；]\s*|"
+    + _WEAK_JOINT.pattern
+    + r"|\s+(?:gồm|bao\s+gồm|including|dont)\s+|"
     + _ATTACHING.pattern,
     re.IGNORECASE,
 )

@@ -678,15 +678,21 @@ def documents_asked(plan: QueryPlan, candidate: Candidate) -> frozenset[str]:
     return frozenset(n for n in numbers - named if not kinds or document_kind(n) in kinds)
 
 
+def _first_figure_asked_of_a_place(plan: QueryPlan, candidate: Candidate) -> int | None:
+    """Where the sentence's first figure of the kind asked begins, when the question asks a
+    figure of a place and the sentence states one; else None."""
+    if not plan.places or plan.answer_type is None or not candidate.states_value:
+        return None
+    return _first_value(plan.answer_type, candidate)
+
+
 def speaks_for_its_city(plan: QueryPlan, candidate: Candidate, gazetteer: Gazetteer) -> bool:
     """Whether, for a question about a province and not its city of the same name, the
     sentence's figure is the city's ("Particularly Ha Giang city had 62.3% of records
     settled online" for Ha Giang province)."""
-    if not plan.places or plan.answer_type is None or not candidate.states_value:
-        return False
     if asks_its_city(plan, gazetteer):
         return False
-    at = _first_value(plan.answer_type, candidate)
+    at = _first_figure_asked_of_a_place(plan, candidate)
     if at is None:
         return False
     start, end = clause_at(candidate.text, at)
@@ -699,11 +705,9 @@ def speaks_for_a_part(plan: QueryPlan, candidate: Candidate, gazetteer: Gazettee
     sentence's figure is a part's: it names a city, town or district by the word for its
     kind before its first figure of the kind asked ("Riêng thành phố Phan Thiết, … đón
     khoảng 5,12 triệu lượt khách, trong đó 565.000 lượt khách quốc tế")."""
-    if not plan.places or plan.answer_type is None or not candidate.states_value:
-        return False
     if asks_a_part(plan, gazetteer):
         return False
-    at = _first_value(plan.answer_type, candidate)
+    at = _first_figure_asked_of_a_place(plan, candidate)
     if at is None:
         return False
     # A city that is a province-level unit ("Hue City", "місто Хайфонг (старе)") is no part
