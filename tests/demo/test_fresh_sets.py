@@ -22,8 +22,9 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_there_are_twenty_two_fresh_sets() -> None:
+def test_there_are_twenty_five_fresh_sets() -> None:
     assert [p.name for p in SETS] == [
+        "agriculture",
         "central",
         "centralcoast",
         "cities",
@@ -31,7 +32,9 @@ def test_there_are_twenty_two_fresh_sets() -> None:
         "delta",
         "east",
         "economy",
+        "environment",
         "governance",
+        "infra",
         "mekong",
         "merged",
         "midland",
