@@ -38,8 +38,10 @@ Span = tuple[int, int]
 # text, so nothing is embedded again. 2: a year after "số" meaning "digital" ("kinh tế
 # số năm 2024"). 3: a quarter, month or day without a year takes the year its sentence
 # named before it. 4: a half or the first months of a year ("9 tháng đầu năm 2025", "in
-# 5 months") begin and end with that part, with or without its year.
-READING_VERSION = 4
+# 5 months") begin and end with that part, with or without its year. 5: the words of such
+# a part are its date's ("9" of "9 tháng năm 2025" is no figure), and a span from January
+# may end in a qualified month ("to mid-August 2025").
+READING_VERSION = 5
 
 # Clause marks: Latin ones before a space, CJK ones anywhere, a dash between spaces.
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|[，；：、]|\s[–—-]\s")

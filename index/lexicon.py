@@ -63,13 +63,16 @@ FROM_JANUARY = (
     r"(?:(?:between\s+(?:" + MONTH_FORMS[1] + r")\s+and"
     r"|(?:(?:from|с|з|від|de|du)\s+)?(?:" + MONTH_FORMS[1] + r")"
     r"\s*(?:[-–—]|\s(?:to|through|till|until|по|до|à|au)\s))"
-    r"\s*(?P<mname>"
+    # The last month may be qualified: "to mid-August 2025", "по конец августа".
+    r"\s*(?:(?:early|mid|late)[-\s]+|the\s+(?:beginning|middle|end)\s+of\s+|(?:начал[оа]|середин[уы]"
+    r"|кон[еe]ц|конца|початку|середини|кінця|(?:la\s+)?(?:mi|fin)[-\s]+)\s*)?"
+    r"(?P<mname>"
     + _ANY_MONTH
     + r")\s+(?:of\s+)?"
     + _YEAR
     + YEAR_SUFFIX
     + r"|từ\s+(?:đầu\s+năm(?:\s+(?P<y0>(?:19|20)\d\d))?|tháng\s+(?:0?1|giêng))"
-    r"\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+)?tháng\s+(?P<n>\d{1,2})\s*(?:/|năm)\s*"
+    r"\s+(?:đến|tới)\s+(?:hết\s+|cuối\s+|giữa\s+|đầu\s+)?tháng\s+(?P<n>\d{1,2})\s*(?:/|năm)\s*"
     r"(?P<y1>(?:19|20)\d\d)"
     r"|tháng\s+0?1\s*[-–]\s*(?P<n2>\d{1,2})\s*(?:/|năm)\s*(?P<y2>(?:19|20)\d\d))"
 )

@@ -734,7 +734,8 @@ def _with_parts_of_years(
 ) -> list[_Candidate]:
     """Years named with a part of them ("9 tháng đầu năm 2025", "the first half of 2024")
     begin and end with that part, and so does a month that ends a span from January
-    ("từ đầu năm đến hết tháng 7/2025"). A part written without its year ("in 5 months,
+    ("từ đầu năm đến hết tháng 7/2025"); their words are the date's, the count of months
+    with them. A part written without its year ("in 5 months,
     the rate reached 63.5%") is of the latest year whose part had passed by publication."""
     out = list(chosen)
     for part in _parts_of_years(text):
@@ -744,7 +745,14 @@ def _with_parts_of_years(
             for c in years:
                 year = c.value.year
                 value, last = date(year, part.first_month, 1), month_end(year, part.last_month)
-                out[out.index(c)] = replace(c, value=value, last=last)
+                # The whole part is the date: "9" of "9 tháng năm 2025" is no figure.
+                out[out.index(c)] = replace(
+                    c,
+                    value=value,
+                    last=last,
+                    start=min(c.start, part.start),
+                    end=max(c.end, part.end),
+                )
             continue
         if any(part.start < c.end and c.start < part.end for c in out if c not in inside):
             continue

@@ -32,6 +32,11 @@ AnswerPart = Literal["percent", "score", "rank", "money", "count", "person", "da
 
 _I = re.IGNORECASE
 
+# English nouns asking a count after what they count ("the OCOP product count"); not the
+# verb ("does it count as").
+_COUNT_NOUN_AFTER = r"\b(?:count|tally)\b(?!\s+(?:as|on|towards?)\b)"
+_COUNTED_BEFORE = re.compile(_COUNT_NOUN_AFTER, re.IGNORECASE)
+
 # Question cues, most specific first: "what share of the budget" asks for a percentage,
 # "how many billion dong" for money, "how many projects" for a count.
 _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
@@ -88,7 +93,12 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
         "count",
         re.compile(
             r"\bhow\s+many\b|\bnumber\s+of\b|bao\s+nhiêu|(?<!\w)mấy(?!\w)"
-            r"|сколько|скільки|\bcombien\b|多少|几",
+            r"|сколько|скільки|\bcombien\b|多少|几"
+            # Asked by a noun: "the OCOP product count", "số lượng", "число учетных
+            # записей" (not "до какого числа", a day), "кількість", "nombre de", "数量".
+            rf"|{_COUNT_NOUN_AFTER}|(?<!\w)số\s+lượng(?!\w)|(?<!\w)количеств|(?<!\w)кількіст"
+            r"|(?<!какого\s)(?<!какое\s)(?<!якого\s)(?<!яке\s)(?<!\w)числ[оа](?!\w)"
+            r"|\bnombre\s+d(?:e|es|'|’)|数量",
             _I,
         ),
     ),
@@ -167,10 +177,19 @@ _PERCENTAGE_POINTS = (
     r"(?:\d[\d.,]*)?\d\s*(?:percentage\s+points?|điểm\s+phần\s+trăm|процентн\w*\s+пункт\w*"
     r"|відсотков\w*\s+пункт\w*|points?\s+de\s+pourcentage|п\.\s?п\.)"
 )
-# Numbers that are not counts: amounts of money, percentages, changes in percentage points
-# and ranks, whole.
+# A rating in stars ("đạt 3 sao và 4 sao", "5-star", "3 звезд", "4 зірки"): a grade, not
+# a number of things.
+_STAR_RATING = r"\d\s*(?:-\s*)?(?:sao|stars?|звезд\w*|звёзд\w*|зірк\w*|зір(?!\w)|étoiles?|星)(?!\w)"
+# Numbers that are not counts: amounts of money, percentages, changes in percentage points,
+# ranks and star ratings, whole.
 _NOT_COUNTS = re.compile(
-    "|".join([*(_VALUE_PATTERNS[kind].pattern for kind in _NON_COUNT_VALUES), _PERCENTAGE_POINTS]),
+    "|".join(
+        [
+            *(_VALUE_PATTERNS[kind].pattern for kind in _NON_COUNT_VALUES),
+            _PERCENTAGE_POINTS,
+            _STAR_RATING,
+        ]
+    ),
     _I,
 )
 
@@ -182,7 +201,8 @@ _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ("score", re.compile(r"\b(?:bao\s+nhieu|may)\s+diem\b|\bdiem\s+so\b")),
     ("rank", re.compile(r"\bxep\s+(?:hang|thu)\b|\bthu\s+may\b|\bdung\s+thu\b")),
     ("money", re.compile(r"\bkinh\s+phi\b|\bngan\s+sach\b|\bbao\s+nhieu\s+(?:ty|trieu|tien)\b")),
-    ("count", re.compile(r"\bbao\s+nhieu\b|\bso\s+may\b")),
+    # "bao nhiu": the casual spelling.
+    ("count", re.compile(r"\bbao\s+nhi(?:e|)u\b|\bso\s+may\b|\bso\s+luong\b")),
     ("money", re.compile(r"\bnguon\s+luc\b")),
 )
 
@@ -215,10 +235,16 @@ _ALLOCATED = re.compile(
 # What follows a count cue that counts no noun of its own: the period or the place of
 # the ask ("xuất khẩu được bao nhiêu trong 9 tháng", "bao nhiêu một năm", "сколько за год").
 _CLOSING_THE_ASK = re.compile(
-    r"\s*(?:[?.!,;:]|trong|vào|tính|đến|tới|từ|năm|một|mỗi|khoảng|so\s+với|tại|ở"
+    r"\s*(?:[?.!,;:(]|$)|\s*(?:trong|vào|tính|đến|tới|từ|năm|một|mỗi|khoảng|so\s+với|tại|ở"
     r"|in|during|over|by|since|at|for\s+(?:the|\d)|за|в|во|к|до|с|у|на|від|з)(?!\w)",
     _I,
 )
+
+
+# The end of an ask: its mark, an aside in brackets, or the end of the question ("đạt bao
+# nhiêu (tính đến hết tháng 5/2024)?"); not a preposition, which may go on to what is
+# counted ("сколько в нём членов").
+_ASK_CLOSED = re.compile(r"\s*(?:[?.!;:(]|$)")
 
 
 def _counts_an_amount(
@@ -481,11 +507,29 @@ def counted_words(question: str) -> tuple[str, ...]:
         rest = re.split(r"[?.!]", rest[: joined.start()] if joined else rest, maxsplit=1)[0]
         # A unit right after the cue is what is counted in, even a word too common to be
         # a topic ("bao nhiêu ngày").
+        if _COUNTED_BEFORE.fullmatch(match.group(0)):
+            # "the OCOP product count": what is counted stands before the noun.
+            counted = _phrase_before(source[: match.start()])
+            words.extend(w for w in counted if w not in words)
+            continue
         unit = [w for w in word_tokens(rest)[:1] if _measured(w)]
         head = _english_head(match.group(0), rest)
-        counted = unit + ([head] if head else content_tokens(rest)[:MAX_COUNTED_WORDS])
+        # After a unit, the words of what it measures ("bao nhiêu MW điện gió").
+        words_after = [w for w in content_tokens(rest) if w not in unit]
+        counted = unit + ([head] if head else words_after[:MAX_COUNTED_WORDS])
         words.extend(w for w in counted if w not in words)
     return tuple(words)
+
+
+def _phrase_before(text: str) -> list[str]:
+    """The content words of the noun phrase ending `text`, back to its first function
+    word ("What was the OCOP product" -> "ocop", "product")."""
+    phrase: list[str] = []
+    for word in reversed(word_tokens(text)):
+        if word in STOPWORDS:
+            break
+        phrase.insert(0, word)
+    return content_tokens(" ".join(phrase))[-MAX_COUNTED_WORDS:]
 
 
 # A second figure of what is counted, joined to the first ask: "... and total", "và
@@ -758,7 +802,14 @@ def asked_parts(question: str, language: str) -> tuple[AnswerPart, ...]:
         # "how many tasks and how much funding" asks for both, one after the other.
         others = [cued[k] for k in ("percent", "score", "rank", "money", "document") if k in cued]
         of_value = _COUNT_OF_VALUE.match(text, count_end)
-        if of_value or not any(_asked_apart(text, cued["count"], start) for start in others):
+        # "tỷ lệ thu gom, xử lý … đạt bao nhiêu (tính đến hết tháng 5/2024)?": the only count
+        # cue closes the ask, counting nothing of its own; it asks the value named before.
+        closes = len(_COUNT_CUE.findall(text)) == 1 and _ASK_CLOSED.match(text, count_end)
+        if (
+            of_value
+            or closes
+            or not any(_asked_apart(text, cued["count"], start) for start in others)
+        ):
             del found["count"]
     if found.keys() >= {"score", "rank"}:
         # "What score and rank?": an index's rank and score are stated together ("0.4136

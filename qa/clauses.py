@@ -282,6 +282,10 @@ def answering_value_clause(
     chosen = _the_only(_with_document(plan, candidate, spans))
     if chosen is None:
         chosen = _the_only(_of_the_index(plan, candidate.text, spans))
+    if chosen is None and not in_language(base_language(plan.language), candidate):
+        # Across languages, of a count added and the total it brings, the total answers
+        # a count asked, whatever the period or meaning would pick.
+        chosen = _the_total_raised(plan, candidate.text, spans)
     if chosen is None and gazetteer is not None and plan.places:
         by_place = _place_clause(plan, candidate, spans, gazetteer)
         if by_place == "whole":
@@ -455,6 +459,9 @@ def answering_document_clause(plan: QueryPlan, candidate: Candidate) -> Candidat
 _DOCUMENT_OPENS = re.compile(rf"(?:the\s+)?(?:{DOCUMENT_WORDS})", re.IGNORECASE)
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
 def _cut_where_both_sides(
     sentence: str,
     joints: re.Pattern[str],
@@ -466,8 +473,10 @@ def _cut_where_both_sides(
     """The sentence cut at the joints where the part before names something (a value, a
     person, a document) and everything after names another (`opens`, given the joint and
     what follows it: another begins there); never inside a date ("May 31, 2025", read
-    with `reference` for dates without a year)."""
+    with `reference` for dates without a year), nor inside brackets ("38 sản phẩm OCOP
+    (gồm 9 sản phẩm 4 sao và 29 sản phẩm 3 sao)": what the figure is made of)."""
     dates = [(d.start, d.end) for d in find_dates(sentence, reference=reference)]
+    dates += [(m.start(), m.end()) for m in _BRACKETED.finditer(sentence)]
     spans: list[tuple[int, int]] = []
     start = 0
     for joint in joints.finditer(sentence):
@@ -571,7 +580,13 @@ _ABOVE_OR_BELOW = re.compile(
 )
 # A unit merged away, named as such: "the former Ha Nam", "tỉnh Tuyên Quang cũ".
 _FORMER = re.compile(
-    r"(?<!\w)(?:former|old|cũ|бывш\w*|прежн\w*|колишн\w*|старо\w*|ancien\w*)(?!\w)",
+    # "cu": "cũ" typed without diacritics; no word of the papers' languages is spelled so.
+    r"(?<!\w)(?:former|old|cũ|cu|бывш\w*|прежн\w*|колишн\w*|старо\w*"
+    r"|стар(?:ый|ий|ая|а|ую|у|ое|е|ої|ій|ые|і|их|ым|им)|ancien\w*)(?!\w)"
+    # Not a former district or commune ("колишніх повітів Хинг Єн": the districts were
+    # done away with, the province is asked as it is).
+    r"(?!\s+(?:districts?|communes?|huyện|xã|уезд\w*|район\w*|повіт\w*|коммун\w*|комун\w*"
+    r"|district-level|cấp\s+huyện|рівня\s+повіт\w*|уровня\s+уезд\w*))",
     re.IGNORECASE,
 )
 # A unit formed on 1 July 2025, named as such: "the new Dak Lak", "Đắk Lắk mới", "новой
@@ -637,13 +652,21 @@ def units_asked_as_new(plan: QueryPlan, gazetteer: Gazetteer) -> frozenset[str]:
 _AREA = re.compile(
     # "Nam Dinh is part of the merged province" names what it is now, not an area asked.
     r"(?<!\w)(?:(?<!\bis\s)(?<!\bwas\s)(?<!\bnow\s)(?<!\ba\s)part|area|used\s+to\s+be"
-    r"|khu\s+vực|địa\s+bàn|район\w*|территори\w*|районі|територі\w*|zone|partie)(?!\w)",
+    r"|khu\s+v[ựu]c|địa\s+bàn|dia\s+ban|район\w*|территори\w*|районі|територі\w*|zone"
+    r"|partie)(?!\w)",
     re.IGNORECASE,
 )
-# A former unit asked "together with" the one it merged into is a part of the whole asked.
+# A former unit asked "together with" the one it merged into, or with "the whole province"
+# it is now in, is a part of the whole asked.
 _TOGETHER = re.compile(
     r"(?<!\w)(?:together\s+with|along\s+with|including|cùng\s+với|kể\s+cả|gồm\s+cả"
-    r"|вместе\s+с|включая|разом\s+(?:із|з)|включно\s+з|y\s+compris)(?!\w)",
+    r"|вместе\s+с|включая|разом\s+(?:із|з)|включно\s+з|y\s+compris"
+    # "Yên Bái cũ giờ thuộc Lào Cai thì toàn tỉnh có bao nhiêu xã": the whole it is in.
+    r"|(?:the\s+)?(?:whole|entire)\s+(?:new\s+)?province|toàn\s+tỉnh|toan\s+tinh"
+    # "Lào Cai và Yên Bái (cũ) cộng lại": the two summed, the whole they make up.
+    r"|cộng\s+lại|gộp\s+lại|combined|в\s+сумме|в\s+совокупности|разом\s+узят\w*|сукупно"
+    r"|(?:всей|всю|вся)\s+(?:новой\s+|новую\s+)?провинци\w*|(?:всієї|всій|усієї|усій)\s+"
+    r"(?:нової\s+|новій\s+)?провінці\w*)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -908,6 +931,16 @@ def _place_clause(
         old for key in units_asked_as_new(plan, gazetteer) for old in gazetteer.predecessors(key)
     }
     asked = {place.key for place in plan.places} - merged_in
+    if not formers and merged_in:
+        # "Уся провінція сформувала 1047 груп; до реорганізації … 2055 груп (старий Анзянг
+        # 1113 груп, старий Кьєнзянг 942 групи)": beside clauses naming only its former
+        # units, the one naming no place is the new unit's own.
+        former_selves = {f"former:{key}" for key in units_asked_as_new(plan, gazetteer)}
+        of_formers = [bool(keys) and keys <= merged_in | former_selves for keys in named]
+        if any(of_formers) and all(of_formers[i] or not keys for i, keys in enumerate(named)):
+            unnamed = _the_only([i for i, keys in enumerate(named) if not keys])
+            if unnamed is not None:
+                return unnamed
     return _by_place(formers or asked, named)
 
 
@@ -955,7 +988,8 @@ def _by_own_words(
 ) -> tuple[int, int] | None:
     """Of clauses joined side by side ("14 projects under construction with 6,870
     apartments; only 2 with 1,146 apartments completed and handed over"), the one that
-    alone has two or more of the question's words while every other has none of its own.
+    alone has two or more of the question's words (or one of what it counts) while every
+    other has none of its own.
     A clause listing what the one before is made of ("…, including 103 communes") stays
     with it: it is no figure of its own."""
     merged: list[tuple[int, int]] = []
@@ -975,7 +1009,10 @@ def _by_own_words(
         for i, w in enumerate(words)
     ]
     asked = [i for i, shared in enumerate(own) if shared]
-    if len(asked) == 1 and len(own[asked[0]]) >= 2:
+    # One word of its own is enough when it is a word of what the question counts
+    # ("điện gió có 15 dự án với công suất 854 MW" beside "điện mặt trời … 2.991 MW").
+    counted = {stem(word) for word in plan.counted}
+    if len(asked) == 1 and (len(own[asked[0]]) >= 2 or own[asked[0]] & counted):
         return merged[asked[0]]
     return None
 
@@ -1016,6 +1053,38 @@ def _of_the_index(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) 
     if len({index for index in owners if index}) < 2:
         return []
     return [i for i, owned in enumerate(owners) if owned & asked]
+
+
+# A clause bringing a count to its new total ("nâng tổng số sản phẩm OCOP toàn tỉnh lên 227
+# sản phẩm", "bringing the total to 227", "доведя общее число до 227").
+_TOTAL_RAISED = re.compile(
+    r"nâng\s+tổng\s+số|(?:bringing|raising|taking)\s+the\s+total|to\s+a\s+total\s+of"
+    r"|довед\w*\s+общ\w*|доводя\s+общ\w*|довівши\s+загальн\w*|доводячи\s+загальн\w*"
+    r"|portant\s+le\s+(?:total|nombre)|总数",
+    re.IGNORECASE,
+)
+# A question asking what was added, not the total ("how many were newly recognised",
+# "công nhận thêm bao nhiêu", "сколько ещё").
+_ASKS_WHAT_WAS_ADDED = re.compile(
+    r"\b(?:newly|additional|added|more)\b|(?<!\w)(?:thêm|mới\s+được|thành\s+lập\s+mới"
+    r"|mới\s+thành\s+lập|ещё|еще|додатков\w*|нових|новых)(?!\w)|\bde\s+plus\b|新增"
+    # "new digital technology firms", not "the new Hai Phong" or "the new province".
+    r"|\bnew\b(?!\s+(?-i:[A-Z])|\s+(?:provinces?|city|cities|units?|communes?|wards?"
+    r"|administrative|two-tier|local))",
+    re.IGNORECASE,
+)
+
+
+def _the_total_raised(plan: QueryPlan, sentence: str, spans: list[tuple[int, int]]) -> int | None:
+    """Of a count added and the total it brings ("công nhận thêm 38 sản phẩm …, nâng tổng
+    số sản phẩm OCOP toàn tỉnh lên 227 sản phẩm"), the clause of the total, unless the
+    question asks what was added. Read where the question's words cannot be: in its own
+    language a sentence giving both ("added 44 tasks, bringing the total to 112") stays
+    whole."""
+    if plan.answer_type != "count" or _ASKS_WHAT_WAS_ADDED.search(plan.question):
+        return None
+    raising = [i for i, (a, b) in enumerate(spans) if _TOTAL_RAISED.search(sentence, a, b)]
+    return raising[0] if len(raising) == 1 and raising[0] > 0 else None
 
 
 def _of_the_thing_counted(plan: QueryPlan, candidate: Candidate) -> tuple[int, int] | None:

@@ -28,6 +28,7 @@ from qa.answer_type import (
     AnswerType,
     asks_several_dates,
     blanked,
+    count_figures,
     document_kind,
     document_kinds_asked,
     names_counted,
@@ -380,7 +381,7 @@ def decide(
             # sentence naming it answers before the whole province's figure.
             stating.sort(key=lambda c: not names_the_part_asked(plan, c.text, gazetteer))
         if formers := formers_asked(plan, gazetteer):
-            stating = [c for c in stating if speaks_for_a_former(c, formers, gazetteer)]
+            stating = [c for c in stating if speaks_for_a_former(plan, c, formers, gazetteer)]
         if asks_period(plan):
             # A total since the programme began answers a period's figure last.
             stating.sort(key=lambda c: is_a_total_to_date(plan, c))
@@ -390,6 +391,8 @@ def decide(
             stating.sort(key=lambda c: dated_beyond_the_period(plan, c))
             if plan.period_alone:
                 stating = [c for c in stating if not dated_beyond_the_period(plan, c)]
+            # "8 tháng năm 2024" does not answer "6 tháng đầu năm 2024".
+            stating = [c for c in stating if not of_another_run_of_months(plan, c)]
         # A value the sentence dates to another period ("in 2024, 89.6% ...") answers the
         # question's only when the sentence names that period too, for a later value
         # ("286,450 as of 30 September, three times the 94,600 as of 30 June"), and no
@@ -751,16 +754,23 @@ def stated_as_of_another_day(plan: QueryPlan, candidate: Candidate) -> bool:
 
 
 def speaks_for_a_former(
-    candidate: Candidate, formers: frozenset[str], gazetteer: Gazetteer
+    plan: QueryPlan, candidate: Candidate, formers: frozenset[str], gazetteer: Gazetteer
 ) -> bool:
     """Whether the sentence can give the figure of a unit asked as its former self ("the
-    old Dak Nong area, now in Lam Dong"): it names one, or its article is that unit's own
-    from before the merger. Any other sentence speaks for the province its article is
-    about, which for a report after the merger is the unit it merged into."""
-    if gazetteer.places_named(candidate.text) & formers:
-        return True
-    if any(key in formers for key, *_ in gazetteer.find_places_by_sound(candidate.text)):
-        return True  # "колишнього Бінь Діня": a spelling no list holds
+    old Dak Nong area, now in Lam Dong"): it names one as the owner of a figure of the kind
+    asked, or its article is that unit's own from before the merger. Named only among the
+    units a merger joined ("after merging Lam Dong, Dak Nong and Binh Thuan, the whole
+    province of Lam Dong has 1,028"), it owns no figure. Any other sentence speaks for the
+    province its article is about, which for a report after the merger is the unit it
+    merged into."""
+    # "колишнього Бінь Діня": a spelling no list holds is found by its sound.
+    named = sorted(
+        gazetteer.find_places(candidate.text) + gazetteer.find_places_by_sound(candidate.text),
+        key=lambda place: place[2],
+    )
+    if any(key in formers for key, *_ in named):
+        figures = _figures_asked(plan, candidate)
+        return not figures or any(_owner(named, at) in formers for at in figures)
     article = candidate.article
     if not article_in_places(article, tuple(formers), gazetteer):
         return False
@@ -769,6 +779,25 @@ def speaks_for_a_former(
     published = vietnam_day(article.published)
     merged_away = all(gazetteer.successor(key) is not None for key in formers)
     return merged_away or (published is not None and published < MERGER_DATE)
+
+
+def _figures_asked(plan: QueryPlan, candidate: Candidate) -> list[int]:
+    """Where each of the sentence's figures of the kind asked begins."""
+    if plan.answer_type is None or not candidate.states_value:
+        return []
+    if plan.answer_type != "count":
+        return value_starts(candidate.text, plan.answer_type)
+    dates = [(d.start, d.end) for d in candidate.mentioned]
+    return [start for start, _end, _words in count_figures(candidate.text, not_figures=dates)]
+
+
+def _owner(named: list[tuple[str, str, int, int]], at: int) -> str | None:
+    """The place a figure at `at` belongs to: the last one named before it, else the
+    first after it ("214 products in the former Dak Nong")."""
+    before = [key for key, _surface, _start, end in named if end <= at]
+    if before:
+        return before[-1]
+    return next((key for key, _surface, start, _end in named if start >= at), None)
 
 
 def value_dated_elsewhere(plan: QueryPlan, candidate: Candidate) -> bool:
@@ -809,6 +838,22 @@ def dated_beyond_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
     times = [d for d in figure_times(candidate) if overlaps(d, since, until)]
     return bool(times) and all(
         d.value < since or (until is not None and period_end(d) > until) for d in times
+    )
+
+
+def of_another_run_of_months(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether, for a question asking the first months of a year ("6 tháng đầu năm 2024",
+    "the first nine months"), every time the sentence dates its figures to within reach
+    is another run of first months of that year ("8 tháng năm 2024"): a running total
+    to another day, which is no answer."""
+    since, until = plan.published_since, plan.published_until
+    if since is None or until is None or (since.month, since.day) != (1, 1):
+        return False
+    if until >= date(since.year, 12, 31):
+        return False  # the whole year, of which such a run is only a part
+    times = [d for d in figure_times(candidate) if overlaps(d, since, until)]
+    return bool(times) and all(
+        d.last is not None and d.value == since and d.last != until for d in times
     )
 
 
@@ -1017,7 +1062,7 @@ def without_rival_values(
                 or (
                     gazetteer is not None
                     and bool(formers)
-                    and not speaks_for_a_former(candidate, formers, gazetteer)
+                    and not speaks_for_a_former(plan, candidate, formers, gazetteer)
                 )
             )
         return other_story and bool(candidate.deadlines)

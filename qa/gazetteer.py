@@ -784,6 +784,12 @@ class Gazetteer:
                 # "Nguyễn Hòa Bình", "Нгуєн Хоа Бінь": a person, not the province.
                 i += n
                 continue
+            if not all_lower and self._ends_in_a_common_word(
+                key, [w for w, _, _ in words[i : i + n]]
+            ):
+                # "cảng Nghi Sơn là bao nhiêu": "Sơn là" is no "Sơn La".
+                i += 1
+                continue
             start, end = words[i][1], words[i + n - 1][2]
             found.append((key, text[start:end], start, end))
             i += n
@@ -794,6 +800,19 @@ class Gazetteer:
                     found.append((key, name, m.start(), m.end()))
         found.sort(key=lambda item: item[2])
         return found
+
+    def _ends_in_a_common_word(self, key: str, typed: list[str]) -> bool:
+        """Whether a name matched without its diacritics takes in a common word: one of its
+        words is written in lower case, with Vietnamese marks and another tone than the
+        name's ("Sơn là" read as "Sơn La"). Names are written with capitals; a text in
+        lower case throughout is read as typed."""
+        own = self.display_name(key, "vi").split()
+        if len(own) != len(typed):
+            return False
+        return any(
+            word[:1].islower() and _has_vietnamese_marks(word) and _tone(word) != _tone(name)
+            for word, name in zip(typed, own, strict=True)
+        )
 
     def _match_at(
         self,
@@ -960,6 +979,11 @@ def _without_possessive(word: str, start: int, end: int) -> tuple[str, int, int]
     if match is None or match.start() == 0:
         return word, start, end
     return word[: match.start()], start, start + match.start()
+
+
+def _tone(word: str) -> frozenset[int]:
+    """The tone marks of a word, wherever they are placed ("Hoá" and "Hóa" alike)."""
+    return frozenset(ord(ch) for ch in unicodedata.normalize("NFD", word)) & _TONE_MARKS.keys()
 
 
 @lru_cache(maxsize=200_000)

@@ -360,3 +360,11 @@ def test_the_first_months_without_a_year_are_the_latest_reported(
 def test_months_of_a_duration_are_no_part_of_a_year() -> None:
     assert find_dates("The system was completed within 5 months", reference=date(2025, 6, 1)) == []
     assert find_dates("Three months later, 5 months after launch", reference=date(2025, 6, 1)) == []
+
+
+def test_the_months_of_a_running_total_are_part_of_its_date() -> None:
+    # "9" of "9 tháng năm 2025" is no figure of the sentence: the date covers it.
+    text = "9 tháng năm 2025, thiên tai làm 47 đợt mưa lớn"
+    (run,) = find_dates(text, reference=date(2025, 10, 3))
+    assert text[run.start : run.end] == "9 tháng năm 2025"
+    assert (run.value, run.last) == (date(2025, 1, 1), date(2025, 9, 30))

@@ -97,6 +97,15 @@ def _asking(question: str, kind: AnswerType, language: str = "en", **fields: Any
         ("Tăng trưởng GRDP 6 tháng đầu năm của Hải Dương đạt bao nhiêu?", "percent"),
         ("На сколько вырос ВРП Хайзыонга за первое полугодие 2025 года?", "percent"),
         ("Яке зростання ВРП мала провінція у 2025 році?", "percent"),
+        # A count asked by a noun, not a date's "число".
+        ("What was the OCOP product count for Binh Thuan?", "count"),
+        ("Сравните число продуктов OCOP в Ламдонге и Зялае.", "count"),
+        ("Какое количество учетных записей открыто?", "count"),
+        ("Кількість облікових записів у Даклаку?", "count"),
+        ("Số lượng sản phẩm OCOP của Gia Lai năm 2024?", "count"),
+        ("Quel est le nombre de produits OCOP?", "count"),
+        ("До какого числа нужно оцифровать досье?", None),
+        ("Does a ward count as a commune?", None),
         ("Who chaired the first meeting?", None),
         ("Where is the administrative centre of the new province?", None),
     ],
@@ -123,6 +132,9 @@ def test_sentences_that_state_a_value_of_each_kind() -> None:
     # "tỷ lệ" is a rate, not billions.
     assert not states_answer_type("Năm 2025 tỷ lệ hồ sơ trực tuyến tăng.", "money")
     assert states_answer_type("The committee has 19 members.", "count")
+    # A rating in stars grades a thing; it counts none.
+    assert not states_answer_type("các sản phẩm đạt 3 sao và 4 sao", "count")
+    assert not states_answer_type("products reaching national 5 stars", "count")
     assert not states_answer_type("The committee met on Tuesday.", "count")
 
 
@@ -379,6 +391,22 @@ def test_a_comparison_of_two_numbered_meetings_answers_each_meeting(
     assert again not in sides
 
 
+def test_a_count_cue_closing_the_ask_asks_the_share_named_before() -> None:
+    # The comma joins two words of one measure; "bao nhiêu" closes the ask of the share.
+    question = (
+        "Riêng TP Thái Nguyên thì tỷ lệ thu gom, xử lý rác thải sinh hoạt đô thị đạt bao "
+        "nhiêu (tính đến hết tháng 5/2024)?"
+    )
+    assert asked_parts(question, "vi") == ("percent",)
+    # A count cue followed by what it counts is a second ask.
+    assert asked_parts(
+        "What share of records were online, and how many records were filed?", "en"
+    ) == (
+        "percent",
+        "count",
+    )
+
+
 def test_a_count_and_an_amount_asked_apart_are_two_parts() -> None:
     from qa.answer_type import asked_parts
 
@@ -496,6 +524,8 @@ def test_a_count_is_answered_by_a_sentence_counting_what_was_asked(
     assert counted_words("Number of tasks and funding of each session?") == ("tasks",)
     assert counted_words("Сколько задач и какое финансирование?") == ("задач",)
     assert counted_words("gio co bao nhieu don vi cap xa") == ("don", "vi")
+    # An English noun asking the count follows what it counts.
+    assert counted_words("What was the OCOP product count for Binh Thuan?") == ("ocop", "product")
     question = "How many tasks and how much funding did the second session approve?"
     plan = QueryPlan(
         question=question,

@@ -20,6 +20,7 @@ from qa.clauses import (
     answering_value_clause,
     clause_of_the_period,
     clauses,
+    formers_asked,
     without_asides_of_other_times,
 )
 from qa.decide import decide, speaks_for_the_country
@@ -1199,3 +1200,159 @@ def test_a_document_s_date_is_not_the_deadline_asked() -> None:
     plan = _by_when("До какой даты по плану № 214/KH-UBND нужно завершить работы?", "ru")
     quote = _quoted(answering_clause(plan, candidate))
     assert "30 сентября 2025" in quote and "9 апреля" not in quote
+
+
+def _stating(plan: QueryPlan, ranked: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """The sentences `decide` quotes from `ranked` (best first), each stating a value."""
+    for rank, candidate in enumerate(ranked):
+        candidate.support = candidate.score = 0.8 - rank / 20
+        candidate.states_value = candidate.place = True
+        candidate.mentioned = find_dates(
+            candidate.text, candidate.article.lang, reference=date(2025, 8, 25)
+        )
+    return decide(plan, ranked, min_support=0.34, gazetteer=gazetteer).selected
+
+
+def test_a_former_province_named_among_those_merged_owns_not_the_merged_total(
+    gazetteer: Gazetteer,
+) -> None:
+    total = _published_on(
+        "После объединения трёх провинций Ламдонг, Дакнонг и Биньтхуан по состоянию на 20 "
+        "августа 2025 года во всей провинции Ламдонг насчитывается 1 028 продуктов OCOP.",
+        "ru",
+        date(2025, 8, 25),
+    )
+    by_area = _published_on(
+        "По районам, бывшая провинция Ламдонг имеет 468 продуктов, бывшая провинция "
+        "Биньтхуан - 346 продуктов и бывшая провинция Дакнонг - 214 продуктов.",
+        "ru",
+        date(2025, 8, 25),
+    )
+    plan = _understood("Сколько продуктов OCOP приходится на бывшую провинцию Дакнонг?", gazetteer)
+    quoted = " ".join(_quoted(c) for c in _stating(plan, [total, by_area], gazetteer))
+    assert "214 продуктов" in quoted and "468" not in quoted and "1 028" not in quoted
+
+
+def test_a_former_province_typed_without_diacritics_is_asked_as_its_former_self(
+    gazetteer: Gazetteer,
+) -> None:
+    whole = _published_on(
+        "Toàn tỉnh hiện có 42.850 ha sầu riêng, trong đó diện tích cho thu hoạch 24.600 ha.",
+        "vi",
+        date(2025, 10, 2),
+    )
+    area = _published_on(
+        "Riêng khu vực Phú Yên (cũ) có 1.320 ha sầu riêng, chủ yếu trồng xen.",
+        "vi",
+        date(2025, 10, 2),
+    )
+    plan = _understood("dien tich sau rieng cua khu vuc Phu Yen cu la bao nhieu ha", gazetteer)
+    assert formers_asked(plan, gazetteer) == {"phu-yen"}
+    quoted = " ".join(_quoted(c) for c in _stating(plan, [whole, area], gazetteer))
+    assert "1.320 ha" in quoted and "24.600" not in quoted
+
+
+def test_a_count_of_a_kind_is_quoted_by_the_clause_naming_that_kind(gazetteer: Gazetteer) -> None:
+    by_kind = _published_on(
+        "Trong đó, điện mặt trời có 41 dự án với công suất 2.991 MW; điện gió có 15 dự án với "
+        "công suất 854 MW.",
+        "vi",
+        date(2024, 9, 10),
+    )
+    # Asked casually ("bao nhiu") by the unit first and then what it measures.
+    plan = _understood("Ninh Thuận có bao nhiu MW điện gió đã vận hành thương mại rồi?", gazetteer)
+    assert plan.answer_type == "count" and plan.counted == ("mw", "dien", "gio")
+    quote = _quoted(answering_value_clause(plan, by_kind, None, gazetteer))
+    assert quote.startswith("điện gió") and "854 MW" in quote and "2.991" not in quote
+
+
+def test_a_former_district_or_the_whole_province_asks_no_former_province(
+    gazetteer: Gazetteer,
+) -> None:
+    def formers(question: str) -> frozenset[str]:
+        return formers_asked(_understood(question, gazetteer), gazetteer)
+
+    assert formers("Скільки службовців колишніх повітів Хинг Єн перевели до комун?") == set()
+    assert (
+        formers("tinh Yen Bai cu gio thuoc Lao Cai thi toan tinh co bao nhieu xa phuong?") == set()
+    )
+    assert formers("Tỷ lệ hộ nghèo của Lào Cai và Yên Bái (cũ) cộng lại là bao nhiêu?") == set()
+    assert formers("Tỉnh Yên Bái cũ có bao nhiêu xã, phường?") == {"yen-bai"}
+
+
+def test_a_running_total_to_another_month_does_not_answer_the_first_months_asked(
+    gazetteer: Gazetteer,
+) -> None:
+    eight_months = _published_on(
+        "8 tháng năm 2024, sản lượng điện năng lượng tái tạo của tỉnh Ninh Thuận phát lên lưới "
+        "đạt 5.120 triệu kWh, tăng 6,8% so với cùng kỳ.",
+        "vi",
+        date(2024, 9, 10),
+    )
+    half = _understood(
+        "6 tháng đầu năm 2024, sản lượng điện năng lượng tái tạo Ninh Thuận phát lên lưới là "
+        "bao nhiêu?",
+        gazetteer,
+    )
+    assert not _stating(half, [eight_months], gazetteer)
+    # Asked of those eight months, or of the whole year, it is still read.
+    eight = _understood(
+        "8 tháng năm 2024, sản lượng điện năng lượng tái tạo Ninh Thuận là bao nhiêu?", gazetteer
+    )
+    assert _stating(eight, [eight_months], gazetteer)
+
+
+def test_a_count_asked_is_the_total_a_sentence_raises_not_what_was_added() -> None:
+    sentence = (
+        "Năm 2024, tỉnh Gia Lai công nhận thêm 38 sản phẩm đạt 3 sao và 4 sao, nâng tổng số "
+        "sản phẩm OCOP toàn tỉnh lên 227 sản phẩm."
+    )
+    total = _quoted(
+        answering_value_clause(
+            _how_many("Сравните число продуктов OCOP в Зялае на конец 2024 года.", "ru"),
+            _candidate(sentence),
+        )
+    )
+    assert "227 sản phẩm" in total and "38" not in total
+    added = _quoted(
+        answering_value_clause(
+            _how_many("How many OCOP products were newly recognised in Gia Lai in 2024?"),
+            _candidate(sentence),
+        )
+    )
+    assert "38" in added
+    firms = "Hải Phòng có thêm 310 doanh nghiệp công nghệ số thành lập mới, nâng tổng số lên 2.140 doanh nghiệp."
+    founded = _quoted(
+        answering_value_clause(
+            _how_many("How many new digital technology firms were set up in Hai Phong?"),
+            _candidate(firms),
+        )
+    )
+    assert "310" in founded  # not cut to the total
+
+
+def test_a_sentence_is_not_cut_inside_brackets() -> None:
+    sentence = (
+        "Năm 2024, tỉnh Gia Lai công nhận thêm 38 sản phẩm OCOP (gồm 9 sản phẩm 4 sao và 29 "
+        "sản phẩm 3 sao), vượt 26,7% so với kế hoạch."
+    )
+    plan = _how_many("Năm 2024 Gia Lai công nhận thêm bao nhiêu sản phẩm OCOP?", "vi")
+    parts = [sentence[a:b] for a, b in clauses(plan, sentence)]
+    assert any("(gồm 9 sản phẩm 4 sao và 29 sản phẩm 3 sao)" in part for part in parts)
+
+
+def test_beside_clauses_of_its_former_units_the_new_unit_s_own_clause_answers(
+    gazetteer: Gazetteer,
+) -> None:
+    sentence = (
+        "Уся провінція сформувала 1047 громадських груп цифрових технологій із 6380 членами; до "
+        "реорганізації дві провінції мали загалом 2055 груп (старий Анзянг 1113 груп, старий "
+        "Кьєнзянг 942 групи)."
+    )
+    plan = _understood(
+        "Сколько общественных групп цифровых технологий насчитывает новая провинция Анзянг после "
+        "слияния?",
+        gazetteer,
+    )
+    quote = _quoted(answering_value_clause(plan, _candidate(sentence, lang="uk"), None, gazetteer))
+    assert "1047" in quote and "2055" not in quote

@@ -322,3 +322,12 @@ def test_a_city_or_district_is_named_by_the_word_for_its_kind(gaz: Gazetteer) ->
     assert not names_a_part("Nga Bay city reached 84.1%", asked)
     # A province's city of the same name is the province's own reading (`cities_named`).
     assert not gaz.parts_named("Ca Mau city itself") and gaz.cities_named("Ca Mau city itself")
+
+
+def test_a_common_word_is_not_read_as_the_last_word_of_a_name(gazetteer: Gazetteer) -> None:
+    # "Sơn là" (Son is) folds to "Son La": the tone of "là" says it is a common word.
+    assert gazetteer.find_places("Sản lượng qua cảng Nghi Sơn là bao nhiêu triệu tấn?") == []
+    assert [k for k, *_ in gazetteer.find_places("Sơn La là tỉnh miền núi")] == ["son-la"]
+    # Tone marks placed the old way, and text typed without marks, still name the place.
+    assert [k for k, *_ in gazetteer.find_places("Thanh Hoá năm 2024")] == ["thanh-hoa"]
+    assert [k for k, *_ in gazetteer.find_places("son la co bao nhieu xa")] == ["son-la"]

@@ -334,6 +334,10 @@ def test_a_half_is_named_in_every_language_s_words(
         ("tháng 1-9/2025", "vi", date(2025, 9, 30)),
         ("с января по сентябрь 2025 года", "ru", date(2025, 9, 30)),
         ("з січня по вересень 2025 року", "uk", date(2025, 9, 30)),
+        # Its last month qualified: the span still runs from January.
+        ("from January to mid-August 2025", "en", date(2025, 8, 31)),
+        ("từ đầu năm đến giữa tháng 8/2025", "vi", date(2025, 8, 31)),
+        ("с января по середину августа 2025 года", "ru", date(2025, 8, 31)),
     ],
 )
 def test_a_span_from_january_is_the_first_months_of_the_year(
