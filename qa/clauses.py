@@ -585,7 +585,8 @@ _FORMER = re.compile(
     r"|стар(?:ый|ий|ая|а|ую|у|ое|е|ої|ій|ые|і|их|ым|им)|ancien\w*)(?!\w)"
     # Not a former district or commune ("колишніх повітів Хинг Єн": the districts were
     # done away with, the province is asked as it is).
-    r"(?!\s+(?:districts?|communes?|huyện|xã|уезд\w*|район\w*|повіт\w*|коммун\w*|комун\w*"
+    # "район" is as often the area of a former province ("колишніх районів Хошиміна").
+    r"(?!\s+(?:districts?|communes?|huyện|xã|уезд\w*|повіт\w*|коммун\w*|комун\w*"
     r"|district-level|cấp\s+huyện|рівня\s+повіт\w*|уровня\s+уезд\w*))",
     re.IGNORECASE,
 )

@@ -1278,6 +1278,10 @@ def test_a_former_district_or_the_whole_province_asks_no_former_province(
     )
     assert formers("Tỷ lệ hộ nghèo của Lào Cai và Yên Bái (cũ) cộng lại là bao nhiêu?") == set()
     assert formers("Tỉnh Yên Bái cũ có bao nhiêu xã, phường?") == {"yen-bai"}
+    # "район" is as often a former province's area as a district.
+    assert formers("Скільки землі передано в колишніх районах Хошиміна станом на 20 серпня?") == {
+        "ho-chi-minh"
+    }
 
 
 def test_a_running_total_to_another_month_does_not_answer_the_first_months_asked(
