@@ -1213,20 +1213,21 @@ def _stating(plan: QueryPlan, ranked: list[Candidate], gazetteer: Gazetteer) -> 
     return decide(plan, ranked, min_support=0.34, gazetteer=gazetteer).selected
 
 
+def _one_day_s_sentences(lang: str, published: date, *sentences: str) -> list[Candidate]:
+    """Sentences of articles in `lang` published on one day."""
+    return [_published_on(sentence, lang, published) for sentence in sentences]
+
+
 def test_a_former_province_named_among_those_merged_owns_not_the_merged_total(
     gazetteer: Gazetteer,
 ) -> None:
-    total = _published_on(
+    total, by_area = _one_day_s_sentences(
+        "ru",
+        date(2025, 8, 25),
         "После объединения трёх провинций Ламдонг, Дакнонг и Биньтхуан по состоянию на 20 "
         "августа 2025 года во всей провинции Ламдонг насчитывается 1 028 продуктов OCOP.",
-        "ru",
-        date(2025, 8, 25),
-    )
-    by_area = _published_on(
         "По районам, бывшая провинция Ламдонг имеет 468 продуктов, бывшая провинция "
         "Биньтхуан - 346 продуктов и бывшая провинция Дакнонг - 214 продуктов.",
-        "ru",
-        date(2025, 8, 25),
     )
     plan = _understood("Сколько продуктов OCOP приходится на бывшую провинцию Дакнонг?", gazetteer)
     quoted = " ".join(_quoted(c) for c in _stating(plan, [total, by_area], gazetteer))
@@ -1236,15 +1237,11 @@ def test_a_former_province_named_among_those_merged_owns_not_the_merged_total(
 def test_a_former_province_typed_without_diacritics_is_asked_as_its_former_self(
     gazetteer: Gazetteer,
 ) -> None:
-    whole = _published_on(
+    whole, area = _one_day_s_sentences(
+        "vi",
+        date(2025, 10, 2),
         "Toàn tỉnh hiện có 42.850 ha sầu riêng, trong đó diện tích cho thu hoạch 24.600 ha.",
-        "vi",
-        date(2025, 10, 2),
-    )
-    area = _published_on(
         "Riêng khu vực Phú Yên (cũ) có 1.320 ha sầu riêng, chủ yếu trồng xen.",
-        "vi",
-        date(2025, 10, 2),
     )
     plan = _understood("dien tich sau rieng cua khu vuc Phu Yen cu la bao nhieu ha", gazetteer)
     assert formers_asked(plan, gazetteer) == {"phu-yen"}
