@@ -63,9 +63,10 @@ FROM_JANUARY = (
     r"(?:(?:between\s+(?:" + MONTH_FORMS[1] + r")\s+and"
     r"|(?:(?:from|с|з|від|de|du)\s+)?(?:" + MONTH_FORMS[1] + r")"
     r"\s*(?:[-–—]|\s(?:to|through|till|until|по|до|à|au)\s))"
-    # The last month may be qualified: "to mid-August 2025", "по конец августа".
+    # The last month may be qualified: "to mid-August 2025", "по середину августа", "до
+    # конца августа".
     r"\s*(?:(?:early|mid|late)[-\s]+|the\s+(?:beginning|middle|end)\s+of\s+|(?:начал[оа]|середин[уы]"
-    r"|кон[еe]ц|конца|початку|середини|кінця|(?:la\s+)?(?:mi|fin)[-\s]+)\s*)?"
+    r"|кон(?:ец|ца)|початку|середини|кінця|(?:la\s+)?(?:mi|fin)[-\s]+)\s*)?"
     r"(?P<mname>"
     + _ANY_MONTH
     + r")\s+(?:of\s+)?"

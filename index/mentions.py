@@ -747,11 +747,7 @@ def _with_parts_of_years(
                 value, last = date(year, part.first_month, 1), month_end(year, part.last_month)
                 # The whole part is the date: "9" of "9 tháng năm 2025" is no figure.
                 out[out.index(c)] = replace(
-                    c,
-                    value=value,
-                    last=last,
-                    start=min(c.start, part.start),
-                    end=max(c.end, part.end),
+                    c, value=value, last=last, start=part.start, end=part.end
                 )
             continue
         if any(part.start < c.end and c.start < part.end for c in out if c not in inside):

@@ -202,7 +202,7 @@ _FOLDED_VIETNAMESE_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ("rank", re.compile(r"\bxep\s+(?:hang|thu)\b|\bthu\s+may\b|\bdung\s+thu\b")),
     ("money", re.compile(r"\bkinh\s+phi\b|\bngan\s+sach\b|\bbao\s+nhieu\s+(?:ty|trieu|tien)\b")),
     # "bao nhiu": the casual spelling.
-    ("count", re.compile(r"\bbao\s+nhi(?:e|)u\b|\bso\s+may\b|\bso\s+luong\b")),
+    ("count", re.compile(r"\bbao\s+nhie?u\b|\bso\s+may\b|\bso\s+luong\b")),
     ("money", re.compile(r"\bnguon\s+luc\b")),
 )
 
@@ -232,19 +232,19 @@ _ALLOCATED = re.compile(
 )
 
 
-# What follows a count cue that counts no noun of its own: the period or the place of
-# the ask ("xuất khẩu được bao nhiêu trong 9 tháng", "bao nhiêu một năm", "сколько за год").
-_CLOSING_THE_ASK = re.compile(
-    r"\s*(?:[?.!,;:(]|$)|\s*(?:trong|vào|tính|đến|tới|từ|năm|một|mỗi|khoảng|so\s+với|tại|ở"
-    r"|in|during|over|by|since|at|for\s+(?:the|\d)|за|в|во|к|до|с|у|на|від|з)(?!\w)",
-    _I,
-)
-
-
 # The end of an ask: its mark, an aside in brackets, or the end of the question ("đạt bao
 # nhiêu (tính đến hết tháng 5/2024)?"); not a preposition, which may go on to what is
 # counted ("сколько в нём членов").
-_ASK_CLOSED = re.compile(r"\s*(?:[?.!;:(]|$)")
+_ASK_END = r"\s*(?:[?.!;:(]|$)"
+_ASK_CLOSED = re.compile(_ASK_END)
+# What follows a count cue that counts no noun of its own: the end of the ask, a comma, or
+# the period or the place of the ask ("xuất khẩu được bao nhiêu trong 9 tháng", "bao nhiêu
+# một năm", "сколько за год").
+_CLOSING_THE_ASK = re.compile(
+    _ASK_END + r"|\s*,|\s*(?:trong|vào|tính|đến|tới|từ|năm|một|mỗi|khoảng|so\s+với|tại|ở"
+    r"|in|during|over|by|since|at|for\s+(?:the|\d)|за|в|во|к|до|с|у|на|від|з)(?!\w)",
+    _I,
+)
 
 
 def _counts_an_amount(

@@ -928,17 +928,16 @@ def _place_clause(
         return "whole"
     # A unit merged into one asked about as the new unit is named as its part ("after the
     # merger with Phu Yen, ... the new Dak Lak"): its clause is a part's figure.
-    merged_in = {
-        old for key in units_asked_as_new(plan, gazetteer) for old in gazetteer.predecessors(key)
-    }
+    as_new = units_asked_as_new(plan, gazetteer)
+    merged_in = {old for key in as_new for old in gazetteer.predecessors(key)}
     asked = {place.key for place in plan.places} - merged_in
     if not formers and merged_in:
         # "Уся провінція сформувала 1047 груп; до реорганізації … 2055 груп (старий Анзянг
         # 1113 груп, старий Кьєнзянг 942 групи)": beside clauses naming only its former
         # units, the one naming no place is the new unit's own.
-        former_selves = {f"former:{key}" for key in units_asked_as_new(plan, gazetteer)}
-        of_formers = [bool(keys) and keys <= merged_in | former_selves for keys in named]
-        if any(of_formers) and all(of_formers[i] or not keys for i, keys in enumerate(named)):
+        of_formers = merged_in | {f"former:{key}" for key in as_new}
+        naming = [keys for keys in named if keys]
+        if naming and all(keys <= of_formers for keys in naming):
             unnamed = _the_only([i for i, keys in enumerate(named) if not keys])
             if unnamed is not None:
                 return unnamed

@@ -400,11 +400,11 @@ def understand(
     # What is counted, and searched for, in the papers' words: "TK ĐDĐT" is "tài khoản
     # định danh điện tử".
     spelled_out = with_short_forms_spelled_out(text)
-    # A place is where things are counted, not what is ("Скільки людей у Ханої").
-    placeless = _cut_spans(text, [(start, end) for _key, _surface, start, end in found])
-    counted = (
-        counted_words(with_short_forms_spelled_out(placeless)) if "count" in answer_parts else ()
-    )
+    counted: tuple[str, ...] = ()
+    if "count" in answer_parts:
+        # A place is where things are counted, not what is ("Скільки людей у Ханої").
+        placeless = _cut_spans(text, [(start, end) for _key, _surface, start, end in found])
+        counted = counted_words(with_short_forms_spelled_out(placeless))
     place_pairs = [(key, surface) for key, surface, _start, _end in found]
     search_text = text if spelled_out == text else f"{text} {spelled_out}"
     follow_up = False

@@ -11,6 +11,11 @@ from qa.temporal import TemporalConstraint, asks_the_period_alone, parse_tempora
 TODAY = date(2026, 11, 25)
 
 
+def _period(constraint: TemporalConstraint) -> tuple[date | None, date | None]:
+    """The span a constraint gives the publication date."""
+    return constraint.published_since, constraint.published_until
+
+
 def parse(text: str, lang: str = "en") -> TemporalConstraint:
     constraint = parse_temporal(text, lang, today=TODAY)
     assert constraint is not None, text
@@ -59,7 +64,7 @@ def _deadline_may_2025(text: str, lang: str, period_text: str) -> None:
 )
 def test_a_quarter_in_russian_with_or_without_yo(text: str) -> None:
     constraint = parse(text, "ru")
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2024, 10, 1),
         date(2024, 12, 31),
     )
@@ -79,7 +84,7 @@ def test_a_quarter_in_russian_with_or_without_yo(text: str) -> None:
 )
 def test_quarters(text: str, lang: str) -> None:
     constraint = parse(text, lang)
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2025, 4, 1),
         date(2025, 6, 30),
     )
@@ -99,13 +104,13 @@ def test_quarters(text: str, lang: str) -> None:
 )
 def test_the_last_quarter_of_a_year_named_is_its_fourth(text: str, lang: str) -> None:
     constraint = parse(text, lang)
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2025, 10, 1),
         date(2025, 12, 31),
     )
     # Without a year, "last quarter" is the one before the asker's.
     last = parse("What happened last quarter?")
-    assert (last.published_since, last.published_until) == (date(2026, 7, 1), date(2026, 9, 30))
+    assert _period(last) == (date(2026, 7, 1), date(2026, 9, 30))
 
 
 @pytest.mark.parametrize(
@@ -129,7 +134,7 @@ def test_a_bound_that_contradicts_the_period_named_is_dropped(
 ) -> None:
     # Read together the two bounds leave no day at all: the figure's own period stands.
     constraint = parse(text, lang)
-    assert (constraint.published_since, constraint.published_until) == period
+    assert _period(constraint) == period
 
 
 def test_period_text_speaks_the_question_language() -> None:
@@ -158,9 +163,9 @@ def test_deadline_without_year_is_the_next_one() -> None:
 
 def test_in_a_month_and_in_a_year() -> None:
     in_may = parse("What happened in May?")
-    assert (in_may.published_since, in_may.published_until) == (date(2026, 5, 1), date(2026, 5, 31))
+    assert _period(in_may) == (date(2026, 5, 1), date(2026, 5, 31))
     in_2024 = parse("in 2024")
-    assert (in_2024.published_since, in_2024.published_until) == (
+    assert _period(in_2024) == (
         date(2024, 1, 1),
         date(2024, 12, 31),
     )
@@ -171,20 +176,20 @@ def test_in_a_month_and_in_a_year() -> None:
 def test_a_month_without_a_year_takes_the_year_the_question_names() -> None:
     both = parse("What did Quang Ninh decide in February and July 2025?")
     # Either month: the span from the first to the last, not an empty intersection.
-    assert (both.published_since, both.published_until) == (date(2025, 2, 1), date(2025, 7, 31))
+    assert _period(both) == (date(2025, 2, 1), date(2025, 7, 31))
     assert not both.year_inferred
     russian = parse(
         "Как изменилось финансирование на 2025 год между первым (февраль) и вторым (июль) "
         "заседаниями?",
         "ru",
     )
-    assert (russian.published_since, russian.published_until) == (
+    assert _period(russian) == (
         date(2025, 2, 1),
         date(2025, 7, 31),
     )
     # A year named before the month, and one period inside the other, narrows.
     february = parse("Quang Ninh 2025 tasks: what was decided in February?")
-    assert (february.published_since, february.published_until) == (
+    assert _period(february) == (
         date(2025, 2, 1),
         date(2025, 2, 28),
     )
@@ -206,7 +211,7 @@ def test_a_month_without_a_year_takes_the_year_the_question_names() -> None:
 )
 def test_relative_periods(text: str, lang: str, since: date, until: date) -> None:
     constraint = parse(text, lang)
-    assert (constraint.published_since, constraint.published_until) == (since, until)
+    assert _period(constraint) == (since, until)
 
 
 @pytest.mark.parametrize(
@@ -253,7 +258,7 @@ def test_after_the_merger(text: str, lang: str) -> None:
 def test_a_merger_naming_the_province_leaves_the_time_to_the_year(text: str, lang: str) -> None:
     # The new province "after the merger" asked of a year before it: the year is the time.
     constraint = parse(text, lang)
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2024, 1, 1),
         date(2024, 12, 31),
     )
@@ -288,7 +293,7 @@ def test_a_day() -> None:
 )
 def test_ranges(text: str, lang: str) -> None:
     constraint = parse(text, lang)
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2025, 3, 1),
         date(2025, 5, 31),
     )
@@ -304,7 +309,7 @@ def test_after_and_as_of() -> None:
 
 def test_halves() -> None:
     first = parse("in the first half of 2025")
-    assert (first.published_since, first.published_until) == (date(2025, 1, 1), date(2025, 6, 30))
+    assert _period(first) == (date(2025, 1, 1), date(2025, 6, 30))
     assert parse("6 tháng cuối năm 2025", "vi").published_since == date(2025, 7, 1)
 
 
@@ -322,7 +327,7 @@ def test_a_half_is_named_in_every_language_s_words(
     text: str, lang: str, since: date, until: date
 ) -> None:
     asked = parse(text, lang)
-    assert (asked.published_since, asked.published_until) == (since, until)
+    assert _period(asked) == (since, until)
 
 
 @pytest.mark.parametrize(
@@ -344,7 +349,7 @@ def test_a_span_from_january_is_the_first_months_of_the_year(
     text: str, lang: str, last: date
 ) -> None:
     asked = parse(text, lang)
-    assert (asked.published_since, asked.published_until) == (date(last.year, 1, 1), last)
+    assert _period(asked) == (date(last.year, 1, 1), last)
 
 
 def test_half_a_day_is_no_half_year() -> None:
@@ -415,7 +420,7 @@ def test_a_horizon_keeps_the_other_time_of_the_question() -> None:
 
 def test_years_apart_with_a_spaced_dash_are_still_a_range() -> None:
     constraint = parse("What happened from 2024 – 2025?")
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2024, 1, 1),
         date(2025, 12, 31),
     )
@@ -433,7 +438,7 @@ def test_a_capitalised_month_word_inside_a_sentence_is_a_name() -> None:
 def test_the_first_six_months_written_in_words() -> None:
     half = parse_temporal("Sáu tháng đầu năm 2024 Thanh Hóa làm được gì?", "vi", today=TODAY)
     assert half is not None
-    assert (half.published_since, half.published_until) == (date(2024, 1, 1), date(2024, 6, 30))
+    assert _period(half) == (date(2024, 1, 1), date(2024, 6, 30))
 
 
 @pytest.mark.parametrize(
@@ -478,7 +483,7 @@ def test_the_first_months_of_a_year_end_with_the_last_of_them(
     # Not the whole year: a figure as of 10 November is not one of the first 10 months.
     constraint = parse_temporal(text, lang, today=TODAY)
     assert constraint is not None
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(until.year, 1, 1),
         until,
     )
@@ -511,7 +516,7 @@ def test_the_same_day_years_before() -> None:
 )
 def test_a_count_of_months_spelt_as_a_word(text: str, lang: str) -> None:
     constraint = parse(text, lang)
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2025, 1, 1),
         date(2025, 9, 30),
     )
@@ -523,7 +528,7 @@ def test_a_count_of_months_spelt_as_a_word(text: str, lang: str) -> None:
 
 def test_after_the_first_months_asks_what_they_gave() -> None:
     constraint = parse("Which had collected more after the first nine months of 2025?")
-    assert (constraint.published_since, constraint.published_until) == (
+    assert _period(constraint) == (
         date(2025, 1, 1),
         date(2025, 9, 30),
     )
