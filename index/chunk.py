@@ -40,8 +40,13 @@ Span = tuple[int, int]
 # named before it. 4: a half or the first months of a year ("9 tháng đầu năm 2025", "in
 # 5 months") begin and end with that part, with or without its year. 5: the words of such
 # a part are its date's ("9" of "9 tháng năm 2025" is no figure), and a span from January
-# may end in a qualified month ("to mid-August 2025").
-READING_VERSION = 5
+# may end in a qualified month ("to mid-August 2025"). 6: "the first 6 months" is a part
+# of a year without a preposition before it ("the level of the first 6 months"), and a
+# year before "tỷ lệ" (a rate) is a year ("năm 2025 tỷ lệ ... đạt 90%"), and a school
+# year is one period from September to August ("năm học 2024-2025"); French and Chinese
+# quarters ("troisième trimestre", "第三季度") and Chinese halves and first months
+# ("2025年上半年", "前9个月") are read.
+READING_VERSION = 6
 
 # Clause marks: Latin ones before a space, CJK ones anywhere, a dash between spaces.
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|[，；：、]|\s[–—-]\s")

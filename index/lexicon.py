@@ -54,6 +54,8 @@ HALF_VI = (
     + _YEAR
     + r")?"
 )
+# "2025年上半年" (the first half of 2025), "下半年": group `which` says the half.
+HALF_ZH = r"(?:" + _YEAR + r"\s*年\s*)?(?P<which>上|下)半年"
 FIRST_HALF_WORD = r"first|1st|перв\w*|перш\w*|premier|1er"
 
 # From January to a month ("jan-sep 2025", "from January to September 2025", "с января по
@@ -97,6 +99,26 @@ FIRST_MONTHS: dict[str, str] = {
 FIRST_MONTHS_YEARLESS = (
     r"(?<!\w)(?:in|during|over|after)\s+(?:the\s+)?(?:first\s+)?(?P<n>\d{1,2})\s+months"
     r"(?!\s+(?:ago|later|earlier|before|after|from|of|in\s+a\s+row)\b)"
+    # "compared with the level of the first 6 months": "first" makes it the year's.
+    r"|(?<!\w)the\s+first\s+(?P<n2>\d{1,2})\s+months"
+    r"(?!\s+(?:ago|later|earlier|before|after|from|of|in\s+a\s+row)\b)"
     r"|(?<![\w.,])(?P<n_vi>\d{1,2})\s+th[áa]ng\s+(?:đầu|dau)\s+n[ăa]m"
     r"|(?<!\w)(?:за|в|у)\s+(?:(?:первые|перші)\s+)?(?P<n_ru>\d{1,2})\s+(?:месяц\w*|місяц\w*)"
+    # "2025年前9个月": the first 9 months (of 2025).
+    r"|(?:(?P<y_zh>(?:19|20)\d\d)\s*年\s*)?前(?P<n_zh>\d{1,2})\s*个月"
+)
+
+# A school year, 1 September to 31 August, named by its two years ("năm học 2024-2025",
+# "the 2024-25 school year", "2023-2024 учебном году", "навчальний рік 2024–2025",
+# "année scolaire 2024-2025", "2024-2025学年"), or by a year and the next one's last two
+# digits alone ("in 2024-25"). `school_year` checks that the years are consecutive.
+_SCHOOL_YEAR_WORD = (
+    r"(?:năm\s+học|nam\s+hoc|school\s+year|academic\s+year|учебн\w*\s+год\w*"
+    r"|навчальн\w*\s+р(?:ік|оку|оці)|année\s+scolaire|学年)"
+)
+_TWO_YEARS = r"(?P<sy1>(?:19|20)\d\d)\s*[-–—/]\s*(?P<sy2>(?:19|20)?\d\d)(?![\d/])"
+SCHOOL_YEAR = (
+    rf"{_SCHOOL_YEAR_WORD}\s+(?:of\s+)?{_TWO_YEARS}"
+    rf"|(?<![\d/.\-–—]){_TWO_YEARS.replace('sy1', 'sy3').replace('sy2', 'sy4')}\s*{_SCHOOL_YEAR_WORD}"
+    r"|(?<![\d/.\-–—\w])(?P<sy5>(?:19|20)\d\d)-(?P<sy6>\d\d)(?![\d/\-–—])"
 )

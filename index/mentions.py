@@ -63,7 +63,9 @@ from index.lexicon import (
     FROM_JANUARY,
     HALF,
     HALF_VI,
+    HALF_ZH,
     MONTH_FORMS,
+    SCHOOL_YEAR,
 )
 from index.models import DateKind, MentionedDate
 
@@ -135,14 +137,27 @@ _ORDINAL_QUARTERS = {
     "четв": 4,
     "перш": 1,
     "друг": 2,
+    "premi": 1,
+    "1er": 1,
+    "deuxi": 2,
+    "2e": 2,
+    "troisi": 3,
+    "3e": 3,
+    "quatri": 4,
+    "4e": 4,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
 }
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _YEAR_SUFFIX = r"(?:\s*(?:года|году|год|гг\.|г\.|року|році|рік|рр\.|р\.))?"
 _DAY = r"(?P<day>[0-3]?\d)"
-# Words that make a four-digit number a count ("2000 người", "2025 hectares"), not a year.
+# Words that make a four-digit number a count ("2000 người", "2025 hectares"), not a year;
+# "tỷ lệ" is a rate, after a year ("năm 2025 tỷ lệ ... đạt 90%").
 _COUNTED = (
-    r"\s*(?:người|tỷ|triệu|nghìn|ngàn|hộ|ha|km|tấn|đồng|usd|vnd|people|persons|households"
+    r"\s*(?:người|t[ỷỉ](?!\s*lệ)|triệu|nghìn|ngàn|hộ|ha|km|tấn|đồng|usd|vnd|people|persons|households"
     r"|hectares|tons|tonnes|billion|million|человек|рублей|тонн|гектар\w*|осіб|гривень)(?!\w)"
 )
 
@@ -390,6 +405,22 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler, str]] = [
         _quarter,
         "quarter",
     ),
+    # troisième trimestre 2025, le premier trimestre, T3 2025
+    (
+        re.compile(
+            rf"(?<!\w)(?P<quarter>premier|première|deuxième|second|seconde|troisième|quatrième"
+            rf"|1er|2e|3e|4e)\s+trimestre(?:\s+(?:de\s+)?{_YEAR})?(?!\d)",
+            _I,
+        ),
+        _quarter,
+        "trimestre",
+    ),
+    # 2025年第三季度, 第三季度
+    (
+        re.compile(rf"(?:{_YEAR}\s*年\s*)?第?(?P<quarter>[一二三四1-4])\s*季度"),
+        _quarter,
+        "jidu",
+    ),
     # второй квартал 2025 года, II квартал 2025 г., другий квартал 2025 року, 1 квартале
     (
         re.compile(
@@ -427,6 +458,8 @@ _GATES: dict[str, re.Pattern[str]] = {
     "q_number": re.compile(r"Q[1-4]", _I),
     "quarter": re.compile(r"quarter", _I),
     "kvartal": re.compile(r"квартал", _I),
+    "trimestre": re.compile(r"trimestre", _I),
+    "jidu": re.compile(r"季度"),
     "year": re.compile(_YEAR),
 }
 
@@ -644,6 +677,7 @@ def find_dates(
     chosen.sort(key=lambda c: c.start)
     chosen = _years_from_the_sentence(text, chosen)
     chosen = _with_parts_of_years(text, chosen, reference)
+    chosen = _with_school_years(text, chosen)
     return [
         MentionedDate(
             value=c.value,
@@ -663,13 +697,20 @@ def find_dates(
 
 _PARTS_OF_A_YEAR = [
     re.compile(source, re.IGNORECASE)
-    for source in (FROM_JANUARY, HALF, HALF_VI, *FIRST_MONTHS.values(), FIRST_MONTHS_YEARLESS)
+    for source in (
+        FROM_JANUARY,
+        HALF,
+        HALF_VI,
+        HALF_ZH,
+        *FIRST_MONTHS.values(),
+        FIRST_MONTHS_YEARLESS,
+    )
 ]
 # A word every part of a year is written with (the months, the half, January): most
 # sentences have none and are not read.
 _PART_GATE = re.compile(
     r"months|mois|th[áa]ng|месяц|місяц|half|полугоди|півріч|половин|semestre|nửa|nua"
-    r"|(?<!\w)h[12]|jan|январ|січ",
+    r"|(?<!\w)h[12]|jan|январ|січ|半年|个月",
     re.IGNORECASE,
 )
 _FIRST_HALF = re.compile(rf"(?:{FIRST_HALF_WORD})$", re.IGNORECASE)
@@ -704,15 +745,15 @@ def _parts_of_years(text: str) -> list[PartOfYear]:
 
 def part_of_year(match: re.Match[str]) -> PartOfYear | None:
     """The part of a year a match of one of `index.lexicon`'s patterns (`HALF`, `HALF_VI`,
-    `FROM_JANUARY`, `FIRST_MONTHS`, `FIRST_MONTHS_YEARLESS`) names."""
+    `HALF_ZH`, `FROM_JANUARY`, `FIRST_MONTHS`, `FIRST_MONTHS_YEARLESS`) names."""
     groups = match.groupdict()
-    year_text = next((groups[g] for g in ("year", "y0", "y1", "y2") if groups.get(g)), None)
+    year_text = next((groups[g] for g in ("year", "y0", "y1", "y2", "y_zh") if groups.get(g)), None)
     year = int(year_text) if year_text else None
     if groups.get("h") or groups.get("ord") or groups.get("which"):
         if groups.get("h"):
             first_half = groups["h"] == "1"
         elif groups.get("which"):
-            first_half = groups["which"].lower() in ("đầu", "dau")
+            first_half = groups["which"].lower() in ("đầu", "dau", "上")
         else:
             first_half = _FIRST_HALF.match(groups["ord"]) is not None
         months = (1, 6) if first_half else (7, 12)
@@ -721,7 +762,9 @@ def part_of_year(match: re.Match[str]) -> PartOfYear | None:
         if groups.get("mname"):
             last = _month_number(groups["mname"])
         else:
-            count = next((groups[g] for g in ("n", "n2", "n_vi", "n_ru") if groups.get(g)), None)
+            count = next(
+                (groups[g] for g in ("n", "n2", "n_vi", "n_ru", "n_zh") if groups.get(g)), None
+            )
             last = int(count) if count else None
         if last is None or not 1 < last <= 12:
             return None
@@ -766,6 +809,42 @@ def _with_parts_of_years(
         out = [c for c in out if c not in inside]
         value, last = date(year, part.first_month, 1), month_end(year, part.last_month)
         out.append(_Candidate(part.start, part.end, value, "year", not inside, last))
+    return sorted(out, key=lambda c: c.start)
+
+
+def school_year(match: re.Match[str]) -> tuple[date, date] | None:
+    """The first and last day of the school year a match of `index.lexicon.SCHOOL_YEAR`
+    names (1 September to 31 August), or None when its two years are not consecutive
+    ("2021-25" is a plan's horizon)."""
+    groups = match.groupdict()
+    first, second = next(
+        (groups[a], groups[b])
+        for a, b in (("sy1", "sy2"), ("sy3", "sy4"), ("sy5", "sy6"))
+        if groups[a]
+    )
+    year = int(first)
+    if int(second) not in (year + 1, (year + 1) % 100):
+        return None
+    return date(year, 9, 1), date(year + 1, 8, 31)
+
+
+_SCHOOL_YEAR = re.compile(SCHOOL_YEAR, re.IGNORECASE)
+
+
+def _with_school_years(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
+    """A school year ("năm học 2024-2025") is one period from 1 September to 31 August, in
+    place of the two years its words name: the figures of "2023-2024" are not of the
+    school year after it."""
+    out = list(chosen)
+    for match in _SCHOOL_YEAR.finditer(text):
+        span = school_year(match)
+        if span is None:
+            continue
+        start, end = match.start(), match.end()
+        if any(start < c.end and c.start < end and c.precision != "year" for c in out):
+            continue
+        out = [c for c in out if c.end <= start or end <= c.start]
+        out.append(_Candidate(start, end, span[0], "year", False, span[1]))
     return sorted(out, key=lambda c: c.start)
 
 

@@ -22,7 +22,14 @@ from typing import Literal
 
 from facts.folding import fold_for_matching as fold
 from facts.folding import fold_latin_diacritics
-from qa.lexicon import STOPWORDS, content_tokens, indexes_named, stem, word_tokens
+from qa.lexicon import (
+    STOPWORDS,
+    content_tokens,
+    indexes_named,
+    stem,
+    within_one_edit,
+    word_tokens,
+)
 
 AnswerType = Literal["percent", "score", "rank", "money", "count"]
 # The values other than a count, which a count cue may ask for ("how many billion dong").
@@ -36,6 +43,14 @@ _I = re.IGNORECASE
 # verb ("does it count as").
 _COUNT_NOUN_AFTER = r"\b(?:count|tally)\b(?!\s+(?:as|on|towards?)\b)"
 _COUNTED_BEFORE = re.compile(_COUNT_NOUN_AFTER, re.IGNORECASE)
+
+# "How much land", "how much water", "how much waste": a thing measured by its area or
+# volume, asked by its measure, not by money. (Goods sold are asked as often by their
+# value: "how much durian did Dak Lak export, by volume and value".)
+_MEASURED_THING = (
+    r"(?:land|area|forest|water|waste|garbage|rubbish|rain|rainfall|electricity|power"
+    r"|energy)\b"
+)
 
 # Question cues, most specific first: "what share of the budget" asks for a percentage,
 # "how many billion dong" for money, "how many projects" for a count.
@@ -72,6 +87,17 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             r"|xếp\s+(?:hạng|thứ)|thứ\s+mấy|đứng\s+thứ"
             r"|(?<!\w)(?:какое|какую|каком)\s+мест|(?<!\w)(?:яке|якому)\s+місц|рейтинг"
             r"|classement|\brang\b|排名|第几",
+            _I,
+        ),
+    ),
+    # Coverage is told as a share ("forest cover 59.6%", "độ bao phủ BHYT 93,6%"), after
+    # the rank and score cues: "какое место по лесистости" asks a rank.
+    (
+        "percent",
+        re.compile(
+            r"\bcoverage\b|\bforest\s+cover\b|độ\s+(?:che|bao)\s+phủ|(?<!\w)охват(?!\w)"
+            r"|(?<!\w)охвата|(?<!\w)покрыти|(?<!\w)покритт|лесистост|лісистіст|\bcouverture\b"
+            r"|覆盖率",
             _I,
         ),
     ),
@@ -112,7 +138,7 @@ _QUESTION_CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         "money",
         re.compile(
-            r"\bhow\s+much\b|\ballocat|\binvest(?!or)|\bspend|\bputting\s+into\b"
+            rf"\bhow\s+much\b(?!\s+{_MEASURED_THING})|\ballocat|\binvest(?!or)|\bspend|\bputting\s+into\b"
             r"|(?<!human\s)\bresources\b|(?<!\w)ресурс|\bressources\b"
             r"|nguồn\s+lực|(?<!\w)vốn(?!\w)|dành\s+bao|выдел|вклад|виділ|вкла",
             _I,
@@ -125,14 +151,18 @@ _NUMBER = r"\d[\d.,\s]*"
 _SCALE = (
     r"\s*(?:(?:billion|million|trillion|bn|mn|млрд|млн|трлн|тыс|тис|triệu|nghìn|ngàn"
     r"|миллиард\w*|миллион\w*|мільярд\w*|мільйон\w*"
-    r"|milliards?|millions?)\.?\s*)?(?:of\s+)?"
+    r"|milliards?|millions?)\.?\s*)?(?:(?:of|de)\s+|d['’])?"
 )
-_CURRENCY = r"(?:đồng|vnd|dong|донг\w*|usd|us\$|\$|€|euros?|рубл\w*|гривень|元)(?!\w)"
+_CURRENCY = (
+    r"(?:đồng|vnd|dongs?|донг\w*|usd|us\$|\$|€|euros?|рубл\w*|гривень|元)(?!\w)"
+    # Chinese: "580亿越南盾" (58 billion dong), "3.05亿美元".
+    r"|(?<=\d)\s*[万亿]?\s*(?:越南盾|美元|元)"
+)
 # A number of points ("41,25 điểm", "67.85 points", "0,6412 балла"; not "9.3 percentage
 # points"), or a score of an index written as a fraction of one ("đạt 0,4312").
 _POINTS = (
     r"\d[\d.,]*\s*(?:points?|pts|điểm(?!\s+phần)|балл\w*|бал(?:а|и|ів)?(?!\w))"
-    r"|(?<![\d.,])0[.,]\d{3,4}(?![\d.,%])"
+    r"|(?<![\d.,])0[.,]\d{3,4}(?![\d%]|[.,]\d)"
 )
 # Some indexes score in per cent (the PAR INDEX's "88.61%", SIPAS's); the others in points.
 _PER_CENT_SCORE = r"\d+[.,]\d+\s*%"
@@ -512,6 +542,10 @@ def counted_words(question: str) -> tuple[str, ...]:
             counted = _phrase_before(source[: match.start()])
             words.extend(w for w in counted if w not in words)
             continue
+        if _NOUN_LEFT_OUT.match(rest) and match.group(0).lower().startswith("how"):
+            # "how many sites were set up and how many were finished": the second count
+            # is of what the first one counts.
+            continue
         unit = [w for w in word_tokens(rest)[:1] if _measured(w)]
         head = _english_head(match.group(0), rest)
         # After a unit, the words of what it measures ("bao nhiêu MW điện gió").
@@ -519,6 +553,13 @@ def counted_words(question: str) -> tuple[str, ...]:
         counted = unit + ([head] if head else words_after[:MAX_COUNTED_WORDS])
         words.extend(w for w in counted if w not in words)
     return tuple(words)
+
+
+# "how many" straight before a verb leaves out the noun it counts.
+_NOUN_LEFT_OUT = re.compile(
+    r"\s*(?:were|was|are|is|have|has|had|did|do|does|will|would|can|could|remain(?:ed)?)(?!\w)",
+    _I,
+)
 
 
 def _phrase_before(text: str) -> list[str]:
@@ -611,6 +652,16 @@ _QUALIFIER = r"(?:first|last|перв\w*|последн\w*|перш\w*|оста�
 _MEASURE = re.compile(rf"\d[\d.,]*\s*(?:{_QUALIFIER})?(?P<unit>(?:{_UNIT_WORD})\w*)(?!\w)", _I)
 
 
+# Days and weeks, as a question names them (folded) and as a duration writes them.
+_DAYS_WORD = re.compile(
+    r"days?|weeks?|ngay|tuan|дне\w*|дня|дни|день|дн\w*|недел\w*|тижн\w*|jours?|semaines?|天|周"
+)
+_DAYS = re.compile(
+    r"\d+\s*(?:days?|weeks?|ngày|tuần|дн(?:ей|я|і|ів)|день|недел\w*|тижн\w*|jours?|semaines?|天|周)(?!\w)",
+    _I,
+)
+
+
 # Units folded as question words are (`content_tokens`): "tháng" -> "thang", "дней" -> "днеи".
 _FOLDED_UNITS = {kind: tuple(fold(unit) for unit in units) for kind, units in _UNITS.items()}
 
@@ -684,6 +735,9 @@ _COUNTED_ALIKE_RAW = (
     "points scores баллов балла балл бала балів бали бал pts",
     "houses homes dwellings apartments домов дома жилых квартир будинків"
     " будинки будинок житла квартир maisons logements",
+    # "khu", "điểm" in translation: "resettlement sites", "13 resettlement areas".
+    "sites areas zones locations площадок участков зон мест майданчиків ділянок зон місць"
+    " zones emplacements",
 )
 _COUNTED_ALIKE = tuple(
     frozenset(stem(t) for t in content_tokens(group)) for group in _COUNTED_ALIKE_RAW
@@ -712,8 +766,14 @@ def names_counted(counted: Sequence[str], sentence: str) -> bool:
     asked, measures = _counted_forms(tuple(counted))
     if measures & {_measured(m.group("unit")) for m in _MEASURE.finditer(sentence)}:
         return True
+    if any(_DAYS_WORD.fullmatch(fold(word)) for word in counted) and _DAYS.search(sentence):
+        # "bao nhiêu ngày" by "75 ngày": days and weeks are durations as a number writes
+        # them (months and years are as often a date's words).
+        return True
     return bool(asked & present) or any(
-        _inflected(word, token) for word in counted for token in tokens
+        _inflected(word, token) or _mistyped(word, token) or _compounded(word, token)
+        for word in counted
+        for token in tokens
     )
 
 
@@ -748,6 +808,38 @@ def count_figures(
         words = sentence[match.end() : match.end() + (stop.start() if stop else len(rest))]
         figures.append((match.start(), match.end(), " ".join(words.split()[:MAX_WORDS_COUNTED])))
     return figures
+
+
+# The length below which one wrong letter may make another word ("cases", "bases").
+_MIN_MISTYPED = 6
+
+
+def _mistyped(asked: str, written: str) -> bool:
+    """Whether a word of the question is a word of the sentence typed with one letter
+    wrong, missing, extra or swapped ("acounts" for "accounts")."""
+    return min(len(asked), len(written)) >= _MIN_MISTYPED and within_one_edit(asked, written)
+
+
+# The shortest word a compound's last part may be ("продуктов" in "сельхозпродуктов"),
+# and the shortest shortened word before it ("гос", "сельхоз").
+_MIN_COMPOUND_PART = 6
+_MIN_SHORTENED = 3
+
+
+def _compounded(asked: str, written: str) -> bool:
+    """Whether the question's word is a compound ending in the sentence's word, inflected
+    ("сельхозпродуктов" for "сельскохозяйственных продуктов", "госинвестиций" for
+    "государственных инвестиций"): Russian and Ukrainian shorten the first words of a
+    phrase and join them to the last."""
+    if len(written) < _MIN_COMPOUND_PART:
+        return False
+    for start in range(_MIN_SHORTENED, len(asked) - _MIN_COMPOUND_PART + 1):
+        tail = asked[start:]
+        shared = len(os.path.commonprefix([tail, written]))
+        # The whole last word, only its ending changed ("иностранными" is no "страны").
+        if shared >= len(written) - 2 and len(tail) - shared <= 2 and shared >= 4:
+            return True
+    return False
 
 
 def _inflected(one: str, other: str) -> bool:

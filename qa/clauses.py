@@ -41,8 +41,10 @@ from qa.answer_type import (
 from qa.candidates import Candidate
 from qa.gazetteer import Gazetteer, names_a_city, names_a_part
 from qa.lexicon import (
+    PLEDGE,
     asks_for_a_target,
     asks_the_original_deadline,
+    commitment_strength,
     content_tokens,
     country_wide_at,
     find_person,
@@ -349,6 +351,16 @@ def answering_value_clause(
             chosen = _the_only(in_period)
             if chosen is None:
                 chosen = _the_only([i for i in in_period if _all_within(plan, times[i])])
+            if chosen is None and not asks_for_a_target(plan.question):
+                # "Đến hết tháng 4/2025 … đạt 91,36%, trong khi mục tiêu năm 2025 là 94%":
+                # what was reached, not the target, when none is asked.
+                chosen = _the_only(
+                    [
+                        i
+                        for i in in_period
+                        if commitment_strength(candidate.text[slice(*spans[i])]) != PLEDGE
+                    ]
+                )
             if chosen is None:
                 # "7 tháng năm 2025 đạt 64,2%; riêng tháng 7/2025 đạt 68,9%" for the first
                 # seven months: the clause of the whole period, not of a part of it.

@@ -393,6 +393,8 @@ def decide(
                 stating = [c for c in stating if not dated_beyond_the_period(plan, c)]
             # "8 tháng năm 2024" does not answer "6 tháng đầu năm 2024".
             stating = [c for c in stating if not of_another_run_of_months(plan, c)]
+            # Nor does "strive for 80% by 30 September" the rate at the end of June.
+            stating = [c for c in stating if not a_target_for_another_time(plan, c)]
         # A value the sentence dates to another period ("in 2024, 89.6% ...") answers the
         # question's only when the sentence names that period too, for a later value
         # ("286,450 as of 30 September, three times the 94,600 as of 30 June"), and no
@@ -405,15 +407,28 @@ def decide(
             ),
             None,
         )
-        typed = typed or next((c for c in stating if not value_dated_elsewhere(plan, c)), None)
+        # A year guessed from today ("this year") is tried again a year earlier, where the
+        # story's own figure is of the period: no undated figure from outside it now.
+        guessed = plan.year_inferred
+        if not guessed:
+            typed = typed or next((c for c in stating if not value_dated_elsewhere(plan, c)), None)
         typed = typed or next((c for c in stating if names_the_period_asked(plan, c)), None)
         if typed is None and plan.follow_up:
             # A follow-up asks one more thing of the story the conversation is about
             # ("what about funding?"): its words are mostly the earlier question's, which
             # the sentence stating the new value seldom shares. The story that carries
-            # the conversation gives it.
+            # the conversation gives it (from the period, when the year was guessed).
             story = next((c.evidence.group for c in ranked if c.support >= min_support), None)
-            typed = next((c for c in valued if c.states_value and c.evidence.group == story), None)
+            typed = next(
+                (
+                    c
+                    for c in valued
+                    if c.states_value
+                    and c.evidence.group == story
+                    and not (guessed and published_outside(plan, c))
+                ),
+                None,
+            )
             story_lead = typed
         if typed is None:
             detail = f"no sentence states a value of the kind asked for ({plan.answer_type})"
@@ -841,6 +856,39 @@ def dated_beyond_the_period(plan: QueryPlan, candidate: Candidate) -> bool:
     )
 
 
+def a_target_for_another_time(plan: QueryPlan, candidate: Candidate) -> bool:
+    """Whether, for a question asking what was done in a period, the sentence's figures of
+    the kind asked are only a target set for another time ("strive for 80% by 30 September
+    2025" for the rate at the end of June; "đến hết năm 2025 đạt 90%" for the third
+    quarter's): every such figure stands in a clause with a deadline outside the period. A
+    target for the period asked ("by the end of 2025, 70%" for the end of 2025) may answer."""
+    if plan.answer_type is None or asks_for_a_target(plan.question):
+        return False
+    since, until = plan.published_since, plan.published_until
+    deadlines = [d for d in candidate.mentioned if d.kind == "deadline"]
+    if until is None or not deadlines:
+        return False
+
+    def set_for_another_time(at: int) -> bool:
+        start, end = clause_at(candidate.text, at)
+        own = [d for d in deadlines if start <= d.start < end]
+        return bool(own) and not any(
+            (since is None or period_end(d) >= since) and period_end(d) <= until for d in own
+        )
+
+    starts = _value_starts(plan.answer_type, candidate)
+    return bool(starts) and all(set_for_another_time(at) for at in starts)
+
+
+def _value_starts(kind: AnswerType, candidate: Candidate) -> list[int]:
+    """Where each of the sentence's values of the kind asked begins; for a count, each
+    number not part of a date."""
+    if kind != "count":
+        return value_starts(candidate.text, kind)
+    undated = blanked(candidate.text, [(d.start, d.end) for d in candidate.mentioned])
+    return [match.start() for match in re.finditer(r"(?<![\d.,])\d", undated)]
+
+
 def of_another_run_of_months(plan: QueryPlan, candidate: Candidate) -> bool:
     """Whether, for a question asking the first months of a year ("6 tháng đầu năm 2024",
     "the first nine months"), every time the sentence dates its figures to within reach
@@ -925,11 +973,13 @@ def speaks_for_the_country(plan: QueryPlan, candidate: Candidate) -> bool:
         return not candidate.place and country_wide_at(candidate.text, 0)
     if not candidate.states_value:
         return False
-    at = value_start(candidate.text, plan.answer_type)
-    if at is None:
+    # Every figure of the kind asked is the country's: "the province reached 0.4312, below
+    # the national average of 0.4926" gives the province's beside it.
+    starts = value_starts(candidate.text, plan.answer_type)
+    if not starts:
         digit = re.search(r"\d", candidate.text)
-        at = digit.start() if digit else 0
-    return country_wide_at(candidate.text, at)
+        starts = [digit.start() if digit else 0]
+    return all(country_wide_at(candidate.text, at) for at in starts)
 
 
 def another_answer(plan: QueryPlan, lead: Candidate, candidate: Candidate) -> bool:

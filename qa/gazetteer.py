@@ -39,6 +39,7 @@ from typing import Any
 
 from facts.folding import fold_place_name as fold
 from facts.provinces import MERGER_DATE
+from qa.lexicon import within_one_edit
 
 logger = logging.getLogger(__name__)
 
@@ -88,26 +89,6 @@ def _ascii(text: str) -> str:
         "NFD", text.replace("Đ", "D").replace("đ", "d").replace("Ð", "D").replace("ð", "d")
     )
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """True when `a` becomes `b` by at most one insertion, deletion, substitution or swap."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la > lb:
-        a, b, la, lb = b, a, lb, la
-    i = 0
-    while i < la and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        if a[i + 1 :] == b[i + 1 :]:
-            return True
-        # Adjacent transposition ("Lamdnog").
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-    return a[i:] == b[i + 1 :]
 
 
 # --- systematic Cyrillic transliteration of Vietnamese names (Kontsevich) -----------------

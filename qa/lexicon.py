@@ -26,6 +26,26 @@ def word_tokens(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def within_one_edit(a: str, b: str) -> bool:
+    """True when `a` becomes `b` by at most one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        # Adjacent transposition ("Lamdnog").
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    return a[i:] == b[i + 1 :]
+
+
 # Unrelated sentences in the corpus' languages: how similar the embedder finds any two
 # texts, the floor under its similarity scale (see `qa.scoring.NullBaseline`).
 NULL_SENTENCES = (
@@ -44,17 +64,19 @@ a an the of to in on at by for from and or is are was were be been being do does
 which who whom whose when where why how that this these those it its with as about into than
 then there their they them he she his her we you your our i me my not no yes will would shall
 should can could may might has have had any all some tell give list please many much
+each every per respectively
 province provinces provincial year years new do does make made
 va cua la cac nhung gi nao ai khi o tai trong cho voi ve theo den tu da se duoc co khong nay do
 mot nhu the hay hoac bao nhieu sao vay tinh thanh pho nam thang ngay
 и в во на с со к ко по о об от до из за для что кто как когда где какие какой каких ли же не
 ни а но или это этот эта эти тот та те был была были будет есть его ее их он она они мы вы
 сколько какая какое каким каком чем чего какова каков каковы провинция провинции провинций
-год года году году сделать новой новая новых
+год года году году сделать новой новая новых каждый каждая каждое каждого каждой
 і й в у на з зі до від за для що хто як коли де які який яких чи не ні але або це цей ця ці той
 був була були буде є його її їх він вона вони ми ви скільки яка яке яким чого провінція
-провінції провінцій рік року році зробити нової нова нових
+провінції провінцій рік року році зробити нової нова нових кожен кожна кожне кожного
 le la les de des du un une et ou est sont que qui quoi quand ou comment a au aux en dans pour par
+chaque
 moi lam
 """
 _QUESTION_ONLY_RAW = """

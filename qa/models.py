@@ -151,6 +151,8 @@ class QueryPlan:
     # The same period a year earlier, asked beside the one named ("what % in Q1 2025, and
     # a year earlier?", "so sánh … với cùng kỳ năm 2024"): (since, until).
     compared_period: tuple[date | None, date | None] | None = None
+    # How the period asked was named ("quarter", "school_year"), when one was.
+    period_named: str | None = None
     # The period is asked on its own ("riêng quý III/2025", "Q2 on its own"): a figure of
     # a longer period holding it ("in 9 months") is no answer.
     period_alone: bool = False

@@ -62,6 +62,8 @@ BOOST_LANGUAGE = 0.002
 BOOST_PERIOD = 0.010
 # How far a publication period taken from the question is widened (see merge_filters).
 QUESTION_SLACK_BEFORE = timedelta(days=2)
+# A school year is reported on as it opens: "entering the 2024-2025 school year" in August.
+SCHOOL_YEAR_SLACK_BEFORE = timedelta(days=31)
 QUESTION_SLACK_AFTER = timedelta(days=45)
 
 
@@ -207,8 +209,11 @@ def question_window(plan: QueryPlan) -> tuple[date | None, date | None]:
     a little before (a story dated the evening before in Vietnam time) and more after
     (reports on a quarter or a meeting follow it by weeks)."""
     since, until = plan.published_since, plan.published_until
+    before = (
+        SCHOOL_YEAR_SLACK_BEFORE if plan.period_named == "school_year" else QUESTION_SLACK_BEFORE
+    )
     return (
-        since - QUESTION_SLACK_BEFORE if since else None,
+        since - before if since else None,
         until + QUESTION_SLACK_AFTER if until else None,
     )
 

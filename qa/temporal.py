@@ -39,15 +39,15 @@ from datetime import date, timedelta
 from typing import Literal
 
 from facts.provinces import MERGER_DATE
-from index.lexicon import FIRST_MONTHS, FROM_JANUARY, HALF, HALF_VI, MONTH_FORMS
-from index.mentions import month_end, part_of_year
+from index.lexicon import FIRST_MONTHS, FROM_JANUARY, HALF, HALF_VI, MONTH_FORMS, SCHOOL_YEAR
+from index.mentions import month_end, part_of_year, school_year
 
 logger = logging.getLogger(__name__)
 
 # How long after an event its reports keep appearing.
 EVENT_REPORT_GRACE = timedelta(days=7)
 
-Precision = Literal["day", "month", "months", "quarter", "half", "year", "merger"]
+Precision = Literal["day", "month", "months", "quarter", "half", "year", "school_year", "merger"]
 Relation = Literal["deadline", "since", "after", "in", "as_of", "dated"]
 
 
@@ -73,6 +73,8 @@ class TemporalConstraint:
     # The day a "by" names to the day or the month ("by 30 June 2025", "by the end of June
     # 2025"): the day asked as of when the question asks what had been done by then.
     deadline_day: date | None = None
+    # How the period a figure is asked of was named ("quarter" for "Q3 2025").
+    named_precision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ _I = re.IGNORECASE
 
 # Anchors, tried in this order; a later pattern never overlaps an earlier match.
 _ANCHOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # A school year, 1 September to 31 August ("năm học 2024-2025", "in 2024-25").
+    ("school_year", re.compile(SCHOOL_YEAR, _I)),
     ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")),
     (
         "dmy",
@@ -515,6 +519,11 @@ def _anchor_from(kind: str, match: re.Match[str], text: str) -> _Anchor | None:
         last = month_end(part.year, part.last_month)
         months = part.last_month
         return _Anchor(start, end, date(part.year, 1, 1), last, "months", True, months=months)
+    if kind == "school_year":
+        span = school_year(match)
+        if span is None:
+            return None
+        return _Anchor(start, end, span[0], span[1], "school_year", True)
     if kind == "year" and year is not None:
         return _Anchor(start, end, date(year, 1, 1), date(year, 12, 31), "year", True)
     return None
@@ -754,8 +763,9 @@ _ALONE_AFTER = re.compile(
 
 def asks_the_period_alone(text: str, constraint: TemporalConstraint) -> bool:
     """Whether the question asks its period on its own ("riêng quý III/2025", "Q2 2025
-    alone"): a figure of a longer period holding it is not the period's."""
-    return any(
+    alone"): a figure of a longer period holding it is not the period's. A quarter is
+    always asked on its own: the nine months holding it are not the quarter's figure."""
+    return constraint.named_precision == "quarter" or any(
         _ALONE_BEFORE.search(text, max(0, start - 16), start) or _ALONE_AFTER.match(text, end)
         for start, end in constraint.spans
     )
@@ -838,8 +848,9 @@ def _parse_temporal(
     )
     # The period of the last plain "in" anchor, to join with the next one when apart.
     named: tuple[date, date] | None = None
-    # That anchor's own period, whatever else bounds it.
+    # That anchor's own period, whatever else bounds it, and how it was named.
     own_period: tuple[date, date] | None = None
+    named_precision: str | None = None
     i = 0
     while i < len(anchors):
         anchor = anchors[i]
@@ -908,6 +919,7 @@ def _parse_temporal(
                 builder.event_until = max(anchor.last, builder.event_until or anchor.last)
             named = (builder.published_since or anchor.first, builder.published_until or until)
             own_period = (anchor.first, until)
+            named_precision = anchor.precision
         texts.append(_relation_text(lang, relation, anchor))
         spans.append((cue_start, anchor.end))
         i += 1
@@ -932,6 +944,7 @@ def _parse_temporal(
         year_inferred=year_inferred,
         as_of_day=builder.as_of_day,
         deadline_day=builder.deadline_day,
+        named_precision=named_precision,
     )
     logger.debug("time in %r: %s", text[:80], constraint)
     return constraint
@@ -1025,6 +1038,8 @@ _UK_QUARTER = {"nom": "квартал", "gen": "кварталу", "loc": "кв�
 
 def _label(anchor: _Anchor, lang: str, case: str = "nom") -> str:
     y = anchor.first.year
+    if anchor.precision == "school_year":
+        return _school_year_label(y, lang, case)
     if lang == "vi":
         return {
             "day": f"ngày {anchor.first.day}/{anchor.first.month}/{y}",
@@ -1065,6 +1080,23 @@ def _label(anchor: _Anchor, lang: str, case: str = "nom") -> str:
         "half": f"H{anchor.half} {y}",
         "months": f"the first {anchor.months} months of {y}",
     }.get(anchor.precision, str(y))
+
+
+_SCHOOL_YEAR_WORDS = {
+    "ru": {"nom": "учебный год", "gen": "учебного года", "loc": "учебном году"},
+    "uk": {"nom": "навчальний рік", "gen": "навчального року", "loc": "навчальному році"},
+}
+
+
+def _school_year_label(year: int, lang: str, case: str) -> str:
+    years = f"{year}-{year + 1}"
+    if lang == "vi":
+        return f"năm học {years}"
+    if lang in _SCHOOL_YEAR_WORDS:
+        return f"{years} {_SCHOOL_YEAR_WORDS[lang][case]}"
+    if lang == "fr":
+        return f"année scolaire {years}"
+    return f"the {years} school year"
 
 
 _RELATION_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {

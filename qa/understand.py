@@ -46,6 +46,7 @@ from qa.models import Intent, PlaceMatch, QueryPlan, Turn
 from qa.temporal import (
     NOW,
     TemporalConstraint,
+    YearEarlier,
     a_year_before,
     a_year_earlier,
     asks_the_period_alone,
@@ -205,6 +206,30 @@ _ELLIPTICAL = re.compile(
     r"и\s+(?:что|как)?|і\b|та\b|а\b|et\b|und\b|y\b)",
     _I,
 )
+
+
+# Words between "a year before" and the period it moves back ("a year before the …").
+_BEFORE_THE_PERIOD = re.compile(r"\s*(?:the|của|в|у)?\s*$", re.IGNORECASE)
+
+
+def _shifted_period_end(
+    text: str, year_earlier: YearEarlier, temporal: TemporalConstraint
+) -> int | None:
+    """Where the period ends that "a year before" stands right before ("a year before the
+    2024-2025 school year"): the period asked is then the one a year earlier, not both. Not
+    when the question names the earlier period itself too ("the first quarter of 2024, i.e.
+    a year before Q1 2025")."""
+    if len(temporal.spans) != 1:
+        return None
+    return next(
+        (
+            end
+            for start, end in temporal.spans
+            if start >= year_earlier.end
+            and _BEFORE_THE_PERIOD.match(text[year_earlier.end : start])
+        ),
+        None,
+    )
 
 
 def _last_user_turn(history: Sequence[Turn], question: str) -> tuple[int, Turn] | None:
@@ -437,6 +462,9 @@ def understand(
             period_carried = temporal is not None
         if not doc_numbers:
             doc_numbers = earlier.doc_numbers
+        # "Thế hạn hoàn thành là ngày nào?" asks a date of its own: not the earlier turn's
+        # kind of value.
+        asks_its_own_kind = intent in ("when", "who") and intent != earlier.intent
         if intent == "fact" and earlier.intent != "fact" and not _asks_anew(text, found, temporal):
             # "And Ha Giang?" asks what the earlier turn asked; "А что поручено полиции?"
             # asks something of its own.
@@ -454,10 +482,11 @@ def understand(
             # "Còn riêng vùng Bắc Kạn cũ thì đạt bao nhiêu?", "а сколько в Хазянге?": a count
             # cue counting nothing of its own asks again the kind of value asked before.
             answer_type, answer_parts = earlier.answer_type, earlier.answer_parts
-        answer_type = answer_type or earlier.answer_type
-        answer_parts = answer_parts or earlier.answer_parts
-        value_words = value_words + earlier.value_words
-        counted = counted or earlier.counted
+        if not asks_its_own_kind:
+            answer_type = answer_type or earlier.answer_type
+            answer_parts = answer_parts or earlier.answer_parts
+            value_words = value_words + earlier.value_words
+            counted = counted or earlier.counted
         time_words = time_words + earlier.time_words
         topic = _cut_spans(topic, cut)[-MAX_CARRIED_CHARS:]
         search_text = f"{topic} {text}".strip() if topic else text
@@ -465,11 +494,13 @@ def understand(
 
     compared_period = None
     if year_earlier is not None and temporal is not None:
-        if period_carried:
-            # "Thế cùng kỳ năm trước?": the conversation's period, a year earlier, instead.
+        shifted_end = _shifted_period_end(text, year_earlier, temporal)
+        if period_carried or shifted_end is not None:
+            # "Thế cùng kỳ năm trước?": the conversation's period, a year earlier, instead;
+            # so is "a year before the 2024-2025 school year" the school year before it.
             temporal = replace(
                 a_year_before(temporal, year_earlier.year),
-                period_text=text[year_earlier.start : year_earlier.end],
+                period_text=text[year_earlier.start : shifted_end or year_earlier.end],
             )
         else:
             since, until = _period_bounds(a_year_before(temporal, year_earlier.year))
@@ -504,6 +535,7 @@ def understand(
         several_counts="count" in answer_parts and asks_several_counts(text),
         side_periods=_side_periods(text, language, found, day),
         compared_period=compared_period,
+        period_named=temporal.named_precision if temporal else None,
         period_alone=temporal is not None
         and not period_carried
         and asks_the_period_alone(text, temporal),
@@ -640,4 +672,5 @@ def _constraint_of(plan: QueryPlan) -> TemporalConstraint | None:
         event_until=plan.event_until,
         period_text=plan.period_text,
         year_inferred=plan.year_inferred,
+        named_precision=plan.period_named,
     )

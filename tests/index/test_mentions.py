@@ -329,6 +329,15 @@ def test_a_quarter_without_a_year_in_a_sentence_naming_none_is_the_publication_s
         ("Trong 6 tháng cuối năm 2024, tỷ lệ đạt 60%", date(2024, 7, 1), date(2024, 12, 31)),
         ("Lũy kế từ đầu năm đến hết tháng 7/2025, đạt 64,2%", date(2025, 1, 1), date(2025, 7, 31)),
         ("From January to September 2025, it reached 81.3%", date(2025, 1, 1), date(2025, 9, 30)),
+        # Chinese halves and first months, French and Chinese quarters.
+        ("2025年上半年经济增长预计达10.2%", date(2025, 1, 1), date(2025, 6, 30)),
+        ("2025年前9个月，全省接待游客", date(2025, 1, 1), date(2025, 9, 30)),
+        (
+            "Au troisième trimestre 2025, le taux a atteint 73,5 %",
+            date(2025, 7, 1),
+            date(2025, 9, 30),
+        ),
+        ("2025年第三季度，全省游客增长", date(2025, 7, 1), date(2025, 9, 30)),
     ],
 )
 def test_a_part_of_a_year_begins_and_ends_with_it(text: str, first: date, last: date) -> None:
@@ -346,6 +355,12 @@ def test_a_part_of_a_year_begins_and_ends_with_it(text: str, first: date, last: 
             date(2025, 5, 31),
         ),
         ("Trong 5 tháng đầu năm, tỷ lệ đạt 60%", date(2025, 6, 10), date(2025, 5, 31)),
+        # "The first" makes the months the year's with no preposition before them.
+        (
+            "The rate reached 38.6%, up from 31.2% of the first 6 months",
+            date(2024, 10, 5),
+            date(2024, 6, 30),
+        ),
         # In January, "9 months" are the last year's.
         ("За 9 месяцев доля достигла 41%", date(2025, 1, 20), date(2024, 9, 30)),
     ],
@@ -355,6 +370,21 @@ def test_the_first_months_without_a_year_are_the_latest_reported(
 ) -> None:
     [found] = find_dates(text, reference=published)
     assert (found.value, period_end(found)) == (date(last.year, 1, 1), last)
+
+
+def test_a_year_before_a_rate_is_a_year_and_before_billions_an_amount() -> None:
+    [year] = find_dates("yêu cầu đến hết năm 2025 tỷ lệ hồ sơ đạt 90%", reference=date(2025, 6, 1))
+    assert year.value == date(2025, 1, 1)
+    assert find_dates("tổng vốn 2025 tỷ đồng", reference=date(2025, 6, 1)) == []
+
+
+def test_a_school_year_is_one_period_from_september_to_august() -> None:
+    [found] = find_dates("Năm học 2024 - 2025, tỉnh dành 31,6 tỷ đồng", reference=date(2024, 11, 8))
+    assert (found.value, period_end(found)) == (date(2024, 9, 1), date(2025, 8, 31))
+    [found] = find_dates("up from 12,712 in the 2023-24 school year", reference=date(2024, 11, 8))
+    assert (found.value, period_end(found)) == (date(2023, 9, 1), date(2024, 8, 31))
+    # Two years of a plan are two years.
+    assert len(find_dates("giai đoạn 2021-2025 đạt 60%", reference=date(2024, 11, 8))) == 2
 
 
 def test_months_of_a_duration_are_no_part_of_a_year() -> None:

@@ -1193,3 +1193,68 @@ def test_what_was_done_is_no_answer_beside_the_target_asked(retriever: MemoryRet
     # Asked what was done, the target beside it is left out as before.
     asked_done = _asking("How many 5G stations did Lam Dong build?", "count")
     assert without_rival_values(asked_done, [done, target]) == [done]
+
+
+def test_what_is_counted_is_found_mistyped_or_in_a_compound() -> None:
+    # One letter off, in a word long enough not to be another word.
+    assert names_counted(("acounts",), "has activated 562,140 level 2 identification accounts")
+    assert not names_counted(("tasks",), "57 taxes were collected")
+    # Russian joins a shortened word to the last ("сельхозпродуктов").
+    sentence = "во всей провинции 2 316 сельскохозяйственных продуктов и продуктов OCOP"
+    assert names_counted(("сельхозпродуктов",), sentence)
+    assert not names_counted(("сельхозпродуктов",), "в провинции 54 коммуны")
+    assert names_counted(("госинвестиций",), "освоено 40% государственных инвестиций")
+    # A word inside another is no compound's last word.
+    assert not names_counted(("иностранными",), "10 ведущих населённых пунктов страны")
+
+
+def test_sites_are_counted_as_areas_and_zones() -> None:
+    assert names_counted(("sites",), "the city arranged 13 resettlement areas for the project")
+    assert not names_counted(("sites",), "the city arranged 13 working groups for the project")
+
+
+def test_a_count_of_days_is_named_by_a_duration_not_a_date() -> None:
+    days = counted_words("xây 40 căn nhà hết bao nhiêu ngày?")
+    assert names_counted(days, "hoàn thành 40 căn nhà chỉ trong 75 ngày đêm")
+    assert not names_counted(days, "công trình khởi công ngày 5/10/2024")
+
+
+def test_how_many_before_a_verb_counts_what_was_counted_before() -> None:
+    question = "how many resettlement sites did hanoi set up and how many were finished by 2024?"
+    assert counted_words(question) == ("sites",)
+    assert counted_words("How many tasks are there?") == ("tasks",)
+    # "by how many each" counts what the question named before.
+    assert (
+        counted_words("Which two districts were short of the most teachers, and by how many each?")
+        == ()
+    )
+
+
+def test_how_much_of_a_thing_measured_is_no_money() -> None:
+    assert expected_answer_type("How much land did Kien Giang sign up for the programme?") is None
+    assert expected_answer_type("How much waste did Hanoi collect in 2025?") is None
+    # Goods sold are asked by their value as often as by their weight.
+    assert expected_answer_type("How much durian did Dak Lak export in Q3 2025?") == "money"
+    assert expected_answer_type("How much money did the province spend?") == "money"
+    assert expected_answer_type("How much did HCMC set aside for Resolution 57?") == "money"
+
+
+def test_coverage_is_asked_as_a_share() -> None:
+    assert asked_parts("độ che phủ rừng của Hà Giang năm 2024 là bao nhiêu?", "vi") == ("percent",)
+    assert asked_parts("Compare 2024 forest cover in Dien Bien and Lai Chau.", "en") == ("percent",)
+    assert asked_parts("Какой охват медицинским страхованием в провинции?", "ru") == ("percent",)
+    assert asked_parts("Сколько детей охвачено вакцинацией?", "ru") == ("count",)
+    # The rank of a coverage is a rank.
+    assert expected_answer_type("Какое место в стране занимает Лайчау по лесистости?") == "rank"
+
+
+def test_amounts_in_french_and_chinese_are_money() -> None:
+    assert states_answer_type("les dégâts s'élèvent à 712,4 milliards de VND", "money")
+    assert states_answer_type("712,4 milliards de dongs", "money")
+    assert states_answer_type("全省安排资金580亿越南盾", "money")
+    assert not states_answer_type("Il y a 40 maisons et 3 écoles", "money")
+
+
+def test_a_score_written_as_a_fraction_before_a_comma_is_a_score() -> None:
+    assert states_answer_type("балл DTI провинции достиг 0,4312, что ниже среднего", "score")
+    assert not states_answer_type("в 2024 году 0,43 миллиона", "score")

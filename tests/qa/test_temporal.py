@@ -542,11 +542,45 @@ def test_after_the_first_months_asks_what_they_gave() -> None:
         ("Сколько Хайфон получил именно во II квартале 2025 года?", "ru", True),
         ("Hải Phòng thu được bao nhiêu chỉ trong quý III/2025?", "vi", True),
         ("Riêng trong quý III/2025 Hải Phòng thu bao nhiêu?", "vi", True),
-        ("How much did Hai Phong collect in Q3 2025?", "en", False),
-        ("Hải Phòng thu được bao nhiêu trong quý III/2025?", "vi", False),
+        # A quarter is asked on its own even when not said so; a year is not.
+        ("How much did Hai Phong collect in Q3 2025?", "en", True),
+        ("Hải Phòng thu được bao nhiêu trong quý III/2025?", "vi", True),
+        ("How much did Hai Phong collect in 2025?", "en", False),
+        ("Hải Phòng thu được bao nhiêu trong 9 tháng năm 2025?", "vi", False),
     ],
 )
 def test_a_period_asked_on_its_own(text: str, lang: str, alone: bool) -> None:
     # On its own, a longer period holding it does not answer (`qa.decide`).
     constraint = parse(text, lang)
     assert asks_the_period_alone(text, constraint) is alone
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("tinh Hau Giang nam hoc 2024-2025 ho tro bao nhieu tre?", "vi", "trong năm học 2024-2025"),
+        (
+            "How many pupils were in boarding schools in 2024-25?",
+            "en",
+            "in the 2024-2025 school year",
+        ),
+        ("Сколько потратили в 2024-2025 учебном году?", "ru", "в 2024-2025 учебном году"),
+        ("Скільки учнів у навчальному році 2024–2025?", "uk", "у 2024-2025 навчальному році"),
+    ],
+)
+def test_a_school_year_runs_from_september_to_august(text: str, lang: str, label: str) -> None:
+    constraint = parse(text, lang)
+    assert _period(constraint) == (date(2024, 9, 1), date(2025, 8, 31))
+    assert constraint.period_text == label
+
+
+def test_a_plan_s_horizon_is_no_school_year() -> None:
+    assert parse_temporal("the 2021-25 plan", "en", today=TODAY) is None
+
+
+def test_a_quarter_is_asked_on_its_own() -> None:
+    question = "Hai Phong's state budget revenue in Q3 2025?"
+    assert asks_the_period_alone(question, parse(question))
+    # After the merger, the nine months are from July to September: no quarter named.
+    question = "After the merger, how much was disbursed in the first 9 months of 2025?"
+    assert not asks_the_period_alone(question, parse(question))

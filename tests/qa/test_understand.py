@@ -296,6 +296,31 @@ def test_people_are_not_taken_for_places_by_sound() -> None:
     assert p.places == ()
 
 
+def test_a_follow_up_asking_a_date_does_not_ask_the_earlier_kind_of_value() -> None:
+    history = [
+        Turn("user", "Quảng Bình giải phóng mặt bằng cao tốc tới tháng 6/2024 được bao nhiêu rồi?"),
+        Turn("assistant", "Đến ngày 18/6/2024, Quảng Bình đã bàn giao 1.135,2 ha mặt bằng."),
+    ]
+    asked = plan("Thế hạn hoàn thành bàn giao là ngày nào?", history)
+    assert asked.intent == "when"
+    assert asked.answer_type is None and asked.counted == ()
+
+
+def test_a_year_before_a_period_named_asks_the_period_a_year_earlier() -> None:
+    asked = plan(
+        "A year before the 2024-2025 school year, how many teachers was Bac Lieu short of?"
+    )
+    assert (asked.published_since, asked.published_until) == (date(2023, 9, 1), date(2024, 8, 31))
+    assert asked.compared_period is None
+    # Named as well, the earlier period is the one asked.
+    named = plan("How many visitors did Lao Cai have in Q1 2024, i.e. a year before Q1 2025?")
+    assert named.published_since == date(2024, 1, 1)
+    # Beside the period named, the year before is asked too.
+    both = plan("What was the rate as of 31 May 2025, and a year earlier?")
+    assert both.published_until == date(2025, 5, 31)
+    assert both.compared_period == (date(2024, 1, 1), date(2024, 5, 31))
+
+
 def test_a_follow_up_asking_something_of_its_own_keeps_its_own_intent() -> None:
     history = [
         Turn("user", "What did Lam Dong commit to by May 2025?"),
