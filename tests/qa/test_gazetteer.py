@@ -8,7 +8,8 @@ import pytest
 
 from crawler.models import place_key
 from facts.folding import fold_place_name as fold
-from qa.gazetteer import Gazetteer, names_a_part, part_names, transliterate, within_one_edit
+from qa.gazetteer import Gazetteer, names_a_part, part_names, transliterate
+from qa.lexicon import within_one_edit
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)
