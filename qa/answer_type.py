@@ -726,6 +726,11 @@ _COUNTED_ALIKE_RAW = (
     "people persons residents citizens inhabitants individuals người"
     " человек людей жителей граждан лиц осіб людей жителів громадян мешканців"
     " personnes habitants citoyens",
+    # Visitors are people too: "how many people came to the festival" by "112,000 visitors"
+    # (but residents are not visitors).
+    "visitors tourists guests arrivals travellers travelers people persons khách du khách"
+    " посетителей туристов гостей людей человек відвідувачів туристів гостей людей осіб"
+    " visiteurs touristes personnes",
     "records dossiers applications files documents"
     " досье заявлений заявок документов дел справ заяв заявок документів"
     " demandes documents",
@@ -749,9 +754,12 @@ def _counted_forms(counted: tuple[str, ...]) -> tuple[frozenset[str], frozenset[
     """What a question counts, read once for all its candidate sentences: the stems of its
     words with those of every word of their kind, and the measures its units are of
     (dates name years and months everywhere: only a measure of something else counts)."""
-    asked = {stem(t) for t in counted}
+    own = {stem(t) for t in counted}
+    asked = set(own)
     for alike in _COUNTED_ALIKE:
-        if asked & alike:
+        # Only the question's own words open a kind: residents are people, and visitors
+        # are people, but residents are not visitors.
+        if own & alike:
             asked |= alike
     measures = frozenset(_measured(word) for word in counted) - {None, "time"}
     return frozenset(asked), measures

@@ -1208,6 +1208,13 @@ def test_what_is_counted_is_found_mistyped_or_in_a_compound() -> None:
     assert not names_counted(("иностранными",), "10 ведущих населённых пунктов страны")
 
 
+def test_visitors_are_counted_as_tourists_guests_and_people_but_not_residents() -> None:
+    assert names_counted(("tourists",), "Ha Giang city alone welcomed about 1.1 million visitors")
+    assert names_counted(("гостеи",), "Хазянг принял около 112 000 посетителей")
+    assert names_counted(("people",), "Ha Giang welcomed about 112,000 visitors")
+    assert not names_counted(("residents",), "Ha Giang welcomed about 112,000 visitors")
+
+
 def test_sites_are_counted_as_areas_and_zones() -> None:
     assert names_counted(("sites",), "the city arranged 13 resettlement areas for the project")
     assert not names_counted(("sites",), "the city arranged 13 working groups for the project")
@@ -1223,6 +1230,8 @@ def test_how_many_before_a_verb_counts_what_was_counted_before() -> None:
     question = "how many resettlement sites did hanoi set up and how many were finished by 2024?"
     assert counted_words(question) == ("sites",)
     assert counted_words("How many tasks are there?") == ("tasks",)
+    # "Там" (there) is no thing counted.
+    assert counted_words("а сколько там хоумстеев?") == ("хоумстеев",)
     # "by how many each" counts what the question named before.
     assert (
         counted_words("Which two districts were short of the most teachers, and by how many each?")
