@@ -993,12 +993,3 @@ def value_starts(sentence: str, kind: AnswerType) -> list[int]:
         return []
     text = unicodedata.normalize("NFC", sentence)
     return [match.start() for match in _VALUE_PATTERNS[kind].finditer(text)]
-
-
-def value_start(sentence: str, kind: AnswerType) -> int | None:
-    """Where the sentence's first value of the kind asked for begins (None when it states
-    none); not for counts, whose digits include every date's."""
-    if kind == "count":
-        return None
-    match = _VALUE_PATTERNS[kind].search(unicodedata.normalize("NFC", sentence))
-    return match.start() if match else None

@@ -32,7 +32,6 @@ from qa.answer_type import (
     document_kind,
     document_kinds_asked,
     names_counted,
-    value_start,
     value_starts,
 )
 from qa.candidates import Candidate
@@ -881,12 +880,12 @@ def a_target_for_another_time(plan: QueryPlan, candidate: Candidate) -> bool:
 
 
 def _value_starts(kind: AnswerType, candidate: Candidate) -> list[int]:
-    """Where each of the sentence's values of the kind asked begins; for a count, each
-    number not part of a date."""
+    """Where each of the sentence's values of the kind asked begins; for a count, each run
+    of digits not part of a date."""
     if kind != "count":
         return value_starts(candidate.text, kind)
     undated = blanked(candidate.text, [(d.start, d.end) for d in candidate.mentioned])
-    return [match.start() for match in re.finditer(r"(?<![\d.,])\d", undated)]
+    return [match.start() for match in re.finditer(r"(?<!\d)\d", undated)]
 
 
 def of_another_run_of_months(plan: QueryPlan, candidate: Candidate) -> bool:
@@ -952,13 +951,8 @@ def figure_times(candidate: Candidate) -> list[MentionedDate]:
 
 
 def _first_value(kind: AnswerType, candidate: Candidate) -> int | None:
-    """Where the sentence's first value of the kind asked for begins; for a count, its
-    first number that is not part of a date."""
-    if kind != "count":
-        return value_start(candidate.text, kind)
-    undated = blanked(candidate.text, [(d.start, d.end) for d in candidate.mentioned])
-    number = re.search(r"\d", undated)
-    return number.start() if number else None
+    """Where the sentence's first value of the kind asked for begins (`_value_starts`)."""
+    return next(iter(_value_starts(kind, candidate)), None)
 
 
 def speaks_for_the_country(plan: QueryPlan, candidate: Candidate) -> bool:

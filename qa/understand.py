@@ -221,15 +221,9 @@ def _shifted_period_end(
     a year before Q1 2025")."""
     if len(temporal.spans) != 1:
         return None
-    return next(
-        (
-            end
-            for start, end in temporal.spans
-            if start >= year_earlier.end
-            and _BEFORE_THE_PERIOD.match(text[year_earlier.end : start])
-        ),
-        None,
-    )
+    [(start, end)] = temporal.spans
+    before = start >= year_earlier.end and _BEFORE_THE_PERIOD.match(text[year_earlier.end : start])
+    return end if before else None
 
 
 def _last_user_turn(history: Sequence[Turn], question: str) -> tuple[int, Turn] | None:
